@@ -1,0 +1,53 @@
+//! The evidence model: what an inspection is, what evidence it holds, and what the rules
+//! engine says about it. One type per concept, shared by the phone, the server and the CLI.
+
+mod evidence;
+mod facts;
+mod finding;
+mod inspection;
+
+pub use evidence::*;
+pub use facts::*;
+pub use finding::*;
+pub use inspection::*;
+
+/// A text in both languages of the product (the regulator reads Chinese, auditors may not).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { zh: zh.into(), en: en.into() }
+    }
+
+    /// The text in the requested language.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// The two languages of reports and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "zh" | "zh-CN" | "zh_CN" => Ok(Lang::Zh),
+            "en" | "en-US" | "en_US" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?} (expected zh or en)")),
+        }
+    }
+}

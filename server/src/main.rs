@@ -1,1 +1,77 @@
-fn main() {}
+//! The `hecha` command: the server (later issues) and the offline tools.
+//!
+//! Exit codes everywhere: 0 success, 1 the check found problems, 2 usage or unreadable input.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+
+#[derive(Parser)]
+#[command(name = "hecha", version, about = "核查 — evidence of on-site license inspections, checked, sealed and verifiable")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the EXIF facts of photos, one JSON line per file.
+    Exif {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Decode every QR code in photos, one JSON line per file.
+    Qr {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Rehearse an inspection from a folder holding inspection.toml and its files.
+    Check(commands::check::CheckArgs),
+    /// Print the JSON Schema of the evidence model.
+    Schema,
+    /// List the shipped rule profiles, or print one.
+    Profiles(commands::profiles::ProfilesArgs),
+}
+
+/// Exit code: the check found problems.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// Exit code: usage error or unreadable input.
+pub const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_tracing();
+    let result = match cli.command {
+        Command::Exif { files } => commands::exif::run(&files),
+        Command::Qr { files } => commands::qr::run(&files),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Schema => commands::profiles::print_schema(),
+        Command::Profiles(args) => commands::profiles::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("hecha: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HECHA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

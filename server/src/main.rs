@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 mod commands;
 
 #[derive(Parser)]
-#[command(name = "hecha", version, about = "核查 — evidence of on-site license inspections, checked, sealed and verifiable")]
+#[command(
+    name = "hecha",
+    version,
+    about = "核查 — evidence of on-site license inspections, checked, sealed and verifiable"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

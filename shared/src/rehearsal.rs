@@ -1,1 +1,298 @@
-//! (in progress)
+//! A rehearsal folder (预检): `inspection.toml` plus the files it names. `hecha check`
+//! evaluates it; `hecha seal` (a later issue) seals it with the same code the server uses.
+//!
+//! `inspection.toml` is the serde form of the model: an `[inspection]` table and one
+//! `[[evidence]]` table per item. An item may name a `file` (relative to the folder) whose
+//! bytes become its blob; for a photo the EXIF is read from it, for an `si_scan` the QR code
+//! is decoded from it (the certificate photo itself is not kept, only its SHA-256) — or the
+//! scanner's text is given as `qr_text`.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::capture::exif::read_exif;
+use crate::capture::pii::PersonHasher;
+use crate::capture::qr::{QrLimits, decode_qr};
+use crate::capture::si::parse_si_payload;
+use crate::model::{
+    BlobRef, EvidenceBody, EvidenceItem, Inspection, SiPayloadFormat, SiRecord, SiSource,
+};
+
+/// The file name a rehearsal folder is described by.
+pub const INSPECTION_FILE: &str = "inspection.toml";
+
+/// Photos and certificates are read whole for EXIF and QR; nothing bigger is a photo.
+const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RehearsalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid rehearsal description: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("evidence {item}: file {file:?} must be a relative path inside the folder")]
+    PathEscapes { item: String, file: String },
+    #[error("evidence id {0:?} appears twice")]
+    DuplicateId(String),
+    #[error("evidence {item}: {message}")]
+    Item { item: String, message: String },
+}
+
+/// One `[[evidence]]` entry as written: the model's item plus where its bytes come from.
+#[derive(Debug, Deserialize)]
+struct EvidenceDraft {
+    /// Path of the item's bytes, relative to the folder.
+    #[serde(default)]
+    file: Option<String>,
+    /// For `si_scan`: the text a phone's QR scanner returned (instead of a photo).
+    #[serde(default)]
+    qr_text: Option<String>,
+    #[serde(flatten)]
+    item: EvidenceItem,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FolderFile {
+    inspection: Inspection,
+    #[serde(default)]
+    evidence: Vec<EvidenceDraft>,
+}
+
+/// A loaded rehearsal: the inspection and its evidence with facts read from the files.
+#[derive(Debug, Clone)]
+pub struct Rehearsal {
+    pub dir: PathBuf,
+    pub inspection: Inspection,
+    pub evidence: Vec<EvidenceItem>,
+    /// Where each item's kept bytes are, by item id (certificate photos are not listed).
+    pub files: Vec<(String, PathBuf)>,
+}
+
+/// Loads and reads a rehearsal folder. `hasher` makes the keyed hash of ID numbers.
+pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, RehearsalError> {
+    let path = dir.join(INSPECTION_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|source| RehearsalError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let parsed: FolderFile = toml::from_str(&text).map_err(|e| RehearsalError::Invalid {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    parsed
+        .inspection
+        .tz()
+        .map_err(|message| RehearsalError::Invalid {
+            path: path.clone(),
+            message,
+        })?;
+    let mut seen = BTreeSet::new();
+    let mut evidence = Vec::with_capacity(parsed.evidence.len());
+    let mut files = Vec::new();
+    for draft in parsed.evidence {
+        if !seen.insert(draft.item.id.clone()) {
+            return Err(RehearsalError::DuplicateId(draft.item.id));
+        }
+        let (item, kept) = read_item(dir, draft, hasher)?;
+        if let Some(kept) = kept {
+            files.push((item.id.clone(), kept));
+        }
+        evidence.push(item);
+    }
+    Ok(Rehearsal {
+        dir: dir.to_owned(),
+        inspection: parsed.inspection,
+        evidence,
+        files,
+    })
+}
+
+/// Resolves `file` inside `dir`, refusing absolute paths and `..`.
+fn resolve(dir: &Path, item: &str, file: &str) -> Result<PathBuf, RehearsalError> {
+    let rel = Path::new(file);
+    let escapes = rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if escapes || file.is_empty() {
+        return Err(RehearsalError::PathEscapes {
+            item: item.to_owned(),
+            file: file.to_owned(),
+        });
+    }
+    Ok(dir.join(rel))
+}
+
+/// Streaming SHA-256 and size of a file (never the whole file in memory).
+pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+fn read_small(path: &Path) -> Result<Vec<u8>, RehearsalError> {
+    let io = |source| RehearsalError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_IMAGE_BYTES {
+        return Err(RehearsalError::Item {
+            item: path.display().to_string(),
+            message: format!("{len} bytes is too large for a photo (limit {MAX_IMAGE_BYTES})"),
+        });
+    }
+    std::fs::read(path).map_err(io)
+}
+
+fn media_type(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let t = match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "heic" | "heif" => "image/heic",
+        "tif" | "tiff" => "image/tiff",
+        "pdf" => "application/pdf",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "wav" => "audio/wav",
+        "amr" => "audio/amr",
+        "mp4" => "video/mp4",
+        "txt" => "text/plain",
+        _ => return None,
+    };
+    Some(t.to_owned())
+}
+
+fn blob_ref(path: &Path, sha256: String, size: u64) -> BlobRef {
+    BlobRef {
+        sha256,
+        size,
+        media_type: media_type(path),
+        file_name: path.file_name().and_then(|n| n.to_str()).map(str::to_owned),
+    }
+}
+
+fn read_item(
+    dir: &Path,
+    draft: EvidenceDraft,
+    hasher: &PersonHasher,
+) -> Result<(EvidenceItem, Option<PathBuf>), RehearsalError> {
+    let EvidenceDraft {
+        file,
+        qr_text,
+        mut item,
+    } = draft;
+    let path = file
+        .as_deref()
+        .map(|f| resolve(dir, &item.id, f))
+        .transpose()?;
+    if qr_text.is_some() && !matches!(item.body, EvidenceBody::SiScan(_)) {
+        return Err(RehearsalError::Item {
+            item: item.id,
+            message: "qr_text is only for si_scan items".into(),
+        });
+    }
+    let mut kept = None;
+    match &mut item.body {
+        EvidenceBody::Photo(photo) => {
+            let path = path.ok_or_else(|| RehearsalError::Item {
+                item: item.id.clone(),
+                message: "a photo needs a file".into(),
+            })?;
+            let bytes = read_small(&path)?;
+            match read_exif(&bytes) {
+                Ok(facts) => photo.exif = Some(facts),
+                Err(e) => photo.exif_error = Some(e.to_string()),
+            }
+            item.blob = Some(blob_ref(
+                &path,
+                hex::encode(Sha256::digest(&bytes)),
+                bytes.len() as u64,
+            ));
+            kept = Some(path);
+        }
+        EvidenceBody::SiScan(scan) => {
+            scan.record = match (&qr_text, &path) {
+                (Some(text), _) => {
+                    scan.source_kind = SiSource::ScannerText;
+                    parse_si_payload(text, Some(hasher))
+                }
+                (None, Some(path)) => {
+                    scan.source_kind = SiSource::Photo;
+                    let bytes = read_small(path)?;
+                    // The certificate shows the full ID: keep only its digest (requirements.md).
+                    scan.certificate_sha256 = Some(hex::encode(Sha256::digest(&bytes)));
+                    scan.certificate_kept = false;
+                    record_from_photo(&bytes, hasher)
+                }
+                (None, None) => {
+                    return Err(RehearsalError::Item {
+                        item: item.id,
+                        message: "an si_scan needs a file or qr_text".into(),
+                    });
+                }
+            };
+        }
+        _ => {
+            if let Some(path) = path {
+                let (sha, size) = hash_file(&path).map_err(|source| RehearsalError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                item.blob = Some(blob_ref(&path, sha, size));
+                kept = Some(path);
+            }
+        }
+    }
+    Ok((item, kept))
+}
+
+/// Decodes the certificate's QR code and parses the first payload that is recognised. A
+/// photo with no readable code still yields a record (needs review), never an error: the
+/// inspector's scan is not lost.
+fn record_from_photo(bytes: &[u8], hasher: &PersonHasher) -> SiRecord {
+    match decode_qr(bytes, &QrLimits::default()) {
+        Ok(scan) => {
+            let records: Vec<SiRecord> = scan
+                .texts
+                .iter()
+                .map(|t| parse_si_payload(t, Some(hasher)))
+                .collect();
+            let first_known = records
+                .iter()
+                .position(|r| r.format != SiPayloadFormat::Unknown);
+            match first_known.or(if records.is_empty() { None } else { Some(0) }) {
+                Some(i) => records.into_iter().nth(i).unwrap_or_default(),
+                None => unreadable("no QR code decoded"),
+            }
+        }
+        Err(e) => unreadable(&format!("QR decode failed: {e}")),
+    }
+}
+
+fn unreadable(problem: &str) -> SiRecord {
+    SiRecord {
+        format: SiPayloadFormat::Unknown,
+        problems: vec![problem.to_owned()],
+        ..SiRecord::default()
+    }
+}

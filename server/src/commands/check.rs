@@ -1,11 +1,143 @@
-//! `hecha check DIR` (in progress).
+//! `hecha check DIR`: a rehearsal (预检) from a folder. Prints the findings as a table, or
+//! one JSON document with `--json`. Exit 0 when no finding is fail or missing, 1 otherwise,
+//! 2 when the folder or the profile cannot be read.
+
 use std::path::PathBuf;
+
+use anyhow::Context;
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use hecha_core::capture::pii::PersonHasher;
+use hecha_core::model::{Finding, Lang};
+use hecha_core::rehearsal::load_folder;
+use hecha_core::rules::{RuleProfile, evaluate, summarize};
+
+use crate::EXIT_PROBLEMS;
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
+    /// Folder holding inspection.toml and the files it names.
     pub dir: PathBuf,
+    /// Built-in profile to use instead of the one the folder names.
+    #[arg(long, conflicts_with = "profile_file")]
+    pub profile: Option<String>,
+    /// A profile TOML file (an operator's own).
+    #[arg(long)]
+    pub profile_file: Option<PathBuf>,
+    /// Language of the table.
+    #[arg(long, default_value = "zh")]
+    pub lang: Lang,
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(_args: &CheckArgs) -> anyhow::Result<u8> {
-    anyhow::bail!("not yet implemented")
+/// The profile chosen by the flags, else the one the inspection names.
+pub fn choose_profile(
+    profile: Option<&str>,
+    file: Option<&PathBuf>,
+    named: &str,
+) -> anyhow::Result<RuleProfile> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read profile {}", path.display()))?;
+        return Ok(RuleProfile::from_toml(&text)?);
+    }
+    Ok(RuleProfile::builtin(profile.unwrap_or(named))?)
+}
+
+/// A person-hash key for this run only: duplicates are spotted within the rehearsal, and
+/// the hashes it prints cannot be reversed by anyone without the key.
+fn ephemeral_hasher() -> anyhow::Result<PersonHasher> {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(PersonHasher::new("rehearsal-ephemeral", &key)?)
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    let hasher = ephemeral_hasher()?;
+    let rehearsal = load_folder(&args.dir, &hasher)?;
+    let profile = choose_profile(
+        args.profile.as_deref(),
+        args.profile_file.as_ref(),
+        &rehearsal.inspection.profile,
+    )?;
+    let findings = evaluate(&profile, &rehearsal.inspection, &rehearsal.evidence);
+    let summary = summarize(&findings);
+    if args.json {
+        let doc = serde_json::json!({
+            "inspection_id": rehearsal.inspection.id,
+            "mode": rehearsal.inspection.mode,
+            "profile": profile.id,
+            "profile_sha256": profile.sha256(),
+            "engine_version": hecha_core::ENGINE_VERSION,
+            "as_of": rehearsal.inspection.as_of().to_rfc3339(),
+            "summary": summary,
+            "findings": findings,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        print_table(
+            &rehearsal.inspection.company.name,
+            &profile,
+            &findings,
+            args.lang,
+        );
+        let s = summary;
+        match args.lang {
+            Lang::Zh => println!(
+                "通过 {}，不通过 {}，缺少证据 {}，需复核 {}，不适用 {}。{}",
+                s.pass,
+                s.fail,
+                s.missing,
+                s.needs_review,
+                s.not_applicable,
+                if s.ready {
+                    "可以迎检。"
+                } else {
+                    "尚未就绪。"
+                }
+            ),
+            Lang::En => println!(
+                "pass {}, fail {}, missing {}, needs review {}, not applicable {}. {}",
+                s.pass,
+                s.fail,
+                s.missing,
+                s.needs_review,
+                s.not_applicable,
+                if s.ready {
+                    "Ready for the inspection."
+                } else {
+                    "Not ready."
+                }
+            ),
+        }
+    }
+    Ok(if summary.ready { 0 } else { EXIT_PROBLEMS })
+}
+
+fn print_table(company: &str, profile: &RuleProfile, findings: &[Finding], lang: Lang) {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if std::env::var_os("COLUMNS").is_none()
+        && !std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        table.set_width(160);
+    }
+    let header = match lang {
+        Lang::Zh => ["结果", "规则", "项目", "说明"],
+        Lang::En => ["status", "rule", "title", "why"],
+    };
+    table.set_header(header);
+    for f in findings {
+        table.add_row([
+            f.status.label().get(lang),
+            f.rule_id.as_str(),
+            f.title.get(lang),
+            f.message.get(lang),
+        ]);
+    }
+    println!("{company} — {}", profile.name.get(lang));
+    println!("{table}");
 }

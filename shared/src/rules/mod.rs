@@ -1,1 +1,22 @@
-//! (in progress)
+//! Rule profiles (TOML data) and the engine that evaluates them.
+//!
+//! Thresholds live in the profiles, never in code: the seeds disagree, and every number
+//! cites where it comes from. Evaluation is a pure function of the inspection, its
+//! evidence and the profile, as of the inspection window's end; it returns a finding for
+//! every rule and never stops at the first failure.
+
+mod company;
+mod conduct;
+mod context;
+mod engine;
+mod license;
+mod outcome;
+mod profile;
+mod room;
+mod seats;
+mod site;
+mod staff;
+mod system;
+
+pub use engine::{Summary, evaluate, rule_ids, summarize};
+pub use profile::{BUILTIN_PROFILES, ProfileError, RuleProfile, RuleSpec};

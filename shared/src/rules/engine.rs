@@ -1,0 +1,253 @@
+//! The engine: a registry of rule ids to evaluators, and `evaluate`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::context::Ctx;
+use super::outcome::Outcome;
+use super::{company, conduct, license, room, seats, site, staff, system};
+use crate::model::{EvidenceItem, Finding, FindingStatus, Inspection};
+use crate::rules::RuleProfile;
+
+/// One known rule: how to check its parameters and how to evaluate it.
+pub(crate) struct RuleDef {
+    pub id: &'static str,
+    pub validate: fn(&toml::Table) -> Result<(), String>,
+    pub eval: fn(&Ctx<'_>, &toml::Table) -> Result<Outcome, String>,
+}
+
+fn parse<P: DeserializeOwned>(params: &toml::Table) -> Result<P, String> {
+    toml::Value::Table(params.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().to_owned())
+}
+
+fn validate<P: DeserializeOwned>(params: &toml::Table) -> Result<(), String> {
+    parse::<P>(params).map(|_| ())
+}
+
+macro_rules! rule {
+    ($id:literal, $params:ty, $eval:path) => {
+        RuleDef {
+            id: $id,
+            validate: validate::<$params>,
+            eval: |ctx, params| Ok($eval(ctx, &parse::<$params>(params)?)),
+        }
+    };
+}
+
+/// Every rule of requirements.md, in the order reports list them.
+static RULES: &[RuleDef] = &[
+    rule!(
+        "site.office_area",
+        site::OfficeAreaParams,
+        site::office_area
+    ),
+    rule!("site.lease_term", site::LeaseParams, site::lease_term),
+    rule!(
+        "site.real_address",
+        site::RealAddressParams,
+        site::real_address
+    ),
+    rule!("room.room_or_rack", room::RoomParams, room::room_or_rack),
+    rule!("room.ups", room::UpsParams, room::ups),
+    rule!(
+        "room.fire_extinguisher",
+        room::ExtinguisherParams,
+        room::fire_extinguisher
+    ),
+    rule!("room.access_log", room::AccessLogParams, room::access_log),
+    rule!(
+        "seats.physical_count",
+        seats::CountParams,
+        seats::physical_count
+    ),
+    rule!("seats.dial_test", seats::DialParams, seats::dial_test),
+    rule!("seats.equipment", seats::EquipmentParams, seats::equipment),
+    rule!("staff.si_count", staff::CountParams, staff::si_count),
+    rule!("staff.si_months", staff::MonthsParams, staff::si_months),
+    rule!("staff.si_local", staff::LocalParams, staff::si_local),
+    rule!(
+        "staff.si_specialty",
+        staff::SpecialtyParams,
+        staff::si_specialty
+    ),
+    rule!("staff.si_roles", staff::RolesParams, staff::si_roles),
+    rule!(
+        "system.caller_id_screening",
+        system::DemoParams,
+        system::caller_id_screening
+    ),
+    rule!(
+        "system.complaint_handling",
+        system::DemoParams,
+        system::complaint_handling
+    ),
+    rule!(
+        "system.recording_retention",
+        system::RetentionParams,
+        system::recording_retention
+    ),
+    rule!(
+        "system.in_out_record_store",
+        system::FunctionsParams,
+        system::in_out_record_store
+    ),
+    rule!("company.uscc", company::NoParams, company::uscc),
+    rule!("company.capital", company::CapitalParams, company::capital),
+    rule!(
+        "company.business_scope",
+        company::ScopeParams,
+        company::business_scope
+    ),
+    rule!(
+        "company.foreign_ownership",
+        company::ForeignParams,
+        company::foreign_ownership
+    ),
+    rule!(
+        "company.no_violations",
+        company::NoParams,
+        company::no_violations
+    ),
+    rule!(
+        "company.icp_filing",
+        company::IcpParams,
+        company::icp_filing
+    ),
+    rule!(
+        "company.registered_in_province",
+        company::ProvinceParams,
+        company::registered_in_province
+    ),
+    rule!(
+        "license.renewal_window",
+        license::RenewalParams,
+        license::renewal_window
+    ),
+    rule!(
+        "license.validity",
+        license::ValidityParams,
+        license::validity
+    ),
+    rule!(
+        "license.annual_report",
+        license::AnnualParams,
+        license::annual_report
+    ),
+    rule!(
+        "process.inspection_deadline",
+        license::DeadlineParams,
+        license::inspection_deadline
+    ),
+    rule!(
+        "conduct.calls_per_day",
+        conduct::CallsParams,
+        conduct::calls_per_day
+    ),
+    rule!(
+        "conduct.call_interval",
+        conduct::IntervalParams,
+        conduct::call_interval
+    ),
+    rule!(
+        "conduct.complaint_rate",
+        conduct::ComplaintParams,
+        conduct::complaint_rate
+    ),
+    rule!(
+        "conduct.number_health",
+        conduct::HealthParams,
+        conduct::number_health
+    ),
+    rule!(
+        "conduct.user_consent",
+        conduct::ConsentParams,
+        conduct::user_consent
+    ),
+];
+
+/// Every rule id the engine knows (= every rule of requirements.md).
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.id)
+}
+
+pub(crate) fn rule_def(id: &str) -> Option<&'static RuleDef> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Evaluates every rule of `profile` against an inspection and its evidence, as of the end
+/// of the inspection window. Pure: the same inputs give the same findings, in profile order.
+pub fn evaluate(
+    profile: &RuleProfile,
+    inspection: &Inspection,
+    evidence: &[EvidenceItem],
+) -> Vec<Finding> {
+    let ctx = Ctx::new(inspection, evidence);
+    profile
+        .rules
+        .iter()
+        .map(|spec| {
+            let outcome = if !spec.applies {
+                Outcome::not_applicable(
+                    "本配置不适用此规则。",
+                    "This profile does not apply the rule.",
+                )
+            } else {
+                match rule_def(&spec.id) {
+                    Some(def) => (def.eval)(&ctx, &spec.params).unwrap_or_else(|reason| {
+                        Outcome::review(
+                            format!("规则参数错误：{reason}"),
+                            format!("bad rule parameters: {reason}"),
+                        )
+                    }),
+                    None => Outcome::review("未知规则。", "Unknown rule."),
+                }
+            };
+            // Items that declare support for the rule are listed with it, after the ones
+            // the verdict rests on.
+            let declared = evidence
+                .iter()
+                .filter(|i| i.supports(&spec.id))
+                .map(|i| i.id.as_str());
+            let outcome = outcome.items(declared);
+            Finding {
+                rule_id: spec.id.clone(),
+                status: outcome.status,
+                severity: spec.severity,
+                title: spec.title.clone(),
+                message: outcome.message,
+                evidence_ids: outcome.evidence_ids,
+                measures: outcome.measures,
+                seeds: spec.seeds.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Counts of findings by status, and whether nothing blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub missing: usize,
+    pub needs_review: usize,
+    pub not_applicable: usize,
+    /// No finding is fail or missing.
+    pub ready: bool,
+}
+
+pub fn summarize(findings: &[Finding]) -> Summary {
+    let mut s = Summary::default();
+    for f in findings {
+        match f.status {
+            FindingStatus::Pass => s.pass += 1,
+            FindingStatus::Fail => s.fail += 1,
+            FindingStatus::Missing => s.missing += 1,
+            FindingStatus::NeedsReview => s.needs_review += 1,
+            FindingStatus::NotApplicable => s.not_applicable += 1,
+        }
+    }
+    s.ready = s.fail == 0 && s.missing == 0;
+    s
+}

@@ -1,0 +1,312 @@
+//! Dates that matter (license.*, process.*): rehearsal reminders.
+
+use chrono::{Datelike, Months, NaiveDate, Weekday};
+use serde::Deserialize;
+
+use super::context::Ctx;
+use super::outcome::{Outcome, at_least, at_most};
+use crate::model::ApplicationKind;
+
+fn renewal_only(ctx: &Ctx) -> Option<Outcome> {
+    (ctx.inspection.application.kind != ApplicationKind::Renewal).then(|| {
+        Outcome::not_applicable(
+            "新申请，不涉及现有许可证。",
+            "A new application: there is no current license.",
+        )
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RenewalParams {
+    /// Renewal filed at least N days before expiry (000: 90).
+    pub min_days_before_expiry: i64,
+    /// Recommended for call centers (000: 180).
+    pub recommended_days_before_expiry: i64,
+}
+
+/// license.renewal_window: renewal filed ≥ 90 days before expiry, 180 recommended (000).
+pub(crate) fn renewal_window(ctx: &Ctx, p: &RenewalParams) -> Outcome {
+    if let Some(na) = renewal_only(ctx) {
+        return na;
+    }
+    let Some(license) = &ctx.inspection.license else {
+        return Outcome::missing(
+            "续期申请未录入现有许可证信息。",
+            "A renewal without the current license's dates.",
+        );
+    };
+    let filed = ctx
+        .inspection
+        .application
+        .filed_on
+        .unwrap_or_else(|| ctx.today());
+    let days = (license.expires_on - filed).num_days();
+    let out = if days < p.min_days_before_expiry {
+        Outcome::fail(
+            format!(
+                "续期申请距到期仅 {days} 天，应至少提前 {} 天。",
+                p.min_days_before_expiry
+            ),
+            format!(
+                "Renewal filed {days} days before expiry; at least {} required.",
+                p.min_days_before_expiry
+            ),
+        )
+    } else if days < p.recommended_days_before_expiry {
+        Outcome::pass(
+            format!(
+                "提前 {days} 天申请续期（建议提前 {} 天）。",
+                p.recommended_days_before_expiry
+            ),
+            format!(
+                "Renewal filed {days} days before expiry ({} recommended).",
+                p.recommended_days_before_expiry
+            ),
+        )
+    } else {
+        Outcome::pass(
+            format!("提前 {days} 天申请续期。"),
+            format!("Renewal filed {days} days before expiry."),
+        )
+    };
+    out.measure(
+        "days_before_expiry",
+        days,
+        at_least(p.min_days_before_expiry),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValidityParams {
+    /// License validity (000, 002, 004: 5 years).
+    pub validity_years: u32,
+}
+
+/// license.validity: the current license is valid (5 years) and not expired.
+pub(crate) fn validity(ctx: &Ctx, p: &ValidityParams) -> Outcome {
+    if let Some(na) = renewal_only(ctx) {
+        return na;
+    }
+    let Some(license) = &ctx.inspection.license else {
+        return Outcome::missing(
+            "续期申请未录入现有许可证信息。",
+            "A renewal without the current license's dates.",
+        );
+    };
+    let today = ctx.today();
+    let expected = license
+        .issued_on
+        .checked_add_months(Months::new(p.validity_years * 12));
+    let out = if license.expires_on < today {
+        Outcome::fail(
+            format!("许可证已于 {} 过期。", license.expires_on),
+            format!("The license expired on {}.", license.expires_on),
+        )
+    } else if expected.is_some_and(|e| (e - license.expires_on).num_days().abs() > 1) {
+        Outcome::review(
+            format!(
+                "许可证有效期（{} 至 {}）不是 {} 年。",
+                license.issued_on, license.expires_on, p.validity_years
+            ),
+            format!(
+                "The license term ({} to {}) is not {} years.",
+                license.issued_on, license.expires_on, p.validity_years
+            ),
+        )
+    } else {
+        Outcome::pass(
+            format!("许可证有效期至 {}。", license.expires_on),
+            format!("The license is valid until {}.", license.expires_on),
+        )
+    };
+    out.measure(
+        "expires_on",
+        license.expires_on,
+        Some(format!(">= {today}")),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AnnualParams {
+    /// The annual report is due between these months (002, 004: January–March).
+    pub first_month: u32,
+    pub last_month: u32,
+}
+
+/// license.annual_report: an annual report in each January–March since the license was issued.
+pub(crate) fn annual_report(ctx: &Ctx, p: &AnnualParams) -> Outcome {
+    if let Some(na) = renewal_only(ctx) {
+        return na;
+    }
+    let Some(license) = &ctx.inspection.license else {
+        return Outcome::missing(
+            "续期申请未录入现有许可证信息。",
+            "A renewal without the current license's dates.",
+        );
+    };
+    let today = ctx.today();
+    let mut missing_years = Vec::new();
+    for year in (license.issued_on.year() + 1)..=today.year() {
+        let Some(due_end) = NaiveDate::from_ymd_opt(year, p.last_month, 1)
+            .and_then(|d| d.checked_add_months(Months::new(1)))
+        else {
+            continue;
+        };
+        if due_end > today {
+            continue; // this year's window has not closed yet
+        }
+        let filed = license
+            .annual_reports_filed_on
+            .iter()
+            .any(|d| d.year() == year && (p.first_month..=p.last_month).contains(&d.month()));
+        if !filed {
+            missing_years.push(year.to_string());
+        }
+    }
+    let out = if missing_years.is_empty() {
+        Outcome::pass(
+            "历年年报均按时报送。",
+            "Every annual report was filed on time.",
+        )
+    } else {
+        Outcome::fail(
+            format!(
+                "以下年度未按时（{}–{} 月）报送年报：{}。",
+                p.first_month,
+                p.last_month,
+                missing_years.join("、")
+            ),
+            format!(
+                "Annual reports not filed in months {}–{} of: {}.",
+                p.first_month,
+                p.last_month,
+                missing_years.join(", ")
+            ),
+        )
+    };
+    out.measure("years_missing", missing_years.len(), at_most(0), None)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeadlineParams {
+    /// Inspection within N working days of acceptance (004: 10).
+    pub max_working_days_after_acceptance: i64,
+    /// Decision within N days of the application (000: 60).
+    pub max_days_to_decision: i64,
+    /// Public holidays that are not working days (the calendar changes every year).
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    /// Weekend days that are working days (调休).
+    #[serde(default)]
+    pub working_weekend_days: Vec<NaiveDate>,
+}
+
+fn is_working_day(d: NaiveDate, p: &DeadlineParams) -> bool {
+    if p.working_weekend_days.contains(&d) {
+        return true;
+    }
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !p.holidays.contains(&d)
+}
+
+/// Working days after `from` up to and including `to`.
+fn working_days_between(from: NaiveDate, to: NaiveDate, p: &DeadlineParams) -> i64 {
+    from.iter_days()
+        .skip(1)
+        .take_while(|d| *d <= to)
+        .filter(|d| is_working_day(*d, p))
+        .count() as i64
+}
+
+/// process.inspection_deadline: inspection within 10 working days of acceptance, decision
+/// within 60 days of application (004, 000).
+pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
+    let app = &ctx.inspection.application;
+    let Some(accepted) = app.accepted_on else {
+        return Outcome::missing("未录入受理日期。", "The acceptance date was not entered.");
+    };
+    let visit = ctx.inspection.window.start.date_naive();
+    let wd = working_days_between(accepted, visit, p);
+    let mut out = if wd > p.max_working_days_after_acceptance {
+        Outcome::fail(
+            format!(
+                "受理后第 {wd} 个工作日才核查，超过 {} 个工作日。",
+                p.max_working_days_after_acceptance
+            ),
+            format!(
+                "Inspected {wd} working days after acceptance; at most {}.",
+                p.max_working_days_after_acceptance
+            ),
+        )
+    } else {
+        Outcome::pass(
+            format!("受理后第 {wd} 个工作日核查。"),
+            format!("Inspected {wd} working days after acceptance."),
+        )
+    }
+    .measure(
+        "working_days_after_acceptance",
+        wd,
+        at_most(p.max_working_days_after_acceptance),
+        None,
+    );
+    if let (Some(filed), Some(decided)) = (app.filed_on, app.decided_on) {
+        let days = (decided - filed).num_days();
+        out = out.measure(
+            "days_to_decision",
+            days,
+            at_most(p.max_days_to_decision),
+            None,
+        );
+        if days > p.max_days_to_decision {
+            out.status = crate::model::FindingStatus::Fail;
+            out.message.zh.push_str(&format!(
+                "申请后 {days} 天才作出决定，超过 {} 天。",
+                p.max_days_to_decision
+            ));
+            out.message.en.push_str(&format!(
+                " Decision {days} days after application; at most {}.",
+                p.max_days_to_decision
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        let p = DeadlineParams {
+            max_working_days_after_acceptance: 10,
+            max_days_to_decision: 60,
+            holidays: vec!["2026-10-01".parse().unwrap()],
+            working_weekend_days: vec!["2026-10-10".parse().unwrap()],
+        };
+        // Mon 2026-09-28 → Fri 2026-10-02: Tue, Wed, (Thu holiday), Fri = 3.
+        assert_eq!(
+            working_days_between(
+                "2026-09-28".parse().unwrap(),
+                "2026-10-02".parse().unwrap(),
+                &p
+            ),
+            3
+        );
+        // Sat 2026-10-10 is a make-up working day.
+        assert_eq!(
+            working_days_between(
+                "2026-10-09".parse().unwrap(),
+                "2026-10-11".parse().unwrap(),
+                &p
+            ),
+            1
+        );
+    }
+}

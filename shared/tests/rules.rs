@@ -1,0 +1,404 @@
+//! The rules engine, scenario by scenario.
+
+mod common;
+
+use common::*;
+use hecha_core::model::*;
+use hecha_core::rules::{RuleProfile, evaluate, rule_ids, summarize};
+use proptest::prelude::*;
+
+/// Every rule id of requirements.md (shared/docs/requirements.md), written out here so that
+/// a rule dropped from the engine or a profile is caught.
+const REQUIREMENTS_RULE_IDS: &[&str] = &[
+    "site.office_area",
+    "site.lease_term",
+    "site.real_address",
+    "room.room_or_rack",
+    "room.ups",
+    "room.fire_extinguisher",
+    "room.access_log",
+    "seats.physical_count",
+    "seats.dial_test",
+    "seats.equipment",
+    "staff.si_count",
+    "staff.si_months",
+    "staff.si_local",
+    "staff.si_specialty",
+    "staff.si_roles",
+    "system.caller_id_screening",
+    "system.complaint_handling",
+    "system.recording_retention",
+    "system.in_out_record_store",
+    "company.uscc",
+    "company.capital",
+    "company.business_scope",
+    "company.foreign_ownership",
+    "company.no_violations",
+    "company.icp_filing",
+    "company.registered_in_province",
+    "license.renewal_window",
+    "license.validity",
+    "license.annual_report",
+    "process.inspection_deadline",
+];
+
+const PROFILES: &[&str] = &["national", "provincial", "jiangsu-suzhou"];
+
+fn suzhou() -> RuleProfile {
+    RuleProfile::builtin("jiangsu-suzhou").unwrap()
+}
+
+fn finding<'a>(findings: &'a [Finding], rule: &str) -> &'a Finding {
+    findings.iter().find(|f| f.rule_id == rule).unwrap_or_else(|| panic!("no finding for {rule}"))
+}
+
+fn status_of(profile: &RuleProfile, inspection: &Inspection, evidence: &[EvidenceItem], rule: &str) -> FindingStatus {
+    finding(&evaluate(profile, inspection, evidence), rule).status
+}
+
+fn without(evidence: &[EvidenceItem], id: &str) -> Vec<EvidenceItem> {
+    evidence.iter().filter(|i| i.id != id).cloned().collect()
+}
+
+#[test]
+fn every_requirements_rule_is_in_every_profile() {
+    let engine: Vec<&str> = rule_ids().collect();
+    for id in REQUIREMENTS_RULE_IDS {
+        assert!(engine.contains(id), "engine lacks {id}");
+    }
+    for name in PROFILES {
+        let p = RuleProfile::builtin(name).unwrap();
+        for id in REQUIREMENTS_RULE_IDS {
+            let spec = p.rule(id).unwrap_or_else(|| panic!("{name} lacks {id}"));
+            assert!(!spec.seeds.is_empty(), "{name}/{id} cites no seed");
+            for seed in &spec.seeds {
+                assert!(
+                    ["000_", "001_", "002_", "003_", "004_"].iter().any(|p| seed.starts_with(p)) && seed.ends_with(".txt"),
+                    "{name}/{id}: {seed} is not a seed file"
+                );
+            }
+        }
+        // Outbound conduct is explicitly not applicable unless a profile turns it on.
+        let conduct: Vec<_> = p.rules.iter().filter(|r| r.id.starts_with("conduct.")).collect();
+        assert_eq!(conduct.len(), 5, "{name}");
+        assert!(conduct.iter().all(|r| !r.applies), "{name}");
+    }
+}
+
+#[test]
+fn complete_suzhou_rehearsal_passes_every_rule() {
+    let findings = evaluate(&suzhou(), &inspection(), &complete_evidence());
+    assert_eq!(findings.len(), rule_ids().count());
+    for f in &findings {
+        assert!(
+            matches!(f.status, FindingStatus::Pass | FindingStatus::NotApplicable),
+            "{} is {:?}: {}",
+            f.rule_id,
+            f.status,
+            f.message.en
+        );
+    }
+    assert!(summarize(&findings).ready);
+}
+
+#[test]
+fn empty_inspection_reports_every_rule_not_just_the_first() {
+    let findings = evaluate(&suzhou(), &inspection(), &[]);
+    assert_eq!(findings.len(), rule_ids().count());
+    let missing = findings.iter().filter(|f| f.status == FindingStatus::Missing).count();
+    assert!(missing >= 15, "only {missing} missing");
+    assert!(!summarize(&findings).ready);
+    assert_eq!(finding(&findings, "staff.si_count").status, FindingStatus::Missing);
+    assert_eq!(finding(&findings, "seats.dial_test").status, FindingStatus::Missing);
+}
+
+#[test]
+fn small_office_fails_with_the_area_behind_it() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::Checklist(Checklist::Office(o)) = &mut i.body {
+            o.area_m2 = dec("80");
+        }
+    }
+    let findings = evaluate(&suzhou(), &inspection(), &ev);
+    let f = finding(&findings, "site.office_area");
+    assert_eq!(f.status, FindingStatus::Fail);
+    assert!(f.evidence_ids.contains(&"c-office".to_string()));
+    let m = f.measures.iter().find(|m| m.name == "area_m2").unwrap();
+    assert_eq!(m.value, "80");
+    assert_eq!(m.threshold.as_deref(), Some(">= 100 m²"));
+    // Other rules are still evaluated.
+    assert_eq!(finding(&findings, "room.ups").status, FindingStatus::Pass);
+}
+
+#[test]
+fn office_area_without_a_photo_needs_review() {
+    let ev: Vec<_> = complete_evidence()
+        .into_iter()
+        .map(|mut i| {
+            i.rule_ids.retain(|r| r != "site.office_area" || i.id == "c-office");
+            i
+        })
+        .collect();
+    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "site.office_area"), FindingStatus::NeedsReview);
+}
+
+#[test]
+fn renewal_needs_three_seats_new_license_five() {
+    let ev: Vec<_> = complete_evidence()
+        .into_iter()
+        .filter(|i| !["dial-4", "dial-5", "eq-4", "eq-5"].contains(&i.id.as_str()))
+        .collect();
+    let mut insp = inspection();
+    assert_eq!(status_of(&suzhou(), &insp, &ev, "seats.physical_count"), FindingStatus::Fail);
+    insp.application.kind = ApplicationKind::Renewal;
+    assert_eq!(status_of(&suzhou(), &insp, &ev, "seats.physical_count"), FindingStatus::Pass);
+}
+
+#[test]
+fn dial_test_must_call_the_scope_number() {
+    let mut insp = inspection();
+    let ev = complete_evidence(); // dials 96… numbers
+    assert_eq!(status_of(&suzhou(), &insp, &ev, "seats.dial_test"), FindingStatus::Pass);
+    insp.scope = Scope::Nationwide;
+    let f = evaluate(&suzhou(), &insp, &ev);
+    let f = finding(&f, "seats.dial_test");
+    assert_eq!(f.status, FindingStatus::Fail);
+    assert!(f.message.en.contains("not a 95 number"), "{}", f.message.en);
+}
+
+#[test]
+fn a_seat_without_playback_fails_the_dial_test() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::DialTest(d) = &mut i.body
+            && d.seat_tag == "SEAT-03"
+        {
+            d.recording_played_back = false;
+        }
+    }
+    let f = evaluate(&suzhou(), &inspection(), &ev);
+    let f = finding(&f, "seats.dial_test");
+    assert_eq!(f.status, FindingStatus::Fail);
+    assert!(f.message.en.contains("SEAT-03: recording not played back"), "{}", f.message.en);
+}
+
+#[test]
+fn same_person_scanned_twice_counts_once() {
+    let mut ev = without(&complete_evidence(), "si-3");
+    let mut dup = si_person(1, &[]);
+    dup.id = "si-1-again".into();
+    ev.push(dup);
+    let f = evaluate(&suzhou(), &inspection(), &ev);
+    let count = finding(&f, "staff.si_count");
+    assert_eq!(count.status, FindingStatus::Fail);
+    assert_eq!(count.measures[0].value, "2");
+}
+
+#[test]
+fn staff_insured_by_another_employer_or_elsewhere_do_not_count() {
+    let mut ev = without(&complete_evidence(), "si-3");
+    ev.push(si_scan("si-other", 3, "别的公司", Some("91320505MA27HC8K12"), "苏州工业园区", Some(6), &[StaffRole::NetworkSecurityLead]));
+    let f = evaluate(&suzhou(), &inspection(), &ev);
+    assert_eq!(finding(&f, "staff.si_count").status, FindingStatus::Fail);
+    assert!(finding(&f, "staff.si_count").message.en.contains("insured by another employer"));
+    // The security lead is not insured by the company either.
+    assert_eq!(finding(&f, "staff.si_roles").status, FindingStatus::Fail);
+
+    let mut ev = without(&complete_evidence(), "si-3");
+    ev.push(si_scan("si-shanghai", 3, COMPANY, Some(USCC), "上海市浦东新区", Some(6), &[StaffRole::NetworkSecurityLead]));
+    let f = evaluate(&suzhou(), &inspection(), &ev);
+    assert_eq!(finding(&f, "staff.si_count").status, FindingStatus::Pass);
+    assert_eq!(finding(&f, "staff.si_local").status, FindingStatus::Fail);
+}
+
+#[test]
+fn months_threshold_differs_between_profiles() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::SiScan(s) = &mut i.body {
+            s.record.months_paid = Some(2);
+        }
+    }
+    let insp = inspection();
+    // Suzhou (004): one month suffices; provincial (000, 002): three.
+    assert_eq!(status_of(&suzhou(), &insp, &ev, "staff.si_months"), FindingStatus::Pass);
+    let provincial = RuleProfile::builtin("provincial").unwrap();
+    assert_eq!(status_of(&provincial, &insp, &ev, "staff.si_months"), FindingStatus::Fail);
+}
+
+#[test]
+fn unknown_qr_format_needs_review_rather_than_failing() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::SiScan(s) = &mut i.body
+            && i.id == "si-3"
+        {
+            s.record = SiRecord {
+                format: SiPayloadFormat::Unknown,
+                raw_masked: Some("编号 320***********0003".into()),
+                ..SiRecord::default()
+            };
+        }
+    }
+    let f = evaluate(&suzhou(), &inspection(), &ev);
+    assert_eq!(finding(&f, "staff.si_count").status, FindingStatus::NeedsReview);
+    assert_eq!(finding(&f, "staff.si_months").status, FindingStatus::NeedsReview);
+}
+
+#[test]
+fn expired_extinguisher_fails_as_of_the_window_end_not_today() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::Checklist(Checklist::FireExtinguisher(f)) = &mut i.body {
+            f.inspection_valid_until = Some(day("2026-11-22"));
+        }
+    }
+    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "room.fire_extinguisher"), FindingStatus::Fail);
+    // The same tag was still valid for an inspection a week earlier.
+    let mut early = inspection();
+    early.window.start = at("2026-11-16T09:00:00+08:00");
+    early.window.end = at("2026-11-16T17:00:00+08:00");
+    assert_eq!(status_of(&suzhou(), &early, &ev, "room.fire_extinguisher"), FindingStatus::Pass);
+}
+
+#[test]
+fn suzhou_requires_a_registered_lease_provincial_does_not() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::Document(Document { facts: DocumentFacts::Lease { registered_with_housing_bureau, .. }, .. }) = &mut i.body {
+            *registered_with_housing_bureau = Some(false);
+        }
+    }
+    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "site.lease_term"), FindingStatus::Fail);
+    let provincial = RuleProfile::builtin("provincial").unwrap();
+    assert_eq!(status_of(&provincial, &inspection(), &ev, "site.lease_term"), FindingStatus::Pass);
+}
+
+#[test]
+fn company_prerequisites_are_checked_from_entered_data() {
+    let mut insp = inspection();
+    insp.company.uscc = "91320594MA1XY2E40E".into(); // wrong check character
+    insp.company.registered_capital_cny = dec("5000000");
+    insp.company.foreign_share_percent = dec("51");
+    insp.company.icp_filing = IcpFiling::Pending;
+    insp.company.registered_province = Some("上海".into());
+    let f = evaluate(&suzhou(), &insp, &complete_evidence());
+    for rule in ["company.uscc", "company.capital", "company.foreign_ownership", "company.icp_filing", "company.registered_in_province"] {
+        assert_eq!(finding(&f, rule).status, FindingStatus::Fail, "{rule}");
+    }
+}
+
+#[test]
+fn renewal_reminders_use_license_dates() {
+    let mut insp = inspection();
+    insp.application.kind = ApplicationKind::Renewal;
+    insp.license = Some(LicenseFacts {
+        number: Some("苏B2-20220001".into()),
+        issued_on: day("2022-01-10"),
+        expires_on: day("2027-01-10"),
+        annual_reports_filed_on: vec![day("2023-03-01"), day("2024-02-20"), day("2026-01-15")],
+    });
+    insp.application.filed_on = Some(day("2026-11-02")); // 69 days before expiry
+    let f = evaluate(&suzhou(), &insp, &complete_evidence());
+    assert_eq!(finding(&f, "license.renewal_window").status, FindingStatus::Fail);
+    assert_eq!(finding(&f, "license.validity").status, FindingStatus::Pass);
+    let annual = finding(&f, "license.annual_report");
+    assert_eq!(annual.status, FindingStatus::Fail);
+    assert!(annual.message.en.contains("2025"), "{}", annual.message.en);
+    // A new application has no current license.
+    let f = evaluate(&suzhou(), &inspection(), &complete_evidence());
+    assert_eq!(finding(&f, "license.validity").status, FindingStatus::NotApplicable);
+}
+
+#[test]
+fn carrier_hosting_needs_agreement_and_license() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::Checklist(Checklist::RoomOrRack(r)) = &mut i.body {
+            r.room_kind = RoomKind::CarrierHosted;
+            r.carrier = Some("中国电信苏州分公司".into());
+            r.hosting_agreement_item = Some("d-hosting".into());
+            r.idc_license_item = Some("d-idc".into());
+        }
+    }
+    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "room.room_or_rack"), FindingStatus::Fail);
+    ev.push(document("d-hosting", &["room.room_or_rack"], DocumentFacts::HostingAgreement { carrier: Some("中国电信".into()), end: None }));
+    ev.push(document("d-idc", &["room.room_or_rack"], DocumentFacts::IdcLicense));
+    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "room.room_or_rack"), FindingStatus::Pass);
+}
+
+#[test]
+fn conduct_rules_apply_only_when_a_profile_turns_them_on() {
+    let src = RuleProfile::builtin("national").unwrap().source().replace("applies = false\n", "");
+    let on = RuleProfile::from_toml(&src).unwrap();
+    let mut ev = complete_evidence();
+    ev.push(checklist(
+        "c-outbound",
+        &[],
+        Checklist::OutboundConduct(OutboundConductCheck {
+            calling_number: "95123456".into(),
+            max_calls_per_day: 450,
+            min_interval_s: dec("8"),
+            complaint_rate_percent: dec("0.2"),
+            health_score: Some(dec("75")),
+            consent_proof_kept: true,
+        }),
+    ));
+    let f = evaluate(&on, &inspection(), &ev);
+    assert_eq!(finding(&f, "conduct.calls_per_day").status, FindingStatus::Fail);
+    assert_eq!(finding(&f, "conduct.call_interval").status, FindingStatus::Pass);
+    let off = evaluate(&suzhou(), &inspection(), &ev);
+    assert_eq!(finding(&off, "conduct.calls_per_day").status, FindingStatus::NotApplicable);
+}
+
+#[test]
+fn operator_profiles_are_validated() {
+    let base = RuleProfile::builtin("national").unwrap().source().to_owned();
+    let typo = base.replace("min_area_m2 = \"100\"", "min_area = \"100\"");
+    let err = RuleProfile::from_toml(&typo).unwrap_err().to_string();
+    assert!(err.contains("site.office_area") && err.contains("min_area"), "{err}");
+
+    let dropped = base.replace("id = \"room.ups\"", "id = \"room.upz\"");
+    assert!(RuleProfile::from_toml(&dropped).unwrap_err().to_string().contains("room.upz"));
+
+    let cut = base.split("[[rule]]\nid = \"conduct.user_consent\"").next().unwrap().to_owned();
+    let err = RuleProfile::from_toml(&cut).unwrap_err().to_string();
+    assert!(err.contains("missing") && err.contains("conduct.user_consent"), "{err}");
+
+    assert!(RuleProfile::builtin("atlantis").is_err());
+    assert!(RuleProfile::from_toml("not = [toml").is_err());
+}
+
+#[test]
+fn profile_digest_is_the_sha256_of_its_toml() {
+    let p = suzhou();
+    use sha2::Digest;
+    assert_eq!(p.sha256(), hex::encode(sha2::Sha256::digest(p.source().as_bytes())));
+    assert_ne!(p.sha256(), RuleProfile::builtin("national").unwrap().sha256());
+}
+
+proptest! {
+    #[test]
+    fn office_area_passes_exactly_at_the_threshold(area in 0u32..100_000, frac in 0u32..100) {
+        let area = rust_decimal::Decimal::new(i64::from(area) * 100 + i64::from(frac), 2) / rust_decimal::Decimal::from(10);
+        let mut ev = complete_evidence();
+        for i in &mut ev {
+            if let EvidenceBody::Checklist(Checklist::Office(o)) = &mut i.body {
+                o.area_m2 = area;
+            }
+        }
+        let status = status_of(&suzhou(), &inspection(), &ev, "site.office_area");
+        let expected = if area >= dec("100") { FindingStatus::Pass } else { FindingStatus::Fail };
+        prop_assert_eq!(status, expected);
+    }
+
+    #[test]
+    fn evaluation_never_panics_on_arbitrary_subsets(mask in proptest::collection::vec(any::<bool>(), 37)) {
+        let ev: Vec<_> = complete_evidence().into_iter().zip(mask.iter().cycle()).filter(|(_, k)| **k).map(|(i, _)| i).collect();
+        for name in PROFILES {
+            let f = evaluate(&RuleProfile::builtin(name).unwrap(), &inspection(), &ev);
+            prop_assert_eq!(f.len(), rule_ids().count());
+        }
+    }
+}

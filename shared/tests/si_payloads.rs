@@ -343,3 +343,40 @@ fn huge_payload_is_capped() {
         "payload longer than 16 KiB; only the first 16 KiB were read"
     );
 }
+
+#[test]
+fn the_briefs_example_url() {
+    // Unencoded, with a check digit that does not match and a placeholder credit code.
+    let r = parse_si_payload(
+        "https://si.jshrss.gov.cn/verify?xm=张三&sfzh=320102199001011234&cbd=苏州工业园区&jfys=12&dwmc=苏州某某科技有限公司&tyshxydm=91320594MA1XXXXXXX",
+        Some(&hasher()),
+    );
+    assert_eq!(r.format, SiPayloadFormat::Url);
+    assert_eq!(r.name, s("张三"));
+    assert_eq!(r.id_masked, s("320***********1234"));
+    assert_eq!(r.id_valid, Some(false));
+    // A mistyped number is still hashed: the same mistyping matches itself.
+    assert!(r.id_hash.is_some());
+    assert_eq!(r.insured_place, s("苏州工业园区"));
+    assert_eq!(r.months_paid, Some(12));
+    assert_eq!(r.employer_uscc_valid, Some(false));
+    assert_eq!(
+        r.verify_url.as_deref(),
+        Some(
+            "https://si.jshrss.gov.cn/verify?xm=张三&sfzh=320***********1234&cbd=苏州工业园区&jfys=12\
+             &dwmc=苏州某某科技有限公司&tyshxydm=91320594MA1XXXXXXX"
+        )
+    );
+    assert_eq!(
+        r.problems,
+        vec![
+            "ID number fails the GB 11643 check digit",
+            "credit code fails the GB 32100 check character"
+        ]
+    );
+    assert!(
+        !serde_json::to_string(&r)
+            .unwrap()
+            .contains("320102199001011234")
+    );
+}

@@ -49,10 +49,18 @@ fn suzhou() -> RuleProfile {
 }
 
 fn finding<'a>(findings: &'a [Finding], rule: &str) -> &'a Finding {
-    findings.iter().find(|f| f.rule_id == rule).unwrap_or_else(|| panic!("no finding for {rule}"))
+    findings
+        .iter()
+        .find(|f| f.rule_id == rule)
+        .unwrap_or_else(|| panic!("no finding for {rule}"))
 }
 
-fn status_of(profile: &RuleProfile, inspection: &Inspection, evidence: &[EvidenceItem], rule: &str) -> FindingStatus {
+fn status_of(
+    profile: &RuleProfile,
+    inspection: &Inspection,
+    evidence: &[EvidenceItem],
+    rule: &str,
+) -> FindingStatus {
     finding(&evaluate(profile, inspection, evidence), rule).status
 }
 
@@ -73,13 +81,20 @@ fn every_requirements_rule_is_in_every_profile() {
             assert!(!spec.seeds.is_empty(), "{name}/{id} cites no seed");
             for seed in &spec.seeds {
                 assert!(
-                    ["000_", "001_", "002_", "003_", "004_"].iter().any(|p| seed.starts_with(p)) && seed.ends_with(".txt"),
+                    ["000_", "001_", "002_", "003_", "004_"]
+                        .iter()
+                        .any(|p| seed.starts_with(p))
+                        && seed.ends_with(".txt"),
                     "{name}/{id}: {seed} is not a seed file"
                 );
             }
         }
         // Outbound conduct is explicitly not applicable unless a profile turns it on.
-        let conduct: Vec<_> = p.rules.iter().filter(|r| r.id.starts_with("conduct.")).collect();
+        let conduct: Vec<_> = p
+            .rules
+            .iter()
+            .filter(|r| r.id.starts_with("conduct."))
+            .collect();
         assert_eq!(conduct.len(), 5, "{name}");
         assert!(conduct.iter().all(|r| !r.applies), "{name}");
     }
@@ -105,11 +120,20 @@ fn complete_suzhou_rehearsal_passes_every_rule() {
 fn empty_inspection_reports_every_rule_not_just_the_first() {
     let findings = evaluate(&suzhou(), &inspection(), &[]);
     assert_eq!(findings.len(), rule_ids().count());
-    let missing = findings.iter().filter(|f| f.status == FindingStatus::Missing).count();
+    let missing = findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Missing)
+        .count();
     assert!(missing >= 15, "only {missing} missing");
     assert!(!summarize(&findings).ready);
-    assert_eq!(finding(&findings, "staff.si_count").status, FindingStatus::Missing);
-    assert_eq!(finding(&findings, "seats.dial_test").status, FindingStatus::Missing);
+    assert_eq!(
+        finding(&findings, "staff.si_count").status,
+        FindingStatus::Missing
+    );
+    assert_eq!(
+        finding(&findings, "seats.dial_test").status,
+        FindingStatus::Missing
+    );
 }
 
 #[test]
@@ -136,11 +160,15 @@ fn office_area_without_a_photo_needs_review() {
     let ev: Vec<_> = complete_evidence()
         .into_iter()
         .map(|mut i| {
-            i.rule_ids.retain(|r| r != "site.office_area" || i.id == "c-office");
+            i.rule_ids
+                .retain(|r| r != "site.office_area" || i.id == "c-office");
             i
         })
         .collect();
-    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "site.office_area"), FindingStatus::NeedsReview);
+    assert_eq!(
+        status_of(&suzhou(), &inspection(), &ev, "site.office_area"),
+        FindingStatus::NeedsReview
+    );
 }
 
 #[test]
@@ -150,16 +178,25 @@ fn renewal_needs_three_seats_new_license_five() {
         .filter(|i| !["dial-4", "dial-5", "eq-4", "eq-5"].contains(&i.id.as_str()))
         .collect();
     let mut insp = inspection();
-    assert_eq!(status_of(&suzhou(), &insp, &ev, "seats.physical_count"), FindingStatus::Fail);
+    assert_eq!(
+        status_of(&suzhou(), &insp, &ev, "seats.physical_count"),
+        FindingStatus::Fail
+    );
     insp.application.kind = ApplicationKind::Renewal;
-    assert_eq!(status_of(&suzhou(), &insp, &ev, "seats.physical_count"), FindingStatus::Pass);
+    assert_eq!(
+        status_of(&suzhou(), &insp, &ev, "seats.physical_count"),
+        FindingStatus::Pass
+    );
 }
 
 #[test]
 fn dial_test_must_call_the_scope_number() {
     let mut insp = inspection();
     let ev = complete_evidence(); // dials 96… numbers
-    assert_eq!(status_of(&suzhou(), &insp, &ev, "seats.dial_test"), FindingStatus::Pass);
+    assert_eq!(
+        status_of(&suzhou(), &insp, &ev, "seats.dial_test"),
+        FindingStatus::Pass
+    );
     insp.scope = Scope::Nationwide;
     let f = evaluate(&suzhou(), &insp, &ev);
     let f = finding(&f, "seats.dial_test");
@@ -180,7 +217,11 @@ fn a_seat_without_playback_fails_the_dial_test() {
     let f = evaluate(&suzhou(), &inspection(), &ev);
     let f = finding(&f, "seats.dial_test");
     assert_eq!(f.status, FindingStatus::Fail);
-    assert!(f.message.en.contains("SEAT-03: recording not played back"), "{}", f.message.en);
+    assert!(
+        f.message.en.contains("SEAT-03: recording not played back"),
+        "{}",
+        f.message.en
+    );
 }
 
 #[test]
@@ -198,15 +239,36 @@ fn same_person_scanned_twice_counts_once() {
 #[test]
 fn staff_insured_by_another_employer_or_elsewhere_do_not_count() {
     let mut ev = without(&complete_evidence(), "si-3");
-    ev.push(si_scan("si-other", 3, "别的公司", Some("91320505MA27HC8K12"), "苏州工业园区", Some(6), &[StaffRole::NetworkSecurityLead]));
+    ev.push(si_scan(
+        "si-other",
+        3,
+        "别的公司",
+        Some("91320505MA27HC8K12"),
+        "苏州工业园区",
+        Some(6),
+        &[StaffRole::NetworkSecurityLead],
+    ));
     let f = evaluate(&suzhou(), &inspection(), &ev);
     assert_eq!(finding(&f, "staff.si_count").status, FindingStatus::Fail);
-    assert!(finding(&f, "staff.si_count").message.en.contains("insured by another employer"));
+    assert!(
+        finding(&f, "staff.si_count")
+            .message
+            .en
+            .contains("insured by another employer")
+    );
     // The security lead is not insured by the company either.
     assert_eq!(finding(&f, "staff.si_roles").status, FindingStatus::Fail);
 
     let mut ev = without(&complete_evidence(), "si-3");
-    ev.push(si_scan("si-shanghai", 3, COMPANY, Some(USCC), "上海市浦东新区", Some(6), &[StaffRole::NetworkSecurityLead]));
+    ev.push(si_scan(
+        "si-shanghai",
+        3,
+        COMPANY,
+        Some(USCC),
+        "上海市浦东新区",
+        Some(6),
+        &[StaffRole::NetworkSecurityLead],
+    ));
     let f = evaluate(&suzhou(), &inspection(), &ev);
     assert_eq!(finding(&f, "staff.si_count").status, FindingStatus::Pass);
     assert_eq!(finding(&f, "staff.si_local").status, FindingStatus::Fail);
@@ -222,9 +284,15 @@ fn months_threshold_differs_between_profiles() {
     }
     let insp = inspection();
     // Suzhou (004): one month suffices; provincial (000, 002): three.
-    assert_eq!(status_of(&suzhou(), &insp, &ev, "staff.si_months"), FindingStatus::Pass);
+    assert_eq!(
+        status_of(&suzhou(), &insp, &ev, "staff.si_months"),
+        FindingStatus::Pass
+    );
     let provincial = RuleProfile::builtin("provincial").unwrap();
-    assert_eq!(status_of(&provincial, &insp, &ev, "staff.si_months"), FindingStatus::Fail);
+    assert_eq!(
+        status_of(&provincial, &insp, &ev, "staff.si_months"),
+        FindingStatus::Fail
+    );
 }
 
 #[test]
@@ -242,8 +310,14 @@ fn unknown_qr_format_needs_review_rather_than_failing() {
         }
     }
     let f = evaluate(&suzhou(), &inspection(), &ev);
-    assert_eq!(finding(&f, "staff.si_count").status, FindingStatus::NeedsReview);
-    assert_eq!(finding(&f, "staff.si_months").status, FindingStatus::NeedsReview);
+    assert_eq!(
+        finding(&f, "staff.si_count").status,
+        FindingStatus::NeedsReview
+    );
+    assert_eq!(
+        finding(&f, "staff.si_months").status,
+        FindingStatus::NeedsReview
+    );
 }
 
 #[test]
@@ -254,25 +328,45 @@ fn expired_extinguisher_fails_as_of_the_window_end_not_today() {
             f.inspection_valid_until = Some(day("2026-11-22"));
         }
     }
-    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "room.fire_extinguisher"), FindingStatus::Fail);
+    assert_eq!(
+        status_of(&suzhou(), &inspection(), &ev, "room.fire_extinguisher"),
+        FindingStatus::Fail
+    );
     // The same tag was still valid for an inspection a week earlier.
     let mut early = inspection();
     early.window.start = at("2026-11-16T09:00:00+08:00");
     early.window.end = at("2026-11-16T17:00:00+08:00");
-    assert_eq!(status_of(&suzhou(), &early, &ev, "room.fire_extinguisher"), FindingStatus::Pass);
+    assert_eq!(
+        status_of(&suzhou(), &early, &ev, "room.fire_extinguisher"),
+        FindingStatus::Pass
+    );
 }
 
 #[test]
 fn suzhou_requires_a_registered_lease_provincial_does_not() {
     let mut ev = complete_evidence();
     for i in &mut ev {
-        if let EvidenceBody::Document(Document { facts: DocumentFacts::Lease { registered_with_housing_bureau, .. }, .. }) = &mut i.body {
+        if let EvidenceBody::Document(Document {
+            facts:
+                DocumentFacts::Lease {
+                    registered_with_housing_bureau,
+                    ..
+                },
+            ..
+        }) = &mut i.body
+        {
             *registered_with_housing_bureau = Some(false);
         }
     }
-    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "site.lease_term"), FindingStatus::Fail);
+    assert_eq!(
+        status_of(&suzhou(), &inspection(), &ev, "site.lease_term"),
+        FindingStatus::Fail
+    );
     let provincial = RuleProfile::builtin("provincial").unwrap();
-    assert_eq!(status_of(&provincial, &inspection(), &ev, "site.lease_term"), FindingStatus::Pass);
+    assert_eq!(
+        status_of(&provincial, &inspection(), &ev, "site.lease_term"),
+        FindingStatus::Pass
+    );
 }
 
 #[test]
@@ -284,7 +378,13 @@ fn company_prerequisites_are_checked_from_entered_data() {
     insp.company.icp_filing = IcpFiling::Pending;
     insp.company.registered_province = Some("上海".into());
     let f = evaluate(&suzhou(), &insp, &complete_evidence());
-    for rule in ["company.uscc", "company.capital", "company.foreign_ownership", "company.icp_filing", "company.registered_in_province"] {
+    for rule in [
+        "company.uscc",
+        "company.capital",
+        "company.foreign_ownership",
+        "company.icp_filing",
+        "company.registered_in_province",
+    ] {
         assert_eq!(finding(&f, rule).status, FindingStatus::Fail, "{rule}");
     }
 }
@@ -301,14 +401,20 @@ fn renewal_reminders_use_license_dates() {
     });
     insp.application.filed_on = Some(day("2026-11-02")); // 69 days before expiry
     let f = evaluate(&suzhou(), &insp, &complete_evidence());
-    assert_eq!(finding(&f, "license.renewal_window").status, FindingStatus::Fail);
+    assert_eq!(
+        finding(&f, "license.renewal_window").status,
+        FindingStatus::Fail
+    );
     assert_eq!(finding(&f, "license.validity").status, FindingStatus::Pass);
     let annual = finding(&f, "license.annual_report");
     assert_eq!(annual.status, FindingStatus::Fail);
     assert!(annual.message.en.contains("2025"), "{}", annual.message.en);
     // A new application has no current license.
     let f = evaluate(&suzhou(), &inspection(), &complete_evidence());
-    assert_eq!(finding(&f, "license.validity").status, FindingStatus::NotApplicable);
+    assert_eq!(
+        finding(&f, "license.validity").status,
+        FindingStatus::NotApplicable
+    );
 }
 
 #[test]
@@ -322,15 +428,35 @@ fn carrier_hosting_needs_agreement_and_license() {
             r.idc_license_item = Some("d-idc".into());
         }
     }
-    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "room.room_or_rack"), FindingStatus::Fail);
-    ev.push(document("d-hosting", &["room.room_or_rack"], DocumentFacts::HostingAgreement { carrier: Some("中国电信".into()), end: None }));
-    ev.push(document("d-idc", &["room.room_or_rack"], DocumentFacts::IdcLicense));
-    assert_eq!(status_of(&suzhou(), &inspection(), &ev, "room.room_or_rack"), FindingStatus::Pass);
+    assert_eq!(
+        status_of(&suzhou(), &inspection(), &ev, "room.room_or_rack"),
+        FindingStatus::Fail
+    );
+    ev.push(document(
+        "d-hosting",
+        &["room.room_or_rack"],
+        DocumentFacts::HostingAgreement {
+            carrier: Some("中国电信".into()),
+            end: None,
+        },
+    ));
+    ev.push(document(
+        "d-idc",
+        &["room.room_or_rack"],
+        DocumentFacts::IdcLicense,
+    ));
+    assert_eq!(
+        status_of(&suzhou(), &inspection(), &ev, "room.room_or_rack"),
+        FindingStatus::Pass
+    );
 }
 
 #[test]
 fn conduct_rules_apply_only_when_a_profile_turns_them_on() {
-    let src = RuleProfile::builtin("national").unwrap().source().replace("applies = false\n", "");
+    let src = RuleProfile::builtin("national")
+        .unwrap()
+        .source()
+        .replace("applies = false\n", "");
     let on = RuleProfile::from_toml(&src).unwrap();
     let mut ev = complete_evidence();
     ev.push(checklist(
@@ -346,25 +472,52 @@ fn conduct_rules_apply_only_when_a_profile_turns_them_on() {
         }),
     ));
     let f = evaluate(&on, &inspection(), &ev);
-    assert_eq!(finding(&f, "conduct.calls_per_day").status, FindingStatus::Fail);
-    assert_eq!(finding(&f, "conduct.call_interval").status, FindingStatus::Pass);
+    assert_eq!(
+        finding(&f, "conduct.calls_per_day").status,
+        FindingStatus::Fail
+    );
+    assert_eq!(
+        finding(&f, "conduct.call_interval").status,
+        FindingStatus::Pass
+    );
     let off = evaluate(&suzhou(), &inspection(), &ev);
-    assert_eq!(finding(&off, "conduct.calls_per_day").status, FindingStatus::NotApplicable);
+    assert_eq!(
+        finding(&off, "conduct.calls_per_day").status,
+        FindingStatus::NotApplicable
+    );
 }
 
 #[test]
 fn operator_profiles_are_validated() {
-    let base = RuleProfile::builtin("national").unwrap().source().to_owned();
+    let base = RuleProfile::builtin("national")
+        .unwrap()
+        .source()
+        .to_owned();
     let typo = base.replace("min_area_m2 = \"100\"", "min_area = \"100\"");
     let err = RuleProfile::from_toml(&typo).unwrap_err().to_string();
-    assert!(err.contains("site.office_area") && err.contains("min_area"), "{err}");
+    assert!(
+        err.contains("site.office_area") && err.contains("min_area"),
+        "{err}"
+    );
 
     let dropped = base.replace("id = \"room.ups\"", "id = \"room.upz\"");
-    assert!(RuleProfile::from_toml(&dropped).unwrap_err().to_string().contains("room.upz"));
+    assert!(
+        RuleProfile::from_toml(&dropped)
+            .unwrap_err()
+            .to_string()
+            .contains("room.upz")
+    );
 
-    let cut = base.split("[[rule]]\nid = \"conduct.user_consent\"").next().unwrap().to_owned();
+    let cut = base
+        .split("[[rule]]\nid = \"conduct.user_consent\"")
+        .next()
+        .unwrap()
+        .to_owned();
     let err = RuleProfile::from_toml(&cut).unwrap_err().to_string();
-    assert!(err.contains("missing") && err.contains("conduct.user_consent"), "{err}");
+    assert!(
+        err.contains("missing") && err.contains("conduct.user_consent"),
+        "{err}"
+    );
 
     assert!(RuleProfile::builtin("atlantis").is_err());
     assert!(RuleProfile::from_toml("not = [toml").is_err());
@@ -374,8 +527,14 @@ fn operator_profiles_are_validated() {
 fn profile_digest_is_the_sha256_of_its_toml() {
     let p = suzhou();
     use sha2::Digest;
-    assert_eq!(p.sha256(), hex::encode(sha2::Sha256::digest(p.source().as_bytes())));
-    assert_ne!(p.sha256(), RuleProfile::builtin("national").unwrap().sha256());
+    assert_eq!(
+        p.sha256(),
+        hex::encode(sha2::Sha256::digest(p.source().as_bytes()))
+    );
+    assert_ne!(
+        p.sha256(),
+        RuleProfile::builtin("national").unwrap().sha256()
+    );
 }
 
 proptest! {

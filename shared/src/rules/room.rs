@@ -137,9 +137,14 @@ pub(crate) fn ups(ctx: &Ctx, p: &UpsParams) -> Outcome {
     } else if !ups.status_normal {
         Outcome::fail("UPS 状态不正常。", "The UPS does not show normal status.")
     } else {
+        let model = ups
+            .model
+            .as_deref()
+            .map(|m| format!(" {m}"))
+            .unwrap_or_default();
         Outcome::pass(
-            format!("UPS {} 工作正常。", ups.model.as_deref().unwrap_or("")),
-            format!("UPS {} works normally.", ups.model.as_deref().unwrap_or("")),
+            format!("UPS{model} 工作正常。"),
+            format!("The UPS{model} works normally."),
         )
     }
     .items([item.id.as_str()]);

@@ -47,12 +47,12 @@ fn demonstrated(ctx: &Ctx, f: SystemFunction, rule: &str, p: &DemoParams) -> Out
     } else if found.iter().any(|(_, d)| d.demonstrated) {
         Outcome::pass(
             format!("现场演示了{zh}功能。"),
-            format!("{en} was demonstrated on site."),
+            format!("Demonstrated on site: {en}."),
         )
     } else {
         Outcome::fail(
             format!("{zh}功能未能演示。"),
-            format!("{en} could not be demonstrated."),
+            format!("Could not be demonstrated: {en}."),
         )
     };
     out.items(found.iter().map(|(i, _)| i.id.as_str()))

@@ -37,7 +37,9 @@ pub fn inspection() -> Inspection {
             foreign_share_percent: dec("0"),
             chinese_controlled: Some(true),
             business_scope: "第二类增值电信业务中的呼叫中心业务".into(),
-            icp_filing: IcpFiling::Filed { number: "苏ICP备2026000001号".into() },
+            icp_filing: IcpFiling::Filed {
+                number: "苏ICP备2026000001号".into(),
+            },
         },
         scope: Scope::Provincial,
         application: Application {
@@ -53,12 +55,18 @@ pub fn inspection() -> Inspection {
             province: Some("江苏".into()),
             city: Some("苏州".into()),
             geofence: Geofence {
-                center: GeoPoint { lat: dec(SITE_LAT), lon: dec(SITE_LON) },
+                center: GeoPoint {
+                    lat: dec(SITE_LAT),
+                    lon: dec(SITE_LON),
+                },
                 datum: Datum::Wgs84,
                 radius_m: dec("200"),
             },
         },
-        window: InspectionWindow { start: at("2026-11-23T09:00:00+08:00"), end: at("2026-11-23T17:00:00+08:00") },
+        window: InspectionWindow {
+            start: at("2026-11-23T09:00:00+08:00"),
+            end: at("2026-11-23T17:00:00+08:00"),
+        },
         time_zone: DEFAULT_TIME_ZONE.into(),
         license: None,
         supplement_of: None,
@@ -87,7 +95,11 @@ pub fn photo_at(id: &str, rules: &[&str], lat: &str, lon: &str, when: &str) -> E
             subject: None,
             exif: Some(ExifFacts {
                 format: Some(ImageFormat::Jpeg),
-                gps: Some(GpsPosition { lat: dec(lat), lon: dec(lon), alt_m: None }),
+                gps: Some(GpsPosition {
+                    lat: dec(lat),
+                    lon: dec(lon),
+                    alt_m: None,
+                }),
                 datetime_original: Some(when.into()),
                 offset: Some("+08:00".into()),
                 make: Some("Xiaomi".into()),
@@ -108,12 +120,24 @@ pub fn checklist(id: &str, rules: &[&str], c: Checklist) -> EvidenceItem {
 }
 
 pub fn document(id: &str, rules: &[&str], facts: DocumentFacts) -> EvidenceItem {
-    item(id, rules, EvidenceBody::Document(Document { title: None, facts }))
+    item(
+        id,
+        rules,
+        EvidenceBody::Document(Document { title: None, facts }),
+    )
 }
 
 /// A scanned SI record of one person insured by the company in Suzhou.
 pub fn si_person(n: u32, roles: &[StaffRole]) -> EvidenceItem {
-    si_scan(&format!("si-{n}"), n, COMPANY, Some(USCC), "苏州工业园区", Some(6), roles)
+    si_scan(
+        &format!("si-{n}"),
+        n,
+        COMPANY,
+        Some(USCC),
+        "苏州工业园区",
+        Some(6),
+        roles,
+    )
 }
 
 pub fn si_scan(
@@ -134,7 +158,10 @@ pub fn si_scan(
                 name: Some(format!("员工{person}")),
                 id_masked: Some(format!("320***********{person:04}")),
                 id_valid: Some(true),
-                id_hash: Some(KeyedHash { key_id: "k1".into(), hmac_sha256: format!("{person:064x}") }),
+                id_hash: Some(KeyedHash {
+                    key_id: "k1".into(),
+                    hmac_sha256: format!("{person:064x}"),
+                }),
                 insured_place: Some(place.into()),
                 months_paid: months,
                 employer_name: Some(employer.into()),
@@ -185,7 +212,15 @@ pub fn seat_equipment(id: &str, seat: &str) -> EvidenceItem {
 }
 
 pub fn demo(id: &str, rule: &str, f: SystemFunction) -> EvidenceItem {
-    checklist(id, &[rule], Checklist::SystemDemo(SystemDemoCheck { function: f, demonstrated: true, note: None }))
+    checklist(
+        id,
+        &[rule],
+        Checklist::SystemDemo(SystemDemoCheck {
+            function: f,
+            demonstrated: true,
+            note: None,
+        }),
+    )
 }
 
 /// Everything a complete, passing Suzhou rehearsal holds.
@@ -193,58 +228,131 @@ pub fn complete_evidence() -> Vec<EvidenceItem> {
     let mut ev = vec![
         photo("p-office-1", &["site.real_address", "site.office_area"]),
         photo("p-office-2", &["site.real_address"]),
-        checklist("c-office", &["site.office_area"], Checklist::Office(OfficeCheck { area_m2: dec("126.5"), note: None })),
+        checklist(
+            "c-office",
+            &["site.office_area"],
+            Checklist::Office(OfficeCheck {
+                area_m2: dec("126.5"),
+                note: None,
+            }),
+        ),
         document(
             "d-lease",
             &["site.lease_term"],
-            DocumentFacts::Lease { start: day("2026-06-01"), end: day("2028-05-31"), registered_with_housing_bureau: Some(true) },
+            DocumentFacts::Lease {
+                start: day("2026-06-01"),
+                end: day("2028-05-31"),
+                registered_with_housing_bureau: Some(true),
+            },
         ),
         checklist(
             "c-room",
             &["room.room_or_rack"],
-            Checklist::RoomOrRack(RoomOrRackCheck { room_kind: RoomKind::OwnRack, carrier: None, hosting_agreement_item: None, idc_license_item: None }),
+            Checklist::RoomOrRack(RoomOrRackCheck {
+                room_kind: RoomKind::OwnRack,
+                carrier: None,
+                hosting_agreement_item: None,
+                idc_license_item: None,
+            }),
         ),
         photo("p-rack", &["room.room_or_rack"]),
         checklist(
             "c-ups",
             &["room.ups"],
-            Checklist::Ups(UpsCheck { present: true, model: Some("APC SRT3KXLI".into()), capacity_kva: Some(dec("3")), status_normal: true, runtime_minutes: Some(dec("30")) }),
+            Checklist::Ups(UpsCheck {
+                present: true,
+                model: Some("APC SRT3KXLI".into()),
+                capacity_kva: Some(dec("3")),
+                status_normal: true,
+                runtime_minutes: Some(dec("30")),
+            }),
         ),
         photo("p-ups", &["room.ups"]),
         checklist(
             "c-fire",
             &["room.fire_extinguisher"],
-            Checklist::FireExtinguisher(FireExtinguisherCheck { present: true, extinguisher_type: Some("二氧化碳".into()), pressure_in_range: true, inspection_valid_until: Some(day("2027-06-30")) }),
+            Checklist::FireExtinguisher(FireExtinguisherCheck {
+                present: true,
+                extinguisher_type: Some("二氧化碳".into()),
+                pressure_in_range: true,
+                inspection_valid_until: Some(day("2027-06-30")),
+            }),
         ),
         photo("p-fire", &["room.fire_extinguisher"]),
         checklist(
             "c-access",
             &["room.access_log"],
-            Checklist::AccessLog(AccessLogCheck { present: true, log_kind: Some("electronic".into()), latest_entry_on: Some(day("2026-11-22")) }),
+            Checklist::AccessLog(AccessLogCheck {
+                present: true,
+                log_kind: Some("electronic".into()),
+                latest_entry_on: Some(day("2026-11-22")),
+            }),
         ),
         photo("p-access", &["room.access_log"]),
         photo("p-seats", &["seats.equipment"]),
         si_person(1, &[StaffRole::LicenseLead, StaffRole::TechnicalLead]),
         si_person(2, &[StaffRole::CustomerServiceLead]),
         si_person(3, &[StaffRole::NetworkSecurityLead]),
-        demo("c-cid", "system.caller_id_screening", SystemFunction::CallerIdScreening),
+        demo(
+            "c-cid",
+            "system.caller_id_screening",
+            SystemFunction::CallerIdScreening,
+        ),
         photo("p-cid", &["system.caller_id_screening"]),
-        demo("c-complaint", "system.complaint_handling", SystemFunction::ComplaintHandling),
+        demo(
+            "c-complaint",
+            "system.complaint_handling",
+            SystemFunction::ComplaintHandling,
+        ),
         photo("p-complaint", &["system.complaint_handling"]),
         checklist(
             "c-retention",
             &["system.recording_retention"],
-            Checklist::RecordingRetention(RecordingRetentionCheck { oldest_playable_recording_on: day("2026-09-01") }),
+            Checklist::RecordingRetention(RecordingRetentionCheck {
+                oldest_playable_recording_on: day("2026-09-01"),
+            }),
         ),
-        demo("c-in", "system.in_out_record_store", SystemFunction::Inbound),
-        demo("c-out", "system.in_out_record_store", SystemFunction::Outbound),
-        demo("c-rec", "system.in_out_record_store", SystemFunction::Recording),
-        demo("c-store", "system.in_out_record_store", SystemFunction::DataStorage),
-        document("d-license", &["company.business_scope"], DocumentFacts::BusinessLicense { business_scope: Some("第二类增值电信业务中的呼叫中心业务".into()) }),
-        document("d-decl", &["company.no_violations"], DocumentFacts::NoViolationDeclaration { signed_on: Some(day("2026-11-01")) }),
+        demo(
+            "c-in",
+            "system.in_out_record_store",
+            SystemFunction::Inbound,
+        ),
+        demo(
+            "c-out",
+            "system.in_out_record_store",
+            SystemFunction::Outbound,
+        ),
+        demo(
+            "c-rec",
+            "system.in_out_record_store",
+            SystemFunction::Recording,
+        ),
+        demo(
+            "c-store",
+            "system.in_out_record_store",
+            SystemFunction::DataStorage,
+        ),
+        document(
+            "d-license",
+            &["company.business_scope"],
+            DocumentFacts::BusinessLicense {
+                business_scope: Some("第二类增值电信业务中的呼叫中心业务".into()),
+            },
+        ),
+        document(
+            "d-decl",
+            &["company.no_violations"],
+            DocumentFacts::NoViolationDeclaration {
+                signed_on: Some(day("2026-11-01")),
+            },
+        ),
     ];
     for s in 1..=5 {
-        ev.push(dial(&format!("dial-{s}"), &format!("SEAT-{s:02}"), "96123456"));
+        ev.push(dial(
+            &format!("dial-{s}"),
+            &format!("SEAT-{s:02}"),
+            "96123456",
+        ));
         ev.push(seat_equipment(&format!("eq-{s}"), &format!("SEAT-{s:02}")));
     }
     ev

@@ -1,0 +1,192 @@
+//! `hecha check` as a user runs it: the built binary on the example folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+fn hecha(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn status<'a>(doc: &'a serde_json::Value, rule: &str) -> &'a str {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("no {rule}"))["status"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn suzhou_example_is_ready_for_the_inspection() {
+    let out = hecha(&["check", "examples/suzhou", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["profile"], "jiangsu-suzhou");
+    assert_eq!(doc["summary"]["ready"], true);
+    assert_eq!(doc["summary"]["fail"], 0);
+    assert_eq!(doc["summary"]["missing"], 0);
+    // Photos prove the visit (EXIF GPS against a GCJ-02 geofence, time in the window).
+    assert_eq!(status(&doc, "site.real_address"), "pass");
+    assert_eq!(status(&doc, "staff.si_count"), "pass");
+    assert_eq!(doc["profile_sha256"].as_str().unwrap().len(), 64);
+    // Nothing personal leaks: the full ID numbers of the example never appear.
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "320506198803120425",
+        "320581199207153014",
+        "320102198506202523",
+    ] {
+        assert!(!text.contains(id), "full ID {id} in the output");
+    }
+    assert!(text.contains("320***********0425"));
+}
+
+#[test]
+fn gaps_example_fails_with_reasons_and_exit_code_1() {
+    let out = hecha(&["check", "examples/suzhou-gaps", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["ready"], false);
+    for (rule, want) in [
+        ("site.office_area", "fail"),
+        ("site.real_address", "fail"),
+        ("room.fire_extinguisher", "fail"),
+        ("seats.physical_count", "fail"),
+        ("seats.dial_test", "fail"),
+        ("staff.si_local", "fail"),
+        ("staff.si_count", "needs_review"),
+        ("company.icp_filing", "fail"),
+        ("system.caller_id_screening", "missing"),
+    ] {
+        assert_eq!(status(&doc, rule), want, "{rule}");
+    }
+}
+
+#[test]
+fn table_output_speaks_the_chosen_language() {
+    let zh = hecha(&["check", "examples/suzhou-gaps"]);
+    assert_eq!(zh.status.code(), Some(1));
+    let zh = String::from_utf8_lossy(&zh.stdout);
+    assert!(zh.contains("不通过") && zh.contains("尚未就绪"), "{zh}");
+    let en = hecha(&["check", "examples/suzhou-gaps", "--lang", "en"]);
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(en.contains("fail") && en.contains("Not ready"), "{en}");
+}
+
+#[test]
+fn profile_flag_overrides_the_folder_and_a_file_profile_is_accepted() {
+    // The provincial profile wants 3 months of insurance; the Suzhou example has more.
+    let out = hecha(&[
+        "check",
+        "examples/suzhou",
+        "--json",
+        "--profile",
+        "provincial",
+    ]);
+    assert_eq!(json(&out)["profile"], "provincial");
+
+    let dir = tempdir();
+    let src = String::from_utf8(hecha(&["profiles", "jiangsu-suzhou"]).stdout).unwrap();
+    let strict = src
+        .replace("min_area_m2 = \"100\"", "min_area_m2 = \"200\"")
+        .replace("id = \"jiangsu-suzhou\"", "id = \"strict\"");
+    let file = dir.join("strict.toml");
+    std::fs::write(&file, strict).unwrap();
+    let out = hecha(&[
+        "check",
+        "examples/suzhou",
+        "--json",
+        "--profile-file",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(doc["profile"], "strict");
+    assert_eq!(status(&doc, "site.office_area"), "fail");
+}
+
+#[test]
+fn unreadable_input_exits_2_with_a_clear_message() {
+    let out = hecha(&["check", "no/such/folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inspection.toml"));
+
+    let out = hecha(&["check", "examples/suzhou", "--profile", "atlantis"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("atlantis"));
+
+    let out = hecha(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_file_outside_the_folder_is_refused() {
+    let dir = tempdir();
+    let toml = std::fs::read_to_string(repo().join("examples/suzhou/inspection.toml"))
+        .unwrap()
+        .replace(
+            "file = \"photos/office-1.jpg\"",
+            "file = \"../../../etc/passwd\"",
+        );
+    std::fs::write(dir.join("inspection.toml"), toml).unwrap();
+    let out = hecha(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("relative path inside the folder"));
+}
+
+#[test]
+fn schema_describes_the_model() {
+    let out = hecha(&["schema"]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = schema.to_string();
+    for kind in [
+        "photo",
+        "si_scan",
+        "checklist",
+        "dial_test",
+        "document",
+        "media",
+        "note",
+        "sign_off",
+    ] {
+        assert!(text.contains(&format!("\"{kind}\"")), "schema lacks {kind}");
+    }
+    assert!(schema["$defs"]["Inspection"].is_object());
+}
+
+fn tempdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "hecha-test-{}-{}",
+        std::process::id(),
+        std::thread::current()
+            .name()
+            .unwrap_or("t")
+            .replace("::", "-")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -4,6 +4,7 @@
 //! social-insurance certificate's payload, and the rule profiles and their engine. It
 //! knows nothing of HTTP, SQL, S3 or UniFFI.
 
+pub mod bundle;
 pub mod capture;
 pub mod model;
 pub mod rehearsal;

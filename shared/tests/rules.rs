@@ -564,7 +564,8 @@ proptest! {
 
 #[test]
 fn docs_describe_every_rule() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules.md")).unwrap();
     for id in rule_ids() {
         assert!(doc.contains(&format!("`{id}`")), "docs/rules.md lacks {id}");
     }

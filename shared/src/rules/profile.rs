@@ -151,6 +151,25 @@ impl RuleProfile {
         hex::encode(Sha256::digest(self.source.as_bytes()))
     }
 
+    /// The photo parameters (`site.real_address`): what the phone and the report show
+    /// for each photo. Defaults when the rule is absent or turned off.
+    pub fn photo_params(&self) -> crate::capture::photo::PhotoParams {
+        #[derive(Deserialize)]
+        struct WithPhoto {
+            #[serde(flatten)]
+            photo: crate::capture::photo::PhotoParams,
+        }
+        self.rule("site.real_address")
+            .filter(|r| r.applies)
+            .and_then(|r| {
+                toml::Value::Table(r.params.clone())
+                    .try_into::<WithPhoto>()
+                    .ok()
+            })
+            .map(|w| w.photo)
+            .unwrap_or_default()
+    }
+
     /// The configuration of one rule.
     pub fn rule(&self, id: &str) -> Option<&RuleSpec> {
         self.rules.iter().find(|r| r.id == id)

@@ -1,0 +1,4 @@
+//! The bundle's human side: the self-contained HTML report and redacted derivatives.
+
+pub mod report;
+pub mod thumbnail;

@@ -1,0 +1,483 @@
+//! `data/report.html`: one self-contained HTML file (no network), Chinese and English, for
+//! people: the inspection, findings by rule with the cited seeds, each photo's thumbnail
+//! with its EXIF place and time and geofence verdict, SI records masked, dial tests per
+//! seat, sign-offs, and a QR code of the manifest digest so a printout leads back to the
+//! bundle.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use chrono::{DateTime, FixedOffset};
+
+use crate::capture::photo::{PhotoParams, assess_photo};
+use crate::model::{
+    EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Mode, Scope, SignerRole,
+};
+use crate::rules::summarize;
+
+/// What the report shows.
+pub struct ReportInput<'a> {
+    pub inspection: &'a Inspection,
+    pub evidence: &'a [EvidenceItem],
+    pub findings: &'a [Finding],
+    pub profile_id: &'a str,
+    pub profile_sha256: &'a str,
+    pub engine_version: &'a str,
+    /// Digest of the sealed manifest (shown, and as a QR code), when sealed.
+    pub manifest_sha256: Option<&'a str>,
+    pub sealed_at: Option<DateTime<FixedOffset>>,
+    /// Redacted JPEG thumbnails by item id (see `thumbnail::redacted_thumbnail`).
+    pub thumbnails: &'a BTreeMap<String, Vec<u8>>,
+    /// The profile's photo parameters, for the geofence and window verdicts.
+    pub photo_params: &'a PhotoParams,
+}
+
+/// HTML-escapes text.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A bilingual span pair: Chinese first, English beneath.
+fn both(zh: &str, en: &str) -> String {
+    format!(
+        "<span class=zh>{}</span><span class=en>{}</span>",
+        esc(zh),
+        esc(en)
+    )
+}
+
+fn status_class(s: FindingStatus) -> &'static str {
+    match s {
+        FindingStatus::Pass => "pass",
+        FindingStatus::Fail => "fail",
+        FindingStatus::Missing => "missing",
+        FindingStatus::NeedsReview => "review",
+        FindingStatus::NotApplicable => "na",
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:2em;color:#222;max-width:1100px}\
+h1{font-size:1.6em}h2{border-bottom:2px solid #333;padding-bottom:.2em;margin-top:2em}\
+table{border-collapse:collapse;width:100%;font-size:.92em}td,th{border:1px solid #bbb;padding:.35em .5em;vertical-align:top;text-align:left}\
+th{background:#eee}.en{display:block;color:#555;font-size:.9em}.zh{display:block}\
+.pass{background:#e3f5e1}.fail{background:#fbe0e0}.missing{background:#fdebd3}.review{background:#fff6c9}.na{color:#888}\
+.banner{padding:.6em 1em;border:3px solid #c00;color:#c00;font-weight:bold;margin:1em 0}\
+.photos{display:flex;flex-wrap:wrap;gap:1em}.photo{width:330px;border:1px solid #ccc;padding:.4em;font-size:.85em}\
+.photo img{max-width:320px;display:block}.digest{font-family:monospace;word-break:break-all}\
+@media print{.photo{break-inside:avoid}}";
+
+/// Renders the report.
+pub fn render_report(input: &ReportInput) -> String {
+    let insp = input.inspection;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>现场核查报告 {}</title><style>{STYLE}</style></head><body>",
+        esc(&insp.id)
+    );
+    let _ = write!(
+        h,
+        "<h1>{}</h1>",
+        both(
+            "呼叫中心业务现场核查报告",
+            "Call-center license on-site inspection report"
+        )
+    );
+    if insp.mode == Mode::Rehearsal {
+        let _ = write!(
+            h,
+            "<div class=banner>{}</div>",
+            both(
+                "预检（演练），不是正式核查记录",
+                "REHEARSAL — not an official inspection record"
+            )
+        );
+    }
+    header(&mut h, input);
+    findings(&mut h, input);
+    photos(&mut h, input);
+    si_records(&mut h, input);
+    dial_tests(&mut h, input);
+    sign_offs(&mut h, input);
+    h.push_str("</body></html>\n");
+    h
+}
+
+fn header(h: &mut String, input: &ReportInput) {
+    let insp = input.inspection;
+    let c = &insp.company;
+    let scope = match insp.scope {
+        Scope::Nationwide => both("全网（跨地区）", "nationwide"),
+        Scope::Provincial => both("地网（省内）", "provincial"),
+    };
+    let rows: Vec<(String, String)> = vec![
+        (both("核查编号", "Inspection"), esc(&insp.id)),
+        (both("公司", "Company"), esc(&c.name)),
+        (both("统一社会信用代码", "USCC"), esc(&c.uscc)),
+        (both("业务范围", "Scope"), scope),
+        (
+            both("申请类型", "Application"),
+            match insp.application.kind {
+                crate::model::ApplicationKind::New => both("新申请", "new license"),
+                crate::model::ApplicationKind::Renewal => both("续期", "renewal"),
+            },
+        ),
+        (both("登记地址", "Registered site"), esc(&insp.site.address)),
+        (
+            both("核查时段", "Inspection window"),
+            esc(&format!(
+                "{} — {}",
+                insp.window.start.to_rfc3339(),
+                insp.window.end.to_rfc3339()
+            )),
+        ),
+        (
+            both("规则配置", "Rule profile"),
+            format!(
+                "{} <span class=digest>sha256:{}</span>",
+                esc(input.profile_id),
+                esc(input.profile_sha256)
+            ),
+        ),
+        (both("引擎版本", "Engine"), esc(input.engine_version)),
+    ];
+    h.push_str("<table>");
+    for (k, v) in rows {
+        let _ = write!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
+    }
+    if let Some(at) = input.sealed_at {
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            both("封存时间", "Sealed at"),
+            esc(&at.to_rfc3339())
+        );
+    }
+    if let Some(digest) = input.manifest_sha256 {
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td><span class=digest>sha256:{}</span><div>{}</div></td></tr>",
+            both("清单摘要", "Manifest digest"),
+            esc(digest),
+            digest_qr_svg(digest)
+        );
+    }
+    h.push_str("</table>");
+}
+
+/// An inline SVG QR code of `sha256:<digest>`; empty if the encoder refuses.
+fn digest_qr_svg(digest: &str) -> String {
+    match qrcode::QrCode::new(format!("sha256:{digest}").as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(160, 160)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+fn findings(h: &mut String, input: &ReportInput) {
+    let s = summarize(input.findings);
+    let _ = write!(
+        h,
+        "<h2>{}</h2><p>{}</p>",
+        both("核查结论", "Findings"),
+        both(
+            &format!(
+                "通过 {}，不通过 {}，缺少证据 {}，需复核 {}，不适用 {}",
+                s.pass, s.fail, s.missing, s.needs_review, s.not_applicable
+            ),
+            &format!(
+                "pass {}, fail {}, missing {}, needs review {}, not applicable {}",
+                s.pass, s.fail, s.missing, s.needs_review, s.not_applicable
+            )
+        )
+    );
+    let _ = write!(
+        h,
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        both("结果", "Status"),
+        both("规则", "Rule"),
+        both("说明", "Why"),
+        both("证据", "Evidence"),
+        both("依据", "Sources")
+    );
+    for f in input.findings {
+        let label = f.status.label();
+        let measures: Vec<String> = f
+            .measures
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} = {}{}",
+                    m.name,
+                    m.value,
+                    m.threshold
+                        .as_deref()
+                        .map(|t| format!(" ({t})"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "<tr class={}><td>{}</td><td><b>{}</b>{}</td><td>{}<small>{}</small></td><td>{}</td><td>{}</td></tr>",
+            status_class(f.status),
+            both(&label.zh, &label.en),
+            esc(&f.rule_id),
+            both(&f.title.zh, &f.title.en),
+            both(&f.message.zh, &f.message.en),
+            esc(&measures.join("; ")),
+            esc(&f.evidence_ids.join(", ")),
+            esc(&f.seeds.join(", "))
+        );
+    }
+    h.push_str("</table>");
+}
+
+fn photos(h: &mut String, input: &ReportInput) {
+    let photos: Vec<_> = input
+        .evidence
+        .iter()
+        .filter_map(|i| match &i.body {
+            EvidenceBody::Photo(p) => Some((i, p)),
+            _ => None,
+        })
+        .collect();
+    if photos.is_empty() {
+        return;
+    }
+    let _ = write!(h, "<h2>{}</h2><div class=photos>", both("照片", "Photos"));
+    for (item, photo) in photos {
+        h.push_str("<div class=photo>");
+        if let Some(jpeg) = input.thumbnails.get(&item.id) {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(jpeg);
+            let _ = write!(
+                h,
+                "<img alt=\"{}\" src=\"data:image/jpeg;base64,{b64}\">",
+                esc(&item.id)
+            );
+        }
+        let _ = write!(
+            h,
+            "<b>{}</b> {}<br>",
+            esc(&item.id),
+            esc(&item.rule_ids.join(", "))
+        );
+        match &photo.exif {
+            Some(exif) => {
+                let a = assess_photo(exif, input.inspection, input.photo_params);
+                if let Some(gps) = &exif.gps {
+                    let _ = write!(h, "GPS {}, {}<br>", gps.lat, gps.lon);
+                }
+                if let Some(at) = a.captured_at {
+                    let _ = write!(
+                        h,
+                        "{} {}<br>",
+                        both("拍摄时间", "Taken"),
+                        esc(&at.to_rfc3339())
+                    );
+                }
+                if let Some(g) = &a.geofence {
+                    let _ = write!(
+                        h,
+                        "{}<br>",
+                        both(
+                            &format!(
+                                "距登记地址 {:.0} 米（半径 {:.0} 米）{}",
+                                g.distance_m,
+                                g.radius_m,
+                                if g.inside { "✓" } else { "✗" }
+                            ),
+                            &format!(
+                                "{:.0} m from the site (radius {:.0} m) {}",
+                                g.distance_m,
+                                g.radius_m,
+                                if g.inside { "inside" } else { "OUTSIDE" }
+                            )
+                        )
+                    );
+                }
+                for flag in &a.flags {
+                    let t = flag.text();
+                    let _ = write!(h, "<span class=review>{}</span>", both(&t.zh, &t.en));
+                }
+                let device: Vec<&str> = [exif.make.as_deref(), exif.model.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                if !device.is_empty() {
+                    let _ = write!(h, "{}<br>", esc(&device.join(" ")));
+                }
+            }
+            None => {
+                let _ = write!(
+                    h,
+                    "{}",
+                    both(
+                        "无 EXIF 信息",
+                        &format!("no EXIF: {}", photo.exif_error.as_deref().unwrap_or(""))
+                    )
+                );
+            }
+        }
+        if let Some(blob) = &item.blob {
+            let _ = write!(h, "<span class=digest>sha256:{}</span>", esc(&blob.sha256));
+        }
+        h.push_str("</div>");
+    }
+    h.push_str("</div>");
+}
+
+fn si_records(h: &mut String, input: &ReportInput) {
+    let scans: Vec<_> = input
+        .evidence
+        .iter()
+        .filter_map(|i| match &i.body {
+            EvidenceBody::SiScan(s) => Some((i, s)),
+            _ => None,
+        })
+        .collect();
+    if scans.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        both("社保记录（已脱敏）", "Social-insurance records (masked)"),
+        both("证据", "Item"),
+        both("姓名", "Name"),
+        both("身份证号", "ID (masked)"),
+        both("参保地", "Insured at"),
+        both("缴费月数", "Months"),
+        both("单位", "Employer"),
+        both("职责", "Roles")
+    );
+    let mut by_id: BTreeMap<&str, _> = BTreeMap::new();
+    for (item, scan) in scans {
+        by_id.insert(item.id.as_str(), scan);
+    }
+    for (id, scan) in by_id {
+        let r = &scan.record;
+        let roles: Vec<String> = scan.roles.iter().map(|r| format!("{r:?}")).collect();
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(id),
+            esc(r.name.as_deref().unwrap_or("—")),
+            esc(r.id_masked.as_deref().unwrap_or("—")),
+            esc(r.insured_place.as_deref().unwrap_or("—")),
+            r.months_paid
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "—".into()),
+            esc(r
+                .employer_name
+                .as_deref()
+                .or(r.employer_uscc.as_deref())
+                .unwrap_or("—")),
+            esc(&roles.join(", "))
+        );
+    }
+    h.push_str("</table>");
+}
+
+fn dial_tests(h: &mut String, input: &ReportInput) {
+    let mut tests: Vec<_> = input
+        .evidence
+        .iter()
+        .filter_map(|i| match &i.body {
+            EvidenceBody::DialTest(d) => Some((i, d)),
+            _ => None,
+        })
+        .collect();
+    if tests.is_empty() {
+        return;
+    }
+    tests.sort_by(|a, b| a.1.seat_tag.cmp(&b.1.seat_tag));
+    let yes = |b: bool| if b { "✓" } else { "✗" };
+    let _ = write!(
+        h,
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        both("坐席拨测", "Dial tests per seat"),
+        both("坐席", "Seat"),
+        both("拨打号码", "Dialed"),
+        both("接通", "Connected"),
+        both("显示主叫", "Caller ID"),
+        both("录音回放", "Playback"),
+        both("时间", "Time")
+    );
+    for (_, d) in tests {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&d.seat_tag),
+            esc(&d.dialed_number),
+            if d.temporary_trunk {
+                " (临时中继 / temporary trunk)"
+            } else {
+                ""
+            },
+            yes(d.connected),
+            yes(d.caller_id_shown),
+            yes(d.recording_played_back),
+            esc(&d.started_at.map(|t| t.to_rfc3339()).unwrap_or_default())
+        );
+    }
+    h.push_str("</table>");
+}
+
+fn sign_offs(h: &mut String, input: &ReportInput) {
+    let signs: Vec<_> = input
+        .evidence
+        .iter()
+        .filter_map(|i| match &i.body {
+            EvidenceBody::SignOff(s) => Some((i, s)),
+            _ => None,
+        })
+        .collect();
+    let _ = write!(h, "<h2>{}</h2>", both("签字确认", "Sign-offs"));
+    if signs.is_empty() {
+        let _ = write!(h, "<p>{}</p>", both("尚无签字。", "Not signed yet."));
+        return;
+    }
+    h.push_str("<table>");
+    for (item, s) in signs {
+        let role = match s.signer_role {
+            SignerRole::Inspector => both("核查人员", "Inspector"),
+            SignerRole::CompanyRepresentative => both("企业代表", "Company representative"),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{role}</td><td>{}</td><td>{}</td><td class=digest>{}</td></tr>",
+            esc(&s.name),
+            esc(&s.signed_at.to_rfc3339()),
+            esc(item.blob.as_ref().map(|b| b.sha256.as_str()).unwrap_or(""))
+        );
+    }
+    h.push_str("</table>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_defuses_markup() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"
+        );
+    }
+}

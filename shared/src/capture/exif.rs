@@ -41,21 +41,9 @@ pub fn sniff_format(bytes: &[u8]) -> ImageFormat {
     match bytes {
         [0xFF, 0xD8, 0xFF, ..] => ImageFormat::Jpeg,
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => ImageFormat::Png,
-        [
-            b'R',
-            b'I',
-            b'F',
-            b'F',
-            _,
-            _,
-            _,
-            _,
-            b'W',
-            b'E',
-            b'B',
-            b'P',
-            ..,
-        ] => ImageFormat::Webp,
+        [b'R', b'I', b'F', b'F', _, _, _, _, rest @ ..] if rest.starts_with(b"WEBP") => {
+            ImageFormat::Webp
+        }
         [b'I', b'I', 0x2A, 0x00, ..] | [b'M', b'M', 0x00, 0x2A, ..] => ImageFormat::Tiff,
         _ if is_heif(bytes) => ImageFormat::Heic,
         _ => ImageFormat::Unknown,

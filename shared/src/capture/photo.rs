@@ -1,60 +1,350 @@
-//! SHIM until the exif branch lands.
+//! What the rules engine and the phone both say about one photo: where (geofence), when
+//! (capture window), and whether its metadata looks trustworthy. Pure functions of the EXIF
+//! facts as read, the inspection, and the rule profile's parameters.
+
 use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::capture::geo::{GeofenceVerdict, geofence_verdict};
 use crate::model::{ExifFacts, Inspection, Text};
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+/// Photo thresholds from the rule profile.
+#[derive(Deserialize, Serialize, JsonSchema, Clone, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct PhotoParams {
+    /// Largest tolerated difference, in seconds, between the GPS clock and the camera clock.
+    /// A larger one suggests an edited DateTimeOriginal (or a phone clock set by hand).
     pub max_gps_camera_skew_s: i64,
+    /// Case-insensitive substrings of the EXIF Software tag that mark an edited photo.
     pub editing_software: Vec<String>,
 }
+
 impl Default for PhotoParams {
     fn default() -> Self {
+        // Five minutes: GPS time is the fix's time, which can lag the shutter by a minute
+        // or two when the fix is cached indoors (machine rooms).
+        let editors = [
+            "photoshop",
+            "lightroom",
+            "gimp",
+            "snapseed",
+            "美图",
+            "醒图",
+            "picsart",
+            "facetune",
+        ];
         Self {
             max_gps_camera_skew_s: 300,
-            editing_software: vec![],
+            editing_software: editors.into_iter().map(str::to_owned).collect(),
         }
     }
 }
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct GeofenceVerdict {
-    pub distance_m: f64,
-    pub radius_m: f64,
-    pub inside: bool,
-}
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "flag", rename_all = "snake_case")]
+
+/// A problem with a photo as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PhotoFlag {
+    /// No usable GPS position: the site cannot be confirmed from this photo.
     NoGps,
+    /// No usable DateTimeOriginal (or no offset and no time zone to read it in).
     NoCaptureTime,
+    /// Captured outside the inspection window.
     OutsideWindow,
+    /// The GPS fix is outside the site's geofence.
     OutsideGeofence,
+    /// The Software tag names an image editor.
     EditingSoftware { software: String },
+    /// GPS time and camera time disagree by more than the profile allows.
     GpsCameraSkew { seconds: i64 },
 }
+
 impl PhotoFlag {
+    /// A short message for the phone and the report.
     pub fn text(&self) -> Text {
-        Text::new("x", "x")
+        match self {
+            PhotoFlag::NoGps => Text::new("照片没有GPS位置信息", "The photo has no GPS position"),
+            PhotoFlag::NoCaptureTime => Text::new(
+                "照片没有可用的拍摄时间",
+                "The photo has no usable capture time",
+            ),
+            PhotoFlag::OutsideWindow => Text::new(
+                "拍摄时间不在核查时段内",
+                "The photo was taken outside the inspection window",
+            ),
+            PhotoFlag::OutsideGeofence => Text::new(
+                "拍摄位置不在注册地址范围内",
+                "The photo was taken outside the registered site's geofence",
+            ),
+            PhotoFlag::EditingSoftware { software } => Text::new(
+                format!("照片经过编辑软件处理（{software}）"),
+                format!("The photo was processed by editing software ({software})"),
+            ),
+            PhotoFlag::GpsCameraSkew { seconds } => Text::new(
+                format!("GPS时间与相机时间相差{seconds}秒"),
+                format!("GPS time and camera time differ by {seconds} s"),
+            ),
+        }
     }
 }
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+
+/// The verdicts for one photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PhotoAssessment {
+    /// `None` when the photo has no GPS position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geofence: Option<GeofenceVerdict>,
+    /// DateTimeOriginal with its own offset, else read in the inspection's time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<DateTime<FixedOffset>>,
+    /// Whether `captured_at` falls inside the inspection window (bounds included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_window: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<PhotoFlag>,
 }
+
+/// Assess one photo's EXIF facts against the inspection.
 pub fn assess_photo(
-    _exif: &ExifFacts,
-    _inspection: &Inspection,
-    _params: &PhotoParams,
+    exif: &ExifFacts,
+    inspection: &Inspection,
+    params: &PhotoParams,
 ) -> PhotoAssessment {
+    let geofence = exif
+        .gps
+        .as_ref()
+        .map(|fix| geofence_verdict(&inspection.site.geofence, fix));
+    // An unknown time-zone name leaves only photos that carry their own offset datable.
+    let captured_at = exif.captured_at(inspection.tz().ok());
+    let window = inspection.window;
+    let in_window = captured_at.map(|at| window.start <= at && at <= window.end);
+
+    let mut flags = Vec::new();
+    if geofence.is_none() {
+        flags.push(PhotoFlag::NoGps);
+    }
+    if captured_at.is_none() {
+        flags.push(PhotoFlag::NoCaptureTime);
+    }
+    if in_window == Some(false) {
+        flags.push(PhotoFlag::OutsideWindow);
+    }
+    if geofence.is_some_and(|v| !v.inside) {
+        flags.push(PhotoFlag::OutsideGeofence);
+    }
+    if let Some(software) = exif.software.as_deref().filter(|s| is_editor(s, params)) {
+        flags.push(PhotoFlag::EditingSoftware {
+            software: software.to_owned(),
+        });
+    }
+    if let (Some(gps), Some(at)) = (exif.gps_time, captured_at) {
+        let seconds = (gps.signed_duration_since(at)).num_seconds().abs();
+        if seconds > params.max_gps_camera_skew_s {
+            flags.push(PhotoFlag::GpsCameraSkew { seconds });
+        }
+    }
     PhotoAssessment {
-        geofence: None,
-        captured_at: None,
-        in_window: None,
-        flags: vec![],
+        geofence,
+        captured_at,
+        in_window,
+        flags,
+    }
+}
+
+fn is_editor(software: &str, params: &PhotoParams) -> bool {
+    let software = software.to_lowercase();
+    params
+        .editing_software
+        .iter()
+        .map(|e| e.trim().to_lowercase())
+        .any(|e| !e.is_empty() && software.contains(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GpsPosition, ImageFormat};
+    use serde_json::json;
+
+    /// An inspection at Suzhou Industrial Park, fence drawn in WGS-84, 200 m, visit
+    /// 2026-11-23 13:00–17:00 Beijing time.
+    fn inspection() -> Inspection {
+        serde_json::from_value(json!({
+            "id": "insp-1",
+            "company": {
+                "name": "苏州示例呼叫中心有限公司",
+                "uscc": "91320594MA1XXXXXXX",
+                "registered_address": "江苏省苏州工业园区星湖街328号",
+                "registered_capital_cny": "10000000",
+                "icp_filing": { "status": "not_needed" }
+            },
+            "scope": "provincial",
+            "application": { "kind": "new" },
+            "profile": "jiangsu-suzhou",
+            "mode": "rehearsal",
+            "site": {
+                "address": "江苏省苏州工业园区星湖街328号",
+                "geofence": {
+                    "center": { "lat": "31.3042", "lon": "120.7351" },
+                    "datum": "wgs84",
+                    "radius_m": "200"
+                }
+            },
+            "window": { "start": "2026-11-23T13:00:00+08:00", "end": "2026-11-23T17:00:00+08:00" }
+        }))
+        .unwrap()
+    }
+
+    /// A genuine photo on site: GPS at the centre, taken 14:05:09 +08:00.
+    fn photo() -> ExifFacts {
+        ExifFacts {
+            format: Some(ImageFormat::Jpeg),
+            gps: Some(GpsPosition {
+                lat: "31.3042".parse().unwrap(),
+                lon: "120.7351".parse().unwrap(),
+                alt_m: None,
+            }),
+            gps_time: Some("2026-11-23T06:05:07Z".parse().unwrap()),
+            datetime_original: Some("2026:11:23 14:05:09".into()),
+            offset: Some("+08:00".into()),
+            software: Some("V816.0.5.0.UNCCNXM".into()),
+            ..ExifFacts::default()
+        }
+    }
+
+    fn assess(exif: &ExifFacts) -> PhotoAssessment {
+        assess_photo(exif, &inspection(), &PhotoParams::default())
+    }
+
+    #[test]
+    fn a_genuine_photo_on_site_has_no_flags() {
+        let a = assess(&photo());
+        assert_eq!(a.flags, vec![]);
+        assert_eq!(a.in_window, Some(true));
+        assert_eq!(
+            a.captured_at.unwrap().to_rfc3339(),
+            "2026-11-23T14:05:09+08:00"
+        );
+        let fence = a.geofence.unwrap();
+        assert!(fence.inside && fence.distance_m == 0.0 && fence.radius_m == 200.0);
+    }
+
+    #[test]
+    fn a_photo_without_gps_or_time_says_so() {
+        let a = assess(&ExifFacts::default());
+        assert_eq!(a.flags, vec![PhotoFlag::NoGps, PhotoFlag::NoCaptureTime]);
+        assert_eq!((a.geofence, a.captured_at, a.in_window), (None, None, None));
+    }
+
+    #[test]
+    fn a_photo_without_offset_is_read_in_the_inspection_time_zone() {
+        let exif = ExifFacts {
+            offset: None,
+            ..photo()
+        };
+        let a = assess(&exif);
+        assert_eq!(
+            a.captured_at.unwrap().to_rfc3339(),
+            "2026-11-23T14:05:09+08:00"
+        );
+        assert_eq!(a.flags, vec![]);
+    }
+
+    #[test]
+    fn a_photo_from_the_day_before_is_outside_the_window() {
+        let exif = ExifFacts {
+            datetime_original: Some("2026:11:22 14:05:09".into()),
+            gps_time: Some("2026-11-22T06:05:07Z".parse().unwrap()),
+            ..photo()
+        };
+        assert_eq!(assess(&exif).flags, vec![PhotoFlag::OutsideWindow]);
+    }
+
+    #[test]
+    fn the_window_bounds_are_inclusive() {
+        let exif = ExifFacts {
+            datetime_original: Some("2026:11:23 17:00:00".into()),
+            gps_time: None,
+            ..photo()
+        };
+        assert_eq!(assess(&exif).in_window, Some(true));
+    }
+
+    #[test]
+    fn a_photo_a_kilometre_away_is_outside_the_geofence() {
+        let exif = ExifFacts {
+            gps: Some(GpsPosition {
+                lat: "31.3132".parse().unwrap(),
+                lon: "120.7351".parse().unwrap(),
+                alt_m: None,
+            }),
+            ..photo()
+        };
+        let a = assess(&exif);
+        assert_eq!(a.flags, vec![PhotoFlag::OutsideGeofence]);
+        assert!(
+            (a.geofence.unwrap().distance_m - 1000.75).abs() < 1.0,
+            "{:?}",
+            a.geofence
+        );
+    }
+
+    #[test]
+    fn editing_software_is_matched_case_insensitively_in_both_scripts() {
+        for software in ["Adobe Photoshop 25.0 (Windows)", "美图秀秀", "Snapseed 2.0"] {
+            let exif = ExifFacts {
+                software: Some(software.into()),
+                ..photo()
+            };
+            assert_eq!(
+                assess(&exif).flags,
+                vec![PhotoFlag::EditingSoftware {
+                    software: software.into()
+                }],
+                "{software}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_camera_clock_far_from_gps_time_is_flagged() {
+        let exif = ExifFacts {
+            gps_time: Some("2026-11-23T05:05:09Z".parse().unwrap()),
+            ..photo()
+        };
+        assert_eq!(
+            assess(&exif).flags,
+            vec![PhotoFlag::GpsCameraSkew { seconds: 3600 }]
+        );
+        let params = PhotoParams {
+            max_gps_camera_skew_s: 3600,
+            ..PhotoParams::default()
+        };
+        assert_eq!(assess_photo(&exif, &inspection(), &params).flags, vec![]);
+    }
+
+    #[test]
+    fn flags_serialise_with_snake_case_tags_and_have_both_languages() {
+        let flag = PhotoFlag::GpsCameraSkew { seconds: 3600 };
+        assert_eq!(
+            serde_json::to_value(&flag).unwrap(),
+            json!({ "kind": "gps_camera_skew", "seconds": 3600 })
+        );
+        assert_eq!(
+            serde_json::to_value(PhotoFlag::NoGps).unwrap(),
+            json!({ "kind": "no_gps" })
+        );
+        let text = flag.text();
+        assert_eq!(
+            (text.zh.as_str(), text.en.as_str()),
+            (
+                "GPS时间与相机时间相差3600秒",
+                "GPS time and camera time differ by 3600 s"
+            )
+        );
+        let round: PhotoAssessment =
+            serde_json::from_value(serde_json::to_value(assess(&photo())).unwrap()).unwrap();
+        assert_eq!(round, assess(&photo()));
     }
 }

@@ -1,5 +1,7 @@
 //! No input makes the QR decoder panic (rqrr#54 is contained, decoders fail cleanly).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
 use std::time::Duration;
 
 use hecha_core::capture::qr::{QrLimits, decode_qr};
@@ -48,7 +50,8 @@ fn noise_images_do_not_panic() {
             image::Luma([if state & 1 == 0 { 0 } else { 255 }])
         });
         let mut png = std::io::Cursor::new(Vec::new());
-        img.write_to(&mut png, image::ImageFormat::Png).unwrap_or_default();
+        img.write_to(&mut png, image::ImageFormat::Png)
+            .unwrap_or_default();
         let _ = decode_qr(&png.into_inner(), &limits());
     }
 }

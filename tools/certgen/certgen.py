@@ -162,7 +162,7 @@ def make_photo(rng, w, h, negative):
             texts.append(text)
     # Module size in the final photo: 2–8 px, biased toward small (the hard cases).
     mod_target = min(8.0, 2.0 + rng.expovariate(1 / 1.8)) * max(w, h) / 4000
-    mod_target = max(mod_target, 2.0 * max(w, h) / 4000, 1.6)
+    mod_target = max(mod_target, 2.0)
     ph = int(h * rng.uniform(0.55, 0.92))
     pw = int(ph / 1.414)
     if codes:

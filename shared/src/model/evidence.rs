@@ -111,7 +111,9 @@ pub struct Photo {
 }
 
 /// A responsible-person role (001: the insured staff include the named leads).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
     /// 许可证负责人.

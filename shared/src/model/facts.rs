@@ -74,7 +74,11 @@ pub struct ExifFacts {
 impl ExifFacts {
     /// DateTimeOriginal (with SubSec) as a naive local time, if it parses.
     pub fn datetime_original_local(&self) -> Option<NaiveDateTime> {
-        let raw = self.datetime_original.as_deref()?.trim().trim_end_matches('\0');
+        let raw = self
+            .datetime_original
+            .as_deref()?
+            .trim()
+            .trim_end_matches('\0');
         let base = NaiveDateTime::parse_from_str(raw, "%Y:%m:%d %H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S"))
             .ok()?;
@@ -102,7 +106,12 @@ impl ExifFacts {
 
 /// SubSec digits ("5", "50", "123") to nanoseconds.
 fn subsec_nanos(digits: &str) -> Option<u32> {
-    let d: String = digits.trim().chars().take_while(|c| c.is_ascii_digit()).take(9).collect();
+    let d: String = digits
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .take(9)
+        .collect();
     if d.is_empty() {
         return None;
     }
@@ -121,7 +130,9 @@ pub fn parse_offset(raw: &str) -> Option<FixedOffset> {
         b'-' => (-1, &s[1..]),
         _ => return None,
     };
-    let (h, m) = rest.split_once(':').unwrap_or((rest.get(..2)?, rest.get(2..).unwrap_or("0")));
+    let (h, m) = rest
+        .split_once(':')
+        .unwrap_or((rest.get(..2)?, rest.get(2..).unwrap_or("0")));
     let h: i32 = h.parse().ok()?;
     let m: i32 = if m.is_empty() { 0 } else { m.parse().ok()? };
     if h > 14 || m > 59 {

@@ -110,7 +110,8 @@ mod tests {
 
     #[test]
     fn downscale_averages() {
-        let img = GrayImage::from_raw(4, 2, vec![0, 255, 10, 10, 255, 0, 10, 10]).unwrap_or_default();
+        let img =
+            GrayImage::from_raw(4, 2, vec![0, 255, 10, 10, 255, 0, 10, 10]).unwrap_or_default();
         let d = downscale(&img, 2);
         assert_eq!(d.as_raw(), &vec![127, 10]);
     }

@@ -16,7 +16,11 @@ pub(super) fn load_grey(bytes: &[u8], limits: &QrLimits) -> Result<GrayImage, Qr
         });
     }
     if let Some(brand) = heif_brand(bytes) {
-        let what = if brand.starts_with("avi") { "AVIF" } else { "HEIC" };
+        let what = if brand.starts_with("avi") {
+            "AVIF"
+        } else {
+            "HEIC"
+        };
         return Err(QrError::UnsupportedFormat(format!(
             "{what} has no pixel decoder here; export the photo as JPEG"
         )));

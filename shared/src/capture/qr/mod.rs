@@ -8,8 +8,8 @@
 //!    the dimensions from the header and refuse more than [`QrLimits::max_pixels`] before
 //!    any pixel buffer exists, decode to greyscale (JPEG: luma plane only), turn upright by
 //!    EXIF Orientation.
-//! 2. **fast**: downscale to ~1200 px and let rqrr threshold it itself (row running mean).
-//! 3. **adaptive@N**: a scale pyramid (long side ~1200, ~2000, full), each binarized with
+//! 2. **fast**: downscale to ~1300 px and let rqrr threshold it itself (row running mean).
+//! 3. **adaptive@N**: a scale pyramid (long side ~1300, ~2100, full), each binarized with
 //!    a local-mean threshold ([`binarize::adaptive`]) before rqrr sees it.
 //! 4. **zoom**: regions where rqrr located a code but could not read it are cut from the
 //!    full-resolution image, upscaled when the code is small and retried with several
@@ -110,9 +110,9 @@ pub fn decode_qr_plain(bytes: &[u8], limits: &QrLimits) -> Result<QrScan, QrErro
 
 /// Long side of the first, cheap look. Large enough for a module of ~6 px in a 12 MP
 /// photo to keep ~2 px, small enough to cost a few tens of ms.
-const FAST_SIDE: u32 = 1200;
+const FAST_SIDE: u32 = 1300;
 /// Long side of the middle pyramid level.
-const MID_SIDE: u32 = 2000;
+const MID_SIDE: u32 = 2100;
 
 /// A located-but-unread code, in full-resolution coordinates: (min x, min y, max x, max y).
 type Region = (i64, i64, i64, i64);
@@ -176,37 +176,33 @@ impl Pipeline {
 
     fn run(mut self, img: &GrayImage) -> Result<QrScan, QrError> {
         let long = img.width().max(img.height());
-        let f1 = long.div_ceil(FAST_SIDE).max(1);
-        let small = binarize::downscale(img, f1);
-        let name = format!("@{}", long / f1);
-
-        self.record(&format!("fast{name}"), rqrr_grey(&small), f1);
-        // Once something is read, a code that rqrr located and could not read is the
-        // only reason to go on.
-        if !self.done() && self.time_left() {
-            let r = (long / f1 / 80).max(6);
-            let bits = binarize::adaptive(&small, r, 6);
-            let a = rqrr_bits(small.width(), small.height(), &bits);
-            self.record(&format!("adaptive{name}"), a, f1);
-        }
-        drop(small);
-
-        let f2 = long.div_ceil(MID_SIDE).max(1);
-        if f2 < f1 && !self.done() && self.time_left() {
-            let mid = binarize::downscale(img, f2);
-            let r = (long / f2 / 80).max(6);
-            let bits = binarize::adaptive(&mid, r, 6);
-            let a = rqrr_bits(mid.width(), mid.height(), &bits);
-            self.record(&format!("adaptive@{}", long / f2), a, f2);
-        }
-
-        self.zoom(img);
-
-        if f2 > 1 && self.texts.is_empty() && self.time_left() {
-            let r = (long / 80).max(6);
-            let bits = binarize::adaptive(img, r, 6);
-            let a = rqrr_bits(img.width(), img.height(), &bits);
-            self.record(&format!("adaptive@{long}"), a, 1);
+        // Pyramid levels as integer downscale factors, coarsest first: a cheap look at
+        // ~1300 px, then ~2100 px, then full resolution (for ~2 px modules in 12 MP).
+        let mut factors = vec![long.div_ceil(FAST_SIDE), long.div_ceil(MID_SIDE), 1];
+        factors.dedup();
+        for (i, &f) in factors.iter().enumerate() {
+            if self.done() || !self.time_left() {
+                break;
+            }
+            let level = binarize::downscale(img, f);
+            let side = long / f;
+            if i == 0 {
+                self.record(&format!("fast@{side}"), rqrr_grey(&level), f);
+                if self.done() || !self.time_left() {
+                    break;
+                }
+            }
+            // Window ≈ 1/40 of the image: several modules for any code we can read,
+            // smaller than the shadows. Full resolution keeps the sensor noise, so it
+            // gets a larger offset.
+            let r = (side / 80).max(6);
+            let offset = if f == 1 && long > MID_SIDE { 10 } else { 6 };
+            let bits = binarize::adaptive(&level, r, offset);
+            let a = rqrr_bits(level.width(), level.height(), &bits);
+            self.record(&format!("adaptive@{side}"), a, f);
+            drop(bits);
+            // Codes located at this level but unread: try them zoomed before paying for
+            // the next, larger level.
             self.zoom(img);
         }
 
@@ -245,19 +241,44 @@ impl Pipeline {
             )
             .to_image();
             // Upscale small crops so that a 2 px module becomes 4–6 px.
-            let up = if size < 300 { 3 } else if size < 700 { 2 } else { 1 };
+            let up = if size < 300 {
+                3
+            } else if size < 700 {
+                2
+            } else {
+                1
+            };
             let crop = binarize::upscale(&crop, up);
             let r = (crop.width().max(crop.height()) / 24).max(8);
             let attempts: [&dyn Fn() -> Attempt; 3] = [
                 &|| rqrr_grey(&crop),
-                &|| rqrr_bits(crop.width(), crop.height(), &binarize::adaptive(&crop, r, 4)),
-                &|| rqrr_bits(crop.width(), crop.height(), &binarize::adaptive(&crop, r / 2, 10)),
+                &|| {
+                    rqrr_bits(
+                        crop.width(),
+                        crop.height(),
+                        &binarize::adaptive(&crop, r, 4),
+                    )
+                },
+                &|| {
+                    rqrr_bits(
+                        crop.width(),
+                        crop.height(),
+                        &binarize::adaptive(&crop, r / 2, 10),
+                    )
+                },
             ];
             for attempt in attempts {
                 let a = attempt();
                 if !a.texts.is_empty() {
                     // Regions found inside the crop are not fed back: one level of zoom.
-                    self.record("zoom", Attempt { texts: a.texts, unread: Vec::new() }, 1);
+                    self.record(
+                        "zoom",
+                        Attempt {
+                            texts: a.texts,
+                            unread: Vec::new(),
+                        },
+                        1,
+                    );
                     break;
                 }
                 if !self.time_left() {
@@ -318,7 +339,6 @@ fn rqrr_bits(w: u32, h: u32, bits: &[bool]) -> Attempt {
 fn guarded(f: impl FnOnce() -> Attempt) -> Attempt {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_default()
 }
-
 
 fn bounds_rect(b: &[rqrr::Point; 4]) -> Region {
     let xs = b.iter().map(|p| i64::from(p.x));

@@ -1,6 +1,71 @@
-//! `hecha qr FILE...` (in progress).
+//! `hecha qr FILE...`: decode every QR code in each photo, one JSON line per file:
+//! `{"file": "...", "texts": [...], "ms": 123, "error": null}`.
+//!
+//! Exit code: 0 when every file was processed — per-file problems (unreadable, no code,
+//! unsupported format) are reported in that file's `error` field, not by the exit code,
+//! so one bad photo in a batch does not hide the others' results. 2 only for usage
+//! problems (no files: clap refuses that before this runs) or when stdout fails.
+//!
+//! `HECHA_QR_PIPELINE=plain` (undocumented in `--help`, for `bench/run`) runs rqrr alone on
+//! the whole image instead of the pipeline, to show what the pipeline adds.
+use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
-pub fn run(_files: &[PathBuf]) -> anyhow::Result<u8> {
-    anyhow::bail!("not yet implemented")
+use anyhow::Context;
+use hecha_core::capture::qr::{QrLimits, decode_qr, decode_qr_plain};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Line<'a> {
+    file: &'a str,
+    texts: Vec<String>,
+    ms: u64,
+    error: Option<String>,
+    /// Which stage decoded the code(s); for diagnostics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage: Option<String>,
+}
+
+pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
+    let plain = std::env::var("HECHA_QR_PIPELINE").is_ok_and(|v| v == "plain");
+    let limits = QrLimits::default();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in files {
+        let start = Instant::now();
+        let result = std::fs::read(file)
+            .map_err(|e| format!("cannot read file: {e}"))
+            .and_then(|bytes| {
+                let r = if plain {
+                    decode_qr_plain(&bytes, &limits)
+                } else {
+                    decode_qr(&bytes, &limits)
+                };
+                r.map_err(|e| e.to_string())
+            });
+        let ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let name = file.to_string_lossy();
+        let line = match result {
+            Ok(scan) => Line {
+                file: &name,
+                texts: scan.texts,
+                ms,
+                error: None,
+                stage: Some(scan.stage),
+            },
+            Err(e) => Line {
+                file: &name,
+                texts: Vec::new(),
+                ms,
+                error: Some(e),
+                stage: None,
+            },
+        };
+        serde_json::to_writer(&mut out, &line).context("writing to stdout")?;
+        out.write_all(b"\n").context("writing to stdout")?;
+        // Flushed per file so a long batch can be followed live.
+        out.flush().context("writing to stdout")?;
+    }
+    Ok(0)
 }

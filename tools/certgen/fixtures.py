@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Regenerate shared/tests/fixtures/qr/ (small: the whole set stays under 4 MB).
+
+    python3 tools/certgen/fixtures.py shared/tests/fixtures/qr
+
+Photos come from certgen.py (fixed seeds); the broken files are made from them here.
+"""
+import io
+import os
+import struct
+import subprocess
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def gen(out, count, seed, sizes, prefix, negatives="0.0"):
+    subprocess.run([sys.executable, os.path.join(HERE, "certgen.py"), "--out", out, "--count", str(count),
+                    "--seed", str(seed), "--sizes", sizes, "--prefix", prefix, "--negatives", negatives], check=True)
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    gen(out, 2, 7001, "12mp", "big")
+    gen(out, 7, 7002, "small", "small")
+    gen(out, 1, 7003, "small", "neg", negatives="1.0")
+    src = open(os.path.join(out, "small_0000.jpg"), "rb").read()
+    # Truncated: an upload cut off two thirds of the way through the scan data.
+    open(os.path.join(out, "truncated.jpg"), "wb").write(src[: len(src) * 2 // 3])
+    # Corrupt: a JPEG whose frame header (SOF) is overwritten with garbage.
+    b = bytearray(src)
+    i = b.find(b"\xff\xc0")
+    if i < 0:
+        i = b.find(b"\xff\xc2")
+    b[i + 2:i + 12] = b"\x00\x01\xff\xff\xff\xff\xff\xff\xff\xff"
+    open(os.path.join(out, "corrupt.jpg"), "wb").write(bytes(b))
+    # Decompression bomb: a valid PNG whose header claims 100000 × 100000 pixels.
+    ihdr = struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + png_chunk(b"IEND", b"")
+    open(os.path.join(out, "bomb.png"), "wb").write(bomb)
+    try:
+        import pillow_heif
+        from PIL import Image
+        pillow_heif.register_heif_opener()
+        im = Image.open(io.BytesIO(src))
+        im.thumbnail((320, 320))
+        im.save(os.path.join(out, "photo.heic"), quality=50)
+    except Exception as e:  # no HEIF encoder here: the test skips the HEIC case
+        print("no HEIC fixture:", e)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,7 @@
 //! `hecha check` as a user runs it: the built binary on the example folders.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

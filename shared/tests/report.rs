@@ -1,5 +1,7 @@
 //! The HTML report of a rehearsal folder.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

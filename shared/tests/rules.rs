@@ -1,5 +1,7 @@
 //! The rules engine, scenario by scenario.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -76,7 +76,8 @@ fn dial_problem(d: &DialTest, prefix: &str, p: &DialParams, ctx: &Ctx) -> Option
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
-    if !number.starts_with(prefix) && !(d.temporary_trunk && p.allow_temporary_trunk) {
+    let trunk_ok = d.temporary_trunk && p.allow_temporary_trunk;
+    if !(number.starts_with(prefix) || trunk_ok) {
         return Some((
             format!("拨打的号码 {} 不是 {prefix} 号码", d.dialed_number),
             format!("dialed {} is not a {prefix} number", d.dialed_number),

@@ -1,4 +1,5 @@
 //! Small builders for inspections and evidence, so tests read like their scenario.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

@@ -53,6 +53,14 @@ fn suzhou_example_is_ready_for_the_inspection() {
     // Photos prove the visit (EXIF GPS against a GCJ-02 geofence, time in the window).
     assert_eq!(status(&doc, "site.real_address"), "pass");
     assert_eq!(status(&doc, "staff.si_count"), "pass");
+    // Four people: three from scanner text, one decoded from a certificate photo.
+    let count = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "staff.si_count")
+        .unwrap();
+    assert_eq!(count["measures"][0]["value"], "4", "{count}");
     assert_eq!(doc["profile_sha256"].as_str().unwrap().len(), 64);
     // Nothing personal leaks: the full ID numbers of the example never appear.
     let text = String::from_utf8_lossy(&out.stdout);

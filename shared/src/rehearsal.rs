@@ -95,12 +95,22 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
             message,
         })?;
     let mut seen = BTreeSet::new();
+    if let Some(dup) = parsed
+        .evidence
+        .iter()
+        .find(|d| !seen.insert(d.item.id.as_str()))
+    {
+        return Err(RehearsalError::DuplicateId(dup.item.id.clone()));
+    }
+    // Refuse a path outside the folder before reading anything.
+    for d in &parsed.evidence {
+        if let Some(file) = &d.file {
+            resolve(dir, &d.item.id, file)?;
+        }
+    }
     let mut evidence = Vec::with_capacity(parsed.evidence.len());
     let mut files = Vec::new();
     for draft in parsed.evidence {
-        if !seen.insert(draft.item.id.clone()) {
-            return Err(RehearsalError::DuplicateId(draft.item.id));
-        }
         let (item, kept) = read_item(dir, draft, hasher)?;
         if let Some(kept) = kept {
             files.push((item.id.clone(), kept));

@@ -173,7 +173,41 @@ GAPS = [
 ]
 
 
+# The payload on the fourth staff member's certificate (a fictitious person; the ID number
+# has a valid check digit). Its photo is decoded by `hecha check`, then not kept.
+CERT_TEXT = (
+    "社会保险参保缴费证明\n姓名：陈静\n公民身份号码：320583199501011124\n参保地：苏州工业园区\n"
+    "参保险种：养老保险、医疗保险、失业保险\n缴费月数：9\n单位名称：苏州核查示例科技有限公司\n"
+    "统一社会信用代码：91320594MA1XY2E40D"
+)
+
+
+def certificate_photo():
+    """A certificate on a desk, slightly rotated, QR modules ~5 px."""
+    import qrcode
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=5, border=4)
+    qr.add_data(CERT_TEXT.encode("utf-8"))
+    code = qr.make_image(fill_color="black", back_color="white").convert("RGB")
+    page = Image.new("RGB", (900, 1270), (250, 249, 244))
+    px = ImageDraw.Draw(page)
+    px.text((210, 60), "社会保险参保缴费证明", fill=(20, 20, 20), font=ImageFont.truetype(FONT, 48))
+    f = ImageFont.truetype(FONT, 28)
+    for i, line in enumerate(["姓名：陈静", "参保地：苏州工业园区", "单位：苏州核查示例科技有限公司", "缴费月数：9"]):
+        px.text((90, 190 + i * 60), line, fill=(30, 30, 30), font=f)
+    for i in range(6):
+        px.line([(80, 470 + i * 50), (820, 470 + i * 50)], fill=(160, 160, 160), width=2)
+    page.paste(code, (900 - code.width - 70, 1270 - code.height - 60))
+    page = page.rotate(7, expand=True, fillcolor=(96, 72, 48), resample=Image.BICUBIC)
+    desk = Image.new("RGB", (1600, 1600), (110, 82, 55))
+    desk.paste(page, ((1600 - page.width) // 2, (1600 - page.height) // 2))
+    return desk.filter(ImageFilter.GaussianBlur(0.6))
+
+
 def main():
+    lat, lon = offset_m(SITE[0], SITE[1], -3, 6)
+    save(ROOT / "examples/suzhou/certificates/si-chen.jpg", certificate_photo(),
+         exif_bytes(lat, lon, 4.2, "2026:11:23 10:48:03"))
+    print("examples/suzhou/certificates/si-chen.jpg")
     for folder, shots, site in (("suzhou", SUZHOU, SITE), ("suzhou-gaps", GAPS, SITE)):
         for i, (name, label, sub, kind, n, e, when, extra) in enumerate(shots):
             lat, lon = offset_m(site[0], site[1], n, e)

@@ -1,0 +1,111 @@
+//! Loading a rehearsal folder: facts read from the files, certificate photos not kept.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use hecha_core::capture::pii::PersonHasher;
+use hecha_core::model::{EvidenceBody, SiPayloadFormat, SiSource};
+use hecha_core::rehearsal::{RehearsalError, load_folder};
+
+fn example() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou")
+}
+
+fn hasher() -> PersonHasher {
+    PersonHasher::new("k-test", &[9u8; 32]).unwrap()
+}
+
+#[test]
+fn certificate_photo_is_decoded_hashed_and_not_kept() {
+    let r = load_folder(&example(), &hasher()).unwrap();
+    let item = r.evidence.iter().find(|i| i.id == "si-chen").unwrap();
+    let EvidenceBody::SiScan(scan) = &item.body else {
+        panic!("not an si_scan")
+    };
+    assert_eq!(scan.source_kind, SiSource::Photo);
+    assert_eq!(scan.record.format, SiPayloadFormat::Lines);
+    assert_eq!(scan.record.name.as_deref(), Some("陈静"));
+    assert_eq!(scan.record.id_masked.as_deref(), Some("320***********1124"));
+    assert_eq!(scan.record.id_hash.as_ref().unwrap().key_id, "k-test");
+    assert_eq!(scan.record.months_paid, Some(9));
+    assert!(!scan.certificate_kept);
+    assert_eq!(scan.certificate_sha256.as_deref().map(str::len), Some(64));
+    assert!(
+        item.blob.is_none(),
+        "the certificate photo must not become a blob"
+    );
+    assert!(!r.files.iter().any(|(id, _)| id == "si-chen"));
+}
+
+#[test]
+fn photos_carry_their_exif_and_blob_digest() {
+    let r = load_folder(&example(), &hasher()).unwrap();
+    let item = r.evidence.iter().find(|i| i.id == "photo-rack").unwrap();
+    let EvidenceBody::Photo(photo) = &item.body else {
+        panic!("not a photo")
+    };
+    let exif = photo.exif.as_ref().unwrap();
+    assert_eq!(
+        exif.datetime_original.as_deref(),
+        Some("2026:11:23 10:05:02")
+    );
+    assert_eq!(exif.offset.as_deref(), Some("+08:00"));
+    let blob = item.blob.as_ref().unwrap();
+    let bytes = std::fs::read(example().join("photos/rack.jpg")).unwrap();
+    assert_eq!(blob.size, bytes.len() as u64);
+    use sha2::Digest;
+    assert_eq!(blob.sha256, hex::encode(sha2::Sha256::digest(&bytes)));
+    assert_eq!(blob.media_type.as_deref(), Some("image/jpeg"));
+}
+
+#[test]
+fn an_unreadable_certificate_still_yields_a_scan_to_review() {
+    let dir = std::env::temp_dir().join(format!("hecha-rehearsal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("blank.jpg"),
+        b"\xFF\xD8\xFF\xE0 definitely not a jpeg",
+    )
+    .unwrap();
+    let base = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
+    let head = base.split("[[evidence]]").next().unwrap();
+    let toml =
+        format!("{head}[[evidence]]\nid = \"si-x\"\nkind = \"si_scan\"\nfile = \"blank.jpg\"\n");
+    std::fs::write(dir.join("inspection.toml"), toml).unwrap();
+    let r = load_folder(&dir, &hasher()).unwrap();
+    let EvidenceBody::SiScan(scan) = &r.evidence[0].body else {
+        panic!("not an si_scan")
+    };
+    assert_eq!(scan.record.format, SiPayloadFormat::Unknown);
+    assert!(
+        scan.record.problems[0].contains("QR decode failed"),
+        "{:?}",
+        scan.record.problems
+    );
+    assert!(scan.certificate_sha256.is_some());
+}
+
+#[test]
+fn duplicate_ids_and_escaping_paths_are_refused() {
+    let dir = std::env::temp_dir().join(format!("hecha-rehearsal-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
+    std::fs::write(
+        dir.join("inspection.toml"),
+        base.replace("id = \"photo-office-2\"", "id = \"photo-office-1\""),
+    )
+    .unwrap();
+    assert!(
+        matches!(load_folder(&dir, &hasher()), Err(RehearsalError::DuplicateId(id)) if id == "photo-office-1")
+    );
+    std::fs::write(
+        dir.join("inspection.toml"),
+        base.replace("file = \"photos/ups.jpg\"", "file = \"/etc/hostname\""),
+    )
+    .unwrap();
+    assert!(matches!(
+        load_folder(&dir, &hasher()),
+        Err(RehearsalError::PathEscapes { .. })
+    ));
+}

@@ -1,0 +1,775 @@
+//! BagIt (RFC 8493) bags in a zip: a streaming writer with bounded memory, and a reader that
+//! refuses malicious archives and checks every manifest without extracting anything.
+//!
+//! Layout: one top folder named after the inspection, holding `bagit.txt`, `bag-info.txt`,
+//! `manifest-sha256.txt`, `tagmanifest-sha256.txt`, the payload under `data/` and tag files
+//! (e.g. `hecha/`). Entry order and compression method do not matter to the reader.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Seek, Write};
+
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+/// Files already compressed are stored, not deflated (no gain, only CPU).
+const STORED_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "webp", "heic", "heif", "gif", "mp4", "m4a", "mp3", "amr", "aac", "zip",
+    "gz", "tsr",
+];
+
+const CHUNK: usize = 256 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BagError {
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("zip error: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("unsafe entry name {0:?} (absolute, `..`, backslash or control characters)")]
+    UnsafeName(String),
+    #[error("entry {0:?} is a symbolic link")]
+    Symlink(String),
+    #[error("entry {0:?} appears twice")]
+    Duplicate(String),
+    #[error("the zip must hold exactly one top folder (found {0})")]
+    TopFolder(String),
+    #[error("entry {name:?} inflates {ratio}x — refused as a zip bomb")]
+    Bomb { name: String, ratio: u64 },
+    #[error("the bag would inflate to {0} bytes, over the limit")]
+    TooLarge(u64),
+    #[error("too many entries ({0})")]
+    TooManyEntries(usize),
+    #[error("entry {0:?} holds more bytes than its header declares")]
+    SizeLie(String),
+    #[error("no entry {0:?} in the bag")]
+    NoEntry(String),
+    #[error("bag path {0:?} is not allowed")]
+    BadPath(String),
+}
+
+/// `bag-info.txt` fields (RFC 8493 §2.2.2).
+#[derive(Debug, Clone)]
+pub struct BagInfo {
+    pub source_organization: String,
+    /// `YYYY-MM-DD`.
+    pub bagging_date: String,
+    pub external_identifier: String,
+    /// Extra `Label: value` lines (e.g. Bag-Software-Agent).
+    pub extra: Vec<(String, String)>,
+}
+
+/// One line of a manifest: the file's digest, size and bag-relative path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// RFC 8493 §2.1.3: CR, LF and % in manifest paths are percent-encoded.
+fn encode_path(p: &str) -> String {
+    p.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn decode_path(p: &str) -> String {
+    p.replace("%0D", "\r")
+        .replace("%0d", "\r")
+        .replace("%0A", "\n")
+        .replace("%0a", "\n")
+        .replace("%25", "%")
+}
+
+/// A bag-relative path is safe: relative, no `..`, no empty or dot segments, no backslash,
+/// no control characters.
+fn safe_rel(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.contains('\\')
+        && !p.chars().any(|c| c.is_control())
+        && p.split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && !p
+            .split('/')
+            .next()
+            .is_some_and(|s| s.len() == 2 && s.ends_with(':'))
+}
+
+/// A folder name made from an inspection id: safe characters only.
+pub fn top_folder_name(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.starts_with('.') {
+        format!("bag{s}")
+    } else {
+        s
+    }
+}
+
+/// Writes a bag into a zip as a stream: each file passes once through a SHA-256 hasher into
+/// the archive, with a fixed-size buffer.
+pub struct BagZipWriter<W: Write + Seek> {
+    zip: ZipWriter<W>,
+    top: String,
+    payload: Vec<ManifestEntry>,
+    tags: Vec<ManifestEntry>,
+    names: BTreeSet<String>,
+}
+
+impl<W: Write + Seek> BagZipWriter<W> {
+    pub fn new(out: W, top: &str) -> Result<Self, BagError> {
+        let top = top_folder_name(top);
+        Ok(Self {
+            zip: ZipWriter::new(out),
+            top,
+            payload: Vec::new(),
+            tags: Vec::new(),
+            names: BTreeSet::new(),
+        })
+    }
+
+    fn options(rel: &str, size_hint: u64) -> SimpleFileOptions {
+        let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        let method = if STORED_EXTENSIONS.contains(&ext.as_str()) {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        SimpleFileOptions::default()
+            .compression_method(method)
+            .large_file(size_hint >= u64::from(u32::MAX))
+            .unix_permissions(0o644)
+    }
+
+    fn start(&mut self, rel: &str, size_hint: u64) -> Result<(), BagError> {
+        if !safe_rel(rel) {
+            return Err(BagError::BadPath(rel.to_owned()));
+        }
+        if !self.names.insert(rel.to_owned()) {
+            return Err(BagError::Duplicate(rel.to_owned()));
+        }
+        let name = format!("{}/{}", self.top, rel);
+        self.zip.start_file(name, Self::options(rel, size_hint))?;
+        Ok(())
+    }
+
+    fn copy(&mut self, mut from: impl Read) -> Result<(String, u64), BagError> {
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; CHUNK];
+        let mut size = 0u64;
+        loop {
+            let n = from.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            self.zip.write_all(&buf[..n])?;
+            size += n as u64;
+        }
+        Ok((hex::encode(hasher.finalize()), size))
+    }
+
+    /// Adds a payload file (path under `data/`), streamed from `from`.
+    pub fn add_payload(
+        &mut self,
+        rel: &str,
+        from: impl Read,
+        size_hint: u64,
+    ) -> Result<ManifestEntry, BagError> {
+        if !rel.starts_with("data/") {
+            return Err(BagError::BadPath(rel.to_owned()));
+        }
+        self.start(rel, size_hint)?;
+        let (sha256, size) = self.copy(from)?;
+        let entry = ManifestEntry {
+            path: rel.to_owned(),
+            sha256,
+            size,
+        };
+        self.payload.push(entry.clone());
+        Ok(entry)
+    }
+
+    /// Adds a tag file (outside `data/`, e.g. `hecha/manifest.json`).
+    pub fn add_tag(&mut self, rel: &str, bytes: &[u8]) -> Result<ManifestEntry, BagError> {
+        if rel.starts_with("data/") || is_bag_control_file(rel) {
+            return Err(BagError::BadPath(rel.to_owned()));
+        }
+        self.start(rel, bytes.len() as u64)?;
+        let (sha256, size) = self.copy(bytes)?;
+        let entry = ManifestEntry {
+            path: rel.to_owned(),
+            sha256,
+            size,
+        };
+        self.tags.push(entry.clone());
+        Ok(entry)
+    }
+
+    fn add_control(&mut self, rel: &str, text: &str) -> Result<ManifestEntry, BagError> {
+        self.start(rel, text.len() as u64)?;
+        let (sha256, size) = self.copy(text.as_bytes())?;
+        Ok(ManifestEntry {
+            path: rel.to_owned(),
+            sha256,
+            size,
+        })
+    }
+
+    /// Writes `bagit.txt`, `bag-info.txt` (with Payload-Oxum), the payload manifest and the
+    /// tag manifest, and closes the zip.
+    pub fn finish(mut self, info: &BagInfo) -> Result<W, BagError> {
+        let bagit = self.add_control(
+            "bagit.txt",
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        )?;
+        let octets: u64 = self.payload.iter().map(|e| e.size).sum();
+        let mut bag_info = format!(
+            "Source-Organization: {}\nBagging-Date: {}\nExternal-Identifier: {}\nPayload-Oxum: {octets}.{}\n",
+            one_line(&info.source_organization),
+            one_line(&info.bagging_date),
+            one_line(&info.external_identifier),
+            self.payload.len()
+        );
+        for (k, v) in &info.extra {
+            bag_info.push_str(&format!("{}: {}\n", one_line(k), one_line(v)));
+        }
+        let bag_info = self.add_control("bag-info.txt", &bag_info)?;
+        let manifest = manifest_text(&self.payload);
+        let manifest = self.add_control("manifest-sha256.txt", &manifest)?;
+        let mut tag_entries = vec![bagit, bag_info, manifest];
+        tag_entries.extend(self.tags.iter().cloned());
+        let tagmanifest = manifest_text(&tag_entries);
+        self.add_control("tagmanifest-sha256.txt", &tagmanifest)?;
+        Ok(self.zip.finish()?)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+fn manifest_text(entries: &[ManifestEntry]) -> String {
+    let mut sorted: Vec<&ManifestEntry> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    sorted
+        .iter()
+        .map(|e| format!("{}  {}\n", e.sha256, encode_path(&e.path)))
+        .collect()
+}
+
+fn is_bag_control_file(rel: &str) -> bool {
+    matches!(
+        rel,
+        "bagit.txt" | "bag-info.txt" | "manifest-sha256.txt" | "tagmanifest-sha256.txt"
+    ) || rel.starts_with("manifest-")
+        || rel.starts_with("tagmanifest-")
+}
+
+/// Limits applied when opening an untrusted bag.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadLimits {
+    pub max_entries: usize,
+    pub max_total_bytes: u64,
+    /// Highest accepted uncompressed/compressed ratio for entries over 1 MiB.
+    pub max_ratio: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self {
+            max_entries: 100_000,
+            max_total_bytes: 1 << 40,
+            max_ratio: 200,
+        }
+    }
+}
+
+/// A problem found in a bag (the verifier lists them all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BagProblem {
+    /// Stable code, e.g. `bagit.hash_mismatch`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn problem(code: &'static str, message: impl Into<String>) -> BagProblem {
+    BagProblem {
+        code,
+        message: message.into(),
+    }
+}
+
+/// An opened, name-checked bag zip. Nothing is extracted: entries are read as streams.
+pub struct BagZip<R: Read + Seek> {
+    archive: ZipArchive<R>,
+    top: String,
+    /// bag-relative path → (entry index, declared size)
+    index: BTreeMap<String, (usize, u64)>,
+}
+
+impl<R: Read + Seek> BagZip<R> {
+    /// Opens a bag, refusing traversal, absolute paths, symlinks, duplicates, several top
+    /// folders, too many entries and zip bombs — before reading any content.
+    pub fn open(mut reader: R, limits: ReadLimits) -> Result<Self, BagError> {
+        let declared = declared_entry_count(&mut reader)?;
+        let mut archive = ZipArchive::new(reader)?;
+        // The zip reader keeps one entry per name; a central directory holding more
+        // records than names means duplicate names (two different contents for one path).
+        if let Some(n) = declared
+            && n != archive.len()
+        {
+            return Err(BagError::Duplicate(format!(
+                "{} records for {} names",
+                n,
+                archive.len()
+            )));
+        }
+        if archive.len() > limits.max_entries {
+            return Err(BagError::TooManyEntries(archive.len()));
+        }
+        let mut tops = BTreeSet::new();
+        let mut index = BTreeMap::new();
+        let mut total = 0u64;
+        for i in 0..archive.len() {
+            let entry = archive.by_index_raw(i)?;
+            let raw = String::from_utf8_lossy(entry.name_raw()).into_owned();
+            if entry.is_symlink() {
+                return Err(BagError::Symlink(raw));
+            }
+            if entry.is_dir() {
+                continue;
+            }
+            if !safe_rel(&raw) || entry.enclosed_name().is_none() {
+                return Err(BagError::UnsafeName(raw));
+            }
+            let (top, rel) = raw
+                .split_once('/')
+                .ok_or_else(|| BagError::TopFolder(format!("a file at the root: {raw}")))?;
+            tops.insert(top.to_owned());
+            let size = entry.size();
+            let packed = entry.compressed_size().max(1);
+            if size > 1 << 20 && size / packed > limits.max_ratio {
+                return Err(BagError::Bomb {
+                    name: raw,
+                    ratio: size / packed,
+                });
+            }
+            total = total.saturating_add(size);
+            if total > limits.max_total_bytes {
+                return Err(BagError::TooLarge(total));
+            }
+            if index.insert(rel.to_owned(), (i, size)).is_some() {
+                return Err(BagError::Duplicate(raw));
+            }
+        }
+        let top = match tops.len() {
+            1 => tops.into_iter().next().unwrap_or_default(),
+            0 => return Err(BagError::TopFolder("none".into())),
+            n => {
+                return Err(BagError::TopFolder(format!(
+                    "{n}: {}",
+                    tops.into_iter().collect::<Vec<_>>().join(", ")
+                )));
+            }
+        };
+        Ok(Self {
+            archive,
+            top,
+            index,
+        })
+    }
+
+    /// The top folder's name.
+    pub fn top(&self) -> &str {
+        &self.top
+    }
+
+    /// Bag-relative paths of every file.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.index.keys().map(String::as_str)
+    }
+
+    pub fn contains(&self, rel: &str) -> bool {
+        self.index.contains_key(rel)
+    }
+
+    /// Streams one entry through `f`, refusing more bytes than the header declared.
+    pub fn with_entry<T>(
+        &mut self,
+        rel: &str,
+        f: impl FnOnce(&mut dyn Read) -> std::io::Result<T>,
+    ) -> Result<T, BagError> {
+        let (i, declared) = *self
+            .index
+            .get(rel)
+            .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
+        let entry = self.archive.by_index(i)?;
+        let mut limited = entry.take(declared.saturating_add(1));
+        let out = f(&mut limited)?;
+        // Anything left beyond the declared size means the header lied.
+        let mut extra = [0u8; 1];
+        if limited.limit() == 0 || limited.read(&mut extra)? > 0 {
+            return Err(BagError::SizeLie(rel.to_owned()));
+        }
+        Ok(out)
+    }
+
+    /// Reads a small entry whole (manifests, tag files), at most `max` bytes.
+    pub fn read_small(&mut self, rel: &str, max: u64) -> Result<Vec<u8>, BagError> {
+        let declared = self
+            .index
+            .get(rel)
+            .map(|(_, s)| *s)
+            .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
+        if declared > max {
+            return Err(BagError::TooLarge(declared));
+        }
+        self.with_entry(rel, |r| {
+            let mut v = Vec::with_capacity(declared as usize);
+            r.read_to_end(&mut v)?;
+            Ok(v)
+        })
+    }
+
+    /// SHA-256 and size of an entry, streamed. `progress` is told of every chunk.
+    pub fn hash_entry(
+        &mut self,
+        rel: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(String, u64), BagError> {
+        self.with_entry(rel, |r| {
+            let mut hasher = Sha256::new();
+            let mut buf = vec![0u8; CHUNK];
+            let mut size = 0u64;
+            loop {
+                let n = r.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                size += n as u64;
+                progress(n as u64);
+            }
+            Ok((hex::encode(hasher.finalize()), size))
+        })
+    }
+
+    /// Total declared payload bytes (for a progress bar).
+    pub fn total_bytes(&self) -> u64 {
+        self.index.values().map(|(_, s)| *s).sum()
+    }
+
+    /// Checks the bag against RFC 8493: `bagit.txt`, both SHA-256 manifests (every listed
+    /// file present with its digest, every payload file listed), and Payload-Oxum. Returns
+    /// every problem found, not just the first.
+    pub fn validate(&mut self, progress: &mut dyn FnMut(u64)) -> Vec<BagProblem> {
+        let mut problems = Vec::new();
+        match self.read_small("bagit.txt", 4096) {
+            Ok(b) if String::from_utf8_lossy(&b).contains("BagIt-Version: ") => {}
+            Ok(_) => problems.push(problem(
+                "bagit.declaration",
+                "bagit.txt does not declare a BagIt version",
+            )),
+            Err(e) => problems.push(problem("bagit.declaration", format!("bagit.txt: {e}"))),
+        }
+        let payload = self.check_manifest("manifest-sha256.txt", &mut problems, progress);
+        // Every payload file must be listed.
+        let listed: BTreeSet<&str> = payload.iter().map(|e| e.path.as_str()).collect();
+        let unlisted: Vec<String> = self
+            .paths()
+            .filter(|p| p.starts_with("data/") && !listed.contains(p))
+            .map(str::to_owned)
+            .collect();
+        for p in unlisted {
+            problems.push(problem(
+                "bagit.unlisted_file",
+                format!("{p} is in the payload but not in manifest-sha256.txt"),
+            ));
+        }
+        self.check_manifest("tagmanifest-sha256.txt", &mut problems, progress);
+        if let Ok(info) = self.read_small("bag-info.txt", 1 << 20) {
+            let info = String::from_utf8_lossy(&info);
+            if let Some(oxum) = info.lines().find_map(|l| l.strip_prefix("Payload-Oxum:")) {
+                let octets: u64 = payload.iter().map(|e| e.size).sum();
+                let want = format!("{octets}.{}", payload.len());
+                if oxum.trim() != want {
+                    problems.push(problem(
+                        "bagit.payload_oxum",
+                        format!("Payload-Oxum says {}, the payload is {want}", oxum.trim()),
+                    ));
+                }
+            }
+        } else {
+            problems.push(problem("bagit.bag_info", "bag-info.txt is missing"));
+        }
+        problems
+    }
+
+    fn check_manifest(
+        &mut self,
+        name: &str,
+        problems: &mut Vec<BagProblem>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Vec<ManifestEntry> {
+        let text = match self.read_small(name, 64 << 20) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => {
+                problems.push(problem("bagit.manifest_missing", format!("{name}: {e}")));
+                return Vec::new();
+            }
+        };
+        let mut entries = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let Some((digest, path)) = line.split_once(char::is_whitespace) else {
+                problems.push(problem(
+                    "bagit.manifest_syntax",
+                    format!("{name} line {}: no path", n + 1),
+                ));
+                continue;
+            };
+            let path = decode_path(path.trim_start());
+            if !safe_rel(&path) {
+                problems.push(problem(
+                    "bagit.manifest_syntax",
+                    format!("{name} line {}: unsafe path {path:?}", n + 1),
+                ));
+                continue;
+            }
+            match self.hash_entry(&path, progress) {
+                Ok((actual, size)) => {
+                    if !actual.eq_ignore_ascii_case(digest) {
+                        problems.push(problem(
+                            "bagit.hash_mismatch",
+                            format!("{path}: SHA-256 is {actual}, {name} says {digest}"),
+                        ));
+                    }
+                    entries.push(ManifestEntry {
+                        path,
+                        sha256: actual,
+                        size,
+                    });
+                }
+                Err(BagError::NoEntry(_)) => problems.push(problem(
+                    "bagit.missing_file",
+                    format!("{path} is listed in {name} but absent"),
+                )),
+                Err(e) => problems.push(problem("bagit.unreadable", format!("{path}: {e}"))),
+            }
+        }
+        entries
+    }
+}
+
+/// The number of central-directory records the end-of-central-directory record declares
+/// (`None` for zip64 archives, whose count lives elsewhere).
+fn declared_entry_count<R: Read + Seek>(r: &mut R) -> Result<Option<usize>, BagError> {
+    use std::io::SeekFrom;
+    let len = r.seek(SeekFrom::End(0))?;
+    let tail = len.min(22 + 65_535);
+    r.seek(SeekFrom::Start(len - tail))?;
+    let mut buf = vec![0u8; tail as usize];
+    r.read_exact(&mut buf)?;
+    r.seek(SeekFrom::Start(0))?;
+    let Some(pos) = buf.windows(4).rposition(|w| w == [0x50, 0x4b, 0x05, 0x06]) else {
+        return Ok(None); // not a zip: the zip reader says so
+    };
+    let Some(count) = buf.get(pos + 10..pos + 12) else {
+        return Ok(None);
+    };
+    let count = u16::from_le_bytes([count[0], count[1]]);
+    Ok((count != u16::MAX).then_some(usize::from(count)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+
+    fn info() -> BagInfo {
+        BagInfo {
+            source_organization: "测试".into(),
+            bagging_date: "2026-11-27".into(),
+            external_identifier: "insp-1".into(),
+            extra: vec![],
+        }
+    }
+
+    fn sample() -> Vec<u8> {
+        let mut w = BagZipWriter::new(Cursor::new(Vec::new()), "insp-1").unwrap();
+        w.add_payload("data/evidence/a.jpg", &b"\xFF\xD8jpeg bytes"[..], 12)
+            .unwrap();
+        w.add_payload("data/report.html", &b"<html></html>"[..], 13)
+            .unwrap();
+        w.add_tag("hecha/manifest.json", b"{}").unwrap();
+        w.finish(&info()).unwrap().into_inner()
+    }
+
+    fn open(bytes: Vec<u8>) -> Result<BagZip<Cursor<Vec<u8>>>, BagError> {
+        BagZip::open(Cursor::new(bytes), ReadLimits::default())
+    }
+
+    #[test]
+    fn written_bag_validates_and_jpegs_are_stored() {
+        let bytes = sample();
+        let mut bag = open(bytes.clone()).unwrap();
+        assert_eq!(bag.top(), "insp-1");
+        assert!(bag.validate(&mut |_| {}).is_empty());
+        let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(
+            archive
+                .by_name("insp-1/data/evidence/a.jpg")
+                .unwrap()
+                .compression(),
+            CompressionMethod::Stored
+        );
+        assert_eq!(
+            archive
+                .by_name("insp-1/data/report.html")
+                .unwrap()
+                .compression(),
+            CompressionMethod::Deflated
+        );
+        let mut info = String::new();
+        archive
+            .by_name("insp-1/bag-info.txt")
+            .unwrap()
+            .read_to_string(&mut info)
+            .unwrap();
+        assert!(info.contains("Payload-Oxum: 25.2"), "{info}");
+    }
+
+    fn entries(bytes: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+        let mut archive = ZipArchive::new(Cursor::new(bytes)).unwrap();
+        (0..archive.len())
+            .map(|i| {
+                let mut e = archive.by_index(i).unwrap();
+                let mut d = Vec::new();
+                e.read_to_end(&mut d).unwrap();
+                (e.name().unwrap().to_string(), d)
+            })
+            .collect()
+    }
+
+    fn zip_of(files: Vec<(String, Vec<u8>)>, method: CompressionMethod) -> Vec<u8> {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        for (n, d) in files {
+            w.start_file(n, SimpleFileOptions::default().compression_method(method))
+                .unwrap();
+            w.write_all(&d).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut files: Vec<(String, Vec<u8>)> = entries(sample())
+            .into_iter()
+            .filter(|(n, _)| !n.ends_with("report.html")) // a file removed
+            .map(|(n, mut d)| {
+                if n.ends_with("a.jpg") {
+                    d[3] ^= 1; // one byte of one photo
+                }
+                (n, d)
+            })
+            .collect();
+        files.push(("insp-1/data/extra.txt".into(), b"added".to_vec())); // a file added
+        let mut bag = open(zip_of(files, CompressionMethod::Stored)).unwrap();
+        let codes: Vec<&str> = bag.validate(&mut |_| {}).iter().map(|p| p.code).collect();
+        assert!(codes.contains(&"bagit.hash_mismatch"), "{codes:?}");
+        assert!(codes.contains(&"bagit.missing_file"), "{codes:?}");
+        assert!(codes.contains(&"bagit.unlisted_file"), "{codes:?}");
+        assert!(codes.contains(&"bagit.payload_oxum"), "{codes:?}");
+    }
+
+    #[test]
+    fn entry_order_and_compression_do_not_matter() {
+        let mut files = entries(sample());
+        files.reverse();
+        let mut bag = open(zip_of(files, CompressionMethod::Deflated)).unwrap();
+        assert!(bag.validate(&mut |_| {}).is_empty());
+    }
+
+    fn zip_with(names: &[&str]) -> Vec<u8> {
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        for n in names {
+            w.start_file(*n, SimpleFileOptions::default()).unwrap();
+            w.write_all(b"x").unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn malicious_archives_are_refused() {
+        for bad in ["b/../../etc/passwd", "/etc/passwd", "b/..\\x", "b/./x"] {
+            assert!(
+                matches!(open(zip_with(&[bad])), Err(BagError::UnsafeName(_))),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            open(zip_with(&["a/x", "b/y"])),
+            Err(BagError::TopFolder(_))
+        ));
+        assert!(matches!(
+            open(zip_with(&["rootfile"])),
+            Err(BagError::TopFolder(_))
+        ));
+        // Duplicate names (the writer refuses them, so patch the bytes): refused on open.
+        let dup: Vec<u8> = {
+            let bytes = zip_with(&["a/x", "a/y"]);
+            let mut out = bytes.clone();
+            for i in 0..bytes.len() - 2 {
+                if &bytes[i..i + 3] == b"a/y" {
+                    out[i + 2] = b'x';
+                }
+            }
+            out
+        };
+        assert!(matches!(
+            open(dup),
+            Err(BagError::Duplicate(_)) | Err(BagError::Zip(_))
+        ));
+
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        w.add_symlink("a/link", "/etc/passwd", SimpleFileOptions::default())
+            .unwrap();
+        assert!(matches!(
+            open(w.finish().unwrap().into_inner()),
+            Err(BagError::Symlink(_))
+        ));
+
+        // 64 MiB of zeros deflate to ~64 KiB: refused before inflating.
+        let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file(
+            "a/zeros",
+            SimpleFileOptions::default().compression_method(CompressionMethod::Deflated),
+        )
+        .unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            w.write_all(&zeros).unwrap();
+        }
+        assert!(matches!(
+            open(w.finish().unwrap().into_inner()),
+            Err(BagError::Bomb { .. })
+        ));
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(open(b"not a zip".to_vec()).is_err());
+        assert!(open(Vec::new()).is_err());
+    }
+}

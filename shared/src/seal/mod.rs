@@ -37,3 +37,9 @@ pub(crate) fn b64url_decode(text: &str) -> Option<Vec<u8>> {
         .decode(text)
         .ok()
 }
+
+/// base64url (no padding) decoding, for tests and tools that read the documented example.
+#[doc(hidden)]
+pub fn b64url_decode_for_docs(text: &str) -> Option<Vec<u8>> {
+    b64url_decode(text)
+}

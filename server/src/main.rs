@@ -38,6 +38,10 @@ enum Command {
     Schema,
     /// List the shipped rule profiles, or print one.
     Profiles(commands::profiles::ProfilesArgs),
+    /// Manage Ed25519 bundle-signing keys and keyrings.
+    Key(commands::key::KeyArgs),
+    /// Check an item's Merkle inclusion proof against a bundle's root (exit 0 valid, 1 invalid).
+    VerifyProof(commands::proof::VerifyProofArgs),
 }
 
 /// Exit code: the check found problems.
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Schema => commands::profiles::print_schema(),
         Command::Profiles(args) => commands::profiles::run(&args),
+        Command::Key(args) => commands::key::run(&args),
+        Command::VerifyProof(args) => commands::proof::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -10,6 +10,7 @@ pub mod model;
 pub mod rehearsal;
 pub mod rules;
 pub mod schema;
+pub mod seal;
 
 /// Version of the rules engine, recorded with every evaluation so findings can be
 /// recomputed by the same logic later.

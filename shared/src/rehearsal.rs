@@ -8,7 +8,6 @@
 //! scanner's text is given as `qr_text`.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
@@ -140,22 +139,7 @@ fn resolve(dir: &Path, item: &str, file: &str) -> Result<PathBuf, RehearsalError
     Ok(dir.join(rel))
 }
 
-/// Streaming SHA-256 and size of a file (never the whole file in memory).
-pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut f = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), size))
-}
+pub use crate::seal::hash::hash_file;
 
 fn read_small(path: &Path) -> Result<Vec<u8>, RehearsalError> {
     let io = |source| RehearsalError::Io {

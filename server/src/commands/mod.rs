@@ -2,5 +2,7 @@
 
 pub mod check;
 pub mod exif;
+pub mod key;
 pub mod profiles;
+pub mod proof;
 pub mod qr;

@@ -1,0 +1,114 @@
+//! `hecha key …`: Ed25519 bundle-signing keys.
+//!
+//! - `generate --out FILE`: one PKCS#8 PEM (mode 0600); prints the kid, then the public JWK.
+//! - `rotate --keyring DIR`: a new active key introduced by the previous one (creates the
+//!   keyring with its first, self-introduced key when DIR has none).
+//! - `list --keyring DIR [--json]`: the keys, which is active, which retired and when.
+//! - `retire KID --keyring DIR`: the active key signs nothing from now on.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::Utc;
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use hecha_core::seal::keys::{Ed25519Key, KEYRING_INDEX, Keyring};
+
+#[derive(clap::Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(clap::Subcommand)]
+pub enum KeyCommand {
+    /// Write a new Ed25519 private key (PKCS#8 PEM, mode 0600); print its kid and public JWK.
+    Generate {
+        /// The file to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Make a new active key in a keyring, introduced by the previous one (which retires).
+    Rotate {
+        #[arg(long)]
+        keyring: PathBuf,
+    },
+    /// List a keyring's keys.
+    List {
+        #[arg(long)]
+        keyring: PathBuf,
+        /// One JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retire the active key: it signs nothing new, and still verifies what it signed.
+    Retire {
+        kid: String,
+        #[arg(long)]
+        keyring: PathBuf,
+    },
+}
+
+pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
+    match &args.command {
+        KeyCommand::Generate { out } => {
+            let key = Ed25519Key::generate()?;
+            key.write_pem_file(out)?;
+            println!("{}", key.kid());
+            println!("{}", serde_json::to_string(key.public_jwk())?);
+        }
+        KeyCommand::Rotate { keyring } => {
+            if keyring.join(KEYRING_INDEX).exists() {
+                let mut ring = Keyring::open(keyring)?;
+                let kid = ring.rotate(Utc::now())?;
+                println!("{kid}");
+            } else {
+                let ring = Keyring::create(keyring, Utc::now())
+                    .with_context(|| format!("cannot create keyring {}", keyring.display()))?;
+                println!("{}", ring.active_kid().unwrap_or_default());
+            }
+        }
+        KeyCommand::List { keyring, json } => {
+            let ring = Keyring::open(keyring)?;
+            let active = ring.active_kid();
+            if *json {
+                let keys: Vec<_> = ring
+                    .list()
+                    .iter()
+                    .map(|k| {
+                        serde_json::json!({
+                            "kid": k.kid,
+                            "created": k.created,
+                            "retired": k.retired,
+                            "active": Some(k.kid.as_str()) == active,
+                        })
+                    })
+                    .collect();
+                let doc = serde_json::json!({"active": active, "keys": keys});
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            } else {
+                let mut table = Table::new();
+                table.load_preset(UTF8_FULL_CONDENSED);
+                table.set_header(["kid", "created", "retired", "active"]);
+                for k in ring.list() {
+                    table.add_row([
+                        k.kid.as_str(),
+                        k.created.as_str(),
+                        k.retired.as_deref().unwrap_or(""),
+                        if Some(k.kid.as_str()) == active {
+                            "active"
+                        } else {
+                            ""
+                        },
+                    ]);
+                }
+                println!("{table}");
+            }
+        }
+        KeyCommand::Retire { kid, keyring } => {
+            let mut ring = Keyring::open(keyring)?;
+            ring.retire(kid, Utc::now())?;
+            println!("retired {kid}");
+        }
+    }
+    Ok(0)
+}

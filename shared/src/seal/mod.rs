@@ -1,0 +1,45 @@
+//! Sealing: the primitives a sealed bundle (`hecha.bundle/v1`) is made of.
+//!
+//! - [`canonical`]: RFC 8785 (JCS) canonical JSON, with no floats.
+//! - [`hash`]: streaming SHA-256, lowercase hex.
+//! - [`merkle`]: the RFC 6962 Merkle tree over item digests and its inclusion proofs.
+//! - [`events`]: the hash-chained event log.
+//! - [`keys`]: Ed25519 signing keys, the keyring directory and the key history.
+//! - [`sign`]: the bundle JWS (EdDSA) and the [`sign::BundleSigner`] trait.
+//! - [`device`]: ES256 device signatures over item digests.
+//! - [`manifest`]: the manifest, its digest and its Merkle root.
+//!
+//! `docs/bundle-format.md` specifies every byte these produce. Nothing here does network
+//! I/O; only [`keys::Keyring`] and the file-hashing helpers touch the file system.
+
+pub mod canonical;
+pub mod device;
+pub mod events;
+pub mod hash;
+pub mod keys;
+pub mod manifest;
+pub mod merkle;
+pub mod sign;
+
+/// Schema id of a sealed bundle, in the manifest and in the JWS claims.
+pub const BUNDLE_SCHEMA: &str = "hecha.bundle/v1";
+
+/// base64url without padding (RFC 7515 §2), as JWS and JWK use it.
+pub(crate) fn b64url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes base64url without padding; `None` when it is not exactly that.
+pub(crate) fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+}
+
+/// base64url (no padding) decoding, for tests and tools that read the documented example.
+#[doc(hidden)]
+pub fn b64url_decode_for_docs(text: &str) -> Option<Vec<u8>> {
+    b64url_decode(text)
+}

@@ -40,6 +40,12 @@ enum Command {
     Profiles(commands::profiles::ProfilesArgs),
     /// Manage Ed25519 bundle-signing keys and keyrings.
     Key(commands::key::KeyArgs),
+    /// Seal a rehearsal folder into a signed BagIt bundle with a local key.
+    Seal(commands::bundle::SealArgs),
+    /// Verify a sealed bundle offline (exit 0 intact, 1 invalid or untrusted, 2 unreadable).
+    Verify(commands::bundle::VerifyArgs),
+    /// Print the Merkle inclusion proof of one item of a bundle.
+    Prove(commands::bundle::ProveArgs),
     /// Check an item's Merkle inclusion proof against a bundle's root (exit 0 valid, 1 invalid).
     VerifyProof(commands::proof::VerifyProofArgs),
 }
@@ -66,6 +72,9 @@ fn main() -> ExitCode {
         Command::Schema => commands::profiles::print_schema(),
         Command::Profiles(args) => commands::profiles::run(&args),
         Command::Key(args) => commands::key::run(&args),
+        Command::Seal(args) => commands::bundle::seal(&args),
+        Command::Verify(args) => commands::bundle::verify(&args),
+        Command::Prove(args) => commands::bundle::prove(&args),
         Command::VerifyProof(args) => commands::proof::run(&args),
     };
     match result {

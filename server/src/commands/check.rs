@@ -47,7 +47,7 @@ pub fn choose_profile(
 
 /// A person-hash key for this run only: duplicates are spotted within the rehearsal, and
 /// the hashes it prints cannot be reversed by anyone without the key.
-fn ephemeral_hasher() -> anyhow::Result<PersonHasher> {
+pub fn ephemeral_hasher() -> anyhow::Result<PersonHasher> {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     Ok(PersonHasher::new("rehearsal-ephemeral", &key)?)

@@ -1,5 +1,6 @@
 //! One module per subcommand. Each `run` returns the process exit code.
 
+pub mod bundle;
 pub mod check;
 pub mod exif;
 pub mod key;

@@ -310,6 +310,14 @@ fn problem(code: &'static str, message: impl Into<String>) -> BagProblem {
     }
 }
 
+/// The outcome of checking a bag's manifests.
+#[derive(Debug, Clone, Default)]
+pub struct BagCheck {
+    pub problems: Vec<BagProblem>,
+    /// Payload files as hashed (listed ones that could be read).
+    pub payload: Vec<ManifestEntry>,
+}
+
 /// An opened, name-checked bag zip. Nothing is extracted: entries are read as streams.
 pub struct BagZip<R: Read + Seek> {
     archive: ZipArchive<R>,
@@ -474,6 +482,12 @@ impl<R: Read + Seek> BagZip<R> {
     /// file present with its digest, every payload file listed), and Payload-Oxum. Returns
     /// every problem found, not just the first.
     pub fn validate(&mut self, progress: &mut dyn FnMut(u64)) -> Vec<BagProblem> {
+        self.check(progress).problems
+    }
+
+    /// [`validate`](Self::validate), also returning the digests actually computed for the
+    /// payload files listed in the manifest (so callers need not hash them again).
+    pub fn check(&mut self, progress: &mut dyn FnMut(u64)) -> BagCheck {
         let mut problems = Vec::new();
         match self.read_small("bagit.txt", 4096) {
             Ok(b) if String::from_utf8_lossy(&b).contains("BagIt-Version: ") => {}
@@ -513,7 +527,7 @@ impl<R: Read + Seek> BagZip<R> {
         } else {
             problems.push(problem("bagit.bag_info", "bag-info.txt is missing"));
         }
-        problems
+        BagCheck { problems, payload }
     }
 
     fn check_manifest(

@@ -124,6 +124,7 @@ pub struct BagZipWriter<W: Write + Seek> {
     payload: Vec<ManifestEntry>,
     tags: Vec<ManifestEntry>,
     names: BTreeSet<String>,
+    modified: zip::DateTime,
 }
 
 impl<W: Write + Seek> BagZipWriter<W> {
@@ -135,10 +136,30 @@ impl<W: Write + Seek> BagZipWriter<W> {
             payload: Vec::new(),
             tags: Vec::new(),
             names: BTreeSet::new(),
+            modified: zip::DateTime::default(),
         })
     }
 
-    fn options(rel: &str, size_hint: u64) -> SimpleFileOptions {
+    /// Stamps every entry with this time (zip times are local and 2-second; readers must
+    /// not depend on them — it is for people listing the archive).
+    pub fn with_time(mut self, at: chrono::NaiveDateTime) -> Self {
+        use chrono::{Datelike, Timelike};
+        let year = u16::try_from(at.year()).unwrap_or(1980);
+        let narrow = |v: u32| u8::try_from(v).unwrap_or(0);
+        if let Ok(t) = zip::DateTime::from_date_and_time(
+            year,
+            narrow(at.month()),
+            narrow(at.day()),
+            narrow(at.hour()),
+            narrow(at.minute()),
+            narrow(at.second()),
+        ) {
+            self.modified = t;
+        }
+        self
+    }
+
+    fn options(&self, rel: &str, size_hint: u64) -> SimpleFileOptions {
         let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
         let method = if STORED_EXTENSIONS.contains(&ext.as_str()) {
             CompressionMethod::Stored
@@ -149,6 +170,7 @@ impl<W: Write + Seek> BagZipWriter<W> {
             .compression_method(method)
             .large_file(size_hint >= u64::from(u32::MAX))
             .unix_permissions(0o644)
+            .last_modified_time(self.modified)
     }
 
     fn start(&mut self, rel: &str, size_hint: u64) -> Result<(), BagError> {
@@ -159,7 +181,8 @@ impl<W: Write + Seek> BagZipWriter<W> {
             return Err(BagError::Duplicate(rel.to_owned()));
         }
         let name = format!("{}/{}", self.top, rel);
-        self.zip.start_file(name, Self::options(rel, size_hint))?;
+        let options = self.options(rel, size_hint);
+        self.zip.start_file(name, options)?;
         Ok(())
     }
 

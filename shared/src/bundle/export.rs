@@ -157,6 +157,9 @@ pub fn write_bundle<W: Write + Seek>(
 ) -> Result<W, ExportError> {
     let m = &bundle.manifest;
     let mut bag = BagZipWriter::new(out, &m.inspection.id)?;
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&m.sealed_at) {
+        bag = bag.with_time(at.naive_utc());
+    }
     let evidence: Vec<EvidenceItem> = m.items.iter().map(|i| i.item.clone()).collect();
 
     let mut thumbnails = BTreeMap::new();

@@ -50,6 +50,8 @@ impl Signer {
 /// The test PKI and the `openssl ts` configuration, in a temporary directory.
 pub struct Pki {
     dir: tempfile::TempDir,
+    /// `openssl ts -reply` reads and rewrites the serial file: one at a time.
+    serial: std::sync::Mutex<()>,
 }
 
 const TSA_CNF: &str = r#"
@@ -231,7 +233,10 @@ impl Pki {
             "rsa.key",
         ]));
         issue("rsa", "root", "ext_tsa", "0x1004");
-        Pki { dir }
+        Pki {
+            dir,
+            serial: std::sync::Mutex::new(()),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -261,6 +266,7 @@ impl Pki {
         let q = tmp.path().join("query.tsq");
         let r = tmp.path().join("reply.tsr");
         std::fs::write(&q, query).expect("write query");
+        let _serial = self.serial.lock().unwrap_or_else(|e| e.into_inner());
         run(openssl(self.dir.path()).args([
             "ts",
             "-reply",

@@ -628,16 +628,18 @@ fn verify(
         }
     }
 
-    // 3. One signer, SHA-256, its certificate in the token.
+    // 3. One signer, SHA-256, its certificate in the token; the unsigned CMS framing
+    //    exactly as RFC 5652 fixes it for this content, so no byte of it is free.
     let [signer] = signed.signer_infos.0.as_slice() else {
         return Err(TimestampError::SignerCount(signed.signer_infos.0.len()));
     };
-    if signer.digest_alg.oid != ID_SHA256 {
+    if !is_sha256(&signer.digest_alg) {
         return Err(TimestampError::UnsupportedAlgorithm(format!(
             "digest {}",
             signer.digest_alg.oid
         )));
     }
+    check_framing(&signed, signer)?;
     let certs: Vec<&Certificate> = signed
         .certificates
         .as_ref()
@@ -715,6 +717,42 @@ fn verify(
         policy: tst.policy.to_string(),
         pinned,
     })
+}
+
+/// SHA-256, its parameters absent or NULL (RFC 5754 §2).
+fn is_sha256(alg: &AlgorithmIdentifierOwned) -> bool {
+    alg.oid == ID_SHA256 && alg.parameters.as_ref().is_none_or(|p| p.tag() == Tag::Null)
+}
+
+/// RFC 5652 §5.1, §5.3: SignedData version 3 (the content is not id-data), SignerInfo
+/// version 1 with an issuer-and-serial sid or 3 with a subject-key-id sid, and the
+/// signer's digest algorithm listed in `digestAlgorithms`.
+fn check_framing(signed: &SignedData, signer: &SignerInfo) -> Result<(), TimestampError> {
+    let framing = |detail: &str| TimestampError::Malformed {
+        what: "SignedData",
+        detail: detail.to_string(),
+    };
+    if signed.version != CmsVersion::V3 {
+        return Err(framing("version is not 3"));
+    }
+    let expected = match signer.sid {
+        SignerIdentifier::IssuerAndSerialNumber(_) => CmsVersion::V1,
+        SignerIdentifier::SubjectKeyIdentifier(_) => CmsVersion::V3,
+    };
+    if signer.version != expected {
+        return Err(framing("SignerInfo version does not match its sid"));
+    }
+    if !signed
+        .digest_algorithms
+        .0
+        .iter()
+        .any(|alg| alg == &signer.digest_alg)
+    {
+        return Err(framing(
+            "digestAlgorithms does not list the signer's SHA-256",
+        ));
+    }
+    Ok(())
 }
 
 fn format_gen_time(at: DateTime<Utc>) -> String {

@@ -68,6 +68,22 @@ fn genuine_tsa_over_http_gives_a_token_that_verifies_offline() {
             .pinned
     );
 
+    // openssl agrees on the stored bytes.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &token).unwrap();
+    let check = std::process::Command::new("openssl")
+        .args(["ts", "-verify", "-token_in", "-in"])
+        .arg(file.path())
+        .args(["-digest", &digest(), "-CAfile"])
+        .arg(pki().path("root.crt"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
     // Another digest: imprint mismatch.
     let other = sha256_hex(b"another manifest");
     let err = verify_token(&token, &other, &TsaTrustAnchors::none()).unwrap_err();

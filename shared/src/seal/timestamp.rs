@@ -1012,3 +1012,45 @@ fn is_ca(cert: &Certificate) -> bool {
         .and_then(|(_, value)| BasicConstraints::from_der(value).ok())
         .is_some_and(|bc| bc.ca)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn gt(text: &str) -> Result<String, TimestampError> {
+        let any = Any::new(Tag::GeneralizedTime, text.as_bytes()).unwrap();
+        parse_generalized_time(&any).map(format_gen_time)
+    }
+
+    #[test]
+    fn gen_time_accepts_fractional_seconds() {
+        assert_eq!(gt("20261127061301Z").unwrap(), "2026-11-27T06:13:01Z");
+        assert_eq!(gt("20261127061301.5Z").unwrap(), "2026-11-27T06:13:01.500Z");
+        assert_eq!(
+            gt("20261127061301.123456Z").unwrap(),
+            "2026-11-27T06:13:01.123456Z"
+        );
+        for bad in [
+            "20261127061301",
+            "20261127061301+0800",
+            "2026112706130Z",
+            "20261327061301Z",
+            "20261127061301.Z",
+            "20261127061301.1234567890Z",
+            "2026112706130xZ",
+        ] {
+            assert!(gt(bad).is_err(), "{bad}");
+        }
+        let utc = Any::new(Tag::UtcTime, b"261127061301Z".as_slice()).unwrap();
+        assert!(parse_generalized_time(&utc).is_err());
+    }
+
+    #[test]
+    fn fail_info_uses_rfc_3161_bit_names() {
+        // bits 0 (badAlg) and 25 (systemFailure)
+        let bits = BitString::new(6, [0x80, 0x00, 0x00, 0x40]).unwrap();
+        assert_eq!(fail_info_names(&bits), ["badAlg", "systemFailure"]);
+    }
+}

@@ -8,6 +8,7 @@
 //! - [`sign`]: the bundle JWS (EdDSA) and the [`sign::BundleSigner`] trait.
 //! - [`device`]: ES256 device signatures over item digests.
 //! - [`manifest`]: the manifest, its digest and its Merkle root.
+//! - [`timestamp`]: RFC 3161 time-stamp requests, responses and offline token checks.
 //!
 //! `docs/bundle-format.md` specifies every byte these produce. Nothing here does network
 //! I/O; only [`keys::Keyring`] and the file-hashing helpers touch the file system.
@@ -20,6 +21,7 @@ pub mod keys;
 pub mod manifest;
 pub mod merkle;
 pub mod sign;
+pub mod timestamp;
 
 /// Schema id of a sealed bundle, in the manifest and in the JWS claims.
 pub const BUNDLE_SCHEMA: &str = "hecha.bundle/v1";

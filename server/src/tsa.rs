@@ -6,7 +6,7 @@
 //!
 //! `server/tests/tsa.rs` includes this file by path to test it over real HTTP.
 
-// Until `hecha seal --tsa URL` calls it (and for the by-path test include).
+// The by-path test include uses items the binary does not.
 #![allow(dead_code)]
 
 use std::time::Duration;

@@ -16,6 +16,7 @@ use hecha_core::rehearsal::load_folder;
 use hecha_core::seal::events::EventLog;
 use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, PublicJwk, format_time};
 use hecha_core::seal::manifest::{Manifest, item_digest};
+use hecha_core::seal::timestamp::TsaTrustAnchors;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::{EXIT_PROBLEMS, EXIT_USAGE};
@@ -48,6 +49,13 @@ pub struct SealArgs {
     /// Where to write the bundle (a BagIt zip).
     #[arg(long)]
     pub out: PathBuf,
+    /// RFC 3161 time-stamping authority URL: the manifest digest is time-stamped and the
+    /// token stored as hecha/timestamp.tsr. A TSA failure fails the seal.
+    #[arg(long)]
+    pub tsa: Option<String>,
+    /// Seconds to wait for the TSA.
+    #[arg(long, default_value_t = 30)]
+    pub tsa_timeout: u64,
 }
 
 /// The folder's files, by item id.
@@ -91,6 +99,10 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
     }
     let mut history = KeyHistory::default();
     history.introduce(key.public_jwk(), &key, now)?;
+    let tsa = args.tsa.as_deref().map(|url| {
+        let timeout = std::time::Duration::from_secs(args.tsa_timeout);
+        move |digest: &str| crate::tsa::request_timestamp(url, digest, timeout).map_err(|e| format!("{e:#}"))
+    });
     let bundle = seal_bundle(
         SealRequest {
             inspection: &folder.inspection,
@@ -104,7 +116,7 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
             previous_manifest_sha256: None,
         },
         &key,
-        None,
+        tsa.as_ref().map(|f| f as &dyn Fn(&str) -> Result<Vec<u8>, String>),
     )?;
     let total: u64 = folder
         .evidence
@@ -163,6 +175,9 @@ pub struct VerifyArgs {
     /// Fail unless the bundle is an official record (rehearsals never are).
     #[arg(long)]
     pub require_official: bool,
+    /// Certificates (PEM or DER) the time-stamping authority must chain to.
+    #[arg(long)]
+    pub tsa_trust: Vec<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -200,10 +215,12 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("cannot read {}", args.bundle.display()))?;
     let total = file.metadata()?.len();
     let bar = progress_bar(total.saturating_mul(2), "verifying");
-    let options = VerifyOptions {
-        trusted,
-        require_official: args.require_official,
-    };
+    let mut tsa_anchors = TsaTrustAnchors::none();
+    for path in &args.tsa_trust {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        tsa_anchors.add(&bytes).with_context(|| format!("{} is not a certificate", path.display()))?;
+    }
+    let options = VerifyOptions { trusted, require_official: args.require_official, tsa_anchors };
     let result = verify_bundle(BufReader::new(file), &options, &mut |n| bar.inc(n));
     bar.finish_and_clear();
     let report = match result {
@@ -265,12 +282,17 @@ fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
     if let Some(root) = &r.merkle_root {
         println!("merkle root {root}");
     }
-    println!(
-        "items       {}   events {}   time-stamped {}",
-        r.items,
-        r.events,
-        if r.timestamped { "yes" } else { "no" }
-    );
+    println!("items       {}   events {}", r.items, r.events);
+    match &r.timestamp {
+        Some(t) => println!(
+            "time-stamp  {} by {} ({})",
+            t.gen_time,
+            t.tsa_subject,
+            if t.pinned { "TSA pinned by --tsa-trust" } else { "TSA not pinned: pass --tsa-trust CERT" }
+        ),
+        None if r.timestamped => println!("time-stamp  present but not valid"),
+        None => println!("time-stamp  none"),
+    }
     if r.ok() {
         println!(
             "OK: intact{}",

@@ -19,6 +19,10 @@ use crate::seal::events::EventLog;
 use crate::seal::keys::{Jwks, KeyChain, KeyHistory, PublicJwk};
 use crate::seal::manifest::Manifest;
 use crate::seal::sign::verify_bundle_jws_in_chain;
+use crate::seal::timestamp::{TimestampInfo, TsaTrustAnchors, verify_token};
+
+/// A token dated this long before the sealing time cannot be for this seal.
+const TIMESTAMP_SKEW_S: i64 = 300;
 
 /// Small tag files are read whole; nothing legitimate is bigger than this.
 const MAX_TAG_FILE: u64 = 256 * 1024 * 1024;
@@ -30,6 +34,9 @@ pub struct VerifyOptions {
     pub trusted: Vec<PublicJwk>,
     /// Fail a rehearsal bundle (it never verifies as an official record).
     pub require_official: bool,
+    /// Certificates the time-stamping authority must chain to (`--tsa-trust`). Empty: a
+    /// token is checked for integrity and the TSA is reported as not pinned.
+    pub tsa_anchors: TsaTrustAnchors,
 }
 
 /// The verdict.
@@ -46,6 +53,8 @@ pub struct VerifyReport {
     /// `None` without `--trust`; else whether the signer is reached from a pinned key.
     pub signer_pinned: Option<bool>,
     pub timestamped: bool,
+    /// What the RFC 3161 token says, when there is one and it verifies.
+    pub timestamp: Option<TimestampInfo>,
     pub problems: Vec<Problem>,
 }
 
@@ -98,6 +107,7 @@ pub fn verify_bundle<R: Read + Seek>(
         events: 0,
         signer_pinned: None,
         timestamped: false,
+        timestamp: None,
         problems: Vec::new(),
     };
     let check = bag.check(progress);
@@ -334,17 +344,32 @@ pub fn verify_bundle<R: Read + Seek>(
         );
     }
 
-    // Trusted time: the token must be present exactly when the manifest says so.
+    // Trusted time: the token must be present exactly when the manifest says so, cover
+    // the manifest digest, and not predate the sealing.
     match (manifest.timestamped, bag.contains(TIMESTAMP_PATH)) {
-        (true, false) => report.push(
-            "timestamp.missing",
-            "the manifest says time-stamped but hecha/timestamp.tsr is absent",
-        ),
-        (false, true) => report.push(
-            "timestamp.unexpected",
-            "hecha/timestamp.tsr is present but the manifest is not time-stamped",
-        ),
-        _ => {}
+        (true, false) => report.push("timestamp.missing", "the manifest says time-stamped but hecha/timestamp.tsr is absent"),
+        (false, true) => report.push("timestamp.unexpected", "hecha/timestamp.tsr is present but the manifest is not time-stamped"),
+        (true, true) => {
+            if let Some(token) = read(&mut bag, &mut report, TIMESTAMP_PATH) {
+                match verify_token(&token, &digest, &options.tsa_anchors) {
+                    Ok(info) => {
+                        let generated = chrono::DateTime::parse_from_rfc3339(&info.gen_time).ok();
+                        let sealed = chrono::DateTime::parse_from_rfc3339(&manifest.sealed_at).ok();
+                        if let (Some(generated), Some(sealed)) = (generated, sealed)
+                            && (sealed - generated).num_seconds() > TIMESTAMP_SKEW_S
+                        {
+                            report.push(
+                                "timestamp.before_sealing",
+                                format!("the token is dated {}, before the sealing at {}", info.gen_time, manifest.sealed_at),
+                            );
+                        }
+                        report.timestamp = Some(info);
+                    }
+                    Err(e) => report.push("timestamp.invalid", e.to_string()),
+                }
+            }
+        }
+        (false, false) => {}
     }
 
     if options.require_official && manifest.mode != Mode::Official {

@@ -46,10 +46,12 @@ def score(truth, results):
     return 100.0 * ok / max(1, len(pos)), fp, mean, ok, len(pos), len(neg)
 
 
-def run_hecha(binary, files, plain):
+def run_hecha(binary, files, plain, stages=None):
     env = dict(os.environ)
     if plain:
         env["HECHA_QR_PIPELINE"] = "plain"
+    elif stages:
+        env["HECHA_QR_PIPELINE"] = stages
     t0 = time.perf_counter()
     out = subprocess.run([binary, "qr", *files], capture_output=True, env=env, check=False).stdout
     wall = (time.perf_counter() - t0) * 1000 / len(files)
@@ -98,6 +100,8 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--only", default="hecha,plain,zxing-cpp,zbarimg")
     ap.add_argument("--json", help="also write the figures here")
+    ap.add_argument("--stages", action="append", default=[],
+                    help="also run hecha qr with HECHA_QR_PIPELINE=STAGES (repeatable; experiments)")
     args = ap.parse_args()
     ensure_corpus(args.corpus, args.count, args.seed)
     with open(os.path.join(args.corpus, "truth.json"), encoding="utf-8") as fh:
@@ -118,6 +122,14 @@ def main():
             key = (s or "").split("+")[0].split(":")[0]
             by_stage[key] = by_stage.get(key, 0) + 1
         print("hecha stages:", json.dumps(by_stage, ensure_ascii=False), file=sys.stderr)
+    for st in args.stages:
+        res, wall, stages = run_hecha(args.bin, files, plain=False, stages=st)
+        rows.append((st, res, wall))
+        by_stage = {}
+        for s in stages.values():
+            key = (s or "").split("+")[0].split(":")[0]
+            by_stage[key] = by_stage.get(key, 0) + 1
+        print(f"{st} stages:", json.dumps(by_stage, ensure_ascii=False), file=sys.stderr)
     if "plain" in only:
         res, wall, _ = run_hecha(args.bin, files, plain=True)
         rows.append(("hecha qr, plain rqrr", res, wall))
@@ -136,7 +148,7 @@ def main():
     out = []
     for name, res, wall in rows:
         pct, fp, mean, ok, npos, nneg = score(truth, res)
-        print(f"| {name:<30} | {pct:8.1f}% | {fp:>3}/{nneg:<3} | {mean:13.0f} | {wall:13.0f} |")
+        print(f"| {name[:30]:<30} | {pct:8.1f}% | {fp:>3}/{nneg:<3} | {mean:13.0f} | {wall:13.0f} |")
         out.append({"tool": name, "decoded_pct": pct, "decoded": ok, "positives": npos, "false_pos": fp,
                     "mean_ms": mean, "wall_ms_per_image": wall,
                     "missed": sorted(f for f, t in truth.items() if t and sorted(res[f][0]) != t)})

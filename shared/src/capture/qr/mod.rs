@@ -18,13 +18,14 @@
 //!    upscaled when small and retried (rxing, then rqrr with several thresholds).
 //! 4. **rxing-adaptive@full**: rxing on our local-mean binarization
 //!    ([`binarize::adaptive`]), and zoom again.
-//! 5. **adaptive@2100**: rqrr on the local-mean binarization, and zoom again: the last
-//!    resort, reached only by photos the stages above could not read.
 //!
 //! rqrr used to come first (`rqrr@1300`, a cheap look); on the benchmark corpus it read
 //! no photo that rxing@2000 does not, cost ~15 ms per photo, and its located-but-unread
-//! false finds kept the pipeline going after rxing had read the code. rqrr's decoder is
-//! still the fallback for every grid rqrr samples, and rqrr the second opinion in zoom.
+//! false finds kept the pipeline going after rxing had read the code. rqrr's whole-image
+//! stages as a last resort (`adaptive@2100`, `zoom`) read nothing more either and only
+//! made the misses slower, so they are not in the default list (they remain available
+//! by name). rqrr is the second opinion in zoom, its decoder the fallback for every grid
+//! it samples.
 //!
 //! Any stage list can be run with [`decode_qr_stages`] (`HECHA_QR_PIPELINE` for
 //! `hecha qr`); [`decode_qr_plain`] is rqrr alone, the baseline.
@@ -173,8 +174,6 @@ pub const DEFAULT_STAGES: &[Stage] = &[
     Stage::Rxing { side: 0 },
     Stage::Zoom,
     Stage::RxingAdaptive { side: 0 },
-    Stage::Zoom,
-    Stage::Adaptive { side: 2100 },
     Stage::Zoom,
 ];
 

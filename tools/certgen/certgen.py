@@ -240,6 +240,9 @@ def main():
     ap.add_argument("--sizes", choices=["mixed", "12mp", "small"], default="mixed")
     ap.add_argument("--negatives", type=float, default=0.05, help="share of photos without a QR code")
     ap.add_argument("--prefix", default="cert")
+    ap.add_argument("--start", type=int, default=0,
+                    help="first index to render (photo i depends only on seed and i, so a larger corpus "
+                         "can extend a smaller one: --start 60 --count 200)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     truth_path = os.path.join(args.out, "truth.json")
@@ -247,7 +250,7 @@ def main():
     if os.path.exists(truth_path):
         with open(truth_path, encoding="utf-8") as fh:
             truth = json.load(fh)
-    for i in range(args.count):
+    for i in range(args.start, args.count):
         rng = random.Random(f"{args.seed}:{i}")
         if args.sizes == "12mp":
             w, h = 4000, 3000

@@ -20,6 +20,29 @@ def gen(out, count, seed, sizes, prefix, negatives="0.0"):
                     "--seed", str(seed), "--sizes", sizes, "--prefix", prefix, "--negatives", negatives], check=True)
 
 
+# ECI-marked codes (segno writes the ECI designator; the qrcode package cannot): the text
+# must come back exactly, whatever the charset. ISO-8859-5 is the proof that ECI is
+# honoured: without it the bytes would be read as GB18030 (hecha's rule for non-UTF-8).
+ECI_CODES = [
+    ("eci_gb18030.png", "gb18030", "姓名：张三\n公民身份号码：320102199001011234\n参保地：苏州工业园区"),
+    ("eci_utf8.png", "utf-8", "参保地：苏州工业园区\n缴费月数：12"),
+    ("eci_iso8859_5.png", "iso-8859-5", "Привет, ЕЦИ"),
+]
+
+
+def eci_fixtures(out):
+    import json
+    import segno
+    truth_path = os.path.join(out, "truth.json")
+    truth = json.load(open(truth_path, encoding="utf-8")) if os.path.exists(truth_path) else {}
+    for name, enc, text in ECI_CODES:
+        q = segno.make_qr(text, encoding=enc, eci=True, mode="byte", error="m")
+        q.save(os.path.join(out, name), scale=4, border=4)
+        truth[name] = [text]
+    with open(truth_path, "w", encoding="utf-8") as fh:
+        json.dump(truth, fh, ensure_ascii=False, indent=1, sort_keys=True)
+
+
 def png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -30,6 +53,7 @@ def main():
     gen(out, 2, 7001, "12mp", "big")
     gen(out, 7, 7002, "small", "small")
     gen(out, 1, 7003, "small", "neg", negatives="1.0")
+    eci_fixtures(out)
     src = open(os.path.join(out, "small_0000.jpg"), "rb").read()
     # Truncated: an upload cut off two thirds of the way through the scan data.
     open(os.path.join(out, "truncated.jpg"), "wb").write(src[: len(src) * 2 // 3])

@@ -7,13 +7,15 @@
 //! problems (no files: clap refuses that before this runs) or when stdout fails.
 //!
 //! `HECHA_QR_PIPELINE=plain` (undocumented in `--help`, for `bench/run`) runs rqrr alone on
-//! the whole image instead of the pipeline, to show what the pipeline adds.
+//! the whole image instead of the pipeline, to show what the pipeline adds;
+//! `HECHA_QR_PIPELINE=rqrr@1300,rxing@full,zoom` (any list [`Stage::parse_list`] accepts)
+//! runs another stage order, for experiments.
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use hecha_core::capture::qr::{QrLimits, decode_qr, decode_qr_plain};
+use hecha_core::capture::qr::{QrLimits, Stage, decode_qr, decode_qr_plain, decode_qr_stages};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -28,7 +30,16 @@ struct Line<'a> {
 }
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
-    let plain = std::env::var("HECHA_QR_PIPELINE").is_ok_and(|v| v == "plain");
+    let pipeline = std::env::var("HECHA_QR_PIPELINE").unwrap_or_default();
+    let plain = pipeline == "plain";
+    let stages = if plain || pipeline.is_empty() {
+        None
+    } else {
+        match Stage::parse_list(&pipeline) {
+            Some(s) => Some(s),
+            None => anyhow::bail!("HECHA_QR_PIPELINE: not `plain` nor a stage list: {pipeline}"),
+        }
+    };
     let limits = QrLimits::default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -37,10 +48,10 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
         let result = std::fs::read(file)
             .map_err(|e| format!("cannot read file: {e}"))
             .and_then(|bytes| {
-                let r = if plain {
-                    decode_qr_plain(&bytes, &limits)
-                } else {
-                    decode_qr(&bytes, &limits)
+                let r = match &stages {
+                    _ if plain => decode_qr_plain(&bytes, &limits),
+                    Some(stages) => decode_qr_stages(&bytes, &limits, stages),
+                    None => decode_qr(&bytes, &limits),
                 };
                 r.map_err(|e| e.to_string())
             });

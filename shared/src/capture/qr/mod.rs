@@ -1,38 +1,59 @@
 //! QR codes from photos: bytes of a phone photo (of a social-insurance certificate on a
 //! desk) → every distinct QR text in it.
 //!
-//! The pipeline, cheapest first, stopping as soon as every code that was located has been
-//! read (or the time budget is spent):
+//! The pipeline ([`DEFAULT_STAGES`]), stopping as soon as every code that was located has
+//! been read (or the time budget is spent); the order comes from `bench/run`'s figures
+//! (`docs/benchmarks.md`):
 //!
 //! 1. **load** ([`load`]): sniff the format (HEIC/AVIF refused with a clear message), read
 //!    the dimensions from the header and refuse more than [`QrLimits::max_pixels`] before
 //!    any pixel buffer exists, decode to greyscale (JPEG: luma plane only), turn upright by
 //!    EXIF Orientation.
-//! 2. **fast**: downscale to ~1300 px and let rqrr threshold it itself (row running mean).
-//! 3. **adaptive@N**: a scale pyramid (long side ~1300, ~2100, full), each binarized with
-//!    a local-mean threshold ([`binarize::adaptive`]) before rqrr sees it.
-//! 4. **zoom**: regions where rqrr located a code but could not read it are cut from the
-//!    full-resolution image, upscaled when the code is small and retried with several
-//!    thresholds.
+//! 2. **rxing@2000**, then **rxing@full**: rxing (a pure-Rust port of ZXing with the
+//!    zxing-cpp QR detector) with its hybrid local-average binarizer, first on the image
+//!    area-downscaled to ~2000 px (averaging removes noise and JPEG blocking; cheap), then
+//!    at full resolution for ~2 px modules. rxing reads rotated high-version codes with
+//!    small modules that rqrr does not, even from enlarged crops.
+//! 3. **zoom**: codes located but not read are cut from the full-resolution image,
+//!    upscaled when small and retried (rxing, then rqrr with several thresholds).
+//! 4. **rxing-adaptive@full**: rxing on our local-mean binarization
+//!    ([`binarize::adaptive`]), and zoom again.
 //!
-//! Every rqrr call runs under `catch_unwind`: rqrr panics on some inputs
-//! (WanzenBug/rqrr#54), and a panic there is one failed attempt, never a crash.
+//! rqrr used to come first (`rqrr@1300`, a cheap look); on the benchmark corpus it read
+//! no photo that rxing@2000 does not, cost ~15 ms per photo, and its located-but-unread
+//! false finds kept the pipeline going after rxing had read the code. rqrr's whole-image
+//! stages as a last resort (`adaptive@2100`, `zoom`) read nothing more either and only
+//! made the misses slower, so they are not in the default list (they remain available
+//! by name). rqrr is the second opinion in zoom, its decoder the fallback for every grid
+//! it samples.
+//!
+//! Any stage list can be run with [`decode_qr_stages`] (`HECHA_QR_PIPELINE` for
+//! `hecha qr`); [`decode_qr_plain`] is rqrr alone, the baseline.
+//!
+//! Every decoder call runs under `catch_unwind` ([`contained`]): rqrr panics on some
+//! inputs (WanzenBug/rqrr#54), and a panic there is one failed attempt, never a crash; a
+//! panic hook keeps such contained panics off stderr.
 //!
 //! ## Text encoding (what was decided, precisely)
-//! rqrr 0.11 parses an ECI designator and throws it away (`decode_eci` reads the number
-//! and writes nothing), concatenating the segments' raw bytes; it exposes no way to see
-//! the ECI number short of re-doing Reed–Solomon correction ourselves, which is not cheap.
-//! So ECI is **not** honoured. The payload bytes are read as UTF-8 when they are valid
-//! UTF-8 (ECI 26, and what every modern generator writes), otherwise as GB18030 (the
-//! superset of GBK/GB2312 that Chinese government systems emit without ECI). Pure ASCII
-//! is the same in both. A Latin-1 payload (the standard's default without ECI) with
-//! bytes ≥ 0x80 would be misread as GB18030; no certificate issuer is known to do that.
+//! Every grid either decoder samples is decoded by rxing's bit-stream decoder (rqrr's own
+//! decoder, which parses the ECI designator and throws it away, is only the fallback).
+//! With an ECI designator the text follows the designated charset (ECI is honoured:
+//! UTF-8, GB18030, ISO-8859-x, …). Without one, the payload bytes are read as UTF-8 when
+//! they are valid UTF-8 (what every modern generator writes), otherwise as GB18030 (the
+//! superset of GBK/GB2312 that Chinese government systems emit without ECI) — not
+//! ZXing's Shift_JIS / ISO-8859-1 guess. Pure ASCII is the same in both. A Latin-1
+//! payload without ECI (the standard's default) with bytes ≥ 0x80 would be misread as
+//! GB18030, and so would a Kanji-mode segment without ECI; no certificate issuer is
+//! known to write either.
 
 mod binarize;
+mod contain;
 mod load;
+mod rx;
+
+pub use contain::{contained, contained_panics};
 
 use std::collections::BTreeSet;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use image::GrayImage;
@@ -86,18 +107,97 @@ pub enum QrError {
     TimeBudgetExceeded,
 }
 
+/// One step of the pipeline. `side` is the long side the image is area-downscaled to
+/// first (by an integer factor; `0` = full resolution).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// rqrr with its own thresholding (row running mean).
+    Rqrr { side: u32 },
+    /// rqrr on a local-mean binarization ([`binarize::adaptive`]).
+    Adaptive { side: u32 },
+    /// rxing (zxing-cpp's detector, ported) on its own hybrid binarization.
+    Rxing { side: u32 },
+    /// rxing on the local-mean binarization.
+    RxingAdaptive { side: u32 },
+    /// Codes located but not read so far, cut from the full-resolution image, upscaled
+    /// when small and retried with both decoders.
+    Zoom,
+}
+
+impl Stage {
+    /// Parses `rqrr@1300`, `adaptive@full`, `rxing@2000`, `rxing-adaptive@full`, `zoom`.
+    pub fn parse(s: &str) -> Option<Stage> {
+        if s == "zoom" {
+            return Some(Stage::Zoom);
+        }
+        let (kind, side) = s.split_once('@')?;
+        let side = if side == "full" {
+            0
+        } else {
+            side.parse().ok()?
+        };
+        Some(match kind {
+            "rqrr" => Stage::Rqrr { side },
+            "adaptive" => Stage::Adaptive { side },
+            "rxing" => Stage::Rxing { side },
+            "rxing-adaptive" => Stage::RxingAdaptive { side },
+            _ => return None,
+        })
+    }
+
+    /// Parses a comma-separated list of stages.
+    pub fn parse_list(s: &str) -> Option<Vec<Stage>> {
+        s.split(',').map(|p| Stage::parse(p.trim())).collect()
+    }
+
+    fn name(self, long: u32) -> String {
+        let side = |s: u32| {
+            if s == 0 || s >= long {
+                long
+            } else {
+                long / long.div_ceil(s)
+            }
+        };
+        match self {
+            Stage::Rqrr { side: s } => format!("rqrr@{}", side(s)),
+            Stage::Adaptive { side: s } => format!("adaptive@{}", side(s)),
+            Stage::Rxing { side: s } => format!("rxing@{}", side(s)),
+            Stage::RxingAdaptive { side: s } => format!("rxing-adaptive@{}", side(s)),
+            Stage::Zoom => "zoom".to_owned(),
+        }
+    }
+}
+
+/// The default stage order (see the module docs and `docs/benchmarks.md` for why).
+pub const DEFAULT_STAGES: &[Stage] = &[
+    Stage::Rxing { side: 2000 },
+    Stage::Rxing { side: 0 },
+    Stage::Zoom,
+    Stage::RxingAdaptive { side: 0 },
+    Stage::Zoom,
+];
+
 /// Decodes every QR code in a photo. See the module docs for the stages.
 pub fn decode_qr(bytes: &[u8], limits: &QrLimits) -> Result<QrScan, QrError> {
+    decode_qr_stages(bytes, limits, DEFAULT_STAGES)
+}
+
+/// [`decode_qr`] with another stage list (for the benchmark and experiments).
+pub fn decode_qr_stages(
+    bytes: &[u8],
+    limits: &QrLimits,
+    stages: &[Stage],
+) -> Result<QrScan, QrError> {
     let start = Instant::now();
     let img = load::load_grey(bytes, limits)?;
-    Pipeline::new(start, limits.time_budget).run(&img)
+    Pipeline::new(start, limits.time_budget).run(&img, stages)
 }
 
 /// rqrr alone on the whole decoded image (its own thresholding, no pyramid): the baseline
 /// the benchmark compares the pipeline against. Same loading and limits as [`decode_qr`].
 pub fn decode_qr_plain(bytes: &[u8], limits: &QrLimits) -> Result<QrScan, QrError> {
     let img = load::load_grey(bytes, limits)?;
-    let found = rqrr_grey(&img);
+    let found = rqrr_only(&img);
     let texts: BTreeSet<String> = found.texts.into_iter().collect();
     if texts.is_empty() {
         return Err(QrError::NotFound);
@@ -108,18 +208,17 @@ pub fn decode_qr_plain(bytes: &[u8], limits: &QrLimits) -> Result<QrScan, QrErro
     })
 }
 
-/// Long side of the first, cheap look. Large enough for a module of ~6 px in a 12 MP
-/// photo to keep ~2 px, small enough to cost a few tens of ms.
-const FAST_SIDE: u32 = 1300;
-/// Long side of the middle pyramid level.
-const MID_SIDE: u32 = 2100;
-
-/// A located-but-unread code, in full-resolution coordinates: (min x, min y, max x, max y).
+/// A code's bounding box, in the coordinates of the image it was found in (scaled to
+/// full resolution by [`Pipeline::record`]): (min x, min y, max x, max y).
 type Region = (i64, i64, i64, i64);
 
 #[derive(Default)]
 struct Attempt {
     texts: Vec<String>,
+    /// Where the texts were read (so that the same code, located-but-unread at another
+    /// scale, is not chased further).
+    read: Vec<Region>,
+    /// Located but not read.
     unread: Vec<Region>,
 }
 
@@ -128,8 +227,11 @@ struct Pipeline {
     budget: Duration,
     texts: BTreeSet<String>,
     stages: Vec<String>,
+    read: Vec<Region>,
     unread: Vec<Region>,
     out_of_time: bool,
+    /// Downscaled levels already computed, by factor.
+    levels: Vec<(u32, GrayImage)>,
 }
 
 impl Pipeline {
@@ -139,8 +241,10 @@ impl Pipeline {
             budget,
             texts: BTreeSet::new(),
             stages: Vec::new(),
+            read: Vec::new(),
             unread: Vec::new(),
             out_of_time: false,
+            levels: Vec::new(),
         }
     }
 
@@ -157,6 +261,8 @@ impl Pipeline {
     }
 
     fn record(&mut self, stage: &str, attempt: Attempt, scale: u32) {
+        let s = i64::from(scale);
+        let up = |(x0, y0, x1, y1): Region| (x0 * s, y0 * s, x1 * s, y1 * s);
         let mut new = false;
         for t in attempt.texts {
             new |= self.texts.insert(t);
@@ -164,46 +270,82 @@ impl Pipeline {
         if new {
             self.stages.push(stage.to_owned());
         }
-        let s = i64::from(scale);
-        for (x0, y0, x1, y1) in attempt.unread {
-            let r = (x0 * s, y0 * s, x1 * s, y1 * s);
+        self.read.extend(attempt.read.into_iter().map(up));
+        for r in attempt.unread.into_iter().map(up) {
             // One region per location: the same code is located again at other scales.
             if !self.unread.iter().any(|u| overlap(u, &r)) {
                 self.unread.push(r);
             }
         }
+        let read = &self.read;
+        self.unread.retain(|u| !read.iter().any(|r| overlap(u, r)));
     }
 
-    fn run(mut self, img: &GrayImage) -> Result<QrScan, QrError> {
+    /// The image downscaled so that its long side is at most `side` (0: full resolution).
+    fn level(&mut self, img: &GrayImage, side: u32) -> u32 {
         let long = img.width().max(img.height());
-        // Pyramid levels as integer downscale factors, coarsest first: a cheap look at
-        // ~1300 px, then ~2100 px, then full resolution (for ~2 px modules in 12 MP).
-        let mut factors = vec![long.div_ceil(FAST_SIDE), long.div_ceil(MID_SIDE), 1];
-        factors.dedup();
-        for (i, &f) in factors.iter().enumerate() {
+        let f = if side == 0 { 1 } else { long.div_ceil(side) };
+        if f > 1 && !self.levels.iter().any(|(k, _)| *k == f) {
+            self.levels.push((f, binarize::downscale(img, f)));
+        }
+        f
+    }
+
+    fn run(mut self, img: &GrayImage, stages: &[Stage]) -> Result<QrScan, QrError> {
+        let long = img.width().max(img.height());
+        let mut ran: Vec<String> = Vec::new();
+        for &stage in stages {
             if self.done() || !self.time_left() {
                 break;
             }
-            let level = binarize::downscale(img, f);
-            let side = long / f;
-            if i == 0 {
-                self.record(&format!("fast@{side}"), rqrr_grey(&level), f);
-                if self.done() || !self.time_left() {
-                    break;
+            let name = stage.name(long);
+            // `rxing@2000` and `rxing@full` are one level on a 2000 px photo: run it once.
+            if stage != Stage::Zoom {
+                if ran.contains(&name) {
+                    continue;
                 }
+                ran.push(name.clone());
             }
-            // Window ≈ 1/40 of the image: several modules for any code we can read,
-            // smaller than the shadows. Full resolution keeps the sensor noise, so it
-            // gets a larger offset.
-            let r = (side / 80).max(6);
-            let offset = if f == 1 && long > MID_SIDE { 10 } else { 6 };
-            let bits = binarize::adaptive(&level, r, offset);
-            let a = rqrr_bits(level.width(), level.height(), &bits);
-            self.record(&format!("adaptive@{side}"), a, f);
-            drop(bits);
-            // Codes located at this level but unread: try them zoomed before paying for
-            // the next, larger level.
-            self.zoom(img);
+            let side = match stage {
+                Stage::Zoom => {
+                    self.zoom(img);
+                    continue;
+                }
+                Stage::Rqrr { side }
+                | Stage::Adaptive { side }
+                | Stage::Rxing { side }
+                | Stage::RxingAdaptive { side } => side,
+            };
+            let f = self.level(img, side);
+            let level = if f == 1 {
+                img
+            } else {
+                match self.levels.iter().find(|(k, _)| *k == f) {
+                    Some((_, l)) => l,
+                    None => img,
+                }
+            };
+            let (w, h) = level.dimensions();
+            let attempt = match stage {
+                Stage::Rqrr { .. } => rqrr_grey(level),
+                Stage::Rxing { .. } => guarded(|| rx::hybrid(w, h, level.as_raw())),
+                Stage::Adaptive { .. } | Stage::RxingAdaptive { .. } => {
+                    // Window ≈ 1/40 of the image: several modules for any code we can
+                    // read, smaller than the shadows. Full resolution keeps the sensor
+                    // noise, so it gets a larger offset.
+                    let lside = w.max(h);
+                    let r = (lside / 80).max(6);
+                    let offset = if f == 1 && long > 2100 { 10 } else { 6 };
+                    let bits = binarize::adaptive(level, r, offset);
+                    if matches!(stage, Stage::Adaptive { .. }) {
+                        rqrr_bits(w, h, &bits)
+                    } else {
+                        guarded(|| rx::bits(w, h, &bits))
+                    }
+                }
+                Stage::Zoom => Attempt::default(),
+            };
+            self.record(&name, attempt, f);
         }
 
         if self.texts.is_empty() {
@@ -249,23 +391,13 @@ impl Pipeline {
                 1
             };
             let crop = binarize::upscale(&crop, up);
-            let r = (crop.width().max(crop.height()) / 24).max(8);
-            let attempts: [&dyn Fn() -> Attempt; 3] = [
+            let (w, h) = crop.dimensions();
+            let r = (w.max(h) / 24).max(8);
+            let attempts: [&dyn Fn() -> Attempt; 4] = [
+                &|| guarded(|| rx::hybrid(w, h, crop.as_raw())),
                 &|| rqrr_grey(&crop),
-                &|| {
-                    rqrr_bits(
-                        crop.width(),
-                        crop.height(),
-                        &binarize::adaptive(&crop, r, 4),
-                    )
-                },
-                &|| {
-                    rqrr_bits(
-                        crop.width(),
-                        crop.height(),
-                        &binarize::adaptive(&crop, r / 2, 10),
-                    )
-                },
+                &|| rqrr_bits(w, h, &binarize::adaptive(&crop, r, 4)),
+                &|| rqrr_bits(w, h, &binarize::adaptive(&crop, r / 2, 10)),
             ];
             for attempt in attempts {
                 let a = attempt();
@@ -275,6 +407,7 @@ impl Pipeline {
                         "zoom",
                         Attempt {
                             texts: a.texts,
+                            read: vec![(x0, y0, x1, y1)],
                             unread: Vec::new(),
                         },
                         1,
@@ -295,16 +428,35 @@ fn overlap(a: &Region, b: &Region) -> bool {
 
 /// Detects and decodes every grid of a prepared image. A macro, not a function: rqrr
 /// does not export the buffer trait a generic function would have to name.
+///
+/// Each grid rqrr samples is first decoded by rxing's bit-stream decoder, which honours
+/// ECI; rqrr's own decoder (which drops the ECI designator) is the fallback.
 macro_rules! detect_decode {
-    ($prepared:expr) => {{
+    ($prepared:expr) => {
+        detect_decode!($prepared, true)
+    };
+    ($prepared:expr, $with_rxing:expr) => {{
+        use rqrr::BitGrid as _;
         let mut prepared = $prepared;
         let mut out = Attempt::default();
         for grid in prepared.detect_grids() {
-            let mut raw = Vec::new();
-            // A fresh buffer per grid: decode_to may have written half a payload on error.
-            match grid.decode_to(&mut raw) {
-                Ok(_) => out.texts.push(payload_text(&raw)),
-                Err(_) => out.unread.push(bounds_rect(&grid.bounds)),
+            let size = grid.grid.size();
+            let by_rxing = if $with_rxing {
+                rx::decode_modules(size, |x, y| grid.grid.bit(y, x))
+            } else {
+                None
+            };
+            let text = by_rxing.or_else(|| {
+                let mut raw = Vec::new();
+                // A fresh buffer per grid: decode_to may have written half a payload.
+                grid.decode_to(&mut raw).ok().map(|_| payload_text(&raw))
+            });
+            match text {
+                Some(t) => {
+                    out.texts.push(t);
+                    out.read.push(bounds_rect(&grid.bounds));
+                }
+                None => out.unread.push(bounds_rect(&grid.bounds)),
             }
         }
         out
@@ -322,6 +474,18 @@ fn rqrr_grey(img: &GrayImage) -> Attempt {
     })
 }
 
+/// rqrr alone, decoder included (the baseline: no ECI).
+fn rqrr_only(img: &GrayImage) -> Attempt {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let px = img.as_raw();
+    guarded(|| {
+        detect_decode!(
+            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]),
+            false
+        )
+    })
+}
+
 /// rqrr on an already binarized image (`true` = dark).
 fn rqrr_bits(w: u32, h: u32, bits: &[bool]) -> Attempt {
     let (w, h) = (w as usize, h as usize);
@@ -335,9 +499,9 @@ fn rqrr_bits(w: u32, h: u32, bits: &[bool]) -> Attempt {
     })
 }
 
-/// Turns any rqrr panic into an empty attempt.
+/// Turns any decoder panic into an empty (failed) attempt, silently (see [`contain`]).
 fn guarded(f: impl FnOnce() -> Attempt) -> Attempt {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_default()
+    contain::contained(f).unwrap_or_default()
 }
 
 fn bounds_rect(b: &[rqrr::Point; 4]) -> Region {
@@ -371,6 +535,27 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GB18030.encode("姓名：张三");
         assert_eq!(payload_text(&bytes), "姓名：张三");
         assert_eq!(payload_text("参保地".as_bytes()), "参保地");
+    }
+
+    #[test]
+    fn contained_panic_is_a_failed_attempt() {
+        let before = contained_panics();
+        let a = guarded(|| panic!("decoder bug"));
+        assert!(a.texts.is_empty() && a.unread.is_empty());
+        assert!(contained_panics() > before);
+    }
+
+    #[test]
+    fn stage_lists_parse() {
+        assert_eq!(
+            Stage::parse_list("rqrr@1300, rxing@full,zoom"),
+            Some(vec![
+                Stage::Rqrr { side: 1300 },
+                Stage::Rxing { side: 0 },
+                Stage::Zoom
+            ])
+        );
+        assert_eq!(Stage::parse_list("rqrr@x"), None);
     }
 
     #[test]

@@ -101,7 +101,9 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
     history.introduce(key.public_jwk(), &key, now)?;
     let tsa = args.tsa.as_deref().map(|url| {
         let timeout = std::time::Duration::from_secs(args.tsa_timeout);
-        move |digest: &str| crate::tsa::request_timestamp(url, digest, timeout).map_err(|e| format!("{e:#}"))
+        move |digest: &str| {
+            crate::tsa::request_timestamp(url, digest, timeout).map_err(|e| format!("{e:#}"))
+        }
     });
     let bundle = seal_bundle(
         SealRequest {
@@ -116,7 +118,8 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
             previous_manifest_sha256: None,
         },
         &key,
-        tsa.as_ref().map(|f| f as &dyn Fn(&str) -> Result<Vec<u8>, String>),
+        tsa.as_ref()
+            .map(|f| f as &dyn Fn(&str) -> Result<Vec<u8>, String>),
     )?;
     let total: u64 = folder
         .evidence
@@ -217,10 +220,17 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     let bar = progress_bar(total.saturating_mul(2), "verifying");
     let mut tsa_anchors = TsaTrustAnchors::none();
     for path in &args.tsa_trust {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        tsa_anchors.add(&bytes).with_context(|| format!("{} is not a certificate", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        tsa_anchors
+            .add(&bytes)
+            .with_context(|| format!("{} is not a certificate", path.display()))?;
     }
-    let options = VerifyOptions { trusted, require_official: args.require_official, tsa_anchors };
+    let options = VerifyOptions {
+        trusted,
+        require_official: args.require_official,
+        tsa_anchors,
+    };
     let result = verify_bundle(BufReader::new(file), &options, &mut |n| bar.inc(n));
     bar.finish_and_clear();
     let report = match result {
@@ -288,7 +298,11 @@ fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
             "time-stamp  {} by {} ({})",
             t.gen_time,
             t.tsa_subject,
-            if t.pinned { "TSA pinned by --tsa-trust" } else { "TSA not pinned: pass --tsa-trust CERT" }
+            if t.pinned {
+                "TSA pinned by --tsa-trust"
+            } else {
+                "TSA not pinned: pass --tsa-trust CERT"
+            }
         ),
         None if r.timestamped => println!("time-stamp  present but not valid"),
         None => println!("time-stamp  none"),

@@ -347,8 +347,14 @@ pub fn verify_bundle<R: Read + Seek>(
     // Trusted time: the token must be present exactly when the manifest says so, cover
     // the manifest digest, and not predate the sealing.
     match (manifest.timestamped, bag.contains(TIMESTAMP_PATH)) {
-        (true, false) => report.push("timestamp.missing", "the manifest says time-stamped but hecha/timestamp.tsr is absent"),
-        (false, true) => report.push("timestamp.unexpected", "hecha/timestamp.tsr is present but the manifest is not time-stamped"),
+        (true, false) => report.push(
+            "timestamp.missing",
+            "the manifest says time-stamped but hecha/timestamp.tsr is absent",
+        ),
+        (false, true) => report.push(
+            "timestamp.unexpected",
+            "hecha/timestamp.tsr is present but the manifest is not time-stamped",
+        ),
         (true, true) => {
             if let Some(token) = read(&mut bag, &mut report, TIMESTAMP_PATH) {
                 match verify_token(&token, &digest, &options.tsa_anchors) {
@@ -360,7 +366,10 @@ pub fn verify_bundle<R: Read + Seek>(
                         {
                             report.push(
                                 "timestamp.before_sealing",
-                                format!("the token is dated {}, before the sealing at {}", info.gen_time, manifest.sealed_at),
+                                format!(
+                                    "the token is dated {}, before the sealing at {}",
+                                    info.gen_time, manifest.sealed_at
+                                ),
                             );
                         }
                         report.timestamp = Some(info);

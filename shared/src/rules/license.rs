@@ -5,14 +5,19 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least, at_most};
-use crate::model::ApplicationKind;
+use crate::model::{ApplicationKind, LicenseFacts};
 
-fn renewal_only(ctx: &Ctx) -> Option<Outcome> {
-    (ctx.inspection.application.kind != ApplicationKind::Renewal).then(|| {
-        Outcome::not_applicable(
+/// The current license of a renewal; for a new application the rule does not apply, and a
+/// renewal without the license's dates is missing evidence.
+fn current_license<'a>(ctx: &Ctx<'a>) -> Result<&'a LicenseFacts, Outcome> {
+    if ctx.inspection.application.kind != ApplicationKind::Renewal {
+        return Err(Outcome::not_applicable(
             "新申请，不涉及现有许可证。",
             "A new application: there is no current license.",
-        )
+        ));
+    }
+    ctx.inspection.license.as_ref().ok_or_else(|| {
+        Outcome::missing("续期申请未录入现有许可证信息。", "A renewal without the current license's dates.")
     })
 }
 
@@ -27,14 +32,9 @@ pub(crate) struct RenewalParams {
 
 /// license.renewal_window: renewal filed ≥ 90 days before expiry, 180 recommended (000).
 pub(crate) fn renewal_window(ctx: &Ctx, p: &RenewalParams) -> Outcome {
-    if let Some(na) = renewal_only(ctx) {
-        return na;
-    }
-    let Some(license) = &ctx.inspection.license else {
-        return Outcome::missing(
-            "续期申请未录入现有许可证信息。",
-            "A renewal without the current license's dates.",
-        );
+    let license = match current_license(ctx) {
+        Ok(l) => l,
+        Err(outcome) => return outcome,
     };
     let filed = ctx
         .inspection
@@ -87,14 +87,9 @@ pub(crate) struct ValidityParams {
 
 /// license.validity: the current license is valid (5 years) and not expired.
 pub(crate) fn validity(ctx: &Ctx, p: &ValidityParams) -> Outcome {
-    if let Some(na) = renewal_only(ctx) {
-        return na;
-    }
-    let Some(license) = &ctx.inspection.license else {
-        return Outcome::missing(
-            "续期申请未录入现有许可证信息。",
-            "A renewal without the current license's dates.",
-        );
+    let license = match current_license(ctx) {
+        Ok(l) => l,
+        Err(outcome) => return outcome,
     };
     let today = ctx.today();
     let expected = license
@@ -140,14 +135,9 @@ pub(crate) struct AnnualParams {
 
 /// license.annual_report: an annual report in each January–March since the license was issued.
 pub(crate) fn annual_report(ctx: &Ctx, p: &AnnualParams) -> Outcome {
-    if let Some(na) = renewal_only(ctx) {
-        return na;
-    }
-    let Some(license) = &ctx.inspection.license else {
-        return Outcome::missing(
-            "续期申请未录入现有许可证信息。",
-            "A renewal without the current license's dates.",
-        );
+    let license = match current_license(ctx) {
+        Ok(l) => l,
+        Err(outcome) => return outcome,
     };
     let today = ctx.today();
     let mut missing_years = Vec::new();

@@ -9,7 +9,7 @@ use super::export::SealedBundle;
 use crate::model::{EvidenceItem, Inspection};
 use crate::rules::RuleProfile;
 use crate::seal::events::EventLog;
-use crate::seal::keys::{Jwks, KeyHistory};
+use crate::seal::keys::{Jwks, KeyHistory, format_time};
 use crate::seal::manifest::{
     DeviceSignature, EventLogHead, Manifest, ManifestError, ManifestInput,
 };
@@ -59,6 +59,11 @@ pub fn seal_bundle(
     if !chain.keys().iter().any(|k| k.jwk.kid == signer.kid()) {
         return Err(SealError::SignerNotInHistory(signer.kid().to_owned()));
     }
+    // A retired key signs nothing new: refuse to seal what every verifier would reject
+    // (`signature.invalid`, signed after retirement or before introduction).
+    chain
+        .key_at(signer.kid(), &format_time(req.sealed_at))
+        .map_err(|e| SealError::KeyHistory(e.to_string()))?;
     let manifest = Manifest::build(ManifestInput {
         inspection: req.inspection,
         evidence: req.evidence,

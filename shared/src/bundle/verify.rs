@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::bagit::{BagError, BagProblem, BagZip, ReadLimits};
 use super::export::{
     EVENTS_PATH, JWKS_PATH, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, PROFILE_PATH,
-    TIMESTAMP_PATH, evidence_path,
+    TIMESTAMP_PATH, evidence_path, findings_csv,
 };
 use crate::model::Mode;
 use crate::rules::RuleProfile;
@@ -344,6 +344,36 @@ pub fn verify_bundle<R: Read + Seek>(
         );
     }
 
+    // The derived payload: findings.csv is re-made from the sealed findings (the report
+    // cannot be, cheaply: its thumbnails come from the photos; it carries the manifest
+    // digest). A file the format does not name is not covered by the signature: a careful
+    // forger could add one and keep BagIt consistent, so it is reported.
+    for path in [REPORT_PATH, FINDINGS_CSV_PATH] {
+        if !bag.contains(path) {
+            report.push("bundle.missing_file", format!("{path} is not in the bag"));
+        }
+    }
+    if let Some((sha, _)) = payload.get(FINDINGS_CSV_PATH) {
+        let want = crate::seal::hash::sha256_hex(findings_csv(&manifest.findings).as_bytes());
+        if *sha != want {
+            report.push(
+                "report.findings_csv",
+                format!("{FINDINGS_CSV_PATH} does not list the sealed findings"),
+            );
+        }
+    }
+    let unexpected: Vec<String> = bag
+        .paths()
+        .filter(|p| !p.starts_with("data/evidence/") && !is_bundle_file(p))
+        .map(str::to_owned)
+        .collect();
+    for p in unexpected {
+        report.push(
+            "bundle.unexpected_file",
+            format!("{p} is not part of the bundle format (not covered by the signature)"),
+        );
+    }
+
     // Trusted time: the token must be present exactly when the manifest says so, cover
     // the manifest digest, and not predate the sealing.
     match (manifest.timestamped, bag.contains(TIMESTAMP_PATH)) {
@@ -388,4 +418,32 @@ pub fn verify_bundle<R: Read + Seek>(
         );
     }
     Ok(report)
+}
+
+const REPORT_PATH: &str = "data/report.html";
+const FINDINGS_CSV_PATH: &str = "data/findings.csv";
+
+/// The files a bundle may hold besides its evidence: BagIt's own (other checksum
+/// algorithms' manifests too), the report, and the `hecha/` tag files.
+fn is_bundle_file(rel: &str) -> bool {
+    let manifest_of_alg = |prefix: &str| {
+        rel.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(".txt"))
+            .is_some_and(|alg| !alg.is_empty() && alg.chars().all(|c| c.is_ascii_alphanumeric()))
+    };
+    matches!(
+        rel,
+        "bagit.txt"
+            | "bag-info.txt"
+            | REPORT_PATH
+            | FINDINGS_CSV_PATH
+            | MANIFEST_PATH
+            | JWS_PATH
+            | JWKS_PATH
+            | KEY_HISTORY_PATH
+            | EVENTS_PATH
+            | PROFILE_PATH
+            | TIMESTAMP_PATH
+    ) || manifest_of_alg("manifest-")
+        || manifest_of_alg("tagmanifest-")
 }

@@ -1,0 +1,333 @@
+//! `hecha seal`, `hecha verify`, `hecha prove` and `hecha verify-proof` over the built binary
+//! (issue 4), and bagit-python's opinion of the exported bag.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::LazyLock;
+
+use hecha_core::bundle::bagit::{BagZip, ReadLimits};
+use hecha_core::bundle::export::MANIFEST_PATH;
+use hecha_core::seal::manifest::Manifest;
+
+fn hecha(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(args)
+        .output()
+        .expect("run hecha")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[track_caller]
+fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou")
+}
+
+/// One key and one sealed bundle of `examples/suzhou`, shared by the tests.
+struct Sealed {
+    _dir: tempfile::TempDir,
+    dir: PathBuf,
+    key: PathBuf,
+    other_key: PathBuf,
+    zip: PathBuf,
+}
+
+static SEALED: LazyLock<Sealed> = LazyLock::new(|| {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    let key = dir.join("signer.pem");
+    let other_key = dir.join("other.pem");
+    assert_exit(&hecha(&["key", "generate", "--out", s(&key)]), 0);
+    assert_exit(&hecha(&["key", "generate", "--out", s(&other_key)]), 0);
+    let zip = dir.join("suzhou.zip");
+    let out = hecha(&["seal", s(&example()), "--key", s(&key), "--out", s(&zip)]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("merkle root"), "{}", stdout(&out));
+    Sealed {
+        _dir: tmp,
+        dir,
+        key,
+        other_key,
+        zip,
+    }
+});
+
+fn manifest(zip: &Path) -> Manifest {
+    let mut bag = BagZip::open(
+        BufReader::new(File::open(zip).unwrap()),
+        ReadLimits::default(),
+    )
+    .unwrap();
+    Manifest::from_json(&bag.read_small(MANIFEST_PATH, 1 << 26).unwrap()).unwrap()
+}
+
+#[test]
+fn seal_then_verify_says_the_signer_is_not_pinned() {
+    let b = &*SEALED;
+    let out = hecha(&["verify", s(&b.zip)]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("OK: intact"), "{text}");
+    assert!(text.contains("not pinned"), "{text}");
+    assert!(text.contains("REHEARSAL"), "{text}");
+    assert!(text.contains("example-suzhou-2026-11"), "{text}");
+}
+
+#[test]
+fn trust_with_the_right_key_and_with_another() {
+    let b = &*SEALED;
+    let out = hecha(&["verify", s(&b.zip), "--trust", s(&b.key)]);
+    assert_exit(&out, 0);
+    assert!(
+        stdout(&out).contains("signed by a trusted key"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = hecha(&["verify", s(&b.zip), "--trust", s(&b.other_key)]);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("signature.untrusted"), "{text}");
+    assert!(text.contains("NOT among the trusted keys"), "{text}");
+
+    // Either of two trusted keys will do.
+    let out = hecha(&[
+        "verify",
+        s(&b.zip),
+        "--trust",
+        s(&b.other_key),
+        "--trust",
+        s(&b.key),
+    ]);
+    assert_exit(&out, 0);
+}
+
+#[test]
+fn json_report_fields() {
+    let b = &*SEALED;
+    let out = hecha(&["verify", s(&b.zip), "--json", "--trust", s(&b.key)]);
+    assert_exit(&out, 0);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let m = manifest(&b.zip);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["inspection_id"], "example-suzhou-2026-11");
+    assert_eq!(v["mode"], "rehearsal");
+    assert_eq!(v["signer_pinned"], true);
+    assert_eq!(v["merkle_root"], m.merkle_root.as_str());
+    assert_eq!(v["signer_kid"], m.signer_kid.as_str());
+    assert_eq!(v["sealed_at"], m.sealed_at.as_str());
+    assert_eq!(v["manifest_sha256"], m.digest().unwrap().as_str());
+    assert_eq!(v["items"], m.items.len());
+    assert_eq!(v["events"], m.event_log.count);
+    assert_eq!(v["timestamped"], false);
+    assert_eq!(v["problems"], serde_json::json!([]));
+
+    // Untrusted: ok false, the problem listed with its code.
+    let out = hecha(&["verify", s(&b.zip), "--json", "--trust", s(&b.other_key)]);
+    assert_exit(&out, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["signer_pinned"], false);
+    assert_eq!(v["problems"][0]["code"], "signature.untrusted");
+
+    // Without --trust: not pinned is null, not false.
+    let out = hecha(&["verify", s(&b.zip), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signer_pinned"], serde_json::Value::Null);
+}
+
+/// The bundle with the bytes of one stored entry changed in place (same length, so the
+/// zip stays readable; the zip's CRC catches it only when read, which verify reports).
+fn flip_in_stored_entry(zip: &[u8], needle: &[u8]) -> Vec<u8> {
+    let at = zip
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("needle in the zip");
+    let mut out = zip.to_vec();
+    out[at + needle.len() / 2] ^= 0x01;
+    out
+}
+
+#[test]
+fn a_tampered_bundle_exits_1() {
+    let b = &*SEALED;
+    let bytes = std::fs::read(&b.zip).unwrap();
+    // The JPEG of the UPS photo is stored: change one byte in its middle.
+    let photo = std::fs::read(example().join("photos/ups.jpg")).unwrap();
+    let needle = &photo[photo.len() / 2..photo.len() / 2 + 64];
+    let tampered = b.dir.join("tampered.zip");
+    std::fs::write(&tampered, flip_in_stored_entry(&bytes, needle)).unwrap();
+    let out = hecha(&["verify", s(&tampered), "--trust", s(&b.key)]);
+    assert_exit(&out, 1);
+    let text = stdout(&out);
+    assert!(text.contains("INVALID"), "{text}");
+    assert!(text.contains("photo-ups"), "{text}");
+
+    let out = hecha(&["verify", s(&tampered), "--json"]);
+    assert_exit(&out, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert!(!v["problems"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn unreadable_input_exits_2() {
+    let b = &*SEALED;
+    let not_zip = b.dir.join("not-a-zip.zip");
+    std::fs::write(&not_zip, "this is not a zip file").unwrap();
+    let out = hecha(&["verify", s(&not_zip)]);
+    assert_exit(&out, 2);
+    assert!(out.stdout.is_empty() || !stdout(&out).contains("OK"));
+
+    let out = hecha(&["verify", s(&b.dir.join("missing.zip"))]);
+    assert_exit(&out, 2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("missing.zip"),
+        "{out:?}"
+    );
+
+    // A trust file that is not a key: usage error, not "untrusted".
+    let out = hecha(&["verify", s(&b.zip), "--trust", s(&not_zip)]);
+    assert_exit(&out, 2);
+}
+
+#[test]
+fn require_official_refuses_a_rehearsal() {
+    let b = &*SEALED;
+    let out = hecha(&[
+        "verify",
+        s(&b.zip),
+        "--require-official",
+        "--trust",
+        s(&b.key),
+    ]);
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("mode.rehearsal"), "{}", stdout(&out));
+}
+
+#[test]
+fn prove_and_verify_proof_for_every_item() {
+    let b = &*SEALED;
+    let m = manifest(&b.zip);
+    assert!(m.items.len() > 30);
+    let proofs = b.dir.join("proofs");
+    std::fs::create_dir_all(&proofs).unwrap();
+    let wrong_root = "00".repeat(32);
+    for (i, entry) in m.items.iter().enumerate() {
+        let id = &entry.item.id;
+        let out = hecha(&["prove", s(&b.zip), id]);
+        assert_exit(&out, 0);
+        let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(proof["item_id"], id.as_str());
+        assert_eq!(proof["leaf"], entry.digest.as_str());
+        assert_eq!(proof["leaf_index"], i);
+        let file = proofs.join(format!("{i}.json"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        assert_exit(
+            &hecha(&["verify-proof", s(&file), "--root", &m.merkle_root]),
+            0,
+        );
+        if i % 8 == 0 {
+            assert_exit(
+                &hecha(&["verify-proof", s(&file), "--root", &wrong_root]),
+                1,
+            );
+        }
+    }
+    let out = hecha(&["prove", s(&b.zip), "no-such-item"]);
+    assert_ne!(out.status.code(), Some(0));
+}
+
+// ───────────────────────────── bagit-python ─────────────────────────────
+
+fn bagit_importable() -> bool {
+    Command::new("python3")
+        .args(["-c", "import bagit"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Extracts a bag zip with hecha's own safe reader (names already checked).
+fn extract(zip: &Path, into: &Path) -> PathBuf {
+    let mut bag = BagZip::open(
+        BufReader::new(File::open(zip).unwrap()),
+        ReadLimits::default(),
+    )
+    .unwrap();
+    let top = into.join(bag.top());
+    let paths: Vec<String> = bag.paths().map(str::to_owned).collect();
+    for rel in paths {
+        let dest = top.join(&rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let mut file = File::create(&dest).unwrap();
+        bag.with_entry(&rel, |r| std::io::copy(r, &mut file).map(|_| ()))
+            .unwrap();
+    }
+    top
+}
+
+#[test]
+fn bagit_python_accepts_the_exported_bag() {
+    if !bagit_importable() {
+        let msg = "bagit-python is not importable (python3 -m pip install bagit)";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg}: required on CI"
+        );
+        eprintln!("SKIPPED bagit_python_accepts_the_exported_bag: {msg}");
+        return;
+    }
+    let b = &*SEALED;
+    let tmp = tempfile::tempdir().unwrap();
+    let bag = extract(&b.zip, tmp.path());
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, bagit; b = bagit.Bag(sys.argv[1]); b.validate(); \
+             print(len(list(b.payload_files())), b.info['Payload-Oxum'])",
+            s(&bag),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    let files = std::fs::read_dir(bag.join("data/evidence"))
+        .unwrap()
+        .count()
+        + 2;
+    assert!(text.starts_with(&format!("{files} ")), "{text}");
+
+    // …and it notices a changed byte (so the check above means something).
+    let photo = bag.join("data/evidence/photo-ups.jpg");
+    let mut bytes = std::fs::read(&photo).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&photo, bytes).unwrap();
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, bagit; bagit.Bag(sys.argv[1]).validate()",
+            s(&bag),
+        ])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+}

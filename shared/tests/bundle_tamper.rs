@@ -307,7 +307,7 @@ fn no_options() -> VerifyOptions {
 fn trusting(key: &Ed25519Key) -> VerifyOptions {
     VerifyOptions {
         trusted: vec![key.public_jwk().clone()],
-        require_official: false,
+        ..VerifyOptions::default()
     }
 }
 

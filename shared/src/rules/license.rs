@@ -17,7 +17,10 @@ fn current_license<'a>(ctx: &Ctx<'a>) -> Result<&'a LicenseFacts, Outcome> {
         ));
     }
     ctx.inspection.license.as_ref().ok_or_else(|| {
-        Outcome::missing("续期申请未录入现有许可证信息。", "A renewal without the current license's dates.")
+        Outcome::missing(
+            "续期申请未录入现有许可证信息。",
+            "A renewal without the current license's dates.",
+        )
     })
 }
 

@@ -82,35 +82,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             &findings,
             args.lang,
         );
-        let s = summary;
-        match args.lang {
-            Lang::Zh => println!(
-                "通过 {}，不通过 {}，缺少证据 {}，需复核 {}，不适用 {}。{}",
-                s.pass,
-                s.fail,
-                s.missing,
-                s.needs_review,
-                s.not_applicable,
-                if s.ready {
-                    "可以迎检。"
-                } else {
-                    "尚未就绪。"
-                }
-            ),
-            Lang::En => println!(
-                "pass {}, fail {}, missing {}, needs review {}, not applicable {}. {}",
-                s.pass,
-                s.fail,
-                s.missing,
-                s.needs_review,
-                s.not_applicable,
-                if s.ready {
-                    "Ready for the inspection."
-                } else {
-                    "Not ready."
-                }
-            ),
-        }
+        println!("{}", summary.text().get(args.lang));
     }
     Ok(if summary.ready { 0 } else { EXIT_PROBLEMS })
 }

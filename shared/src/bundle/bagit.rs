@@ -97,18 +97,23 @@ fn safe_rel(p: &str) -> bool {
             .is_some_and(|s| s.len() == 2 && s.ends_with(':'))
 }
 
-/// A folder name made from an inspection id: safe characters only.
-pub fn top_folder_name(id: &str) -> String {
-    let s: String = id
-        .chars()
+/// A path segment made from an id: ASCII letters, digits, `-`, `_` and `.` kept, anything
+/// else replaced by `_` (so ids in any script give portable, unambiguous file names).
+pub fn path_safe(id: &str) -> String {
+    id.chars()
         .map(|c| {
-            if c.is_alphanumeric() || "-_.".contains(c) {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
                 c
             } else {
                 '_'
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A folder name made from an inspection id: [`path_safe`], never empty or hidden.
+pub fn top_folder_name(id: &str) -> String {
+    let s = path_safe(id);
     if s.is_empty() || s.starts_with('.') {
         format!("bag{s}")
     } else {

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, Write};
 
-use super::bagit::{BagError, BagInfo, BagZipWriter};
+use super::bagit::{BagError, BagInfo, BagZipWriter, path_safe};
 use super::report::{ReportInput, render_report};
 use super::thumbnail::redacted_thumbnail;
 use crate::model::{EvidenceBody, EvidenceItem, Finding};
@@ -81,17 +81,7 @@ pub trait BlobSource {
 /// id made path-safe and the extension taken from the original file name.
 pub fn evidence_path(item: &EvidenceItem) -> Option<String> {
     let blob = item.blob.as_ref()?;
-    let id: String = item
-        .id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let id = path_safe(&item.id);
     let ext = blob
         .file_name
         .as_deref()

@@ -189,21 +189,12 @@ fn digest_qr_svg(digest: &str) -> String {
 }
 
 fn findings(h: &mut String, input: &ReportInput) {
-    let s = summarize(input.findings);
+    let summary = summarize(input.findings).text();
     let _ = write!(
         h,
         "<h2>{}</h2><p>{}</p>",
         both("核查结论", "Findings"),
-        both(
-            &format!(
-                "通过 {}，不通过 {}，缺少证据 {}，需复核 {}，不适用 {}",
-                s.pass, s.fail, s.missing, s.needs_review, s.not_applicable
-            ),
-            &format!(
-                "pass {}, fail {}, missing {}, needs review {}, not applicable {}",
-                s.pass, s.fail, s.missing, s.needs_review, s.not_applicable
-            )
-        )
+        both(&summary.zh, &summary.en)
     );
     let _ = write!(
         h,

@@ -237,6 +237,40 @@ pub struct Summary {
     pub ready: bool,
 }
 
+impl Summary {
+    /// One line for people: the counts and whether the company is ready.
+    pub fn text(&self) -> crate::model::Text {
+        crate::model::Text::new(
+            format!(
+                "通过 {}，不通过 {}，缺少证据 {}，需复核 {}，不适用 {}。{}",
+                self.pass,
+                self.fail,
+                self.missing,
+                self.needs_review,
+                self.not_applicable,
+                if self.ready {
+                    "已就绪：无不通过、无缺项。"
+                } else {
+                    "尚未就绪：有不通过或缺项。"
+                }
+            ),
+            format!(
+                "pass {}, fail {}, missing {}, needs review {}, not applicable {}. {}",
+                self.pass,
+                self.fail,
+                self.missing,
+                self.needs_review,
+                self.not_applicable,
+                if self.ready {
+                    "Ready: nothing fails, nothing is missing."
+                } else {
+                    "Not ready: some findings fail or lack evidence."
+                }
+            ),
+        )
+    }
+}
+
 pub fn summarize(findings: &[Finding]) -> Summary {
     let mut s = Summary::default();
     for f in findings {

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::SecondsFormat;
-use hecha_core::capture::exif::{read_exif, sniff_format};
+use hecha_core::capture::exif::{jpeg_segments, read_exif, sniff_format};
 use hecha_core::model::ExifFacts;
 use hecha_core::model::ImageFormat;
 use rust_decimal::prelude::ToPrimitive;
@@ -42,8 +42,9 @@ struct ExifLine {
 }
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Block-buffered: stdout is line-buffered, and one write per file costs more than
+    // reading the file's EXIF.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     for path in files {
         let line = describe(path);
         serde_json::to_writer(&mut out, &line)?;
@@ -81,8 +82,12 @@ fn read_facts(path: &Path) -> Result<ExifFacts, String> {
     if size > MAX_FILE_BYTES {
         return Err(format!("file too large: {size} bytes (limit 256 MiB)"));
     }
-    let mut bytes = vec![0u8; size.min(HEAD_BYTES) as usize];
-    f.read_exact(&mut bytes).map_err(io)?;
+    // Not zero-filled first: the buffer is written by the read.
+    let mut bytes = Vec::with_capacity(size.min(HEAD_BYTES) as usize + 1);
+    (&mut f)
+        .take(HEAD_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if size > HEAD_BYTES && sniff_format(&bytes) == ImageFormat::Jpeg {
         // Trust the head when it holds the EXIF segment whole and the pixel size was found
         // (in EXIF, or in a frame header that also lies within the head).
@@ -99,27 +104,11 @@ fn read_facts(path: &Path) -> Result<ExifFacts, String> {
     read_exif(&bytes).map_err(|e| e.to_string())
 }
 
-/// Whether a JPEG head holds its whole `Exif` APP1 segment (walking the segments from SOI).
+/// Whether a JPEG head holds its whole `Exif` APP1 segment.
 fn jpeg_exif_within(head: &[u8]) -> bool {
-    let mut at = 2; // after SOI
-    while let Some(&[0xFF, marker]) = head.get(at..at + 2) {
-        match marker {
-            0xDA => return false, // image data reached without an EXIF segment
-            0xFF => at += 1,      // fill byte
-            0xD0..=0xD7 | 0x01 => at += 2,
-            _ => {
-                let Some(&[hi, lo]) = head.get(at + 2..at + 4) else {
-                    return false;
-                };
-                let end = at + 2 + usize::from(u16::from_be_bytes([hi, lo]));
-                if marker == 0xE1 && head.get(at + 4..at + 10) == Some(b"Exif\0\0") {
-                    return end <= head.len();
-                }
-                at = end;
-            }
-        }
-    }
-    false
+    jpeg_segments(head)
+        .find(|(marker, r)| *marker == 0xE1 && head.get(r.start..r.start + 6) == Some(b"Exif\0\0"))
+        .is_some_and(|(_, r)| r.end <= head.len())
 }
 
 fn line(file: String, facts: &ExifFacts) -> ExifLine {

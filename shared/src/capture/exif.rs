@@ -158,8 +158,57 @@ fn classify(e: ::exif::Error) -> ExifError {
     }
 }
 
+/// Walks a JPEG's marker segments from SOI up to and including the start of scan (SOS):
+/// `(marker, payload range)`. A range may run past the end of `bytes` when they are only
+/// the file's head; the walk stops at the first malformed marker.
+pub fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = (u8, std::ops::Range<usize>)> + '_ {
+    let mut at = 2; // after SOI
+    let mut done = !bytes.starts_with(&[0xFF, 0xD8]);
+    std::iter::from_fn(move || {
+        while !done {
+            let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
+                done = true;
+                return None;
+            };
+            match marker {
+                0xFF => at += 1, // fill byte
+                0x01 | 0xD0..=0xD7 => at += 2,
+                _ => {
+                    let (Some(&hi), Some(&lo)) = (bytes.get(at + 2), bytes.get(at + 3)) else {
+                        done = true;
+                        return None;
+                    };
+                    let start = at + 4;
+                    let end = at + 2 + usize::from(u16::from_be_bytes([hi, lo]));
+                    done = marker == 0xDA || end < start;
+                    at = end;
+                    return Some((marker, start..end.max(start)));
+                }
+            }
+        }
+        None
+    })
+}
+
+/// The pixel size in a JPEG's frame header (SOFn), without building a decoder.
+fn jpeg_frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let (_, r) = jpeg_segments(bytes)
+        .find(|(m, _)| matches!(m, 0xC0..=0xCF) && !matches!(m, 0xC4 | 0xC8 | 0xCC))?;
+    let p = bytes.get(r.start..r.start + 5)?;
+    let (h, w) = (
+        u16::from_be_bytes([p[1], p[2]]),
+        u16::from_be_bytes([p[3], p[4]]),
+    );
+    (w > 0 && h > 0).then_some((u32::from(w), u32::from(h)))
+}
+
 /// The container's own pixel size (header only; the image is not decoded).
 fn header_dimensions(bytes: &[u8], format: ImageFormat) -> Option<(u32, u32)> {
+    if format == ImageFormat::Jpeg
+        && let Some(size) = jpeg_frame_size(bytes)
+    {
+        return Some(size);
+    }
     let format = match format {
         ImageFormat::Jpeg => image::ImageFormat::Jpeg,
         ImageFormat::Png => image::ImageFormat::Png,
@@ -436,6 +485,39 @@ fn hms(parts: &[Decimal]) -> Option<NaiveTime> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn jpeg_frame_size_agrees_with_the_image_decoder() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/suzhou/photos");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            assert_eq!(
+                jpeg_frame_size(&bytes),
+                image::image_dimensions(&path).ok(),
+                "{}",
+                path.display()
+            );
+            // The head of the file suffices when the frame header lies in it.
+            assert_eq!(
+                jpeg_frame_size(&bytes[..bytes.len().min(96 * 1024)]),
+                jpeg_frame_size(&bytes)
+            );
+            seen += 1;
+        }
+        assert!(seen >= 10);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn jpeg_segment_walk_never_panics(tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let mut bytes = vec![0xFF, 0xD8];
+            bytes.extend(tail);
+            let _ = jpeg_segments(&bytes).count();
+            let _ = jpeg_frame_size(&bytes);
+        }
+    }
+
     use super::*;
     use ::exif::{Rational, SRational};
 

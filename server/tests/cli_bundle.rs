@@ -2,41 +2,19 @@
 //! (issue 4), and bagit-python's opinion of the exported bag.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use support::cli::{assert_exit, hecha, s, stdout};
+
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::LazyLock;
 
 use hecha_core::bundle::bagit::{BagZip, ReadLimits};
 use hecha_core::bundle::export::MANIFEST_PATH;
 use hecha_core::seal::manifest::Manifest;
-
-fn hecha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hecha"))
-        .args(args)
-        .output()
-        .expect("run hecha")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-#[track_caller]
-fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou")

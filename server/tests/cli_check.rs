@@ -2,23 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
+use std::path::PathBuf;
+use std::process::Output;
 
-fn hecha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hecha"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .unwrap()
-}
+use support::cli::{hecha, repo};
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)

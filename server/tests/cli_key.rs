@@ -1,27 +1,13 @@
 //! `hecha key …` and `hecha verify-proof`, run as the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
+
+use support::cli::{hecha, s, stdout};
 
 use hecha_core::seal::hash::sha256;
 use hecha_core::seal::keys::{Ed25519Key, KeyHistory};
 use hecha_core::seal::merkle::{InclusionProof, merkle_root};
-
-fn hecha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hecha"))
-        .args(args)
-        .output()
-        .expect("run hecha")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[test]
 fn generate_writes_a_private_pem_and_prints_kid_and_jwk() {

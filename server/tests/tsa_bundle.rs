@@ -5,34 +5,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::Arc;
 
+use support::cli::{hecha, text};
 use support::tsa::{Behaviour, Pki, Signer, TestTsa};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
-
-fn hecha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hecha"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .unwrap()
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 #[test]
 fn sealed_with_a_tsa_the_bundle_carries_a_token_verified_offline() {

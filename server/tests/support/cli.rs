@@ -1,0 +1,46 @@
+//! Running the built `hecha` binary from a test (never a nested `cargo build`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (examples and docs are found relative to it).
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ has a parent")
+        .to_owned()
+}
+
+/// Runs `hecha ARGS…` from the repository root.
+pub fn hecha(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run hecha")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Stdout then stderr, for assertions on messages wherever they are printed.
+pub fn text(o: &Output) -> String {
+    format!("{}{}", stdout(o), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A path as a command-line argument.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+#[track_caller]
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -5,15 +5,15 @@
 
 mod support;
 
+use std::path::PathBuf;
+use std::process::Output;
 use std::sync::Arc;
 
 use support::cli::{hecha, text};
 use support::tsa::{Behaviour, Pki, Signer, TestTsa};
 
-#[test]
-fn sealed_with_a_tsa_the_bundle_carries_a_token_verified_offline() {
-    let pki = Arc::new(Pki::generate());
-    let tsa = TestTsa::start(pki.clone(), Behaviour::Sign(Signer::Genuine));
+/// Generates a key in a fresh temp dir and seals `examples/suzhou` with the TSA at `url`.
+fn seal_with_tsa(url: &str) -> (tempfile::TempDir, PathBuf, Output) {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("k.pem");
     let zip = dir.path().join("s.zip");
@@ -30,8 +30,16 @@ fn sealed_with_a_tsa_the_bundle_carries_a_token_verified_offline() {
         "--out",
         zip.to_str().unwrap(),
         "--tsa",
-        &tsa.url,
+        url,
     ]);
+    (dir, zip, out)
+}
+
+#[test]
+fn sealed_with_a_tsa_the_bundle_carries_a_token_verified_offline() {
+    let pki = Arc::new(Pki::generate());
+    let tsa = TestTsa::start(pki.clone(), Behaviour::Sign(Signer::Genuine));
+    let (dir, zip, out) = seal_with_tsa(&tsa.url);
     assert!(out.status.success(), "{}", text(&out));
 
     let out = hecha(&["verify", zip.to_str().unwrap(), "--json"]);
@@ -86,24 +94,7 @@ fn a_failing_tsa_fails_the_seal_and_leaves_no_bundle() {
         Behaviour::OtherDigest,
     ] {
         let tsa = TestTsa::start(pki.clone(), behaviour);
-        let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("k.pem");
-        let zip = dir.path().join("s.zip");
-        assert!(
-            hecha(&["key", "generate", "--out", key.to_str().unwrap()])
-                .status
-                .success()
-        );
-        let out = hecha(&[
-            "seal",
-            "examples/suzhou",
-            "--key",
-            key.to_str().unwrap(),
-            "--out",
-            zip.to_str().unwrap(),
-            "--tsa",
-            &tsa.url,
-        ]);
+        let (dir, zip, out) = seal_with_tsa(&tsa.url);
         assert_eq!(out.status.code(), Some(2), "{behaviour:?}: {}", text(&out));
         assert!(
             text(&out).contains("time-stamping failed"),

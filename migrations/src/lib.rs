@@ -1,0 +1,20 @@
+//! hecha's database schema as sea-orm migrations. The same migrations run on SQLite (the
+//! embedded default) and PostgreSQL (production); the server runs them at start
+//! (`hecha serve`) or alone (`hecha migrate`).
+//!
+//! Conventions: ids are text (UUIDs, JWK thumbprints, SHA-256 hex), times are
+//! `timestamp with time zone`, structured documents (an inspection, an evidence item) are
+//! JSON text written and read by the core's serde model, never interpreted by SQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_init;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_init::Migration)]
+    }
+}

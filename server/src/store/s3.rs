@@ -1,0 +1,1 @@
+//! The S3 blob store (rust-s3). Written in a later step.

@@ -22,7 +22,10 @@ fn unique(table: &'static str, name: &'static str, cols: &[&'static str]) -> Ind
     idx
 }
 
-fn fk(from: (&'static str, &'static str), to: (&'static str, &'static str)) -> ForeignKeyCreateStatement {
+fn fk(
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from.0, from.1)
         .to(to.0, to.1)
@@ -60,7 +63,10 @@ impl MigrationTrait for Migration {
                 .col(string("person_hash_key_id"))
                 .col(string("person_hash_key"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk(("organizations", "authority_id"), ("organizations", "id")))
+                .foreign_key(&mut fk(
+                    ("organizations", "authority_id"),
+                    ("organizations", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -128,15 +134,29 @@ impl MigrationTrait for Migration {
                 .col(string_null("sealed_by"))
                 .col(string_null("manifest_sha256"))
                 .col(string_null("review_status"))
-                .foreign_key(&mut fk(("inspections", "company_id"), ("organizations", "id")))
-                .foreign_key(&mut fk(("inspections", "authority_id"), ("organizations", "id")))
+                .foreign_key(&mut fk(
+                    ("inspections", "company_id"),
+                    ("organizations", "id"),
+                ))
+                .foreign_key(&mut fk(
+                    ("inspections", "authority_id"),
+                    ("organizations", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("inspections", "inspections_company", &["company_id", "created_at"]))
-            .await?;
-        m.create_index(index("inspections", "inspections_authority", &["authority_id", "created_at"]))
-            .await?;
+        m.create_index(index(
+            "inspections",
+            "inspections_company",
+            &["company_id", "created_at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "inspections",
+            "inspections_authority",
+            &["authority_id", "created_at"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("evidence")
@@ -152,12 +172,19 @@ impl MigrationTrait for Migration {
                 .col(string("captured_by"))
                 .col(big_integer_null("clock_offset_ms"))
                 .col(timestamp_with_time_zone("received_at"))
-                .foreign_key(&mut fk(("evidence", "inspection_id"), ("inspections", "id")))
+                .foreign_key(&mut fk(
+                    ("evidence", "inspection_id"),
+                    ("inspections", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("evidence", "evidence_item", &["inspection_id", "item_id"]))
-            .await?;
+        m.create_index(unique(
+            "evidence",
+            "evidence_item",
+            &["inspection_id", "item_id"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("events")
@@ -205,12 +232,19 @@ impl MigrationTrait for Migration {
                 .col(string("inspection_id"))
                 .col(string("seat_id"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk(("seat_tags", "inspection_id"), ("inspections", "id")))
+                .foreign_key(&mut fk(
+                    ("seat_tags", "inspection_id"),
+                    ("inspections", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("seat_tags", "seat_tags_seat", &["inspection_id", "seat_id"]))
-            .await?;
+        m.create_index(unique(
+            "seat_tags",
+            "seat_tags_seat",
+            &["inspection_id", "seat_id"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("webhooks")
@@ -240,18 +274,26 @@ impl MigrationTrait for Migration {
                 .col(text_null("last_error"))
                 .col(timestamp_with_time_zone_null("delivered_at"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk(("webhook_deliveries", "webhook_id"), ("webhooks", "id")))
+                .foreign_key(&mut fk(
+                    ("webhook_deliveries", "webhook_id"),
+                    ("webhooks", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("webhook_deliveries", "webhook_deliveries_due", &["delivered_at", "next_attempt_at"]))
-            .await?;
+        m.create_index(index(
+            "webhook_deliveries",
+            "webhook_deliveries_due",
+            &["delivered_at", "next_attempt_at"],
+        ))
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in TABLES {
-            m.drop_table(Table::drop().table(t).if_exists().to_owned()).await?;
+            m.drop_table(Table::drop().table(t).if_exists().to_owned())
+                .await?;
         }
         Ok(())
     }

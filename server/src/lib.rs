@@ -1,4 +1,18 @@
 //! The hecha server: HTTP API, persistence, blob stores, sealing and export services.
 //! The `hecha` binary (src/main.rs) is its command line.
 
+pub mod api;
+pub mod auth;
+pub mod bundles;
+pub mod db;
+pub mod error;
+pub mod inspections;
+pub mod metrics;
+pub mod seat;
+pub mod settings;
+pub mod startup;
+pub mod state;
 pub mod store;
+pub mod tsa;
+pub mod upload;
+pub mod webhooks;

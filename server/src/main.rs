@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod commands;
-mod tsa;
+use hecha_server::tsa;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +23,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the server (HTTP API). With no configuration: SQLite and blobs in ./hecha-data.
+    Serve(commands::server::ServeArgs),
+    /// Run the database migrations and exit.
+    Migrate(commands::server::ConfigArgs),
+    /// Administration: create admins.
+    Admin(commands::server::AdminArgs),
+    /// Write a sealed inspection's BagIt zip from the server's database and store.
+    Export(commands::server::ExportArgs),
+    /// Delete blobs no row refers to and expired resumable uploads.
+    Gc(commands::server::GcArgs),
     /// Print the EXIF facts of photos, one JSON line per file.
     Exif {
         #[arg(required = true)]
@@ -65,8 +75,17 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    init_tracing();
+    init_tracing(if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    });
     let result = match cli.command {
+        Command::Serve(args) => commands::server::serve(&args),
+        Command::Migrate(args) => commands::server::migrate(&args),
+        Command::Admin(args) => commands::server::admin(&args),
+        Command::Export(args) => commands::server::export(&args),
+        Command::Gc(args) => commands::server::gc(&args),
         Command::Exif { files } => commands::exif::run(&files),
         Command::Qr { files } => commands::qr::run(&files),
         Command::Check(args) => commands::check::run(&args),
@@ -87,9 +106,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HECHA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

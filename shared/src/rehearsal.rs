@@ -263,7 +263,10 @@ fn read_item(
 /// Decodes the certificate's QR code and parses the first payload that is recognised. A
 /// photo with no readable code still yields a record (needs review), never an error: the
 /// inspector's scan is not lost.
-fn record_from_photo(bytes: &[u8], hasher: &PersonHasher) -> SiRecord {
+/// The SI record of a certificate photo: every QR code decoded, the first one that parses as
+/// a known payload format wins; an unreadable photo gives a record saying why (never an
+/// error: the inspector sees the problem and rescans). Used by the server and the phone too.
+pub fn record_from_photo(bytes: &[u8], hasher: &PersonHasher) -> SiRecord {
     match decode_qr(bytes, &QrLimits::default()) {
         Ok(scan) => {
             let records: Vec<SiRecord> = scan

@@ -22,7 +22,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::{EXIT_PROBLEMS, EXIT_USAGE};
 
 /// A progress bar on stderr when it is a terminal; invisible otherwise.
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
+pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
         "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",

@@ -7,3 +7,4 @@ pub mod key;
 pub mod profiles;
 pub mod proof;
 pub mod qr;
+pub mod server;

@@ -96,7 +96,9 @@ impl BlobStore for LocalStore {
 
     async fn get_bytes(&self, key: &str, limit: u64) -> Result<Vec<u8>, StoreError> {
         let path = self.path(key)?;
-        let meta = tokio::fs::metadata(&path).await.map_err(|e| not_found(e, key))?;
+        let meta = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| not_found(e, key))?;
         if meta.len() > limit {
             return Err(StoreError::Refused(format!(
                 "object {key} is {} bytes, more than {limit}",
@@ -111,8 +113,7 @@ impl BlobStore for LocalStore {
         let file = tokio::fs::File::open(&path)
             .await
             .map_err(|e| not_found(e, key))?;
-        let stream = tokio_util_stream(file);
-        Ok(Box::pin(stream.map(|r| r.map_err(StoreError::Io))))
+        Ok(file_stream(file))
     }
 
     async fn size(&self, key: &str) -> Result<Option<u64>, StoreError> {
@@ -205,7 +206,11 @@ fn not_found(e: std::io::Error, key: &str) -> StoreError {
 }
 
 /// A file as a stream of 64 KiB chunks.
-fn tokio_util_stream(
+pub fn file_stream(file: tokio::fs::File) -> ByteStream {
+    Box::pin(file_chunks(file).map(|r| r.map_err(StoreError::Io)))
+}
+
+fn file_chunks(
     file: tokio::fs::File,
 ) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send {
     use tokio::io::AsyncReadExt;

@@ -130,5 +130,8 @@ pub fn upload_chunk_key(upload_id: &str, n: u32) -> String {
 
 /// Whether `sha256` is 64 lowercase hex digits (keys are built from it).
 pub fn is_sha256_hex(sha256: &str) -> bool {
-    sha256.len() == 64 && sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

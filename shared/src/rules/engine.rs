@@ -226,7 +226,7 @@ pub fn evaluate(
 }
 
 /// Counts of findings by status, and whether nothing blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub pass: usize,
     pub fail: usize,

@@ -78,6 +78,11 @@ pub struct RuleProfile {
     /// The license scope the profile is written for, when it is specific.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
+    /// Keep the photo of a social-insurance certificate an SI scan was decoded from. Off by
+    /// default: the certificate shows the full ID number (requirements.md, "Personal data"),
+    /// so only its SHA-256 is recorded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_certificate_photos: bool,
     #[serde(rename = "rule")]
     pub rules: Vec<RuleSpec>,
     /// The TOML the profile was read from, byte for byte (sealed with the bundle).

@@ -49,6 +49,30 @@ struct Unhashed<'a> {
 }
 
 impl Event {
+    /// The event that follows `prev` (the first event when `None`), hashed. A server
+    /// appending to a log kept in a database row by row uses this with the last row.
+    pub fn following(
+        prev: Option<&Event>,
+        at: &str,
+        actor: &str,
+        kind: &str,
+        data: serde_json::Value,
+    ) -> Result<Event, EventLogError> {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map_err(|_| EventLogError::BadTime(at.to_owned()))?;
+        let mut event = Event {
+            seq: prev.map_or(1, |p| p.seq + 1),
+            at: at.to_owned(),
+            actor: actor.to_owned(),
+            kind: kind.to_owned(),
+            data,
+            prev: prev.map_or_else(|| GENESIS_PREV.to_owned(), |p| p.hash.clone()),
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash()?;
+        Ok(event)
+    }
+
     /// The hash this event should carry.
     pub fn compute_hash(&self) -> Result<String, CanonicalError> {
         canonical_sha256(&Unhashed {
@@ -131,18 +155,7 @@ impl EventLog {
         kind: &str,
         data: serde_json::Value,
     ) -> Result<&Event, EventLogError> {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .map_err(|_| EventLogError::BadTime(at.to_owned()))?;
-        let mut event = Event {
-            seq: self.events.len() as u64 + 1,
-            at: at.to_owned(),
-            actor: actor.to_owned(),
-            kind: kind.to_owned(),
-            data,
-            prev: self.head(),
-            hash: String::new(),
-        };
-        event.hash = event.compute_hash()?;
+        let event = Event::following(self.events.last(), at, actor, kind, data)?;
         let position = self.events.len();
         self.events.push(event);
         Ok(&self.events[position])

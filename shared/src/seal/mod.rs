@@ -20,6 +20,7 @@ pub mod hash;
 pub mod keys;
 pub mod manifest;
 pub mod merkle;
+pub mod seat;
 pub mod sign;
 pub mod timestamp;
 

@@ -1,0 +1,199 @@
+//! `POST /auth/token` (password or refresh-token grant), `POST /auth/revoke`, the token
+//! keys, and who-am-I.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, OrgKind, Role, verify_password};
+use crate::db::entities::{refresh_token, user};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "grant_type", rename_all = "snake_case")]
+pub enum TokenRequest {
+    Password { username: String, password: String },
+    RefreshToken { refresh_token: String },
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: i64,
+    /// Opaque; exchange it for a new pair before it expires. Each use rotates it.
+    pub refresh_token: String,
+    pub user_id: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RevokeRequest {
+    pub refresh_token: String,
+}
+
+fn token_sha(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn random_token() -> ApiResult<String> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(ApiError::internal)?;
+    Ok(hex::encode(b))
+}
+
+async fn issue_pair(state: &AppState, u: &user::Model) -> ApiResult<TokenResponse> {
+    let refresh = random_token()?;
+    let now = Utc::now();
+    refresh_token::Entity::insert(
+        refresh_token::Model {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: u.id.clone(),
+            token_sha256: token_sha(&refresh),
+            expires_at: now + Duration::seconds(state.settings.auth.refresh_ttl_s),
+            revoked_at: None,
+            created_at: now,
+        }
+        .into_active_model(),
+    )
+    .exec_without_returning(&state.db)
+    .await?;
+    Ok(TokenResponse {
+        access_token: state.tokens.issue(&u.id)?,
+        token_type: "Bearer".into(),
+        expires_in: state.tokens.ttl_s(),
+        refresh_token: refresh,
+        user_id: u.id.clone(),
+        role: Role::parse(&u.role).ok_or_else(|| ApiError::internal("bad role"))?,
+    })
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthorized("auth.bad_credentials", "wrong user name or password")
+}
+
+/// Exchange a password or a refresh token for an access token (and a new refresh token).
+#[utoipa::path(
+    tag = "auth",
+    request_body = TokenRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem)),
+    security(())
+)]
+#[post("/auth/token")]
+pub async fn token(
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    match body.into_inner() {
+        TokenRequest::Password { username, password } => {
+            let u = user::Entity::find()
+                .filter(user::Column::Username.eq(&username))
+                .one(&state.db)
+                .await?;
+            let ok = match &u {
+                Some(u) => {
+                    let hash = u.password_hash.clone().unwrap_or_default();
+                    let password = password.clone();
+                    // Argon2 is deliberately slow: off the async workers.
+                    web::block(move || verify_password(&password, &hash))
+                        .await
+                        .map_err(ApiError::internal)?
+                }
+                None => {
+                    // Same work for an unknown user: no timing oracle for user names.
+                    let _ = web::block(move || {
+                        verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+                    })
+                    .await;
+                    false
+                }
+            };
+            match u {
+                Some(u) if ok && !u.disabled => Ok(web::Json(issue_pair(&state, &u).await?)),
+                _ => Err(bad_credentials()),
+            }
+        }
+        TokenRequest::RefreshToken { refresh_token: t } => {
+            let now = Utc::now();
+            // Rotation: the presented token is revoked in the same statement that checks it,
+            // so a stolen-and-replayed refresh token works at most once.
+            let res = refresh_token::Entity::update_many()
+                .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(now)))
+                .filter(refresh_token::Column::TokenSha256.eq(token_sha(&t)))
+                .filter(refresh_token::Column::RevokedAt.is_null())
+                .filter(refresh_token::Column::ExpiresAt.gt(now))
+                .exec(&state.db)
+                .await?;
+            if res.rows_affected != 1 {
+                return Err(ApiError::unauthorized(
+                    "auth.bad_refresh_token",
+                    "the refresh token is unknown, expired or revoked; sign in again",
+                ));
+            }
+            let row = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenSha256.eq(token_sha(&t)))
+                .one(&state.db)
+                .await?
+                .ok_or_else(bad_credentials)?;
+            let u = user::Entity::find_by_id(row.user_id)
+                .one(&state.db)
+                .await?
+                .filter(|u| !u.disabled)
+                .ok_or_else(bad_credentials)?;
+            Ok(web::Json(issue_pair(&state, &u).await?))
+        }
+    }
+}
+
+/// Revoke a refresh token (sign out). Unknown tokens are accepted silently (RFC 7009).
+#[utoipa::path(tag = "auth", request_body = RevokeRequest, responses((status = 204)), security(()))]
+#[post("/auth/revoke")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    body: web::Json<RevokeRequest>,
+) -> ApiResult<HttpResponse> {
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(refresh_token::Column::TokenSha256.eq(token_sha(&body.refresh_token)))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&state.db)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    pub org_id: String,
+    pub org_kind: OrgKind,
+}
+
+/// Who the token belongs to.
+#[utoipa::path(tag = "auth", responses((status = 200, body = Me), (status = 401, body = Problem)))]
+#[get("/me")]
+pub async fn me(caller: Caller) -> ApiResult<web::Json<Me>> {
+    Ok(web::Json(Me {
+        user_id: caller.user_id,
+        username: caller.username,
+        role: caller.role,
+        org_id: caller.org_id,
+        org_kind: caller.org_kind,
+    }))
+}
+
+/// The public keys access tokens are signed with (separate from bundle-signing keys).
+#[utoipa::path(tag = "auth", responses((status = 200, description = "JWKS")), security(()))]
+#[get("/auth/jwks.json")]
+pub async fn token_jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(state.tokens.jwks())
+}

@@ -1,0 +1,459 @@
+//! Organizations, users and devices.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::Utc;
+use hecha_core::capture::ids::validate_uscc;
+use hecha_core::seal::keys::PublicJwk;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, OrgKind, Role, hash_password};
+use crate::db::entities::{device, organization, user};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub kind: OrgKind,
+    pub name: String,
+    /// A company's unified social credit code (GB 32100), checked.
+    pub uscc: Option<String>,
+    /// A company's licensing authority.
+    pub authority_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    pub id: String,
+    pub kind: OrgKind,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub authority_id: Option<String>,
+    pub created_at: String,
+}
+
+impl From<organization::Model> for Organization {
+    fn from(m: organization::Model) -> Self {
+        Organization {
+            id: m.id,
+            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Company),
+            name: m.name,
+            uscc: m.uscc,
+            authority_id: m.authority_id,
+            created_at: crate::inspections::ts(m.created_at),
+        }
+    }
+}
+
+fn random_hex(n: usize) -> ApiResult<String> {
+    let mut b = vec![0u8; n];
+    getrandom::fill(&mut b).map_err(ApiError::internal)?;
+    Ok(hex::encode(b))
+}
+
+/// Creates an organization (with its own person-hash key).
+pub async fn create_org<C: ConnectionTrait>(
+    db: &C,
+    new: NewOrganization,
+) -> ApiResult<organization::Model> {
+    if new.name.trim().is_empty() {
+        return Err(ApiError::unprocessable(
+            "organization.name",
+            "the name is empty",
+        ));
+    }
+    let mut uscc = None;
+    let mut authority_id = None;
+    match new.kind {
+        OrgKind::Company => {
+            let code = new.uscc.ok_or_else(|| {
+                ApiError::unprocessable("organization.uscc", "a company needs its USCC")
+            })?;
+            let code = hecha_core::capture::ids::normalize_code(&code);
+            validate_uscc(&code)
+                .map_err(|e| ApiError::unprocessable("organization.uscc", e.to_string()))?;
+            let auth_id = new.authority_id.ok_or_else(|| {
+                ApiError::unprocessable(
+                    "organization.authority",
+                    "a company needs its authority_id",
+                )
+            })?;
+            let auth = organization::Entity::find_by_id(auth_id.clone())
+                .one(db)
+                .await?;
+            if auth.as_ref().map(|a| a.kind.as_str()) != Some("authority") {
+                return Err(ApiError::unprocessable(
+                    "organization.authority",
+                    "authority_id is not an authority",
+                ));
+            }
+            uscc = Some(code);
+            authority_id = Some(auth_id);
+        }
+        OrgKind::Authority | OrgKind::Platform => {
+            if new.uscc.is_some() || new.authority_id.is_some() {
+                return Err(ApiError::unprocessable(
+                    "organization.fields",
+                    "uscc and authority_id are for companies",
+                ));
+            }
+        }
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let model = organization::Model {
+        person_hash_key_id: format!("{id}/1"),
+        person_hash_key: random_hex(32)?,
+        id,
+        kind: new.kind.as_str().into(),
+        name: new.name.trim().to_owned(),
+        uscc,
+        authority_id,
+        created_at: Utc::now(),
+    };
+    organization::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(db)
+        .await
+        .map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                ApiError::conflict("organization.exists", "a company with this USCC exists")
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(model)
+}
+
+/// Create an organization (admin).
+#[utoipa::path(tag = "directory", request_body = NewOrganization,
+    responses((status = 201, body = Organization), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/organizations")]
+pub async fn create_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewOrganization>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Admin])?;
+    let org = create_org(&state.db, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(Organization::from(org)))
+}
+
+/// The organizations the caller reaches: all (admin), an authority and its companies, or
+/// the caller's own company.
+#[utoipa::path(tag = "directory", responses((status = 200, body = Vec<Organization>)))]
+#[get("/organizations")]
+pub async fn list_organizations(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> ApiResult<web::Json<Vec<Organization>>> {
+    let mut q = organization::Entity::find().order_by_asc(organization::Column::CreatedAt);
+    match caller.role {
+        Role::Admin => {}
+        Role::Inspector | Role::Auditor => {
+            q = q.filter(
+                organization::Column::Id
+                    .eq(&caller.org_id)
+                    .or(organization::Column::AuthorityId.eq(&caller.org_id)),
+            )
+        }
+        Role::CompanyStaff => q = q.filter(organization::Column::Id.eq(&caller.org_id)),
+    }
+    Ok(web::Json(
+        q.all(&state.db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// One organization, if the caller reaches it.
+#[utoipa::path(tag = "directory", params(("id" = String, Path)),
+    responses((status = 200, body = Organization), (status = 404, body = Problem)))]
+#[get("/organizations/{id}")]
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Organization>> {
+    let org = organization::Entity::find_by_id(id.into_inner())
+        .one(&state.db)
+        .await?
+        .filter(|o| {
+            caller.role == Role::Admin
+                || o.id == caller.org_id
+                || (matches!(caller.role, Role::Inspector | Role::Auditor)
+                    && o.authority_id.as_deref() == Some(caller.org_id.as_str()))
+        })
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    Ok(web::Json(org.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub org_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// At least 12 characters.
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    pub org_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+impl From<user::Model> for User {
+    fn from(m: user::Model) -> Self {
+        User {
+            id: m.id,
+            org_id: m.org_id,
+            username: m.username,
+            display_name: m.display_name,
+            role: Role::parse(&m.role).unwrap_or(Role::CompanyStaff),
+            disabled: m.disabled,
+        }
+    }
+}
+
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Creates a user in an organization of the kind its role belongs to.
+pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResult<user::Model> {
+    let org = organization::Entity::find_by_id(new.org_id.clone())
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::unprocessable("user.org", "no such organization"))?;
+    if org.kind != new.role.org_kind().as_str() {
+        return Err(ApiError::unprocessable(
+            "user.role",
+            format!(
+                "the {} role belongs to a {} organization, not a {}",
+                new.role.as_str(),
+                new.role.org_kind().as_str(),
+                org.kind
+            ),
+        ));
+    }
+    let username = new.username.trim().to_owned();
+    if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
+        return Err(ApiError::unprocessable(
+            "user.username",
+            "1–64 characters, no spaces",
+        ));
+    }
+    if new.password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(ApiError::unprocessable(
+            "user.password",
+            format!("the password needs at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    let password = new.password;
+    let hash = actix_web::web::block(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)??;
+    let model = user::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        org_id: org.id,
+        username,
+        display_name: new.display_name,
+        role: new.role.as_str().into(),
+        password_hash: Some(hash),
+        external_subject: None,
+        disabled: false,
+        created_at: Utc::now(),
+    };
+    user::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(db)
+        .await
+        .map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                ApiError::conflict("user.exists", "this user name is taken")
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(model)
+}
+
+/// Create a user (admin).
+#[utoipa::path(tag = "directory", request_body = NewUser,
+    responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewUser>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Admin])?;
+    let u = create_user_in(&state.db, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(User::from(u)))
+}
+
+/// Users: all (admin) or those of the caller's organization.
+#[utoipa::path(tag = "directory", responses((status = 200, body = Vec<User>)))]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> ApiResult<web::Json<Vec<User>>> {
+    let mut q = user::Entity::find().order_by_asc(user::Column::Username);
+    if caller.role != Role::Admin {
+        q = q.filter(user::Column::OrgId.eq(&caller.org_id));
+    }
+    Ok(web::Json(
+        q.all(&state.db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Disable a user (admin): their tokens stop working at once.
+#[utoipa::path(tag = "directory", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+#[post("/users/{id}/disable")]
+pub async fn disable_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Admin])?;
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(true))
+        .filter(user::Column::Id.eq(id.into_inner()))
+        .exec(&state.db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(ApiError::not_found("user"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    pub name: String,
+    /// The device's P-256 public key (JWK, `kty` EC, `crv` P-256); its RFC 7638 thumbprint
+    /// becomes the device id.
+    #[schema(value_type = Object)]
+    pub public_jwk: PublicJwk,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Device {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    #[schema(value_type = Object)]
+    pub public_jwk: PublicJwk,
+    pub enrolled_at: String,
+    pub revoked: bool,
+}
+
+fn device_out(m: device::Model) -> ApiResult<Device> {
+    Ok(Device {
+        public_jwk: serde_json::from_str(&m.public_jwk).map_err(ApiError::internal)?,
+        id: m.id,
+        user_id: m.user_id,
+        name: m.name,
+        enrolled_at: crate::inspections::ts(m.enrolled_at),
+        revoked: m.revoked_at.is_some(),
+    })
+}
+
+/// Enroll the caller's device (its evidence signatures verify against this key).
+#[utoipa::path(tag = "directory", request_body = NewDevice,
+    responses((status = 201, body = Device), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/devices")]
+pub async fn enroll_device(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewDevice>,
+) -> ApiResult<HttpResponse> {
+    let NewDevice {
+        name,
+        mut public_jwk,
+    } = body.into_inner();
+    public_jwk.p256_coordinates().map_err(|e| {
+        ApiError::unprocessable("device.key", format!("not a P-256 public key: {e}"))
+    })?;
+    let id = public_jwk.thumbprint();
+    public_jwk.kid = id.clone();
+    let existing = device::Entity::find_by_id(id.clone())
+        .one(&state.db)
+        .await?;
+    if let Some(d) = existing {
+        if d.user_id == caller.user_id && d.revoked_at.is_none() {
+            return Ok(HttpResponse::Ok().json(device_out(d)?));
+        }
+        return Err(ApiError::conflict(
+            "device.exists",
+            "this key is enrolled already",
+        ));
+    }
+    let model = device::Model {
+        id,
+        user_id: caller.user_id.clone(),
+        org_id: caller.org_id.clone(),
+        name,
+        public_jwk: serde_json::to_string(&public_jwk).map_err(ApiError::internal)?,
+        enrolled_at: Utc::now(),
+        revoked_at: None,
+    };
+    device::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(&state.db)
+        .await?;
+    Ok(HttpResponse::Created().json(device_out(model)?))
+}
+
+/// The caller's devices (admin: all).
+#[utoipa::path(tag = "directory", responses((status = 200, body = Vec<Device>)))]
+#[get("/devices")]
+pub async fn list_devices(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> ApiResult<web::Json<Vec<Device>>> {
+    let mut q = device::Entity::find().order_by_asc(device::Column::EnrolledAt);
+    if caller.role != Role::Admin {
+        q = q.filter(device::Column::UserId.eq(&caller.user_id));
+    }
+    let rows = q.all(&state.db).await?;
+    Ok(web::Json(
+        rows.into_iter().map(device_out).collect::<ApiResult<_>>()?,
+    ))
+}
+
+/// Revoke a device (its owner or an admin). Items it signed before stay verifiable.
+#[utoipa::path(tag = "directory", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+#[delete("/devices/{id}")]
+pub async fn revoke_device(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let mut q = device::Entity::update_many()
+        .col_expr(device::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(device::Column::Id.eq(id.into_inner()))
+        .filter(device::Column::RevokedAt.is_null());
+    if caller.role != Role::Admin {
+        q = q.filter(device::Column::UserId.eq(&caller.user_id));
+    }
+    if q.exec(&state.db).await?.rows_affected == 0 {
+        return Err(ApiError::not_found("device"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,673 @@
+//! Evidence: items (JSON, idempotent by the client's item id), their bytes (streamed, the
+//! client's SHA-256 checked), and SI scans from a certificate photo.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
+use hecha_core::capture::exif::read_exif;
+use hecha_core::capture::photo::{PhotoAssessment, assess_photo};
+use hecha_core::capture::pii::PersonHasher;
+use hecha_core::capture::si::parse_si_payload;
+use hecha_core::model::{
+    BlobRef, Checklist, EvidenceBody, EvidenceItem, SiScan, SiSource, SignerRole, StaffRole,
+};
+use hecha_core::seal::device::verify_item_signature;
+use hecha_core::seal::keys::PublicJwk;
+use hecha_core::seal::manifest::{DeviceSignature, item_digest};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::db::entities::{blob, device, evidence, inspection, organization, seat_tag};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::inspections::{
+    append_event, begin_write, evidence_rows, load_profile, load_visible, parse_body, parse_item,
+    ts, writer,
+};
+use crate::state::AppState;
+use crate::upload::{client_sha256, media_type, spool, store_blob};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvidence {
+    /// The item in the core's model; its `id` (the client's) makes the call idempotent.
+    #[schema(value_type = Object)]
+    pub item: EvidenceItem,
+    /// For an `si_scan`: the text the phone's QR scanner returned. The server parses and
+    /// masks it; the text itself is not stored.
+    pub qr_text: Option<String>,
+    /// The capturing device's ES256 signature over the item digest.
+    #[schema(value_type = Object)]
+    pub device_signature: Option<DeviceSignature>,
+    /// The device clock minus the server clock, measured by the phone at sync.
+    pub clock_offset_ms: Option<i64>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EvidenceView {
+    pub item_id: String,
+    pub kind: String,
+    /// SHA-256 of the item's canonical JSON (what the manifest lists and devices sign).
+    pub digest: String,
+    pub received_at: String,
+    pub captured_by: String,
+    pub device_id: Option<String>,
+    pub signed: bool,
+    pub clock_offset_ms: Option<i64>,
+    #[schema(value_type = Object)]
+    pub item: EvidenceItem,
+    /// For a photo: the geofence and window verdicts.
+    #[schema(value_type = Object)]
+    pub assessment: Option<PhotoAssessment>,
+}
+
+fn evidence_view(
+    row: &evidence::Model,
+    insp: &hecha_core::model::Inspection,
+    params: &hecha_core::capture::photo::PhotoParams,
+) -> ApiResult<EvidenceView> {
+    let item = parse_item(row)?;
+    let assessment = match &item.body {
+        EvidenceBody::Photo(p) => p.exif.as_ref().map(|e| assess_photo(e, insp, params)),
+        _ => None,
+    };
+    Ok(EvidenceView {
+        item_id: row.item_id.clone(),
+        kind: row.kind.clone(),
+        digest: row.digest.clone(),
+        received_at: ts(row.received_at),
+        captured_by: row.captured_by.clone(),
+        device_id: row.device_id.clone(),
+        signed: row.device_signature.is_some(),
+        clock_offset_ms: row.clock_offset_ms,
+        item,
+        assessment,
+    })
+}
+
+fn valid_item_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// The person-hash key: the authority's for an official inspection, the company's own
+/// for a rehearsal.
+async fn person_hasher(state: &AppState, row: &inspection::Model) -> ApiResult<PersonHasher> {
+    let org_id = if row.mode == "official" {
+        &row.authority_id
+    } else {
+        &row.company_id
+    };
+    let org = organization::Entity::find_by_id(org_id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::internal("organization missing"))?;
+    let key = hex::decode(&org.person_hash_key).map_err(ApiError::internal)?;
+    PersonHasher::new(org.person_hash_key_id, &key).map_err(ApiError::internal)
+}
+
+async fn check_seat_tag(state: &AppState, inspection_id: &str, tag: &str) -> ApiResult<()> {
+    seat_tag::Entity::find_by_id(tag.to_owned())
+        .one(&state.db)
+        .await?
+        .filter(|t| t.inspection_id == inspection_id)
+        .map(|_| ())
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "evidence.seat_tag",
+                "the seat tag is not one this server issued for this inspection",
+            )
+        })
+}
+
+/// Checks an item's bytes are stored, and returns them for a photo (EXIF is read here,
+/// never taken from the client).
+async fn check_blob(state: &AppState, b: &BlobRef, read: bool) -> ApiResult<Option<Vec<u8>>> {
+    let row = blob::Entity::find_by_id(b.sha256.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "evidence.blob_missing",
+                format!("upload the bytes (sha256 {}) before the item", b.sha256),
+            )
+        })?;
+    if row.size as u64 != b.size {
+        return Err(ApiError::unprocessable(
+            "evidence.blob_size",
+            format!(
+                "the item says {} bytes; the stored blob has {}",
+                b.size, row.size
+            ),
+        ));
+    }
+    if !read {
+        return Ok(None);
+    }
+    let limit = state.settings.limits.max_image_bytes;
+    if b.size > limit {
+        return Err(ApiError::unprocessable(
+            "evidence.photo_too_large",
+            format!("a photo larger than {limit} bytes cannot be read"),
+        ));
+    }
+    Ok(Some(
+        state
+            .store
+            .get_bytes(&crate::store::blob_key(&b.sha256), limit)
+            .await?,
+    ))
+}
+
+/// Prepares an item: server-derived facts filled in, references checked.
+async fn prepare(
+    state: &AppState,
+    caller: &Caller,
+    row: &inspection::Model,
+    new: &mut NewEvidence,
+) -> ApiResult<()> {
+    let item = &mut new.item;
+    if !valid_item_id(&item.id) {
+        return Err(ApiError::unprocessable(
+            "evidence.id",
+            "item ids are 1–128 of A–Z a–z 0–9 - _ . :",
+        ));
+    }
+    match &item.captured_by {
+        Some(by) if *by != caller.user_id => {
+            return Err(ApiError::unprocessable(
+                "evidence.captured_by",
+                "captured_by must be the caller's user id",
+            ));
+        }
+        None if new.device_signature.is_none() => item.captured_by = Some(caller.user_id.clone()),
+        _ => {}
+    }
+    if new.qr_text.is_some() && !matches!(item.body, EvidenceBody::SiScan(_)) {
+        return Err(ApiError::unprocessable(
+            "evidence.qr_text",
+            "qr_text is only for si_scan items",
+        ));
+    }
+    if let Some(b) = &item.blob
+        && !crate::store::is_sha256_hex(&b.sha256)
+    {
+        return Err(ApiError::unprocessable(
+            "evidence.blob",
+            "blob.sha256 must be 64 lowercase hex digits",
+        ));
+    }
+    let signed = new.device_signature.is_some();
+    match &mut item.body {
+        EvidenceBody::Photo(photo) => {
+            let b = item.blob.clone().ok_or_else(|| {
+                ApiError::unprocessable("evidence.blob", "a photo needs its bytes (blob)")
+            })?;
+            let bytes = check_blob(state, &b, true).await?.unwrap_or_default();
+            let (exif, exif_error) = match web::block(move || read_exif(&bytes))
+                .await
+                .map_err(ApiError::internal)?
+            {
+                Ok(f) => (Some(f), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            if signed {
+                // The device read the same bytes with the same core: its facts must agree.
+                if photo.exif != exif || photo.exif_error != exif_error {
+                    return Err(ApiError::unprocessable(
+                        "evidence.exif_mismatch",
+                        "the item's EXIF facts are not those of its photo",
+                    ));
+                }
+            } else {
+                photo.exif = exif;
+                photo.exif_error = exif_error;
+            }
+        }
+        EvidenceBody::SiScan(scan) => {
+            if let Some(text) = new.qr_text.take() {
+                if signed {
+                    return Err(ApiError::unprocessable(
+                        "evidence.qr_text",
+                        "a signed item carries its parsed record, not qr_text",
+                    ));
+                }
+                let hasher = person_hasher(state, row).await?;
+                scan.record = parse_si_payload(&text, Some(&hasher));
+                scan.source_kind = SiSource::ScannerText;
+            }
+            if let Some(b) = &item.blob {
+                check_blob(state, b, false).await?;
+            }
+        }
+        EvidenceBody::DialTest(d) => check_seat_tag(state, &row.id, &d.seat_tag).await?,
+        EvidenceBody::Checklist(Checklist::SeatEquipment(s)) => {
+            check_seat_tag(state, &row.id, &s.seat_tag).await?
+        }
+        EvidenceBody::Media(m) => {
+            if let Some(tag) = &m.seat_tag {
+                check_seat_tag(state, &row.id, tag).await?;
+            }
+            let b = item.blob.as_ref().ok_or_else(|| {
+                ApiError::unprocessable("evidence.blob", "media needs its bytes (blob)")
+            })?;
+            check_blob(state, b, false).await?;
+        }
+        EvidenceBody::SignOff(s) => {
+            if s.signer_role == SignerRole::CompanyRepresentative && item.blob.is_none() {
+                return Err(ApiError::unprocessable(
+                    "evidence.signature_image",
+                    "the company representative's sign-off needs the signature image (blob)",
+                ));
+            }
+            if let Some(b) = &item.blob {
+                check_blob(state, b, false).await?;
+            }
+        }
+        _ => {
+            if let Some(b) = &item.blob {
+                check_blob(state, b, false).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The enrolled device's key, checked against the signature's claim.
+async fn device_key(
+    state: &AppState,
+    caller: &Caller,
+    item: &EvidenceItem,
+    sig: &DeviceSignature,
+) -> ApiResult<PublicJwk> {
+    if item.device_id.as_deref() != Some(sig.device_id.as_str()) {
+        return Err(ApiError::unprocessable(
+            "evidence.device",
+            "the item's device_id is not the signing device",
+        ));
+    }
+    let d = device::Entity::find_by_id(sig.device_id.clone())
+        .one(&state.db)
+        .await?
+        .filter(|d| d.user_id == caller.user_id && d.revoked_at.is_none())
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "evidence.device",
+                "the signing device is not an enrolled device of the caller",
+            )
+        })?;
+    serde_json::from_str(&d.public_jwk).map_err(ApiError::internal)
+}
+
+/// Record one evidence item. Idempotent: the same item id with the same content answers
+/// 200 with what is stored; with different content, 409.
+#[utoipa::path(tag = "evidence", params(("id" = String, Path)), request_body = NewEvidence,
+    responses((status = 201, body = EvidenceView), (status = 200, body = EvidenceView, description = "already recorded"),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/inspections/{id}/evidence")]
+pub async fn add_evidence(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: web::Json<NewEvidence>,
+) -> ApiResult<HttpResponse> {
+    let row = load_visible(&state.db, &caller, &id).await?;
+    writer(&caller, &row)?;
+    let mut new = body.into_inner();
+    if row.status == crate::inspections::SEALED {
+        return Err(ApiError::sealed());
+    }
+    prepare(&state, &caller, &row, &mut new).await?;
+    let (status, view) = record(&state, &caller, &row, new).await?;
+    Ok(HttpResponse::build(status).json(view))
+}
+
+async fn record(
+    state: &AppState,
+    caller: &Caller,
+    row: &inspection::Model,
+    new: NewEvidence,
+) -> ApiResult<(actix_web::http::StatusCode, EvidenceView)> {
+    let NewEvidence {
+        item,
+        device_signature,
+        clock_offset_ms,
+        ..
+    } = new;
+    let digest = item_digest(&item)
+        .map_err(|e| ApiError::unprocessable("evidence.invalid", e.to_string()))?;
+    if let Some(sig) = &device_signature {
+        let key = device_key(state, caller, &item, sig).await?;
+        verify_item_signature(&sig.jws, &item.id, &digest, &key).map_err(|e| {
+            ApiError::unprocessable(
+                "evidence.signature",
+                format!("device signature does not verify: {e}"),
+            )
+        })?;
+    }
+    let insp = parse_body(row)?;
+    let params = load_profile(&state.settings, &row.profile)?.photo_params();
+    let existing = evidence::Entity::find()
+        .filter(evidence::Column::InspectionId.eq(&row.id))
+        .filter(evidence::Column::ItemId.eq(&item.id))
+        .one(&state.db)
+        .await?;
+    if let Some(e) = existing {
+        return same_or_conflict(&e, &digest, &insp, &params);
+    }
+    let model = evidence::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        inspection_id: row.id.clone(),
+        item_id: item.id.clone(),
+        kind: item.body.kind_name().into(),
+        body: serde_json::to_string(&item).map_err(ApiError::internal)?,
+        digest: digest.clone(),
+        blob_sha256: item.blob.as_ref().map(|b| b.sha256.clone()),
+        device_id: item.device_id.clone(),
+        device_signature: device_signature
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        captured_by: caller.user_id.clone(),
+        clock_offset_ms,
+        received_at: Utc::now(),
+    };
+    let txn = begin_write(state, &row.id).await?;
+    let inserted = evidence::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            // Another request with the same item id won the race.
+            txn.rollback().await?;
+            let e = evidence::Entity::find()
+                .filter(evidence::Column::InspectionId.eq(&row.id))
+                .filter(evidence::Column::ItemId.eq(&item.id))
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| ApiError::internal("evidence vanished"))?;
+            return same_or_conflict(&e, &digest, &insp, &params);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    append_event(
+        &txn,
+        &row.id,
+        &caller.user_id,
+        "evidence.added",
+        serde_json::json!({
+            "item": item.id, "kind": model.kind, "digest": digest,
+            "device": model.device_id, "clock_offset_ms": clock_offset_ms,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(inspection = %row.id, item = %item.id, kind = %model.kind, "evidence recorded");
+    Ok((
+        actix_web::http::StatusCode::CREATED,
+        evidence_view(&model, &insp, &params)?,
+    ))
+}
+
+fn same_or_conflict(
+    e: &evidence::Model,
+    digest: &str,
+    insp: &hecha_core::model::Inspection,
+    params: &hecha_core::capture::photo::PhotoParams,
+) -> ApiResult<(actix_web::http::StatusCode, EvidenceView)> {
+    if e.digest == digest {
+        Ok((
+            actix_web::http::StatusCode::OK,
+            evidence_view(e, insp, params)?,
+        ))
+    } else {
+        Err(ApiError::conflict(
+            "evidence.conflict",
+            format!(
+                "item {} is recorded already with different content",
+                e.item_id
+            ),
+        ))
+    }
+}
+
+/// The evidence recorded so far.
+#[utoipa::path(tag = "evidence", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<EvidenceView>), (status = 404, body = Problem)))]
+#[get("/inspections/{id}/evidence")]
+pub async fn list_evidence(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Vec<EvidenceView>>> {
+    let row = load_visible(&state.db, &caller, &id).await?;
+    let insp = parse_body(&row)?;
+    let params = load_profile(&state.settings, &row.profile)?.photo_params();
+    let rows = evidence_rows(&state.db, &row.id).await?;
+    Ok(web::Json(
+        rows.iter()
+            .map(|r| evidence_view(r, &insp, &params))
+            .collect::<ApiResult<_>>()?,
+    ))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StoredBlob {
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: Option<String>,
+}
+
+/// Upload an item's bytes in one request (streamed; `X-Content-SHA256` or `Content-Digest`
+/// required and checked). For large files on poor networks use the tus endpoint.
+#[utoipa::path(tag = "evidence", params(("id" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = StoredBlob), (status = 413, body = Problem), (status = 422, body = Problem), (status = 409, body = Problem)))]
+#[post("/inspections/{id}/blobs")]
+pub async fn upload_blob(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let row = load_visible(&state.db, &caller, &id).await?;
+    writer(&caller, &row)?;
+    if row.status == crate::inspections::SEALED {
+        return Err(ApiError::sealed());
+    }
+    let expected = client_sha256(&req)?.ok_or_else(|| {
+        ApiError::bad_request(
+            "upload.digest_required",
+            "send X-Content-SHA256 (hex) or Content-Digest (sha-256)",
+        )
+    })?;
+    let limit = state.settings.limits.max_upload_bytes;
+    if let Some(len) = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && len > limit
+    {
+        return Err(ApiError::too_large(limit));
+    }
+    let spooled = spool(&state, payload, limit).await?;
+    if spooled.sha256 != expected {
+        return Err(ApiError::unprocessable(
+            "upload.digest_mismatch",
+            format!(
+                "received bytes hash to {}, not the announced {expected}; nothing was stored",
+                spooled.sha256
+            ),
+        ));
+    }
+    let mt = media_type(&req);
+    store_blob(
+        &state,
+        &spooled.path,
+        &spooled.sha256,
+        spooled.size,
+        mt.clone(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(StoredBlob {
+        sha256: spooled.sha256,
+        size: spooled.size,
+        media_type: mt,
+    }))
+}
+
+/// An item's bytes (only blobs an item of this inspection refers to).
+#[utoipa::path(tag = "evidence", params(("id" = String, Path), ("sha256" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", description = "the original bytes"), (status = 404, body = Problem)))]
+#[get("/inspections/{id}/blobs/{sha256}")]
+pub async fn get_blob(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, sha) = path.into_inner();
+    let row = load_visible(&state.db, &caller, &id).await?;
+    let referenced = evidence::Entity::find()
+        .filter(evidence::Column::InspectionId.eq(&row.id))
+        .filter(evidence::Column::BlobSha256.eq(&sha))
+        .one(&state.db)
+        .await?
+        .is_some();
+    let b = blob::Entity::find_by_id(sha.clone())
+        .one(&state.db)
+        .await?
+        .filter(|_| referenced)
+        .ok_or_else(|| ApiError::not_found("blob"))?;
+    let stream = state
+        .store
+        .get_stream(&crate::store::blob_key(&sha))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(
+            b.media_type
+                .unwrap_or_else(|| "application/octet-stream".into()),
+        )
+        .insert_header(("Content-Length", b.size.to_string()))
+        .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
+        .streaming(stream))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SiPhotoQuery {
+    /// The client's item id.
+    pub item_id: String,
+    /// Comma-separated staff roles (e.g. `customer_service,technical_lead`).
+    pub roles: Option<String>,
+    /// Comma-separated rule ids the item supports (default `staff.social_insurance`).
+    pub rule_ids: Option<String>,
+}
+
+/// An SI scan from a photo of the certificate: the QR code is decoded and parsed here; the
+/// photo itself is not kept unless the profile says so (only its SHA-256 is recorded).
+#[utoipa::path(tag = "evidence", params(("id" = String, Path), SiPhotoQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = EvidenceView), (status = 200, body = EvidenceView), (status = 413, body = Problem), (status = 422, body = Problem)))]
+#[post("/inspections/{id}/si-scans")]
+pub async fn si_scan_photo(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    q: web::Query<SiPhotoQuery>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let row = load_visible(&state.db, &caller, &id).await?;
+    writer(&caller, &row)?;
+    if row.status == crate::inspections::SEALED {
+        return Err(ApiError::sealed());
+    }
+    let limit = state.settings.limits.max_image_bytes;
+    let spooled = spool(&state, payload, limit).await?;
+    if let Some(expected) = client_sha256(&req)?
+        && expected != spooled.sha256
+    {
+        return Err(ApiError::unprocessable(
+            "upload.digest_mismatch",
+            "the photo's SHA-256 is not the announced one",
+        ));
+    }
+    let roles: Vec<StaffRole> = q
+        .roles
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| serde_json::from_value(serde_json::Value::String(s.trim().to_owned())))
+        .collect::<Result<_, _>>()
+        .map_err(|e| ApiError::unprocessable("evidence.roles", e.to_string()))?;
+    let rule_ids: Vec<String> = q
+        .rule_ids
+        .as_deref()
+        .unwrap_or("staff.social_insurance")
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let hasher = person_hasher(&state, &row).await?;
+    let keep = load_profile(&state.settings, &row.profile)?.keep_certificate_photos;
+    let path = spooled.path.to_path_buf();
+    let si_record = web::block(move || -> std::io::Result<_> {
+        let bytes = std::fs::read(&path)?;
+        Ok(hecha_core::rehearsal::record_from_photo(&bytes, &hasher))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let mut blob = None;
+    if keep {
+        let mt = media_type(&req);
+        store_blob(
+            &state,
+            &spooled.path,
+            &spooled.sha256,
+            spooled.size,
+            mt.clone(),
+        )
+        .await?;
+        blob = Some(BlobRef {
+            sha256: spooled.sha256.clone(),
+            size: spooled.size,
+            media_type: mt,
+            file_name: None,
+        });
+    }
+    let item = EvidenceItem {
+        id: q.item_id.clone(),
+        rule_ids,
+        captured_by: Some(caller.user_id.clone()),
+        device_id: None,
+        device_time: None,
+        source: hecha_core::model::CaptureSource::InApp,
+        blob,
+        body: EvidenceBody::SiScan(SiScan {
+            record: si_record,
+            source_kind: SiSource::Photo,
+            roles,
+            certificate_sha256: Some(spooled.sha256.clone()),
+            certificate_kept: keep,
+            ..SiScan::default()
+        }),
+    };
+    drop(spooled);
+    let mut new = NewEvidence {
+        item,
+        qr_text: None,
+        device_signature: None,
+        clock_offset_ms: None,
+    };
+    prepare(&state, &caller, &row, &mut new).await?;
+    let (status, view) = record(&state, &caller, &row, new).await?;
+    Ok(HttpResponse::build(status).json(view))
+}

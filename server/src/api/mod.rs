@@ -1,0 +1,97 @@
+//! The HTTP API (`/api/v1`), documented with utoipa: `/api/v1/openapi.json`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod auth;
+pub mod directory;
+pub mod evidence;
+pub mod health;
+pub mod hooks;
+pub mod inspections;
+pub mod sealing;
+pub mod tus;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "hecha",
+        description = "核查 — evidence of on-site license inspections: captured, checked, sealed, exported. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.",
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::Problem))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// Everything under `/api/v1`.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(auth::token)
+        .service(auth::revoke)
+        .service(auth::me)
+        .service(auth::token_jwks)
+        .service(directory::create_organization)
+        .service(directory::list_organizations)
+        .service(directory::get_organization)
+        .service(directory::create_user)
+        .service(directory::list_users)
+        .service(directory::disable_user)
+        .service(directory::enroll_device)
+        .service(directory::list_devices)
+        .service(directory::revoke_device)
+        .service(inspections::create_inspection)
+        .service(inspections::list_inspections)
+        .service(inspections::get_inspection)
+        .service(inspections::start_inspection)
+        .service(inspections::findings)
+        .service(inspections::events)
+        .service(inspections::create_seat_tags)
+        .service(inspections::list_seat_tags)
+        .service(inspections::seat_tag_qr)
+        .service(inspections::assignment)
+        .service(evidence::add_evidence)
+        .service(evidence::list_evidence)
+        .service(evidence::upload_blob)
+        .service(evidence::get_blob)
+        .service(evidence::si_scan_photo)
+        .service(tus::tus_options)
+        .service(tus::tus_create)
+        .service(tus::tus_head)
+        .service(tus::tus_patch)
+        .service(tus::tus_delete)
+        .service(sealing::seal)
+        .service(sealing::export)
+        .service(sealing::review)
+        .service(hooks::create_webhook)
+        .service(hooks::list_webhooks)
+        .service(hooks::delete_webhook)
+        .service(hooks::list_deliveries)
+        .service(hooks::redeliver);
+}
+
+/// Outside `/api/v1`: operations and the well-known keys.
+pub fn configure_root(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(sealing::jwks);
+}

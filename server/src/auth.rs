@@ -1,0 +1,289 @@
+//! Authentication and authorization: Argon2 passwords, short-lived EdDSA access tokens
+//! (`kid` in the header; keys in their own keyring, separate from bundle-signing keys),
+//! revocable refresh tokens, and the `Caller` every handler receives.
+
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use chrono::Utc;
+use hecha_core::seal::keys::Jwks;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::EntityTrait;
+use serde::{Deserialize, Serialize};
+
+use crate::db::entities::{organization, user};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const ISSUER: &str = "hecha";
+pub const AUDIENCE: &str = "hecha-api";
+
+/// What a user may do; see docs/api.md ("Roles").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Platform operator: organizations, users, devices; reads everything.
+    Admin,
+    /// Regulator staff: runs and seals official inspections of companies under the authority.
+    Inspector,
+    /// Regulator staff: reads, exports and reviews the authority's official inspections.
+    Auditor,
+    /// Company staff: the company's rehearsals, and its sealed official results.
+    CompanyStaff,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Inspector => "inspector",
+            Role::Auditor => "auditor",
+            Role::CompanyStaff => "company_staff",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "admin" => Role::Admin,
+            "inspector" => Role::Inspector,
+            "auditor" => Role::Auditor,
+            "company_staff" => Role::CompanyStaff,
+            _ => return None,
+        })
+    }
+    /// The kind of organization the role belongs to.
+    pub fn org_kind(self) -> OrgKind {
+        match self {
+            Role::Admin => OrgKind::Platform,
+            Role::Inspector | Role::Auditor => OrgKind::Authority,
+            Role::CompanyStaff => OrgKind::Company,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// The operator's own organization (admins).
+    Platform,
+    /// A licensing authority (通信管理局).
+    Authority,
+    /// A company applying for or holding the license.
+    Company,
+}
+
+impl OrgKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Platform => "platform",
+            OrgKind::Authority => "authority",
+            OrgKind::Company => "company",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        Some(match s {
+            "platform" => OrgKind::Platform,
+            "authority" => OrgKind::Authority,
+            "company" => OrgKind::Company,
+            _ => return None,
+        })
+    }
+}
+
+/// Argon2id with the crate's defaults and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Access-token claims.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iss: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub jti: String,
+}
+
+/// The token-signing keys: the keyring's active key signs, every key of it verifies.
+pub struct TokenKeys {
+    kid: String,
+    encoding: EncodingKey,
+    decoding: Vec<(String, DecodingKey)>,
+    jwks: Jwks,
+    ttl_s: i64,
+}
+
+impl TokenKeys {
+    /// Opens the keyring at `dir`, creating it (one new key) on first start.
+    pub fn open_or_create(dir: &Path, ttl_s: i64) -> anyhow::Result<Self> {
+        let ring = crate::seat::open_or_create(dir)?;
+        let signer = ring.active_signer()?;
+        let der = signer.to_pkcs8_der()?;
+        let jwks = ring.jwks()?;
+        let mut decoding = Vec::new();
+        for k in &jwks.keys {
+            decoding.push((k.kid.clone(), DecodingKey::from_ed_der(&k.ed25519_bytes()?)));
+        }
+        Ok(TokenKeys {
+            kid: signer.kid().to_owned(),
+            encoding: EncodingKey::from_ed_der(&der),
+            decoding,
+            jwks,
+            ttl_s,
+        })
+    }
+
+    pub fn jwks(&self) -> &Jwks {
+        &self.jwks
+    }
+
+    pub fn ttl_s(&self) -> i64 {
+        self.ttl_s
+    }
+
+    /// A signed access token for `user_id`.
+    pub fn issue(&self, user_id: &str) -> Result<String, ApiError> {
+        self.issue_at(user_id, Utc::now().timestamp(), self.ttl_s)
+    }
+
+    /// A token issued at `iat` living `ttl_s` (tests make expired ones with this).
+    pub fn issue_at(&self, user_id: &str, iat: i64, ttl_s: i64) -> Result<String, ApiError> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat,
+            exp: iat + ttl_s,
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(ApiError::internal)
+    }
+
+    /// The user id of a valid token of ours.
+    pub fn verify(&self, token: &str) -> Result<String, ApiError> {
+        let bad = |d: &str| ApiError::unauthorized("auth.invalid_token", d.to_owned());
+        let header = jsonwebtoken::decode_header(token).map_err(|_| bad("malformed token"))?;
+        let kid = header.kid.ok_or_else(|| bad("token has no kid"))?;
+        let key = self
+            .decoding
+            .iter()
+            .find(|(k, _)| *k == kid)
+            .map(|(_, key)| key)
+            .ok_or_else(|| bad("token signed by an unknown key"))?;
+        let mut v = Validation::new(Algorithm::EdDSA);
+        v.set_issuer(&[ISSUER]);
+        v.set_audience(&[AUDIENCE]);
+        v.leeway = 30;
+        let data = jsonwebtoken::decode::<Claims>(token, key, &v).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
+                "auth.expired_token",
+                "the access token has expired; refresh it",
+            ),
+            _ => bad("token rejected"),
+        })?;
+        Ok(data.claims.sub)
+    }
+}
+
+/// The authenticated caller, loaded fresh from the database on every request (a disabled
+/// user is refused at once, whatever the token says).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    pub org_id: String,
+    pub org_kind: OrgKind,
+}
+
+impl Caller {
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!(
+                "the {} role cannot do this",
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let header = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
+            let header = header.ok_or_else(|| {
+                ApiError::unauthorized(
+                    "auth.missing_token",
+                    "an Authorization: Bearer token is required",
+                )
+            })?;
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .ok_or_else(|| {
+                    ApiError::unauthorized("auth.missing_token", "expected a Bearer token")
+                })?;
+            let user_id = state.tokens.verify(token.trim())?;
+            load_caller(&state, &user_id).await
+        })
+    }
+}
+
+pub async fn load_caller(state: &AppState, user_id: &str) -> Result<Caller, ApiError> {
+    let gone = || {
+        ApiError::unauthorized(
+            "auth.invalid_token",
+            "the token's user no longer exists or is disabled",
+        )
+    };
+    let u = user::Entity::find_by_id(user_id.to_owned())
+        .one(&state.db)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(gone)?;
+    let org = organization::Entity::find_by_id(u.org_id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(gone)?;
+    Ok(Caller {
+        user_id: u.id,
+        username: u.username,
+        role: Role::parse(&u.role).ok_or_else(gone)?,
+        org_id: org.id,
+        org_kind: OrgKind::parse(&org.kind).ok_or_else(gone)?,
+    })
+}

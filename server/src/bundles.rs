@@ -1,0 +1,457 @@
+//! Sealing and export on the server: the core seals (`seal_bundle`) and writes the bag
+//! (`write_bundle`); this module gathers the inputs from the database and the store, keeps
+//! the sealed documents in the store, and streams exports.
+
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read, Seek};
+
+use chrono::{Duration, Utc};
+use hecha_core::bundle::bagit::BagInfo;
+use hecha_core::bundle::export::{BlobSource, SealedBundle, write_bundle};
+use hecha_core::bundle::seal::{SealRequest, seal_bundle};
+use hecha_core::model::{EvidenceBody, EvidenceItem, SignerRole};
+use hecha_core::rules::RuleProfile;
+use hecha_core::seal::events::EventLog;
+use hecha_core::seal::keys::{Jwks, KeyHistory, PublicJwk};
+use hecha_core::seal::manifest::{DeviceSignature, Manifest};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Caller;
+use crate::db::entities::{device, inspection, organization};
+use crate::error::{ApiError, ApiResult};
+use crate::inspections::{
+    SEALED, append_event, begin_write, event_log, evidence_rows, load_profile, parse_body,
+    parse_item,
+};
+use crate::state::AppState;
+use crate::store::{Retention, blob_key, bundle_key};
+
+/// What the store keeps of a sealed inspection (`bundles/<id>/<manifest-sha256>.json`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredBundle {
+    pub schema: String,
+    /// The canonical manifest (JCS), as signed.
+    pub manifest: String,
+    pub jws: String,
+    pub jwks: Jwks,
+    pub key_history: KeyHistory,
+    pub events_jsonl: String,
+    pub profile_toml: String,
+    /// RFC 3161 token, base64.
+    pub timestamp: Option<String>,
+}
+
+pub const STORED_BUNDLE_SCHEMA: &str = "hecha.stored-bundle/v1";
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SealOutcome {
+    pub inspection_id: String,
+    pub manifest_sha256: String,
+    pub merkle_root: String,
+    pub sealed_at: String,
+    pub items: usize,
+    pub signer_kid: String,
+}
+
+/// An official seal needs the on-site record signed: by an inspector and by the company's
+/// representative (with the signature image).
+fn check_sign_offs(items: &[EvidenceItem]) -> ApiResult<()> {
+    let has = |role: SignerRole| {
+        items.iter().any(|i| match &i.body {
+            EvidenceBody::SignOff(s) => s.signer_role == role,
+            _ => false,
+        })
+    };
+    if !has(SignerRole::Inspector) || !has(SignerRole::CompanyRepresentative) {
+        return Err(ApiError::unprocessable(
+            "seal.sign_off_missing",
+            "an official inspection is sealed only after the on-site record is signed by an inspector and the company representative",
+        ));
+    }
+    Ok(())
+}
+
+/// Seals an inspection. The caller must be its writer (inspector for official, company
+/// staff for a rehearsal). Everything happens under the inspection's write lock: no item
+/// can slip in between the manifest and the status change.
+pub async fn seal(
+    state: &AppState,
+    caller: &Caller,
+    row: &inspection::Model,
+) -> ApiResult<SealOutcome> {
+    crate::inspections::writer(caller, row)?;
+    if row.status == SEALED {
+        return Err(ApiError::sealed());
+    }
+    let insp = parse_body(row)?;
+    let profile = load_profile(&state.settings, &row.profile)?;
+    let txn = begin_write(state, &row.id).await?;
+    let ev_rows = evidence_rows(&txn, &row.id).await?;
+    let items = ev_rows
+        .iter()
+        .map(parse_item)
+        .collect::<ApiResult<Vec<_>>>()?;
+    if row.mode == "official" {
+        check_sign_offs(&items)?;
+    }
+    append_event(
+        &txn,
+        &row.id,
+        &caller.user_id,
+        "inspection.sealing",
+        serde_json::json!({ "items": items.len(), "mode": row.mode }),
+    )
+    .await?;
+    let events = event_log(&txn, &row.id).await?;
+    let mut device_signatures = BTreeMap::new();
+    let mut device_keys = Jwks::default();
+    for r in &ev_rows {
+        if let Some(sig) = &r.device_signature {
+            let sig: DeviceSignature = serde_json::from_str(sig).map_err(ApiError::internal)?;
+            if device_keys.find(&sig.device_id).is_none()
+                && let Some(d) = device::Entity::find_by_id(sig.device_id.clone())
+                    .one(&txn)
+                    .await?
+            {
+                let jwk: PublicJwk =
+                    serde_json::from_str(&d.public_jwk).map_err(ApiError::internal)?;
+                device_keys.insert(jwk);
+            }
+            device_signatures.insert(r.item_id.clone(), sig);
+        }
+    }
+    let previous = match &row.supplement_of {
+        Some(prev) => inspection::Entity::find_by_id(prev.clone())
+            .one(&txn)
+            .await?
+            .and_then(|p| p.manifest_sha256),
+        None => None,
+    };
+    let ring = crate::seat::open_keyring(&state.settings).map_err(ApiError::internal)?;
+    let signer = ring.active_signer().map_err(ApiError::internal)?;
+    let history = ring.history().clone();
+    let tsa = state.settings.tsa.clone();
+    let sealed_at = Utc::now();
+    let insp_c = insp.clone();
+    let bundle = actix_web::web::block(move || {
+        let tsa_fn = tsa.as_ref().map(|t| {
+            let timeout = std::time::Duration::from_secs(t.timeout_s);
+            let url = t.url.clone();
+            move |digest: &str| {
+                crate::tsa::request_timestamp(&url, digest, timeout).map_err(|e| format!("{e:#}"))
+            }
+        });
+        seal_bundle(
+            SealRequest {
+                inspection: &insp_c,
+                evidence: &items,
+                device_signatures,
+                profile,
+                events,
+                key_history: history,
+                device_keys,
+                sealed_at,
+                previous_manifest_sha256: previous,
+            },
+            &signer,
+            tsa_fn
+                .as_ref()
+                .map(|f| f as &dyn Fn(&str) -> Result<Vec<u8>, String>),
+        )
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|e| match e {
+        hecha_core::bundle::seal::SealError::Timestamp(m) => ApiError::unavailable(
+            "seal.timestamp",
+            format!("the time-stamping authority failed; not sealed: {m}"),
+        ),
+        e => ApiError::internal(e),
+    })?;
+    let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
+    let doc = stored_document(&bundle)?;
+    let retention = state
+        .settings
+        .s3
+        .as_ref()
+        .and_then(|s| s.object_lock.as_ref())
+        .map(|ol| Retention {
+            mode: ol.mode,
+            until: sealed_at + Duration::days(i64::from(ol.days)),
+        });
+    state
+        .store
+        .put_bytes(
+            &bundle_key(&row.id, &digest),
+            doc,
+            "application/json",
+            retention,
+        )
+        .await?;
+    let res = inspection::Entity::update_many()
+        .col_expr(inspection::Column::Status, Expr::value(SEALED))
+        .col_expr(inspection::Column::SealedAt, Expr::value(Some(sealed_at)))
+        .col_expr(
+            inspection::Column::SealedBy,
+            Expr::value(Some(caller.user_id.clone())),
+        )
+        .col_expr(
+            inspection::Column::ManifestSha256,
+            Expr::value(Some(digest.clone())),
+        )
+        .filter(inspection::Column::Id.eq(&row.id))
+        .filter(inspection::Column::Status.ne(SEALED))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(ApiError::sealed());
+    }
+    let payload = webhook_payload(&row.id, "inspection.sealed", &bundle, &digest, None)?;
+    crate::webhooks::enqueue(&txn, row, "inspection.sealed", &payload).await?;
+    txn.commit().await?;
+    state
+        .metrics
+        .seals
+        .with_label_values(&[row.mode.as_str()])
+        .inc();
+    tracing::info!(inspection = %row.id, manifest = %digest, "inspection sealed");
+    Ok(SealOutcome {
+        inspection_id: row.id.clone(),
+        manifest_sha256: digest,
+        merkle_root: bundle.manifest.merkle_root.clone(),
+        sealed_at: bundle.manifest.sealed_at.clone(),
+        items: bundle.manifest.items.len(),
+        signer_kid: signer_kid(&bundle),
+    })
+}
+
+fn signer_kid(b: &SealedBundle) -> String {
+    b.manifest.signer_kid.clone()
+}
+
+fn stored_document(b: &SealedBundle) -> ApiResult<Vec<u8>> {
+    use base64::Engine;
+    let mut events = Vec::new();
+    b.events
+        .write_jsonl(&mut events)
+        .map_err(ApiError::internal)?;
+    let doc = StoredBundle {
+        schema: STORED_BUNDLE_SCHEMA.into(),
+        manifest: String::from_utf8(b.manifest.to_canonical_json().map_err(ApiError::internal)?)
+            .map_err(ApiError::internal)?,
+        jws: b.jws.clone(),
+        jwks: b.jwks.clone(),
+        key_history: b.key_history.clone(),
+        events_jsonl: String::from_utf8(events).map_err(ApiError::internal)?,
+        profile_toml: b.profile.source().to_owned(),
+        timestamp: b
+            .timestamp
+            .as_ref()
+            .map(|t| base64::engine::general_purpose::STANDARD.encode(t)),
+    };
+    serde_json::to_vec(&doc).map_err(ApiError::internal)
+}
+
+/// The webhook body: the same bytes on every attempt (stored with the delivery).
+pub fn webhook_payload(
+    inspection_id: &str,
+    event: &str,
+    b: &SealedBundle,
+    digest: &str,
+    review: Option<serde_json::Value>,
+) -> ApiResult<String> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&b.manifest.to_canonical_json().map_err(ApiError::internal)?)
+            .map_err(ApiError::internal)?;
+    let mut body = serde_json::json!({
+        "event": event,
+        "inspection_id": inspection_id,
+        "manifest_sha256": digest,
+        "manifest": manifest,
+        "jws": b.jws,
+    });
+    if let Some(r) = review {
+        body["review"] = r;
+    }
+    serde_json::to_string(&body).map_err(ApiError::internal)
+}
+
+/// A sealed inspection's bundle, read back from the store.
+pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ApiResult<SealedBundle> {
+    use base64::Engine;
+    let digest = row
+        .manifest_sha256
+        .as_deref()
+        .filter(|_| row.status == SEALED)
+        .ok_or_else(|| {
+            ApiError::conflict("inspection.not_sealed", "the inspection is not sealed yet")
+        })?;
+    let bytes = state
+        .store
+        .get_bytes(&bundle_key(&row.id, digest), 256 * 1024 * 1024)
+        .await?;
+    let doc: StoredBundle = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
+    let manifest = Manifest::from_json(doc.manifest.as_bytes()).map_err(ApiError::internal)?;
+    if manifest.digest().map_err(ApiError::internal)? != digest {
+        return Err(ApiError::internal(format!(
+            "stored bundle of {} does not match its digest",
+            row.id
+        )));
+    }
+    let events = EventLog::read_jsonl(doc.events_jsonl.as_bytes())
+        .map_err(ApiError::internal)?
+        .map_err(|b| ApiError::internal(format!("stored event log broken: {b:?}")))?;
+    Ok(SealedBundle {
+        manifest,
+        jws: doc.jws,
+        jwks: doc.jwks,
+        key_history: doc.key_history,
+        events,
+        profile: RuleProfile::from_toml(&doc.profile_toml).map_err(ApiError::internal)?,
+        timestamp: doc
+            .timestamp
+            .map(|t| base64::engine::general_purpose::STANDARD.decode(t))
+            .transpose()
+            .map_err(ApiError::internal)?,
+    })
+}
+
+/// Evidence bytes fetched into a scratch directory, for the (blocking) bag writer.
+struct ScratchBlobs(std::path::PathBuf);
+
+impl BlobSource for ScratchBlobs {
+    fn open(&self, item: &EvidenceItem) -> std::io::Result<Option<Box<dyn Read + '_>>> {
+        let Some(b) = &item.blob else { return Ok(None) };
+        let path = self.0.join(&b.sha256);
+        match std::fs::File::open(&path) {
+            Ok(f) => Ok(Some(Box::new(BufReader::new(f)))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Writes the BagIt zip of a sealed inspection to an anonymous temporary file (rewound),
+/// evidence streamed from the store through a scratch directory.
+pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std::fs::File, u64)> {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let bundle = load_sealed(state, row).await?;
+    let scratch = tempfile::Builder::new().prefix("export-").tempdir_in({
+        let d = state.settings.spool_dir();
+        tokio::fs::create_dir_all(&d).await?;
+        d
+    })?;
+    for mi in &bundle.manifest.items {
+        let Some(b) = &mi.item.blob else { continue };
+        if !crate::store::is_sha256_hex(&b.sha256) {
+            continue;
+        }
+        let dest = scratch.path().join(&b.sha256);
+        if tokio::fs::try_exists(&dest).await? {
+            continue;
+        }
+        let mut stream = match state.store.get_stream(&blob_key(&b.sha256)).await {
+            Ok(s) => s,
+            // An item whose bytes were never kept (a certificate photo): no file in the bag.
+            Err(crate::store::StoreError::NotFound(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let mut f = tokio::fs::File::create(&dest).await?;
+        while let Some(chunk) = stream.next().await {
+            f.write_all(&chunk?).await?;
+        }
+        f.flush().await?;
+    }
+    let company = organization::Entity::find_by_id(row.company_id.clone())
+        .one(&state.db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let id = row.id.clone();
+    let scratch_path = scratch.path().to_owned();
+    let file = actix_web::web::block(move || -> ApiResult<(std::fs::File, u64)> {
+        let out = tempfile::tempfile().map_err(ApiError::internal)?;
+        let info = BagInfo {
+            source_organization: company,
+            bagging_date: Utc::now().format("%Y-%m-%d").to_string(),
+            external_identifier: id,
+            extra: vec![(
+                "Bag-Software-Agent".into(),
+                format!("hecha {}", env!("CARGO_PKG_VERSION")),
+            )],
+        };
+        let blobs = ScratchBlobs(scratch_path);
+        let w = write_bundle(
+            std::io::BufWriter::new(out),
+            &bundle,
+            &blobs,
+            &info,
+            &mut |_| {},
+        )
+        .map_err(ApiError::internal)?;
+        let mut f = w
+            .into_inner()
+            .map_err(|e| ApiError::internal(e.into_error()))?;
+        let len = f.stream_position().map_err(ApiError::internal)?;
+        f.rewind().map_err(ApiError::internal)?;
+        Ok((f, len))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    drop(scratch);
+    Ok(file)
+}
+
+/// Records a review of a sealed inspection as an event (the sealed content never changes)
+/// and notifies webhooks.
+pub async fn review(
+    state: &AppState,
+    caller: &Caller,
+    row: &inspection::Model,
+    verdict: &str,
+    comment: &str,
+) -> ApiResult<serde_json::Value> {
+    if row.status != SEALED {
+        return Err(ApiError::conflict(
+            "inspection.not_sealed",
+            "only a sealed inspection is reviewed",
+        ));
+    }
+    let bundle = load_sealed(state, row).await?;
+    let digest = row.manifest_sha256.clone().unwrap_or_default();
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    // Lock the row (PostgreSQL) so concurrent reviews chain one after the other.
+    inspection::Entity::update_many()
+        .col_expr(
+            inspection::Column::ReviewStatus,
+            Expr::value(Some(verdict.to_owned())),
+        )
+        .filter(inspection::Column::Id.eq(&row.id))
+        .exec(&txn)
+        .await?;
+    let ev = append_event(
+        &txn,
+        &row.id,
+        &caller.user_id,
+        "inspection.reviewed",
+        serde_json::json!({ "verdict": verdict, "comment": comment, "manifest_sha256": digest }),
+    )
+    .await?;
+    let review = serde_json::json!({
+        "verdict": verdict, "comment": comment, "by": caller.user_id, "at": ev.at, "event_hash": ev.hash,
+    });
+    let payload = webhook_payload(
+        &row.id,
+        "inspection.reviewed",
+        &bundle,
+        &digest,
+        Some(review.clone()),
+    )?;
+    crate::webhooks::enqueue(&txn, row, "inspection.reviewed", &payload).await?;
+    txn.commit().await?;
+    Ok(review)
+}

@@ -1,0 +1,316 @@
+//! `hecha serve`, `hecha migrate`, `hecha admin`, `hecha export`, `hecha gc`: the server
+//! and its operations from the command line.
+
+use std::io::{BufRead, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::{Duration, Utc};
+use hecha_server::auth::{OrgKind, Role};
+use hecha_server::db::entities::{blob, inspection, organization, upload, user};
+use hecha_server::settings::{Overrides, Settings};
+use hecha_server::startup;
+use hecha_server::store::{blob_key, upload_chunk_key};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// Where the configuration comes from (every command that opens the server's state).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Configuration file (default: ./hecha.toml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Data directory: SQLite database, local blobs, keys.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (also DATABASE_URL): postgres://… or sqlite://…
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+impl ConfigArgs {
+    fn load(&self, listen: Option<String>) -> anyhow::Result<Settings> {
+        Settings::load(&Overrides {
+            config: self.config.clone(),
+            listen,
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+        })
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub listen: Option<String>,
+}
+
+fn system<F: std::future::Future<Output = anyhow::Result<u8>>>(f: F) -> anyhow::Result<u8> {
+    actix_web::rt::System::new().block_on(f)
+}
+
+pub fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
+    let settings = args.config.load(args.listen.clone())?;
+    system(async move {
+        let listener = TcpListener::bind(&settings.listen)
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let addr = listener.local_addr()?;
+        let state = startup::prepare(settings).await?;
+        let admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .all(&state.db)
+            .await?
+            .len();
+        let s = &state.settings;
+        eprintln!(
+            "hecha {} listening on http://{addr}",
+            env!("CARGO_PKG_VERSION")
+        );
+        eprintln!("  data directory  {}", s.data_dir.display());
+        eprintln!("  database        {}", startup::redact(&s.database_url()));
+        eprintln!("  blob store      {}", state.store.describe());
+        eprintln!("  API             http://{addr}/api/v1  (OpenAPI: /api/v1/openapi.json)");
+        eprintln!("  health          http://{addr}/healthz  /readyz  /metrics");
+        if admins == 0 {
+            eprintln!();
+            eprintln!("No admin yet. Create the first one with:");
+            eprintln!("  hecha admin create --username admin{}", data_dir_flag(s));
+        }
+        tracing::info!(%addr, "listening");
+        let (server, stop) = startup::run(state, listener)?;
+        server.await?;
+        stop.notify_waiters();
+        Ok(0)
+    })
+}
+
+fn data_dir_flag(s: &Settings) -> String {
+    if s.data_dir == std::path::Path::new("hecha-data") && s.database_url.is_none() {
+        String::new()
+    } else if s.database_url.is_some() {
+        " (with the same DATABASE_URL)".into()
+    } else {
+        format!(" --data-dir {}", s.data_dir.display())
+    }
+}
+
+pub fn migrate(args: &ConfigArgs) -> anyhow::Result<u8> {
+    let settings = args.load(None)?;
+    system(async move {
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let url = settings.database_url();
+        let db = hecha_server::db::connect(&url)
+            .await
+            .with_context(|| format!("cannot open {}", startup::redact(&url)))?;
+        hecha_server::db::migrate(&db).await?;
+        eprintln!("migrations applied to {}", startup::redact(&url));
+        Ok(0)
+    })
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an admin (the platform organization is created with the first one). The
+    /// password is read from HECHA_ADMIN_PASSWORD or the first line of standard input.
+    Create {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "Administrator")]
+        display_name: String,
+    },
+}
+
+pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
+    let AdminCommand::Create {
+        config,
+        username,
+        display_name,
+    } = &args.command;
+    let settings = config.load(None)?;
+    let password = match std::env::var("HECHA_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            eprint!("password for {username} (at least 12 characters): ");
+            std::io::stderr().flush()?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let (username, display_name) = (username.clone(), display_name.clone());
+    system(async move {
+        let state = startup::prepare(settings).await?;
+        let platform = match organization::Entity::find()
+            .filter(organization::Column::Kind.eq(OrgKind::Platform.as_str()))
+            .one(&state.db)
+            .await?
+        {
+            Some(p) => p,
+            None => hecha_server::api::directory::create_org(
+                &state.db,
+                hecha_server::api::directory::NewOrganization {
+                    kind: OrgKind::Platform,
+                    name: "hecha platform".into(),
+                    uscc: None,
+                    authority_id: None,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        };
+        let u = hecha_server::api::directory::create_user_in(
+            &state.db,
+            hecha_server::api::directory::NewUser {
+                org_id: platform.id,
+                username,
+                display_name,
+                role: Role::Admin,
+                password,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+        println!(
+            "{}",
+            serde_json::json!({ "user_id": u.id, "username": u.username, "role": "admin" })
+        );
+        Ok(0)
+    })
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// The sealed inspection's id.
+    pub inspection_id: String,
+    /// Where to write the BagIt zip.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn export(args: &ExportArgs) -> anyhow::Result<u8> {
+    let settings = args.config.load(None)?;
+    let (id, out) = (args.inspection_id.clone(), args.out.clone());
+    system(async move {
+        let state = startup::prepare(settings).await?;
+        let Some(row) = inspection::Entity::find_by_id(id.clone())
+            .one(&state.db)
+            .await?
+        else {
+            eprintln!("hecha: no inspection {id}");
+            return Ok(crate::EXIT_USAGE);
+        };
+        if row.status != "sealed" {
+            eprintln!("hecha: inspection {id} is not sealed ({})", row.status);
+            return Ok(crate::EXIT_PROBLEMS);
+        }
+        let (mut file, len) = hecha_server::bundles::export(&state, &row)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+        let bar = super::bundle::progress_bar(len, "export");
+        let tmp = out.with_extension("zip.partial");
+        let result = (|| -> anyhow::Result<()> {
+            let mut dest = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            std::io::copy(&mut file, &mut bar.wrap_write(&mut dest))?;
+            dest.sync_all()?;
+            std::fs::rename(&tmp, &out)?;
+            Ok(())
+        })();
+        bar.finish_and_clear();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        eprintln!("wrote {} ({len} bytes)", out.display());
+        Ok(0)
+    })
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GcArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Only objects older than this are collected (uploads in flight are younger).
+    #[arg(long, default_value_t = 24)]
+    pub grace_hours: i64,
+    /// Say what would be deleted, delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Deletes blobs no row refers to (a crash between store and commit leaves them) and
+/// expired resumable uploads.
+pub fn gc(args: &GcArgs) -> anyhow::Result<u8> {
+    let settings = args.config.load(None)?;
+    let (grace, dry) = (args.grace_hours, args.dry_run);
+    system(async move {
+        let state = startup::prepare(settings).await?;
+        let cutoff = Utc::now() - Duration::hours(grace);
+        let mut orphans = 0u64;
+        let mut bytes = 0u64;
+        for obj in state.store.list("blobs/sha256/").await? {
+            let Some(sha) = obj.key.rsplit('/').next() else {
+                continue;
+            };
+            if obj.modified.is_some_and(|m| m > cutoff) {
+                continue;
+            }
+            if blob::Entity::find_by_id(sha.to_owned())
+                .one(&state.db)
+                .await?
+                .is_some()
+                && blob_key(sha) == obj.key
+            {
+                continue;
+            }
+            orphans += 1;
+            bytes += obj.size;
+            if dry {
+                println!("would delete {}", obj.key);
+            } else {
+                state.store.delete(&obj.key).await?;
+            }
+        }
+        let expired = upload::Entity::find()
+            .filter(upload::Column::ExpiresAt.lt(Utc::now()))
+            .filter(upload::Column::BlobSha256.is_null())
+            .all(&state.db)
+            .await?;
+        for u in &expired {
+            if dry {
+                println!("would drop upload {}", u.id);
+                continue;
+            }
+            for n in 0..u.chunks as u32 {
+                state.store.delete(&upload_chunk_key(&u.id, n)).await?;
+            }
+            upload::Entity::delete_by_id(u.id.clone())
+                .exec(&state.db)
+                .await?;
+        }
+        println!(
+            "{}",
+            serde_json::json!({
+                "orphan_blobs": orphans, "orphan_bytes": bytes,
+                "expired_uploads": expired.len(), "dry_run": dry,
+            })
+        );
+        if orphans > 0 && dry {
+            bail!("dry run: nothing deleted");
+        }
+        Ok(0)
+    })
+}

@@ -1,0 +1,59 @@
+//! Seat tags signed with the bundle-signing key, and their QR codes.
+
+use hecha_core::seal::keys::{Ed25519Key, Jwks, Keyring};
+use hecha_core::seal::seat::sign_seat_tag;
+
+use crate::error::{ApiError, ApiResult};
+use crate::settings::Settings;
+
+pub struct SeatSigner {
+    key: Ed25519Key,
+}
+
+/// The bundle-signing keyring; created on first start.
+pub fn open_keyring(settings: &Settings) -> anyhow::Result<Keyring> {
+    open_or_create(&settings.signing_keyring())
+}
+
+/// Opens the keyring in `dir`, creating it with one new key when there is none.
+pub fn open_or_create(dir: &std::path::Path) -> anyhow::Result<Keyring> {
+    if dir.join(hecha_core::seal::keys::KEYRING_INDEX).exists() {
+        Ok(Keyring::open(dir)?)
+    } else {
+        Ok(Keyring::create(dir, chrono::Utc::now())?)
+    }
+}
+
+/// The public bundle-signing keys (for `/.well-known/jwks.json` and tag checks).
+pub fn signing_jwks(settings: &Settings) -> ApiResult<Jwks> {
+    let ring = Keyring::open(&settings.signing_keyring()).map_err(ApiError::internal)?;
+    ring.jwks().map_err(ApiError::internal)
+}
+
+impl SeatSigner {
+    pub fn open(settings: &Settings) -> ApiResult<Self> {
+        let ring = Keyring::open(&settings.signing_keyring()).map_err(ApiError::internal)?;
+        Ok(SeatSigner {
+            key: ring.active_signer().map_err(ApiError::internal)?,
+        })
+    }
+
+    pub fn sign(&self, inspection_id: &str, seat_id: &str) -> ApiResult<String> {
+        sign_seat_tag(&self.key, inspection_id, seat_id)
+            .map_err(|e| ApiError::unprocessable("seat.id", e.to_string()))
+    }
+}
+
+/// The tag as a QR code PNG (error correction M, 8 px modules, quiet zone).
+pub fn qr_png(text: &str) -> ApiResult<Vec<u8>> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(ApiError::internal)?;
+    let img = code
+        .render::<image::Luma<u8>>()
+        .module_dimensions(8, 8)
+        .build();
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(ApiError::internal)?;
+    Ok(out.into_inner())
+}

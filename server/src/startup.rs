@@ -1,0 +1,249 @@
+//! Building the server: state (database, store, keys), the actix-web app with its
+//! middleware, and running it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use tracing::Span;
+use tracing_actix_web::{RequestId, RootSpanBuilder, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::api;
+use crate::auth::TokenKeys;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::store::BlobStore;
+use crate::store::local::LocalStore;
+
+/// Opens everything the server needs, creating what is missing (data directory, SQLite
+/// database, keys) and running the migrations.
+pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let db = crate::db::connect(&settings.database_url())
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                redact(&settings.database_url())
+            )
+        })?;
+    crate::db::migrate(&db).await.context("migrations failed")?;
+    let store = open_store(&settings).await?;
+    crate::seat::open_keyring(&settings).context("bundle-signing keyring")?;
+    let tokens = TokenKeys::open_or_create(&settings.auth_keyring(), settings.auth.access_ttl_s)
+        .context("token keyring")?;
+    let slots = settings.limits.upload_concurrency.max(1);
+    Ok(Arc::new(AppState {
+        db,
+        store,
+        tokens,
+        metrics: Metrics::new()?,
+        store_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+        settings,
+    }))
+}
+
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn BlobStore>> {
+    Ok(match &settings.s3 {
+        Some(s3) => {
+            let _ = crate::store::s3::S3Store::open(s3)?;
+            anyhow::bail!("S3 store not built in yet")
+        }
+        None => Arc::new(LocalStore::open(&settings.blob_dir())?),
+    })
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The request span: method, route pattern, request id, status. No client address, no
+/// user agent, no query string: nothing personal reaches the logs.
+pub struct QuietSpan;
+
+impl RootSpanBuilder for QuietSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        tracing::info_span!(
+            "request",
+            request_id = %request_id,
+            method = %request.method(),
+            route = %route,
+            status = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        let status = match outcome {
+            Ok(r) => r.status().as_u16(),
+            Err(e) => e.as_response_error().status_code().as_u16(),
+        };
+        span.record("status", status);
+        let _guard = span.enter();
+        if status >= 500 {
+            tracing::warn!(status, "request failed");
+        } else {
+            tracing::debug!(status, "request done");
+        }
+    }
+}
+
+fn json_error(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    match err {
+        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => {
+            ApiError::too_large(limit as u64).into()
+        }
+        E::ContentType => ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.content_type",
+            "send Content-Type: application/json",
+        )
+        .into(),
+        E::Deserialize(e) => ApiError::unprocessable("request.invalid", e.to_string()).into(),
+        e => ApiError::bad_request("request.invalid", e.to_string()).into(),
+    }
+}
+
+fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::bad_request("request.query", err.to_string()).into()
+}
+
+fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("request.path", err.to_string()).into()
+}
+
+/// The OpenAPI document of the app (the same one served at `/api/v1/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(api::ApiDoc::openapi())
+        .configure(api::configure_root)
+        .service(utoipa_actix_web::scope("/api/v1").configure(api::configure))
+        .split_for_parts();
+    api
+}
+
+/// Starts serving on `listener` (the webhook worker runs beside it). Must be called inside
+/// an actix system.
+pub fn run(
+    state: Arc<AppState>,
+    listener: TcpListener,
+) -> anyhow::Result<(Server, Arc<tokio::sync::Notify>)> {
+    let data = web::Data::from(state.clone());
+    let json_limit = state.settings.limits.max_json_bytes;
+    let spec = Arc::new(openapi().to_json()?);
+    let mut server = HttpServer::new(move || {
+        let spec = spec.clone();
+        let openapi_route = web::get().to(move || {
+            let spec = spec.clone();
+            async move {
+                HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(spec.as_str().to_owned())
+            }
+        });
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .openapi(api::ApiDoc::openapi())
+            .app_data(data.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(json_limit)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            // Before the /api/v1 scope, which would answer 404 for it.
+            .route("/api/v1/openapi.json", openapi_route)
+            .configure(api::configure_root)
+            .service(utoipa_actix_web::scope("/api/v1").configure(api::configure))
+            .split_for_parts();
+        app.default_service(web::to(|| async {
+            Err::<HttpResponse, _>(ApiError::new(
+                actix_web::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "no such resource",
+            ))
+        }))
+        .wrap_fn(|req, srv| {
+            use actix_web::dev::Service;
+            let start = Instant::now();
+            let method = req.method().to_string();
+            let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+            let state = req.app_data::<web::Data<AppState>>().cloned();
+            let request_id = req.extensions().get::<RequestId>().map(|r| r.to_string());
+            let fut = srv.call(req);
+            async move {
+                let mut res = fut.await?;
+                if let Some(state) = state {
+                    let status = res.status().as_u16().to_string();
+                    state
+                        .metrics
+                        .http_requests
+                        .with_label_values(&[&method, &route, &status])
+                        .inc();
+                    state
+                        .metrics
+                        .http_duration
+                        .with_label_values(&[&method, &route])
+                        .observe(start.elapsed().as_secs_f64());
+                }
+                if let Some(id) = request_id
+                    && let Ok(v) = actix_web::http::header::HeaderValue::from_str(&id)
+                {
+                    res.headers_mut().insert(
+                        actix_web::http::header::HeaderName::from_static("x-request-id"),
+                        v,
+                    );
+                }
+                Ok(res)
+            }
+        })
+        .wrap(TracingLogger::<QuietSpan>::new())
+    })
+    .shutdown_timeout(state.settings.shutdown_timeout_s);
+    if let Some(w) = state.settings.workers {
+        server = server.workers(w.max(1));
+    }
+    let server = server.listen(listener)?.run();
+    let stop = Arc::new(tokio::sync::Notify::new());
+    actix_web::rt::spawn(crate::webhooks::run(state, stop.clone()));
+    Ok((server, stop))
+}

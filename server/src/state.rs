@@ -1,0 +1,22 @@
+//! What every request handler shares. Nothing in it is per-replica state that matters:
+//! the database and the blob store hold everything, so replicas are interchangeable.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
+
+use crate::auth::TokenKeys;
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use crate::store::BlobStore;
+
+pub struct AppState {
+    pub settings: Settings,
+    pub db: DatabaseConnection,
+    pub store: Arc<dyn BlobStore>,
+    pub tokens: TokenKeys,
+    pub metrics: Metrics,
+    /// Bounds the uploads being written to the store at once (each spools to disk first).
+    pub store_slots: Arc<Semaphore>,
+}

@@ -1,0 +1,221 @@
+//! Webhooks on seal and review: deliveries are rows (queued in the transaction that seals
+//! or reviews), sent by whichever replica claims them first, retried with exponential
+//! backoff, the same bytes on every attempt, signed with HMAC-SHA256 of the webhook secret.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use hmac::{Hmac, KeyInit, Mac};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use sha2::Sha256;
+
+use crate::db::entities::{inspection, webhook, webhook_delivery};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub const EVENTS: [&str; 2] = ["inspection.sealed", "inspection.reviewed"];
+
+/// Queues a delivery to every active webhook of the inspection's authority and company
+/// that listens to `event`. Official results go to both; rehearsals to the company only.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    row: &inspection::Model,
+    event: &str,
+    payload: &str,
+) -> ApiResult<()> {
+    let mut orgs = vec![row.company_id.clone()];
+    if row.mode == "official" {
+        orgs.push(row.authority_id.clone());
+    }
+    let hooks = webhook::Entity::find()
+        .filter(webhook::Column::OrgId.is_in(orgs))
+        .filter(webhook::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    for h in hooks
+        .into_iter()
+        .filter(|h| h.events.split(',').any(|e| e == event))
+    {
+        let d = webhook_delivery::Model {
+            id: uuid::Uuid::now_v7().to_string(),
+            webhook_id: h.id,
+            inspection_id: row.id.clone(),
+            event: event.to_owned(),
+            payload: payload.to_owned(),
+            attempts: 0,
+            next_attempt_at: now,
+            locked_until: None,
+            last_status: None,
+            last_error: None,
+            delivered_at: None,
+            created_at: now,
+        };
+        webhook_delivery::Entity::insert(d.into_active_model())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `X-Hecha-Signature: sha256=<hex HMAC of the body>`.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Backoff before attempt `n+1`: base × 2ⁿ, at most one hour.
+pub fn backoff(base_s: i64, attempts: i32) -> chrono::Duration {
+    let factor = 1i64 << attempts.clamp(0, 20);
+    chrono::Duration::seconds(std::cmp::min(std::cmp::max(base_s, 1) * factor, 3600))
+}
+
+/// Claims one due delivery (a conditional update: two replicas never send it at once).
+async fn claim(state: &AppState) -> ApiResult<Option<(webhook_delivery::Model, webhook::Model)>> {
+    let now = Utc::now();
+    let due = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::DeliveredAt.is_null())
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .filter(webhook_delivery::Column::Attempts.lt(state.settings.webhooks.max_attempts))
+        .filter(
+            webhook_delivery::Column::LockedUntil
+                .is_null()
+                .or(webhook_delivery::Column::LockedUntil.lt(now)),
+        )
+        .order_by_asc(webhook_delivery::Column::NextAttemptAt)
+        .limit(8)
+        .all(&state.db)
+        .await?;
+    for d in due {
+        let lock = now + chrono::Duration::seconds(state.settings.webhooks.timeout_s as i64 + 30);
+        let res = webhook_delivery::Entity::update_many()
+            .col_expr(
+                webhook_delivery::Column::LockedUntil,
+                Expr::value(Some(lock)),
+            )
+            .filter(webhook_delivery::Column::Id.eq(&d.id))
+            .filter(webhook_delivery::Column::DeliveredAt.is_null())
+            .filter(
+                webhook_delivery::Column::LockedUntil
+                    .is_null()
+                    .or(webhook_delivery::Column::LockedUntil.lt(now)),
+            )
+            .exec(&state.db)
+            .await?;
+        if res.rows_affected == 1
+            && let Some(h) = webhook::Entity::find_by_id(d.webhook_id.clone())
+                .one(&state.db)
+                .await?
+        {
+            return Ok(Some((d, h)));
+        }
+    }
+    Ok(None)
+}
+
+/// Sends one delivery and records the outcome.
+pub async fn attempt(
+    state: &AppState,
+    d: webhook_delivery::Model,
+    h: webhook::Model,
+) -> ApiResult<bool> {
+    let timeout = Duration::from_secs(state.settings.webhooks.timeout_s);
+    let body = d.payload.clone();
+    let sig = signature(&h.secret, body.as_bytes());
+    let url = h.url.clone();
+    let (delivery_id, event) = (d.id.clone(), d.event.clone());
+    let outcome = actix_web::web::block(move || -> Result<u16, String> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .header("X-Hecha-Event", &event)
+            .header("X-Hecha-Delivery", &delivery_id)
+            .header("X-Hecha-Signature", &sig)
+            .send(body.as_bytes())
+            .map(|r| r.status().as_u16())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let now = Utc::now();
+    let attempts = d.attempts + 1;
+    let (ok, status, error) = match outcome {
+        Ok(s) if (200..300).contains(&s) => (true, Some(i32::from(s)), None),
+        Ok(s) => (
+            false,
+            Some(i32::from(s)),
+            Some(format!("receiver answered {s}")),
+        ),
+        Err(e) => (false, None, Some(e)),
+    };
+    state
+        .metrics
+        .webhook_deliveries
+        .with_label_values(&[if ok { "delivered" } else { "failed" }])
+        .inc();
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempts))
+        .col_expr(webhook_delivery::Column::LastStatus, Expr::value(status))
+        .col_expr(
+            webhook_delivery::Column::LastError,
+            Expr::value(error.clone()),
+        )
+        .col_expr(
+            webhook_delivery::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            webhook_delivery::Column::DeliveredAt,
+            Expr::value(if ok { Some(now) } else { None }),
+        )
+        .col_expr(
+            webhook_delivery::Column::NextAttemptAt,
+            Expr::value(now + backoff(state.settings.webhooks.base_delay_s, attempts - 1)),
+        )
+        .filter(webhook_delivery::Column::Id.eq(&d.id))
+        .exec(&state.db)
+        .await?;
+    if ok {
+        tracing::info!(delivery = %d.id, webhook = %h.id, "webhook delivered");
+    } else {
+        tracing::warn!(delivery = %d.id, webhook = %h.id, attempts, error = ?error, "webhook delivery failed");
+    }
+    Ok(ok)
+}
+
+/// The delivery loop of one replica; ends when `stop` is notified.
+pub async fn run(state: Arc<AppState>, stop: Arc<tokio::sync::Notify>) {
+    let interval =
+        Duration::from_millis(std::cmp::max(state.settings.webhooks.poll_interval_ms, 50));
+    loop {
+        let worked = match claim(&state).await {
+            Ok(Some((d, h))) => attempt(&state, d, h).await.is_ok(),
+            Ok(None) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook queue unavailable");
+                false
+            }
+        };
+        if worked {
+            continue;
+        }
+        tokio::select! {
+            _ = stop.notified() => return,
+            _ = tokio::time::sleep(interval) => {}
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Seat tags: the QR code stuck on a physical agent seat. The server signs the pair
+//! (inspection id, seat id) with its bundle-signing key, so a phone offline can tell a
+//! tag of this inspection from a photocopy made for another, and a dial test names the
+//! tag it was made at.
+//!
+//! Format: `hecha-seat:v1:<kid>:<inspection-id>:<seat-id>:<signature>` where the signature
+//! is Ed25519 over everything before the last `:`, base64url without padding.
+
+use super::keys::Jwks;
+use super::sign::BundleSigner;
+use super::{b64url, b64url_decode};
+
+pub const SEAT_TAG_PREFIX: &str = "hecha-seat:v1:";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeatTagError {
+    #[error("not a hecha seat tag")]
+    NotATag,
+    #[error("seat id must be 1–64 characters without ':' or control characters")]
+    BadSeatId,
+    #[error("seat tag signed by unknown key {0}")]
+    UnknownKey(String),
+    #[error("seat tag signature is invalid")]
+    BadSignature,
+    #[error("seat tag is for another inspection")]
+    OtherInspection,
+    #[error("signing failed: {0}")]
+    Sign(String),
+}
+
+/// A verified tag's contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatTag {
+    pub kid: String,
+    pub inspection_id: String,
+    pub seat_id: String,
+}
+
+pub fn valid_seat_id(seat_id: &str) -> bool {
+    !seat_id.is_empty()
+        && seat_id.chars().count() <= 64
+        && !seat_id.contains(':')
+        && !seat_id.chars().any(char::is_control)
+}
+
+/// Signs a seat tag.
+pub fn sign_seat_tag(
+    signer: &dyn BundleSigner,
+    inspection_id: &str,
+    seat_id: &str,
+) -> Result<String, SeatTagError> {
+    if !valid_seat_id(seat_id) || inspection_id.contains(':') {
+        return Err(SeatTagError::BadSeatId);
+    }
+    let body = format!(
+        "{SEAT_TAG_PREFIX}{}:{inspection_id}:{seat_id}",
+        signer.kid()
+    );
+    let sig = signer
+        .sign(body.as_bytes())
+        .map_err(|e| SeatTagError::Sign(e.to_string()))?;
+    Ok(format!("{body}:{}", b64url(&sig)))
+}
+
+/// Verifies a tag against the signer's public keys and the inspection it must belong to.
+pub fn verify_seat_tag(
+    tag: &str,
+    keys: &Jwks,
+    inspection_id: &str,
+) -> Result<SeatTag, SeatTagError> {
+    let rest = tag
+        .strip_prefix(SEAT_TAG_PREFIX)
+        .ok_or(SeatTagError::NotATag)?;
+    let (body_rest, sig) = rest.rsplit_once(':').ok_or(SeatTagError::NotATag)?;
+    let mut parts = body_rest.splitn(3, ':');
+    let (Some(kid), Some(insp), Some(seat)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(SeatTagError::NotATag);
+    };
+    let jwk = keys
+        .find(kid)
+        .ok_or_else(|| SeatTagError::UnknownKey(kid.to_owned()))?;
+    let public = jwk
+        .ed25519_bytes()
+        .map_err(|_| SeatTagError::BadSignature)?;
+    let sig: [u8; 64] = b64url_decode(sig)
+        .and_then(|s| s.try_into().ok())
+        .ok_or(SeatTagError::BadSignature)?;
+    let key =
+        ed25519_dalek::VerifyingKey::from_bytes(&public).map_err(|_| SeatTagError::BadSignature)?;
+    let body_len = tag.len() - sig_len(tag);
+    key.verify_strict(
+        &tag.as_bytes()[..body_len],
+        &ed25519_dalek::Signature::from_bytes(&sig),
+    )
+    .map_err(|_| SeatTagError::BadSignature)?;
+    if insp != inspection_id {
+        return Err(SeatTagError::OtherInspection);
+    }
+    Ok(SeatTag {
+        kid: kid.to_owned(),
+        inspection_id: insp.to_owned(),
+        seat_id: seat.to_owned(),
+    })
+}
+
+/// Length of `:<signature>` at the end of a tag.
+fn sig_len(tag: &str) -> usize {
+    tag.rsplit_once(':').map_or(0, |(_, s)| s.len() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seal::keys::{Ed25519Key, Jwks};
+
+    #[test]
+    fn a_tag_verifies_for_its_inspection_only() {
+        let key = Ed25519Key::from_secret_bytes(&[7u8; 32]);
+        let mut jwks = Jwks::default();
+        jwks.insert(key.public_jwk().clone());
+        let tag = sign_seat_tag(&key, "insp-1", "A-01").unwrap();
+        let t = verify_seat_tag(&tag, &jwks, "insp-1").unwrap();
+        assert_eq!(t.seat_id, "A-01");
+        assert_eq!(
+            verify_seat_tag(&tag, &jwks, "insp-2"),
+            Err(SeatTagError::OtherInspection)
+        );
+        let forged = tag.replace(":A-01:", ":A-02:");
+        assert_eq!(
+            verify_seat_tag(&forged, &jwks, "insp-1"),
+            Err(SeatTagError::BadSignature)
+        );
+        assert_eq!(
+            verify_seat_tag("seat A-01", &jwks, "insp-1"),
+            Err(SeatTagError::NotATag)
+        );
+        assert_eq!(
+            sign_seat_tag(&key, "insp-1", "A:01"),
+            Err(SeatTagError::BadSeatId)
+        );
+    }
+}

@@ -566,8 +566,14 @@ pub struct SiPhotoQuery {
     pub item_id: String,
     /// Comma-separated staff roles (e.g. `customer_service,technical_lead`).
     pub roles: Option<String>,
-    /// Comma-separated rule ids the item supports (default `staff.social_insurance`).
+    /// Comma-separated rule ids the item supports (default: the staff SI rules).
     pub rule_ids: Option<String>,
+    /// Degree / title specialty, as entered by the inspector.
+    pub specialty: Option<String>,
+    pub specialty_related: Option<bool>,
+    /// Years of telecom experience (a decimal string).
+    #[param(value_type = Option<String>)]
+    pub telecom_experience_years: Option<rust_decimal::Decimal>,
 }
 
 /// An SI scan from a photo of the certificate: the QR code is decoded and parsed here; the
@@ -611,7 +617,7 @@ pub async fn si_scan_photo(
     let rule_ids: Vec<String> = q
         .rule_ids
         .as_deref()
-        .unwrap_or("staff.social_insurance")
+        .unwrap_or("staff.si_count,staff.si_months,staff.si_local")
         .split(',')
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
@@ -657,7 +663,9 @@ pub async fn si_scan_photo(
             roles,
             certificate_sha256: Some(spooled.sha256.clone()),
             certificate_kept: keep,
-            ..SiScan::default()
+            specialty: q.specialty.clone(),
+            specialty_related: q.specialty_related,
+            telecom_experience_years: q.telecom_experience_years,
         }),
     };
     drop(spooled);

@@ -1,0 +1,162 @@
+//! A real hecha server in this process: its own actix system on a thread, listening on
+//! a free port, over SQLite (a temporary data directory) or a fresh PostgreSQL database.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use hecha_server::settings::Settings;
+use hecha_server::state::AppState;
+
+use crate::client::Api;
+use crate::pg::PgDb;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub state: Arc<AppState>,
+    pub data_dir: tempfile::TempDir,
+    handle: Option<actix_web::dev::ServerHandle>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    // Dropped after the server stopped.
+    _pg: Option<PgDb>,
+}
+
+impl TestServer {
+    /// A server with default settings on `backend` and a local blob directory.
+    pub fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, |_| {})
+    }
+
+    /// A server whose settings `adjust` may change (limits, S3, webhooks…).
+    pub fn start_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestServer {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let pg = (backend == Backend::Postgres).then(PgDb::create);
+        let mut settings = Settings {
+            data_dir: data_dir.path().to_owned(),
+            database_url: pg.as_ref().map(|p| p.url.clone()),
+            listen: "127.0.0.1:0".into(),
+            workers: Some(2),
+            shutdown_timeout_s: 5,
+            ..Settings::default()
+        };
+        settings.webhooks.poll_interval_ms = 100;
+        settings.webhooks.base_delay_s = 1;
+        adjust(&mut settings);
+        Self::launch(settings, pg, data_dir)
+    }
+
+    fn launch(settings: Settings, pg: Option<PgDb>, data_dir: tempfile::TempDir) -> TestServer {
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let sys = actix_web::rt::System::new();
+            sys.block_on(async move {
+                let started = async {
+                    let state = hecha_server::startup::prepare(settings).await?;
+                    let listener = TcpListener::bind("127.0.0.1:0")?;
+                    let addr = listener.local_addr()?;
+                    let (server, stop) = hecha_server::startup::run(state.clone(), listener)?;
+                    anyhow::Ok((state, addr, server, stop))
+                }
+                .await;
+                match started {
+                    Ok((state, addr, server, stop)) => {
+                        let _ = tx.send(Ok((state, addr, server.handle())));
+                        let _ = server.await;
+                        stop.notify_waiters();
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(format!("{e:#}")));
+                    }
+                }
+            });
+        });
+        let (state, addr, handle) = match rx.recv() {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => panic!("server did not start: {e}"),
+            Err(_) => panic!("server thread died"),
+        };
+        TestServer {
+            base: format!("http://{addr}"),
+            state,
+            data_dir,
+            handle: Some(handle),
+            thread: Some(thread),
+            _pg: pg,
+        }
+    }
+
+    pub fn api(&self) -> Api {
+        Api::new(&self.base)
+    }
+
+    /// Creates an admin directly (as `hecha admin create` does) and signs in.
+    pub fn admin(&self) -> Api {
+        let api = self.api();
+        let username = format!("admin-{}", uuid::Uuid::new_v4().simple());
+        let password = "correct horse battery staple";
+        let state = self.state.clone();
+        let u = username.clone();
+        run_async(async move {
+            use hecha_server::api::directory::{
+                NewOrganization, NewUser, create_org, create_user_in,
+            };
+            let org = create_org(
+                &state.db,
+                NewOrganization {
+                    kind: hecha_server::auth::OrgKind::Platform,
+                    name: "platform".into(),
+                    uscc: None,
+                    authority_id: None,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            create_user_in(
+                &state.db,
+                NewUser {
+                    org_id: org.id,
+                    username: u,
+                    display_name: "Admin".into(),
+                    role: hecha_server::auth::Role::Admin,
+                    password: password.into(),
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok::<_, String>(())
+        })
+        .expect("admin created");
+        api.login(&username, password)
+    }
+
+    /// Stops the server (graceful) and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            run_async(h.stop(true));
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Runs a future to completion on a fresh single-threaded runtime.
+pub fn run_async<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}

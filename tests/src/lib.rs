@@ -5,6 +5,7 @@
 pub mod client;
 pub mod flow;
 pub mod pg;
+pub mod receiver;
 pub mod server;
 
 pub use client::{Api, Resp};

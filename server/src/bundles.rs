@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Seek};
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use hecha_core::bundle::bagit::BagInfo;
 use hecha_core::bundle::export::{BlobSource, SealedBundle, write_bundle};
 use hecha_core::bundle::seal::{SealRequest, seal_bundle};
@@ -26,7 +26,7 @@ use crate::inspections::{
     parse_item,
 };
 use crate::state::AppState;
-use crate::store::{Retention, blob_key, bundle_key};
+use crate::store::{blob_key, bundle_key};
 
 /// What the store keeps of a sealed inspection (`bundles/<id>/<manifest-sha256>.json`).
 #[derive(Debug, Serialize, Deserialize)]
@@ -178,10 +178,7 @@ pub async fn seal(
         .s3
         .as_ref()
         .and_then(|s| s.object_lock.as_ref())
-        .map(|ol| Retention {
-            mode: ol.mode,
-            until: sealed_at + Duration::days(i64::from(ol.days)),
-        });
+        .map(|ol| ol.retention(sealed_at));
     state
         .store
         .put_bytes(

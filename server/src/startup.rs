@@ -58,10 +58,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
 
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn BlobStore>> {
     Ok(match &settings.s3 {
-        Some(s3) => {
-            let _ = crate::store::s3::S3Store::open(s3)?;
-            anyhow::bail!("S3 store not built in yet")
-        }
+        Some(s3) => Arc::new(crate::store::s3::S3Store::open(s3)?),
         None => Arc::new(LocalStore::open(&settings.blob_dir())?),
     })
 }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod flow;
 pub mod pg;
 pub mod receiver;
+pub mod s3;
 pub mod server;
 
 pub use client::{Api, Resp};

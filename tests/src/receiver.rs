@@ -60,7 +60,11 @@ impl Receiver {
                 let _ = reader.read_exact(&mut body);
                 let n = {
                     let mut r = rec.lock().expect("lock");
-                    r.push(Received { path, headers, body });
+                    r.push(Received {
+                        path,
+                        headers,
+                        body,
+                    });
                     r.len()
                 };
                 let status = statuses

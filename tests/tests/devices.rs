@@ -15,7 +15,12 @@ use hecha_tests::flow::{create_inspection, sign_off, world};
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
-fn signed_item(key: &DeviceKey, device: &str, user: &str, item: serde_json::Value) -> serde_json::Value {
+fn signed_item(
+    key: &DeviceKey,
+    device: &str,
+    user: &str,
+    item: serde_json::Value,
+) -> serde_json::Value {
     let mut item: EvidenceItem = serde_json::from_value(item).unwrap();
     item.device_id = Some(device.to_owned());
     item.captured_by = Some(user.to_owned());
@@ -31,31 +36,60 @@ fn devices(backend: Backend) {
     let key = DeviceKey::generate().unwrap();
     let dev = a
         .inspector
-        .post("/api/v1/devices", &json!({"name": "Pixel 9", "public_jwk": key.public_jwk()}))
+        .post(
+            "/api/v1/devices",
+            &json!({"name": "Pixel 9", "public_jwk": key.public_jwk()}),
+        )
         .expect(201);
     let device_id = dev.str("id");
     assert_eq!(device_id, key.public_jwk().kid);
 
     let id = create_inspection(&a.inspector, &a.company, "official");
     a.inspector
-        .post(&format!("/api/v1/inspections/{id}/seat-tags"), &json!({"seat_ids": ["A-01", "A-02"]}))
+        .post(
+            &format!("/api/v1/inspections/{id}/seat-tags"),
+            &json!({"seat_ids": ["A-01", "A-02"]}),
+        )
         .ok();
     // The assignment goes to an enrolled device only.
-    a.inspector.get(&format!("/api/v1/inspections/{id}/assignment?device_id=nope")).expect(403);
-    let asg = a.inspector.get(&format!("/api/v1/inspections/{id}/assignment?device_id={device_id}")).ok();
+    a.inspector
+        .get(&format!(
+            "/api/v1/inspections/{id}/assignment?device_id=nope"
+        ))
+        .expect(403);
+    let asg = a
+        .inspector
+        .get(&format!(
+            "/api/v1/inspections/{id}/assignment?device_id={device_id}"
+        ))
+        .ok();
     assert_eq!(asg["seat_tags"].as_array().unwrap().len(), 2);
     assert!(asg["profile_toml"].as_str().unwrap().contains("[[rule]]"));
     let phk = &asg["person_hash_key"];
     // Company staff never receive the authority's person-hash key.
-    let staff_view = a.staff.get(&format!("/api/v1/inspections/{id}/assignment?device_id={device_id}"));
+    let staff_view = a.staff.get(&format!(
+        "/api/v1/inspections/{id}/assignment?device_id={device_id}"
+    ));
     assert_eq!(staff_view.status, 404);
 
     // Offline on the phone: parse the SI text with the delivered key, sign the item.
-    let hasher = PersonHasher::new(phk["key_id"].as_str().unwrap(), &hex::decode(phk["key_hex"].as_str().unwrap()).unwrap()).unwrap();
+    let hasher = PersonHasher::new(
+        phk["key_id"].as_str().unwrap(),
+        &hex::decode(phk["key_hex"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
     let text = "姓名：周明\n公民身份号码：320506198803120425\n参保地：苏州工业园区\n缴费月数：20\n单位名称：苏州核查示例科技有限公司";
     let record = parse_si_payload(text, Some(&hasher));
-    let body = signed_item(&key, &device_id, &a.inspector_id, json!({"id": "si-phone-1", "kind": "si_scan", "record": record, "source_kind": "scanner_text", "rule_ids": ["staff.si_count"]}));
-    let r = a.inspector.post(&format!("/api/v1/inspections/{id}/evidence"), &body).expect(201);
+    let body = signed_item(
+        &key,
+        &device_id,
+        &a.inspector_id,
+        json!({"id": "si-phone-1", "kind": "si_scan", "record": record, "source_kind": "scanner_text", "rule_ids": ["staff.si_count"]}),
+    );
+    let r = a
+        .inspector
+        .post(&format!("/api/v1/inspections/{id}/evidence"), &body)
+        .expect(201);
     assert_eq!(r.body["signed"], true);
     assert_eq!(r.body["clock_offset_ms"], -1200);
     // The server, given the same text, computes the same keyed hash (same key).
@@ -63,60 +97,137 @@ fn devices(backend: Backend) {
         .inspector
         .post(&format!("/api/v1/inspections/{id}/evidence"), &json!({"item": {"id": "si-server-1", "kind": "si_scan", "rule_ids": []}, "qr_text": text}))
         .expect(201);
-    assert_eq!(server_side.body["item"]["record"]["id_hash"], r.body["item"]["record"]["id_hash"]);
-    assert!(!server_side.body.to_string().contains("320506198803120425"), "no full ID number in any answer");
+    assert_eq!(
+        server_side.body["item"]["record"]["id_hash"],
+        r.body["item"]["record"]["id_hash"]
+    );
+    assert!(
+        !server_side.body.to_string().contains("320506198803120425"),
+        "no full ID number in any answer"
+    );
 
     // A signature over other content is refused.
-    let mut bad = signed_item(&key, &device_id, &a.inspector_id, json!({"id": "note-1", "kind": "note", "text": "机房门禁正常", "rule_ids": []}));
+    let mut bad = signed_item(
+        &key,
+        &device_id,
+        &a.inspector_id,
+        json!({"id": "note-1", "kind": "note", "text": "机房门禁正常", "rule_ids": []}),
+    );
     bad["item"]["text"] = json!("改过的内容");
-    let r = a.inspector.post(&format!("/api/v1/inspections/{id}/evidence"), &bad);
-    assert_eq!((r.status, r.code()), (422, "evidence.signature"), "{}", r.body);
+    let r = a
+        .inspector
+        .post(&format!("/api/v1/inspections/{id}/evidence"), &bad);
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "evidence.signature"),
+        "{}",
+        r.body
+    );
     // Another user's device cannot sign for this inspector.
     let other_key = DeviceKey::generate().unwrap();
-    let other = a.auditor.post("/api/v1/devices", &json!({"name": "x", "public_jwk": other_key.public_jwk()})).expect(201).str("id");
+    let other = a
+        .auditor
+        .post(
+            "/api/v1/devices",
+            &json!({"name": "x", "public_jwk": other_key.public_jwk()}),
+        )
+        .expect(201)
+        .str("id");
     let r = a.inspector.post(
         &format!("/api/v1/inspections/{id}/evidence"),
-        &signed_item(&other_key, &other, &a.inspector_id, json!({"id": "note-2", "kind": "note", "text": "x", "rule_ids": []})),
+        &signed_item(
+            &other_key,
+            &other,
+            &a.inspector_id,
+            json!({"id": "note-2", "kind": "note", "text": "x", "rule_ids": []}),
+        ),
     );
     assert_eq!(r.code(), "evidence.device");
 
     sign_off(&a.inspector, &id);
-    let seal = a.inspector.post(&format!("/api/v1/inspections/{id}/seal"), &json!({})).ok();
-    let zip = a.auditor.get(&format!("/api/v1/inspections/{id}/export")).expect(200).bytes;
-    let report = verify_bundle(Cursor::new(zip.clone()), &VerifyOptions::default(), &mut |_| {}).unwrap();
+    let seal = a
+        .inspector
+        .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
+        .ok();
+    let zip = a
+        .auditor
+        .get(&format!("/api/v1/inspections/{id}/export"))
+        .expect(200)
+        .bytes;
+    let report = verify_bundle(
+        Cursor::new(zip.clone()),
+        &VerifyOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     assert!(report.ok(), "{:?}", report.problems);
     let mut bag = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
     let mut manifest = Vec::new();
-    std::io::Read::read_to_end(&mut bag.by_name(&format!("{id}/hecha/manifest.json")).unwrap(), &mut manifest).unwrap();
+    std::io::Read::read_to_end(
+        &mut bag.by_name(&format!("{id}/hecha/manifest.json")).unwrap(),
+        &mut manifest,
+    )
+    .unwrap();
     let manifest = Manifest::from_json(&manifest).unwrap();
-    let signed = manifest.items.iter().find(|i| i.item.id == "si-phone-1").unwrap();
-    assert_eq!(signed.device_signature.as_ref().unwrap().device_id, device_id);
+    let signed = manifest
+        .items
+        .iter()
+        .find(|i| i.item.id == "si-phone-1")
+        .unwrap();
+    assert_eq!(
+        signed.device_signature.as_ref().unwrap().device_id,
+        device_id
+    );
 
     // Revoked: the device signs nothing more (on a supplement of the sealed inspection).
-    a.inspector.delete(&format!("/api/v1/devices/{device_id}")).expect(204);
-    let mut supplement = hecha_tests::flow::example_inspection("official", hecha_tests::flow::EXAMPLE_USCC);
+    a.inspector
+        .delete(&format!("/api/v1/devices/{device_id}"))
+        .expect(204);
+    let mut supplement =
+        hecha_tests::flow::example_inspection("official", hecha_tests::flow::EXAMPLE_USCC);
     supplement["supplement_of"] = json!(id);
     let sup = a
         .inspector
-        .post("/api/v1/inspections", &json!({"company_id": a.company, "inspection": supplement}))
+        .post(
+            "/api/v1/inspections",
+            &json!({"company_id": a.company, "inspection": supplement}),
+        )
         .expect(201)
         .str("id");
     let r = a.inspector.post(
         &format!("/api/v1/inspections/{sup}/evidence"),
-        &signed_item(&key, &device_id, &a.inspector_id, json!({"id": "note-3", "kind": "note", "text": "补充", "rule_ids": []})),
+        &signed_item(
+            &key,
+            &device_id,
+            &a.inspector_id,
+            json!({"id": "note-3", "kind": "note", "text": "补充", "rule_ids": []}),
+        ),
     );
     assert_eq!(r.code(), "evidence.device");
     a.inspector
         .post(&format!("/api/v1/inspections/{sup}/evidence"), &json!({"item": {"id": "note-3", "kind": "note", "text": "补充材料：租赁合同续签", "rule_ids": []}}))
         .expect(201);
     sign_off(&a.inspector, &sup);
-    a.inspector.post(&format!("/api/v1/inspections/{sup}/seal"), &json!({})).ok();
-    let zip = a.auditor.get(&format!("/api/v1/inspections/{sup}/export")).expect(200).bytes;
+    a.inspector
+        .post(&format!("/api/v1/inspections/{sup}/seal"), &json!({}))
+        .ok();
+    let zip = a
+        .auditor
+        .get(&format!("/api/v1/inspections/{sup}/export"))
+        .expect(200)
+        .bytes;
     let mut bag = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
     let mut m = Vec::new();
-    std::io::Read::read_to_end(&mut bag.by_name(&format!("{sup}/hecha/manifest.json")).unwrap(), &mut m).unwrap();
+    std::io::Read::read_to_end(
+        &mut bag.by_name(&format!("{sup}/hecha/manifest.json")).unwrap(),
+        &mut m,
+    )
+    .unwrap();
     let m = Manifest::from_json(&m).unwrap();
-    assert_eq!(m.previous_manifest_sha256.as_deref(), seal["manifest_sha256"].as_str());
+    assert_eq!(
+        m.previous_manifest_sha256.as_deref(),
+        seal["manifest_sha256"].as_str()
+    );
 }
 
 both_backends!(device_signed_evidence, devices);

@@ -10,6 +10,7 @@ use std::io::{Cursor, Read, Write};
 use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
 use hecha_core::seal::keys::Jwks;
 use hecha_tests::flow::{create_inspection, push_example, sign_off, world};
+use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
@@ -50,8 +51,38 @@ fn tamper(zip: &[u8], victim: &str) -> Vec<u8> {
 }
 
 fn whole_flow(backend: Backend) {
-    let server = TestServer::start(backend);
-    let w = world(&server);
+    whole_flow_on(&TestServer::start(backend));
+}
+
+/// The same flow with every blob and bundle in a real S3 server (s3s-fs, SigV4).
+#[test]
+fn whole_flow_on_s3_and_postgres() {
+    let s3 = S3Server::start_s3s_fs();
+    let settings = s3.settings("hecha-flow");
+    hecha_tests::server::run_async(async {
+        hecha_server::store::s3::S3Store::open(&settings)
+            .unwrap()
+            .create_bucket_if_missing(false)
+            .await
+            .unwrap()
+    });
+    let server = TestServer::start_with(Backend::Postgres, |s| s.s3 = Some(settings.clone()));
+    whole_flow_on(&server);
+    // Everything went to the bucket, nothing to the local directory.
+    let store = server.state.store.clone();
+    let (blobs, bundles) = hecha_tests::server::run_async(async move {
+        (
+            store.list("blobs/").await.unwrap().len(),
+            store.list("bundles/").await.unwrap().len(),
+        )
+    });
+    assert!(blobs > 10, "{blobs} blobs in S3");
+    assert_eq!(bundles, 2, "the rehearsal's and the official bundle");
+    assert!(!server.data_dir.path().join("blobs").join("blobs").exists());
+}
+
+fn whole_flow_on(server: &TestServer) {
+    let w = world(server);
     let (a, b) = (&w.a, &w.b);
 
     // ---- Company staff rehearse ------------------------------------------------------

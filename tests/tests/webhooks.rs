@@ -21,25 +21,46 @@ fn webhooks(backend: Backend) {
     let a = &w.a;
     // The authority's receiver fails twice, then accepts.
     let rx = Receiver::start(vec![500, 503, 200]);
-    let hook = a.auditor.post("/api/v1/webhooks", &json!({"url": rx.url, "events": ["inspection.sealed", "inspection.reviewed"]})).expect(201);
+    let hook = a
+        .auditor
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": rx.url, "events": ["inspection.sealed", "inspection.reviewed"]}),
+        )
+        .expect(201);
     let secret = hook.str("secret");
     let hook_id = hook.str("id");
     assert_eq!(secret.len(), 64);
     // The other authority's receiver must hear nothing of tenant a.
     let other = Receiver::start(vec![200]);
-    w.b.auditor.post("/api/v1/webhooks", &json!({"url": other.url})).expect(201);
+    w.b.auditor
+        .post("/api/v1/webhooks", &json!({"url": other.url}))
+        .expect(201);
 
     let id = create_inspection(&a.inspector, &a.company, "official");
     push_example(&a.inspector, &id);
     sign_off(&a.inspector, &id);
-    let seal = a.inspector.post(&format!("/api/v1/inspections/{id}/seal"), &json!({})).ok();
+    let seal = a
+        .inspector
+        .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
+        .ok();
 
-    assert!(rx.wait_for(3, 30), "three attempts (two failures, one success): got {}", rx.count());
+    assert!(
+        rx.wait_for(3, 30),
+        "three attempts (two failures, one success): got {}",
+        rx.count()
+    );
     let got = rx.all();
-    assert!(got.iter().all(|r| r.body == got[0].body), "the same bytes on every attempt");
+    assert!(
+        got.iter().all(|r| r.body == got[0].body),
+        "the same bytes on every attempt"
+    );
     for r in &got {
         assert_eq!(r.header("X-Hecha-Event"), Some("inspection.sealed"));
-        assert_eq!(r.header("X-Hecha-Signature"), Some(hmac_hex(&secret, &r.body).as_str()));
+        assert_eq!(
+            r.header("X-Hecha-Signature"),
+            Some(hmac_hex(&secret, &r.body).as_str())
+        );
     }
     let body: serde_json::Value = serde_json::from_slice(&got[0].body).unwrap();
     assert_eq!(body["manifest_sha256"], seal["manifest_sha256"]);
@@ -52,7 +73,12 @@ fn webhooks(backend: Backend) {
     assert_eq!(log[0]["last_status"], 200);
 
     // A review notifies too.
-    a.auditor.post(&format!("/api/v1/inspections/{id}/reviews"), &json!({"verdict": "has_issues", "comment": "UPS 照片模糊"})).ok();
+    a.auditor
+        .post(
+            &format!("/api/v1/inspections/{id}/reviews"),
+            &json!({"verdict": "has_issues", "comment": "UPS 照片模糊"}),
+        )
+        .ok();
     assert!(rx.wait_for(4, 30));
     let review = rx.all().pop().unwrap();
     assert_eq!(review.header("X-Hecha-Event"), Some("inspection.reviewed"));
@@ -60,10 +86,23 @@ fn webhooks(backend: Backend) {
     assert_eq!(rb["review"]["verdict"], "has_issues");
 
     // Manual redelivery sends the same payload again.
-    let log = wait_log(&a.auditor, &hook_id, |d| d.as_array().unwrap().len() == 2 && d[0]["delivered_at"].is_string());
-    let sealed_delivery = log.as_array().unwrap().iter().find(|d| d["event"] == "inspection.sealed").unwrap();
+    let log = wait_log(&a.auditor, &hook_id, |d| {
+        d.as_array().unwrap().len() == 2 && d[0]["delivered_at"].is_string()
+    });
+    let sealed_delivery = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["event"] == "inspection.sealed")
+        .unwrap();
     a.auditor
-        .post(&format!("/api/v1/webhooks/{hook_id}/deliveries/{}/redeliver", sealed_delivery["id"].as_str().unwrap()), &json!({}))
+        .post(
+            &format!(
+                "/api/v1/webhooks/{hook_id}/deliveries/{}/redeliver",
+                sealed_delivery["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
         .expect(202);
     assert!(rx.wait_for(5, 30));
     assert_eq!(rx.all().pop().unwrap().body, got[0].body);
@@ -71,10 +110,16 @@ fn webhooks(backend: Backend) {
     // Tenant b heard nothing; b cannot read a's webhook log.
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(other.count(), 0);
-    w.b.auditor.get(&format!("/api/v1/webhooks/{hook_id}/deliveries")).expect(404);
+    w.b.auditor
+        .get(&format!("/api/v1/webhooks/{hook_id}/deliveries"))
+        .expect(404);
 }
 
-fn wait_log(api: &hecha_tests::Api, hook: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+fn wait_log(
+    api: &hecha_tests::Api,
+    hook: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
     for _ in 0..100 {
         let log = api.get(&format!("/api/v1/webhooks/{hook}/deliveries")).ok();
         if log.as_array().is_some_and(|a| !a.is_empty()) && done(&log) {

@@ -79,7 +79,7 @@ impl MigrationTrait for Migration {
                 .col(string("display_name"))
                 .col(string("role"))
                 .col(string_null("password_hash"))
-                .col(string_null("external_subject"))
+                .col(string_null("external_subject").unique_key())
                 .col(boolean("disabled"))
                 .col(timestamp_with_time_zone("created_at"))
                 .foreign_key(&mut fk(("users", "org_id"), ("organizations", "id")))

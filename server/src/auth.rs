@@ -14,7 +14,7 @@ use argon2::password_hash::{
 use chrono::Utc;
 use hecha_core::seal::keys::Jwks;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::{organization, user};
@@ -182,6 +182,11 @@ impl TokenKeys {
         jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(ApiError::internal)
     }
 
+    /// Whether `kid` is one of our token keys.
+    pub fn knows(&self, kid: &str) -> bool {
+        self.decoding.iter().any(|(k, _)| k == kid)
+    }
+
     /// The user id of a valid token of ours.
     pub fn verify(&self, token: &str) -> Result<String, ApiError> {
         let bad = |d: &str| ApiError::unauthorized("auth.invalid_token", d.to_owned());
@@ -257,7 +262,27 @@ impl FromRequest for Caller {
                 .ok_or_else(|| {
                     ApiError::unauthorized("auth.missing_token", "expected a Bearer token")
                 })?;
-            let user_id = state.tokens.verify(token.trim())?;
+            let token = token.trim();
+            let header = jsonwebtoken::decode_header(token)
+                .map_err(|_| ApiError::unauthorized("auth.invalid_token", "malformed token"))?;
+            let kid = header.kid.clone().unwrap_or_default();
+            if !state.tokens.knows(&kid)
+                && let Some(oidc) = &state.oidc
+            {
+                let sub = oidc.verify(token, &kid, header.alg).await?;
+                let u = user::Entity::find()
+                    .filter(user::Column::ExternalSubject.eq(&sub))
+                    .one(&state.db)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::unauthorized(
+                            "auth.unknown_subject",
+                            "no user is linked to this identity",
+                        )
+                    })?;
+                return load_caller(&state, &u.id).await;
+            }
+            let user_id = state.tokens.verify(token)?;
             load_caller(&state, &user_id).await
         })
     }

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod inspections;
 pub mod metrics;
+pub mod oidc;
 pub mod seat;
 pub mod settings;
 pub mod startup;

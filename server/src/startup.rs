@@ -50,6 +50,11 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
         db,
         store,
         tokens,
+        oidc: settings
+            .auth
+            .oidc
+            .clone()
+            .map(crate::oidc::OidcVerifier::new),
         metrics: Metrics::new()?,
         store_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
         settings,

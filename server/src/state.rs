@@ -16,6 +16,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub store: Arc<dyn BlobStore>,
     pub tokens: TokenKeys,
+    /// An external OpenID provider whose tokens are accepted too.
+    pub oidc: Option<crate::oidc::OidcVerifier>,
     pub metrics: Metrics,
     /// Bounds the uploads being written to the store at once (each spools to disk first).
     pub store_slots: Arc<Semaphore>,

@@ -29,6 +29,23 @@ pub struct Receiver {
 impl Receiver {
     /// Starts listening; answers `statuses[i]` to the i-th request.
     pub fn start(statuses: Vec<u16>) -> Receiver {
+        Self::start_with(move |n| {
+            let status = statuses
+                .get(n - 1)
+                .or(statuses.last())
+                .copied()
+                .unwrap_or(200);
+            (status, String::new())
+        })
+    }
+
+    /// Serves `body` (JSON) to every request.
+    pub fn serve_json(body: String) -> Receiver {
+        Self::start_with(move |_| (200, body.clone()))
+    }
+
+    /// Starts listening; `respond(n)` gives the status and body of the n-th request (from 1).
+    pub fn start_with(respond: impl Fn(usize) -> (u16, String) + Send + 'static) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -67,14 +84,11 @@ impl Receiver {
                     });
                     r.len()
                 };
-                let status = statuses
-                    .get(n - 1)
-                    .or(statuses.last())
-                    .copied()
-                    .unwrap_or(200);
+                let (status, body) = respond(n);
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
                 );
             }
         });

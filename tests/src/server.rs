@@ -124,7 +124,8 @@ impl TestServer {
                     username: u,
                     display_name: "Admin".into(),
                     role: hecha_server::auth::Role::Admin,
-                    password: password.into(),
+                    password: Some(password.into()),
+                    external_subject: None,
                 },
             )
             .await

@@ -200,8 +200,13 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    /// At least 12 characters.
-    pub password: String,
+    /// At least 12 characters. Optional for a user who signs in through the external
+    /// OpenID provider only.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The `sub` of this user's tokens at the external OpenID provider.
+    #[serde(default)]
+    pub external_subject: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -253,24 +258,36 @@ pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResu
             "1–64 characters, no spaces",
         ));
     }
-    if new.password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(ApiError::unprocessable(
-            "user.password",
-            format!("the password needs at least {MIN_PASSWORD_LEN} characters"),
-        ));
-    }
-    let password = new.password;
-    let hash = actix_web::web::block(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = match new.password {
+        Some(password) => {
+            if password.chars().count() < MIN_PASSWORD_LEN {
+                return Err(ApiError::unprocessable(
+                    "user.password",
+                    format!("the password needs at least {MIN_PASSWORD_LEN} characters"),
+                ));
+            }
+            Some(
+                actix_web::web::block(move || hash_password(&password))
+                    .await
+                    .map_err(ApiError::internal)??,
+            )
+        }
+        None if new.external_subject.is_some() => None,
+        None => {
+            return Err(ApiError::unprocessable(
+                "user.password",
+                "a user needs a password or an external_subject",
+            ));
+        }
+    };
     let model = user::Model {
         id: uuid::Uuid::now_v7().to_string(),
         org_id: org.id,
         username,
         display_name: new.display_name,
         role: new.role.as_str().into(),
-        password_hash: Some(hash),
-        external_subject: None,
+        password_hash: hash,
+        external_subject: new.external_subject.filter(|s| !s.trim().is_empty()),
         disabled: false,
         created_at: Utc::now(),
     };

@@ -176,7 +176,8 @@ pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
                 username,
                 display_name,
                 role: Role::Admin,
-                password,
+                password: Some(password),
+                external_subject: None,
             },
         )
         .await

@@ -91,6 +91,36 @@ impl TestServer {
         }
     }
 
+    /// A second replica: same database, same keys, same blob store (S3 bucket or
+    /// directory), its own process state and port.
+    pub fn replica(&self) -> TestServer {
+        let mut settings = self.state.settings.clone();
+        settings.signing_keyring = Some(settings.signing_keyring());
+        settings.auth.keyring = Some(settings.auth_keyring());
+        if settings.database_url.is_none() {
+            settings.database_url = Some(settings.database_url());
+        }
+        if settings.s3.is_none() {
+            // The local store is shared through the first replica's directory.
+            let blobs = settings.blob_dir();
+            let dir = tempfile::tempdir().expect("temp dir");
+            std::fs::remove_dir_all(dir.path()).ok();
+            std::fs::create_dir_all(dir.path()).expect("dir");
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&blobs, dir.path().join("blobs")).expect("symlink");
+            settings.data_dir = dir.path().to_owned();
+            return Self::launch(settings, None, dir);
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        settings.data_dir = dir.path().to_owned();
+        Self::launch(settings, None, dir)
+    }
+
+    /// A handle to stop the server from another thread (graceful: requests in flight end).
+    pub fn handle(&self) -> Option<actix_web::dev::ServerHandle> {
+        self.handle.clone()
+    }
+
     pub fn api(&self) -> Api {
         Api::new(&self.base)
     }

@@ -1,0 +1,131 @@
+//! Replicas are stateless: two servers on one PostgreSQL database, one bucket and the same
+//! keys behave as one (tokens, evidence from both, one event chain, one seal). And a
+//! graceful shutdown finishes the upload in flight.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+
+use hecha_core::seal::events::{Event, verify_chain};
+use hecha_tests::flow::{create_inspection, sign_off, world};
+use hecha_tests::s3::S3Server;
+use hecha_tests::{Backend, TestServer};
+use serde_json::json;
+
+#[test]
+fn two_replicas_behave_as_one() {
+    let s3 = S3Server::start_s3s_fs();
+    let settings = s3.settings("hecha-replicas");
+    hecha_tests::server::run_async(async {
+        hecha_server::store::s3::S3Store::open(&settings)
+            .unwrap()
+            .create_bucket_if_missing(false)
+            .await
+            .unwrap()
+    });
+    let one = TestServer::start_with(Backend::Postgres, |s| s.s3 = Some(settings.clone()));
+    let two = one.replica();
+    let w = world(&one);
+    // A token from one replica works on the other.
+    let insp_one = w.a.inspector.clone();
+    let mut insp_two = w.a.inspector.clone();
+    insp_two.base = two.base.clone();
+    assert_eq!(insp_two.get("/api/v1/me").ok()["role"], "inspector");
+
+    let id = create_inspection(&insp_one, &w.a.company, "official");
+    // Forty notes and twenty photos-as-documents, sent to both replicas at once.
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let api = if t % 2 == 0 { insp_one.clone() } else { insp_two.clone() };
+            let id = id.clone();
+            std::thread::spawn(move || {
+                for i in 0..15 {
+                    let item = if i % 3 == 0 {
+                        let bytes = format!("document {t}-{i}").into_bytes();
+                        let blob = api.upload(&id, &bytes, "text/plain", "doc.txt");
+                        json!({"id": format!("doc-{t}-{i}"), "kind": "document", "doc_kind": "other", "rule_ids": [], "blob": blob})
+                    } else {
+                        json!({"id": format!("note-{t}-{i}"), "kind": "note", "text": format!("记录 {t}-{i}"), "rule_ids": []})
+                    };
+                    let r = api.post(&format!("/api/v1/inspections/{id}/evidence"), &json!({"item": item}));
+                    assert_eq!(r.status, 201, "{}", r.body);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let events: Vec<Event> = serde_json::from_value(
+        insp_two
+            .get(&format!("/api/v1/inspections/{id}/events"))
+            .ok(),
+    )
+    .unwrap();
+    verify_chain(&events).expect("one linear chain across replicas");
+    assert_eq!(
+        events.iter().filter(|e| e.kind == "evidence.added").count(),
+        60
+    );
+    sign_off(&insp_one, &id);
+    // Both replicas asked to seal at once: exactly one seals.
+    let (a, b) = (insp_one.clone(), insp_two.clone());
+    let (ia, ib) = (id.clone(), id.clone());
+    let ta = std::thread::spawn(move || {
+        a.post(&format!("/api/v1/inspections/{ia}/seal"), &json!({}))
+            .status
+    });
+    let tb = std::thread::spawn(move || {
+        b.post(&format!("/api/v1/inspections/{ib}/seal"), &json!({}))
+            .status
+    });
+    let mut statuses = [ta.join().unwrap(), tb.join().unwrap()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    // Exported from the other replica, it verifies.
+    let mut aud_two = w.a.auditor.clone();
+    aud_two.base = two.base.clone();
+    let zip = aud_two
+        .get(&format!("/api/v1/inspections/{id}/export"))
+        .expect(200)
+        .bytes;
+    let report = hecha_core::bundle::verify::verify_bundle(
+        std::io::Cursor::new(zip),
+        &Default::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(report.items, 62);
+}
+
+#[test]
+fn graceful_shutdown_finishes_the_upload_in_flight() {
+    let mut server = TestServer::start(Backend::Sqlite);
+    let w = world(&server);
+    let id = create_inspection(&w.a.inspector, &w.a.company, "official");
+    let body = vec![7u8; 512 * 1024];
+    let sha = hecha_tests::client::sha256_hex(&body);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut sock = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        sock,
+        "POST /api/v1/inspections/{id}/blobs HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: application/octet-stream\r\nX-Content-SHA256: {sha}\r\nContent-Length: {}\r\n\r\n",
+        w.a.inspector.token.as_deref().unwrap(),
+        body.len()
+    )
+    .unwrap();
+    sock.write_all(&body[..body.len() / 2]).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    // Stop while the body is half sent.
+    let handle = server.handle().unwrap();
+    let stopper = std::thread::spawn(move || hecha_tests::server::run_async(handle.stop(true)));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    sock.write_all(&body[body.len() / 2..]).unwrap();
+    let mut answer = String::new();
+    sock.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    stopper.join().unwrap();
+    server.stop();
+    // New connections are refused once stopped.
+    assert!(std::net::TcpStream::connect(&addr).is_err());
+}

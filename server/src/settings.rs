@@ -18,8 +18,6 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `postgres://…` in production; default `sqlite://<data_dir>/hecha.db`.
     pub database_url: Option<String>,
-    /// The URL clients reach this server at (for tus `Location` headers behind a proxy).
-    pub public_url: Option<String>,
     /// S3-compatible object storage; when absent, blobs go to `<data_dir>/blobs`.
     pub s3: Option<S3Settings>,
     pub auth: AuthSettings,
@@ -104,7 +102,6 @@ impl Default for Settings {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("hecha-data"),
             database_url: None,
-            public_url: None,
             s3: None,
             auth: AuthSettings::default(),
             limits: Limits::default(),

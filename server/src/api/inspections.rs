@@ -94,7 +94,8 @@ pub async fn create_inspection(
                 o.authority_id.as_deref() == Some(caller.org_id.as_str())
             }
             Role::CompanyStaff => o.id == caller.org_id,
-            Role::Admin => false,
+            // The admin sees every company: refused by role below (403), not hidden (404).
+            Role::Admin => true,
         })
         .ok_or_else(|| ApiError::not_found("company"))?;
     let id = uuid::Uuid::now_v7().to_string();

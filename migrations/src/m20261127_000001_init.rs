@@ -33,7 +33,8 @@ fn fk(
         .to_owned()
 }
 
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 13] = [
+    "inspection_blobs",
     "webhook_deliveries",
     "webhooks",
     "seat_tags",
@@ -204,6 +205,23 @@ impl MigrationTrait for Migration {
                 .col(big_integer("size"))
                 .col(string_null("media_type"))
                 .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        // Which inspection received which bytes: blobs are stored once per content, but an
+        // item may only refer to bytes uploaded to its own inspection.
+        m.create_table(
+            Table::create()
+                .table("inspection_blobs")
+                .col(string("inspection_id"))
+                .col(string("sha256"))
+                .col(timestamp_with_time_zone("created_at"))
+                .primary_key(Index::create().col("inspection_id").col("sha256"))
+                .foreign_key(&mut fk(
+                    ("inspection_blobs", "inspection_id"),
+                    ("inspections", "id"),
+                ))
+                .foreign_key(&mut fk(("inspection_blobs", "sha256"), ("blobs", "sha256")))
                 .to_owned(),
         )
         .await?;

@@ -12,7 +12,7 @@ use sea_orm::{EntityTrait, IntoActiveModel};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::db::entities::blob;
+use crate::db::entities::{blob, inspection_blob};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::blob_key;
@@ -118,9 +118,11 @@ pub fn client_sha256(req: &actix_web::HttpRequest) -> ApiResult<Option<String>> 
     Ok(None)
 }
 
-/// Stores a spooled file as a blob (once per content) and records its row afterwards.
+/// Stores a spooled file as a blob (once per content), records its row afterwards, and
+/// records that `inspection_id` received it (items may only refer to such bytes).
 pub async fn store_blob(
     state: &AppState,
+    inspection_id: &str,
     file: &Path,
     sha256: &str,
     size: u64,
@@ -129,10 +131,32 @@ pub async fn store_blob(
     if blob::Entity::find_by_id(sha256.to_owned())
         .one(&state.db)
         .await?
-        .is_some()
+        .is_none()
     {
-        return Ok(());
+        put_blob(state, file, sha256, size, media_type).await?;
     }
+    let link = inspection_blob::Model {
+        inspection_id: inspection_id.to_owned(),
+        sha256: sha256.to_owned(),
+        created_at: Utc::now(),
+    };
+    match inspection_blob::Entity::insert(link.into_active_model())
+        .exec_without_returning(&state.db)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if crate::db::is_unique_violation(&e) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn put_blob(
+    state: &AppState,
+    file: &Path,
+    sha256: &str,
+    size: u64,
+    media_type: Option<String>,
+) -> ApiResult<()> {
     let _slot = state
         .store_slots
         .acquire()

@@ -52,6 +52,13 @@ impl TestServer {
     }
 
     fn launch(settings: Settings, pg: Option<PgDb>, data_dir: tempfile::TempDir) -> TestServer {
+        // HECHA_TEST_LOG=debug shows the servers' logs in a test's output.
+        if let Ok(filter) = std::env::var("HECHA_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             let sys = actix_web::rt::System::new();

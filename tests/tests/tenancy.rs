@@ -1120,15 +1120,12 @@ fn sign_in_flows(backend: Backend) {
 
 both_backends!(sign_in, sign_in_flows);
 
-// ---- Known gap ------------------------------------------------------------------------
+// ---- Content addressing does not cross tenants -----------------------------------------
 
-/// Blobs are stored once per content and have no owner: an item may name any stored blob
-/// by its SHA-256, so whoever knows the digest of another tenant's bytes can learn that they
-/// are stored (201 instead of `evidence.blob_missing`) and read them through an inspection of
-/// their own. Closing it needs a record of which inspection received which blob (a schema
-/// change); run with `--ignored` once it exists.
+/// Blobs are stored once per content, but an item may only name bytes uploaded to its own
+/// inspection: whoever knows the digest of another tenant's bytes can neither learn that
+/// they are stored nor read them through an inspection of their own.
 #[test]
-#[ignore = "blobs have no owner yet: an item may name any stored blob by its digest"]
 fn another_tenants_bytes_cannot_be_borrowed_by_their_digest() {
     let server = TestServer::start(Backend::Sqlite);
     let w = world(&server);

@@ -18,7 +18,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::db::entities::{blob, device, evidence, inspection, organization, seat_tag};
+use crate::db::entities::{
+    blob, device, evidence, inspection, inspection_blob, organization, seat_tag,
+};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::inspections::{
     append_event, begin_write, evidence_rows, load_profile, load_visible, parse_body, parse_item,
@@ -125,10 +127,23 @@ async fn check_seat_tag(state: &AppState, inspection_id: &str, tag: &str) -> Api
 
 /// Checks an item's bytes are stored, and returns them for a photo (EXIF is read here,
 /// never taken from the client).
-async fn check_blob(state: &AppState, b: &BlobRef, read: bool) -> ApiResult<Option<Vec<u8>>> {
+async fn check_blob(
+    state: &AppState,
+    inspection_id: &str,
+    b: &BlobRef,
+    read: bool,
+) -> ApiResult<Option<Vec<u8>>> {
+    // Only bytes uploaded to this inspection: content addressing must not let one tenant
+    // borrow (or probe for) another's bytes by their digest.
+    let received =
+        inspection_blob::Entity::find_by_id((inspection_id.to_owned(), b.sha256.clone()))
+            .one(&state.db)
+            .await?
+            .is_some();
     let row = blob::Entity::find_by_id(b.sha256.clone())
         .one(&state.db)
         .await?
+        .filter(|_| received)
         .ok_or_else(|| {
             ApiError::unprocessable(
                 "evidence.blob_missing",
@@ -206,7 +221,9 @@ async fn prepare(
             let b = item.blob.clone().ok_or_else(|| {
                 ApiError::unprocessable("evidence.blob", "a photo needs its bytes (blob)")
             })?;
-            let bytes = check_blob(state, &b, true).await?.unwrap_or_default();
+            let bytes = check_blob(state, &row.id, &b, true)
+                .await?
+                .unwrap_or_default();
             let (exif, exif_error) = match web::block(move || read_exif(&bytes))
                 .await
                 .map_err(ApiError::internal)?
@@ -240,7 +257,7 @@ async fn prepare(
                 scan.source_kind = SiSource::ScannerText;
             }
             if let Some(b) = &item.blob {
-                check_blob(state, b, false).await?;
+                check_blob(state, &row.id, b, false).await?;
             }
         }
         EvidenceBody::DialTest(d) => check_seat_tag(state, &row.id, &d.seat_tag).await?,
@@ -254,7 +271,7 @@ async fn prepare(
             let b = item.blob.as_ref().ok_or_else(|| {
                 ApiError::unprocessable("evidence.blob", "media needs its bytes (blob)")
             })?;
-            check_blob(state, b, false).await?;
+            check_blob(state, &row.id, b, false).await?;
         }
         EvidenceBody::SignOff(s) => {
             if s.signer_role == SignerRole::CompanyRepresentative && item.blob.is_none() {
@@ -264,12 +281,12 @@ async fn prepare(
                 ));
             }
             if let Some(b) = &item.blob {
-                check_blob(state, b, false).await?;
+                check_blob(state, &row.id, b, false).await?;
             }
         }
         _ => {
             if let Some(b) = &item.blob {
-                check_blob(state, b, false).await?;
+                check_blob(state, &row.id, b, false).await?;
             }
         }
     }
@@ -510,6 +527,7 @@ pub async fn upload_blob(
     let mt = media_type(&req);
     store_blob(
         &state,
+        &row.id,
         &spooled.path,
         &spooled.sha256,
         spooled.size,
@@ -636,6 +654,7 @@ pub async fn si_scan_photo(
         let mt = media_type(&req);
         store_blob(
             &state,
+            &row.id,
             &spooled.path,
             &spooled.sha256,
             spooled.size,

@@ -380,7 +380,7 @@ async fn finish(state: &AppState, u: &upload::Model) -> ApiResult<String> {
         .and_then(|v| v.as_str())
         .filter(|t| t.contains('/') && t.len() <= 100)
         .map(str::to_owned);
-    store_blob(state, &path, &sha, size, media).await?;
+    store_blob(state, &u.inspection_id, &path, &sha, size, media).await?;
     upload::Entity::update_many()
         .col_expr(upload::Column::BlobSha256, Expr::value(Some(sha.clone())))
         .filter(upload::Column::Id.eq(&u.id))

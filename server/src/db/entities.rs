@@ -173,6 +173,20 @@ pub mod blob {
     no_relations!();
 }
 
+pub mod inspection_blob {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "inspection_blobs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub inspection_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub sha256: String,
+        pub created_at: ChronoDateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub mod upload {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

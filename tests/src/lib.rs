@@ -2,6 +2,9 @@
 //! started in-process on a free port over SQLite or a fresh PostgreSQL database, an HTTP
 //! client, and the example inspection turned into API calls.
 
+// A test-support crate: a failed expectation here is a failed test, as in the tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod client;
 pub mod flow;
 pub mod pg;

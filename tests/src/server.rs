@@ -100,14 +100,19 @@ impl TestServer {
         let api = self.api();
         let username = format!("admin-{}", uuid::Uuid::new_v4().simple());
         let password = "correct horse battery staple";
-        let state = self.state.clone();
+        let url = self.state.settings.database_url();
         let u = username.clone();
         run_async(async move {
             use hecha_server::api::directory::{
                 NewOrganization, NewUser, create_org, create_user_in,
             };
+            // A connection of its own: a PostgreSQL connection this short-lived runtime
+            // opened in the server's pool would die with it and fail a later request.
+            let db = hecha_server::db::connect(&url)
+                .await
+                .map_err(|e| e.to_string())?;
             let org = create_org(
-                &state.db,
+                &db,
                 NewOrganization {
                     kind: hecha_server::auth::OrgKind::Platform,
                     name: "platform".into(),
@@ -118,7 +123,7 @@ impl TestServer {
             .await
             .map_err(|e| e.to_string())?;
             create_user_in(
-                &state.db,
+                &db,
                 NewUser {
                     org_id: org.id,
                     username: u,
@@ -129,7 +134,7 @@ impl TestServer {
             )
             .await
             .map_err(|e| e.to_string())?;
-            Ok::<_, String>(())
+            db.close().await.map_err(|e| e.to_string())
         })
         .expect("admin created");
         api.login(&username, password)

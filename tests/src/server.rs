@@ -140,6 +140,45 @@ impl TestServer {
         api.login(&username, password)
     }
 
+    /// The digests the `blobs` table holds (through a connection of its own, as `admin`).
+    pub fn blob_rows(&self) -> Vec<String> {
+        use sea_orm::EntityTrait;
+        let url = self.state.settings.database_url();
+        run_async(async move {
+            let db = hecha_server::db::connect(&url).await?;
+            let rows = hecha_server::db::entities::blob::Entity::find()
+                .all(&db)
+                .await?;
+            db.close().await?;
+            Ok::<_, sea_orm::DbErr>(rows.into_iter().map(|b| b.sha256).collect())
+        })
+        .expect("blobs table readable")
+    }
+
+    /// The files under `<data_dir>/<dir>` (relative to it, sorted); none
+    /// when it does not exist. `blobs` is the local store's root, `spool` where request
+    /// bodies land before they are stored.
+    pub fn files_under(&self, dir: &str) -> Vec<String> {
+        let root = self.data_dir.path().join(dir);
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&root) {
+                    out.push(rel.to_string_lossy().into_owned());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// Stops the server (graceful) and waits for it.
     pub fn stop(&mut self) {
         if let Some(h) = self.handle.take() {

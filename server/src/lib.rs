@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bundles;
 pub mod db;
 pub mod error;
+pub mod gc;
 pub mod inspections;
 pub mod metrics;
 pub mod oidc;

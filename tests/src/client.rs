@@ -201,3 +201,5 @@ impl Api {
         serde_json::json!({"sha256": sha, "size": bytes.len(), "media_type": media_type, "file_name": file_name})
     }
 }
+
+pub mod raw;

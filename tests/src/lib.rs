@@ -6,6 +6,9 @@
 // A test-support crate: a failed expectation here is a failed test, as in the tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+// A test-support crate: a failed expectation here is a failed test, as in the tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod client;
 pub mod flow;
 pub mod pg;
@@ -22,6 +25,21 @@ pub fn workspace_root() -> std::path::PathBuf {
         .parent()
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default()
+}
+
+/// `len` reproducible bytes that look random (no two seeds alike, nothing compresses).
+pub fn noise(len: usize, seed: u64) -> Vec<u8> {
+    // xorshift64*: enough to make distinct, incompressible test files.
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        out.extend_from_slice(&x.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+    }
+    out.truncate(len);
+    out
 }
 
 /// Runs a test body once on SQLite and once on PostgreSQL:

@@ -66,7 +66,8 @@ pub struct PgDb {
     pub url: String,
 }
 
-fn admin_exec(sql: String) -> Result<(), sea_orm::DbErr> {
+/// Runs SQL as the superuser on the maintenance database (`postgres`).
+pub fn admin_exec(sql: String) -> Result<(), sea_orm::DbErr> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

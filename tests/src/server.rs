@@ -137,14 +137,19 @@ impl TestServer {
         let api = self.api();
         let username = format!("admin-{}", uuid::Uuid::new_v4().simple());
         let password = "correct horse battery staple";
-        let state = self.state.clone();
+        let url = self.state.settings.database_url();
         let u = username.clone();
         run_async(async move {
             use hecha_server::api::directory::{
                 NewOrganization, NewUser, create_org, create_user_in,
             };
+            // A connection of its own: a PostgreSQL connection this short-lived runtime
+            // opened in the server's pool would die with it and fail a later request.
+            let db = hecha_server::db::connect(&url)
+                .await
+                .map_err(|e| e.to_string())?;
             let org = create_org(
-                &state.db,
+                &db,
                 NewOrganization {
                     kind: hecha_server::auth::OrgKind::Platform,
                     name: "platform".into(),
@@ -155,7 +160,7 @@ impl TestServer {
             .await
             .map_err(|e| e.to_string())?;
             create_user_in(
-                &state.db,
+                &db,
                 NewUser {
                     org_id: org.id,
                     username: u,
@@ -167,10 +172,49 @@ impl TestServer {
             )
             .await
             .map_err(|e| e.to_string())?;
-            Ok::<_, String>(())
+            db.close().await.map_err(|e| e.to_string())
         })
         .expect("admin created");
         api.login(&username, password)
+    }
+
+    /// The digests the `blobs` table holds (through a connection of its own, as `admin`).
+    pub fn blob_rows(&self) -> Vec<String> {
+        use sea_orm::EntityTrait;
+        let url = self.state.settings.database_url();
+        run_async(async move {
+            let db = hecha_server::db::connect(&url).await?;
+            let rows = hecha_server::db::entities::blob::Entity::find()
+                .all(&db)
+                .await?;
+            db.close().await?;
+            Ok::<_, sea_orm::DbErr>(rows.into_iter().map(|b| b.sha256).collect())
+        })
+        .expect("blobs table readable")
+    }
+
+    /// The files under `<data_dir>/<dir>` (relative to it, sorted); none
+    /// when it does not exist. `blobs` is the local store's root, `spool` where request
+    /// bodies land before they are stored.
+    pub fn files_under(&self, dir: &str) -> Vec<String> {
+        let root = self.data_dir.path().join(dir);
+        let mut out = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&root) {
+                    out.push(rel.to_string_lossy().into_owned());
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// Stops the server (graceful) and waits for it.

@@ -6,12 +6,11 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use hecha_server::auth::{OrgKind, Role};
-use hecha_server::db::entities::{blob, inspection, organization, upload, user};
+use hecha_server::db::entities::{inspection, organization, user};
 use hecha_server::settings::{Overrides, Settings};
 use hecha_server::startup;
-use hecha_server::store::{blob_key, upload_chunk_key};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Where the configuration comes from (every command that opens the server's state).
@@ -259,57 +258,23 @@ pub fn gc(args: &GcArgs) -> anyhow::Result<u8> {
     let (grace, dry) = (args.grace_hours, args.dry_run);
     system(async move {
         let state = startup::prepare(settings).await?;
-        let cutoff = Utc::now() - Duration::hours(grace);
-        let mut orphans = 0u64;
-        let mut bytes = 0u64;
-        for obj in state.store.list("blobs/sha256/").await? {
-            let Some(sha) = obj.key.rsplit('/').next() else {
-                continue;
-            };
-            if obj.modified.is_some_and(|m| m > cutoff) {
-                continue;
+        let report = hecha_server::gc::run(&state, Duration::hours(grace), dry).await?;
+        if dry {
+            for key in &report.orphan_keys {
+                println!("would delete {key}");
             }
-            if blob::Entity::find_by_id(sha.to_owned())
-                .one(&state.db)
-                .await?
-                .is_some()
-                && blob_key(sha) == obj.key
-            {
-                continue;
+            for id in &report.expired_uploads {
+                println!("would drop upload {id}");
             }
-            orphans += 1;
-            bytes += obj.size;
-            if dry {
-                println!("would delete {}", obj.key);
-            } else {
-                state.store.delete(&obj.key).await?;
-            }
-        }
-        let expired = upload::Entity::find()
-            .filter(upload::Column::ExpiresAt.lt(Utc::now()))
-            .filter(upload::Column::BlobSha256.is_null())
-            .all(&state.db)
-            .await?;
-        for u in &expired {
-            if dry {
-                println!("would drop upload {}", u.id);
-                continue;
-            }
-            for n in 0..u.chunks as u32 {
-                state.store.delete(&upload_chunk_key(&u.id, n)).await?;
-            }
-            upload::Entity::delete_by_id(u.id.clone())
-                .exec(&state.db)
-                .await?;
         }
         println!(
             "{}",
             serde_json::json!({
-                "orphan_blobs": orphans, "orphan_bytes": bytes,
-                "expired_uploads": expired.len(), "dry_run": dry,
+                "orphan_blobs": report.orphan_keys.len(), "orphan_bytes": report.orphan_bytes,
+                "expired_uploads": report.expired_uploads.len(), "dry_run": dry,
             })
         );
-        if orphans > 0 && dry {
+        if !report.orphan_keys.is_empty() && dry {
             bail!("dry run: nothing deleted");
         }
         Ok(0)

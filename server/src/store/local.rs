@@ -47,6 +47,19 @@ impl LocalStore {
         Ok(())
     }
 
+    /// A failure because the root itself is gone (an unmounted volume, a path that is no
+    /// longer a directory) is the store being unavailable (503, retry), not a missing
+    /// object or an internal error.
+    async fn or_unavailable<T>(&self, r: Result<T, StoreError>) -> Result<T, StoreError> {
+        match r {
+            Err(e @ (StoreError::Io(_) | StoreError::NotFound(_))) => {
+                self.check().await?;
+                Err(e)
+            }
+            r => r,
+        }
+    }
+
     fn temp_in(dest: &Path) -> Result<tempfile::TempPath, StoreError> {
         let dir = dest
             .parent()
@@ -73,9 +86,12 @@ impl BlobStore for LocalStore {
         _content_type: &str,
     ) -> Result<(), StoreError> {
         let dest = self.path(key)?;
-        let tmp = Self::temp_in(&dest)?;
-        tokio::fs::copy(path, &tmp).await?;
-        Self::commit(tmp, &dest).await
+        let written = async {
+            let tmp = Self::temp_in(&dest)?;
+            tokio::fs::copy(path, &tmp).await?;
+            Self::commit(tmp, &dest).await
+        };
+        self.or_unavailable(written.await).await
     }
 
     async fn put_bytes(
@@ -86,34 +102,40 @@ impl BlobStore for LocalStore {
         _retention: Option<Retention>,
     ) -> Result<(), StoreError> {
         let dest = self.path(key)?;
-        let tmp = Self::temp_in(&dest)?;
-        let mut f = tokio::fs::File::create(&tmp).await?;
-        f.write_all(&bytes).await?;
-        f.flush().await?;
-        drop(f);
-        Self::commit(tmp, &dest).await
+        let written = async {
+            let tmp = Self::temp_in(&dest)?;
+            let mut f = tokio::fs::File::create(&tmp).await?;
+            f.write_all(&bytes).await?;
+            f.flush().await?;
+            drop(f);
+            Self::commit(tmp, &dest).await
+        };
+        self.or_unavailable(written.await).await
     }
 
     async fn get_bytes(&self, key: &str, limit: u64) -> Result<Vec<u8>, StoreError> {
         let path = self.path(key)?;
-        let meta = tokio::fs::metadata(&path)
-            .await
-            .map_err(|e| not_found(e, key))?;
-        if meta.len() > limit {
-            return Err(StoreError::Refused(format!(
-                "object {key} is {} bytes, more than {limit}",
-                meta.len()
-            )));
-        }
-        tokio::fs::read(&path).await.map_err(|e| not_found(e, key))
+        let read = async {
+            let meta = tokio::fs::metadata(&path)
+                .await
+                .map_err(|e| not_found(e, key))?;
+            if meta.len() > limit {
+                return Err(StoreError::Refused(format!(
+                    "object {key} is {} bytes, more than {limit}",
+                    meta.len()
+                )));
+            }
+            tokio::fs::read(&path).await.map_err(|e| not_found(e, key))
+        };
+        self.or_unavailable(read.await).await
     }
 
     async fn get_stream(&self, key: &str) -> Result<ByteStream, StoreError> {
         let path = self.path(key)?;
-        let file = tokio::fs::File::open(&path)
+        let opened = tokio::fs::File::open(&path)
             .await
-            .map_err(|e| not_found(e, key))?;
-        Ok(file_stream(file))
+            .map_err(|e| not_found(e, key));
+        Ok(file_stream(self.or_unavailable(opened).await?))
     }
 
     async fn size(&self, key: &str) -> Result<Option<u64>, StoreError> {
@@ -125,17 +147,18 @@ impl BlobStore for LocalStore {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        match tokio::fs::remove_file(self.path(key)?).await {
+        let removed = match tokio::fs::remove_file(self.path(key)?).await {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e.into()),
-        }
+        };
+        self.or_unavailable(removed).await
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<ObjectInfo>, StoreError> {
         let root = self.root.clone();
         let prefix = prefix.to_owned();
-        tokio::task::spawn_blocking(move || -> Result<Vec<ObjectInfo>, StoreError> {
+        let listed = tokio::task::spawn_blocking(move || -> Result<Vec<ObjectInfo>, StoreError> {
             let mut out = Vec::new();
             let mut stack = vec![root.clone()];
             while let Some(dir) = stack.pop() {
@@ -176,11 +199,14 @@ impl BlobStore for LocalStore {
             Ok(out)
         })
         .await
-        .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
+        .map_err(|e| StoreError::Io(std::io::Error::other(e)))?;
+        self.or_unavailable(listed).await
     }
 
     async fn check(&self) -> Result<(), StoreError> {
-        let meta = tokio::fs::metadata(&self.root).await?;
+        let meta = tokio::fs::metadata(&self.root)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", self.root.display())))?;
         if !meta.is_dir() {
             return Err(StoreError::Unavailable(format!(
                 "{} is not a directory",

@@ -1,0 +1,608 @@
+//! Evidence bytes over real HTTP, on SQLite and PostgreSQL: a direct upload checked against
+//! the client's digest, resumable uploads over tus 1.0 (by hand and with tuspy, an existing
+//! client). Bad input gets a clear problem and loses nothing: whatever is refused leaves no
+//! `blobs` row, no stored file and no spool file behind.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use base64::Engine;
+use hecha_tests::client::raw;
+use hecha_tests::client::sha256_hex;
+use hecha_tests::flow::{World, create_inspection, user, world};
+use hecha_tests::{Api, Backend, Resp, TestServer, both_backends, noise};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+/// `limits.max_upload_bytes` of these servers.
+const LIMIT: u64 = 4 * 1024 * 1024;
+
+fn server(backend: Backend) -> TestServer {
+    TestServer::start_with(backend, |s| s.limits.max_upload_bytes = LIMIT)
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Where the local store keeps a blob, relative to its root (`<data_dir>/blobs`).
+fn stored_path(sha: &str) -> String {
+    format!("blobs/sha256/{}/{sha}", &sha[..2])
+}
+
+/// One inspection and the inspector who runs it.
+struct Visit<'s> {
+    server: &'s TestServer,
+    inspector: Api,
+    inspection: String,
+}
+
+impl<'s> Visit<'s> {
+    /// An official inspection of the first tenant's company, by its inspector.
+    fn official(server: &'s TestServer, w: &World) -> Self {
+        Visit {
+            server,
+            inspection: create_inspection(&w.a.inspector, &w.a.company, "official"),
+            inspector: w.a.inspector.clone(),
+        }
+    }
+
+    fn blobs_path(&self) -> String {
+        format!("/api/v1/inspections/{}/blobs", self.inspection)
+    }
+
+    fn upload(&self, bytes: &[u8], headers: &[(&str, &str)]) -> Resp {
+        self.inspector.send(
+            "POST",
+            &self.blobs_path(),
+            Some((bytes, "application/pdf")),
+            headers,
+        )
+    }
+
+    /// A document item referring to stored bytes.
+    fn record_document(&self, item_id: &str, sha: &str, size: usize) -> Resp {
+        self.inspector.post(
+            &format!("/api/v1/inspections/{}/evidence", self.inspection),
+            &json!({"item": {
+                "id": item_id, "kind": "document", "doc_kind": "idc_license",
+                "blob": {"sha256": sha, "size": size, "media_type": "application/pdf", "file_name": "license.pdf"},
+            }}),
+        )
+    }
+
+    fn download(&self, sha: &str) -> Resp {
+        self.inspector.get(&format!("{}/{sha}", self.blobs_path()))
+    }
+
+    /// Nothing of `sha` is stored: no row, no file; and no spool file is left.
+    #[track_caller]
+    fn assert_nothing_stored(&self, sha: &str) {
+        assert!(
+            !self.server.blob_rows().contains(&sha.to_owned()),
+            "a blobs row for {sha}"
+        );
+        assert!(
+            !self.server.files_under("blobs").contains(&stored_path(sha)),
+            "a stored file for {sha}"
+        );
+        self.assert_spool_empty();
+    }
+
+    /// The spool is emptied as soon as the server has dealt with a request: wait for it.
+    #[track_caller]
+    fn assert_spool_empty(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !self.server.files_under("spool").is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert_eq!(self.server.files_under("spool"), Vec::<String>::new());
+    }
+
+    /// Waits until a request body is being received: a spool file and an upload in flight.
+    #[track_caller]
+    fn wait_for_spooling(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.server.files_under("spool").is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(
+            self.server.files_under("spool").len(),
+            1,
+            "the body is spooled"
+        );
+        assert_eq!(self.uploads_in_flight(), 1);
+    }
+
+    /// `hecha_uploads_in_flight` as `/metrics` says.
+    fn uploads_in_flight(&self) -> i64 {
+        let text = String::from_utf8(self.server.api().get("/metrics").bytes).unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("hecha_uploads_in_flight "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("uploads_in_flight metric")
+    }
+}
+
+// ───────────────────────────── direct upload ─────────────────────────────
+
+fn direct_uploads(backend: Backend) {
+    let server = server(backend);
+    let w = world(&server);
+    let visit = Visit::official(&server, &w);
+    bytes_with_their_digest_are_stored_and_served_back(&visit);
+    content_digest_header_is_accepted(&visit);
+    a_wrong_digest_stores_nothing(&visit);
+    no_digest_header_is_refused(&visit);
+    a_body_announced_over_the_limit_is_refused(&visit);
+    a_chunked_body_growing_past_the_limit_is_refused(&visit);
+    a_truncated_upload_stores_nothing_and_the_server_goes_on(&visit);
+}
+both_backends!(direct, direct_uploads);
+
+fn bytes_with_their_digest_are_stored_and_served_back(v: &Visit) {
+    let bytes = noise(300_000, 1);
+    let sha = sha256_hex(&bytes);
+    let stored = v
+        .upload(&bytes, &[("X-Content-SHA256", &sha)])
+        .expect(201)
+        .body;
+    assert_eq!(stored["sha256"], sha);
+    assert_eq!(stored["size"], bytes.len());
+    assert_eq!(stored["media_type"], "application/pdf");
+    assert!(v.server.blob_rows().contains(&sha));
+    assert!(v.server.files_under("blobs").contains(&stored_path(&sha)));
+    v.assert_spool_empty();
+    // Bytes no item refers to are not served.
+    v.download(&sha).expect(404);
+    v.record_document("doc-direct", &sha, bytes.len())
+        .expect(201);
+    let back = v.download(&sha).expect(200);
+    assert_eq!(back.header("content-type"), Some("application/pdf"));
+    assert!(back.bytes == bytes, "the bytes come back as they were sent");
+    // The same bytes again: accepted, still one copy.
+    v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
+}
+
+fn content_digest_header_is_accepted(v: &Visit) {
+    let bytes = noise(10_000, 2);
+    let digest = format!("sha-256=:{}:", b64(&Sha256::digest(&bytes)));
+    let stored = v
+        .upload(&bytes, &[("Content-Digest", &digest)])
+        .expect(201)
+        .body;
+    assert_eq!(stored["sha256"], sha256_hex(&bytes));
+    // RFC 9530 lets a client send several algorithms; sha-256 is the one checked.
+    let bytes = noise(10_000, 3);
+    let digest = format!("sha-512=:AAAA:, sha-256=:{}:", b64(&Sha256::digest(&bytes)));
+    v.upload(&bytes, &[("Content-Digest", &digest)]).expect(201);
+    // A Content-Digest of other bytes is a mismatch like any other.
+    let other = format!("sha-256=:{}:", b64(&Sha256::digest(b"other")));
+    let r = v.upload(&noise(1000, 4), &[("Content-Digest", &other)]);
+    assert_eq!((r.status, r.code()), (422, "upload.digest_mismatch"));
+}
+
+fn a_wrong_digest_stores_nothing(v: &Visit) {
+    let bytes = noise(200_000, 5);
+    let r = v.upload(
+        &bytes,
+        &[("X-Content-SHA256", &sha256_hex(b"something else"))],
+    );
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "upload.digest_mismatch"),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    v.assert_nothing_stored(&sha256_hex(&bytes));
+    // A header that is no digest at all.
+    let r = v.upload(&bytes, &[("X-Content-SHA256", "not-a-digest")]);
+    assert_eq!((r.status, r.code()), (400, "upload.bad_digest_header"));
+    v.assert_nothing_stored(&sha256_hex(&bytes));
+}
+
+fn no_digest_header_is_refused(v: &Visit) {
+    let bytes = noise(1000, 6);
+    let r = v.upload(&bytes, &[]);
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "upload.digest_required"),
+        "{}",
+        r.body
+    );
+    v.assert_nothing_stored(&sha256_hex(&bytes));
+}
+
+fn a_body_announced_over_the_limit_is_refused(v: &Visit) {
+    let len = (LIMIT + 1).to_string();
+    let sha = sha256_hex(b"never sent");
+    let (status, body) = raw::answer_to_head(
+        &v.inspector,
+        "POST",
+        &v.blobs_path(),
+        &[
+            ("Content-Type", "application/pdf"),
+            ("Content-Length", &len),
+            ("X-Content-SHA256", &sha),
+        ],
+    );
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["code"], "upload.too_large");
+    v.assert_spool_empty();
+}
+
+fn a_chunked_body_growing_past_the_limit_is_refused(v: &Visit) {
+    let chunk = noise(64 * 1024, 7);
+    let n = (LIMIT / chunk.len() as u64) as usize + 1;
+    let chunks: Vec<&[u8]> = std::iter::repeat_n(chunk.as_slice(), n).collect();
+    let sha = sha256_hex(&chunks.concat());
+    let (status, body) = raw::send_chunked_unfinished(
+        &v.inspector,
+        "POST",
+        &v.blobs_path(),
+        &[
+            ("Content-Type", "application/pdf"),
+            ("X-Content-SHA256", &sha),
+        ],
+        &chunks,
+    );
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["code"], "upload.too_large");
+    v.assert_nothing_stored(&sha);
+}
+
+fn a_truncated_upload_stores_nothing_and_the_server_goes_on(v: &Visit) {
+    let bytes = noise(1_000_000, 8);
+    let sha = sha256_hex(&bytes);
+    let socket = raw::send_partial(
+        &v.inspector,
+        "POST",
+        &v.blobs_path(),
+        &[
+            ("Content-Type", "application/pdf"),
+            ("X-Content-SHA256", &sha),
+        ],
+        bytes.len() as u64,
+        &bytes[..300_000],
+    );
+    v.wait_for_spooling();
+    drop(socket); // the phone loses its network
+    v.assert_nothing_stored(&sha);
+    assert_eq!(v.uploads_in_flight(), 0, "the cut upload is over");
+    // The phone comes back and sends the whole file.
+    v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
+    assert!(v.server.blob_rows().contains(&sha));
+    v.assert_spool_empty();
+}
+
+// ───────────────────────────── tus ─────────────────────────────
+
+const TUS: (&str, &str) = ("Tus-Resumable", "1.0.0");
+const OCTETS: &str = "application/offset+octet-stream";
+
+impl Visit<'_> {
+    fn tus_path(&self) -> String {
+        format!("/api/v1/inspections/{}/tus", self.inspection)
+    }
+
+    /// Creates an upload of `len` bytes; returns its URL path.
+    fn tus_create(&self, len: usize, metadata: &[(&str, &str)]) -> String {
+        let meta: Vec<String> = metadata
+            .iter()
+            .map(|(k, v)| format!("{k} {}", b64(v.as_bytes())))
+            .collect();
+        let len = len.to_string();
+        let r = self
+            .inspector
+            .send(
+                "POST",
+                &self.tus_path(),
+                None,
+                &[
+                    TUS,
+                    ("Upload-Length", &len),
+                    ("Upload-Metadata", &meta.join(",")),
+                ],
+            )
+            .expect(201);
+        assert_eq!(r.header("tus-resumable"), Some("1.0.0"));
+        let location = r.header("location").expect("Location").to_owned();
+        assert!(
+            location.starts_with(&format!("{}/", self.tus_path())),
+            "{location}"
+        );
+        location
+    }
+
+    fn tus_patch(
+        &self,
+        as_: &Api,
+        url: &str,
+        offset: usize,
+        bytes: &[u8],
+        checksum: Option<&str>,
+    ) -> Resp {
+        let offset = offset.to_string();
+        let sum = checksum
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("sha256 {}", b64(&Sha256::digest(bytes))));
+        as_.send(
+            "PATCH",
+            url,
+            Some((bytes, OCTETS)),
+            &[TUS, ("Upload-Offset", &offset), ("Upload-Checksum", &sum)],
+        )
+    }
+
+    fn tus_offset(&self, url: &str) -> u64 {
+        let r = self.inspector.send("HEAD", url, None, &[TUS]).expect(200);
+        assert_eq!(r.header("cache-control"), Some("no-store"));
+        r.header("upload-offset")
+            .and_then(|o| o.parse().ok())
+            .expect("Upload-Offset")
+    }
+
+    /// The chunk objects an upload holds in the store.
+    fn tus_chunks(&self, url: &str) -> Vec<String> {
+        let id = url.rsplit('/').next().unwrap_or_default();
+        self.server
+            .files_under("blobs")
+            .into_iter()
+            .filter(|f| f.starts_with(&format!("uploads/{id}/")))
+            .collect()
+    }
+}
+
+fn tus_uploads(backend: Backend) {
+    let server = server(backend);
+    let w = world(&server);
+    let visit = Visit::official(&server, &w);
+    let (colleague, _) = user(&w.admin, &w.a.authority, "inspector");
+    options_advertise_the_protocol(&visit);
+    requests_without_tus_resumable_are_refused(&visit);
+    an_upload_in_chunks_survives_bad_requests_and_a_cut(&visit, &colleague);
+    a_whole_file_digest_mismatch_discards_the_upload(&visit);
+    delete_terminates_an_upload(&visit);
+    an_upload_over_the_limit_is_refused_at_creation(&visit);
+}
+both_backends!(tus, tus_uploads);
+
+fn options_advertise_the_protocol(v: &Visit) {
+    let r = v.server.api().send("OPTIONS", &v.tus_path(), None, &[]);
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("tus-version"), Some("1.0.0"));
+    assert_eq!(r.header("tus-resumable"), Some("1.0.0"));
+    let ext: Vec<&str> = r.header("tus-extension").unwrap_or("").split(',').collect();
+    for e in ["creation", "checksum", "termination"] {
+        assert!(ext.contains(&e), "{e} in {ext:?}");
+    }
+    assert_eq!(r.header("tus-checksum-algorithm"), Some("sha256"));
+    assert_eq!(r.header("tus-max-size"), Some(LIMIT.to_string().as_str()));
+}
+
+fn requests_without_tus_resumable_are_refused(v: &Visit) {
+    let r = v
+        .inspector
+        .send("POST", &v.tus_path(), None, &[("Upload-Length", "10")]);
+    assert_eq!((r.status, r.code()), (412, "tus.version"), "{}", r.body);
+    let url = v.tus_create(10, &[]);
+    let r = v.inspector.send(
+        "PATCH",
+        &url,
+        Some((b"0123456789", OCTETS)),
+        &[("Upload-Offset", "0")],
+    );
+    assert_eq!((r.status, r.code()), (412, "tus.version"));
+    assert_eq!(v.tus_offset(&url), 0);
+}
+
+fn an_upload_in_chunks_survives_bad_requests_and_a_cut(v: &Visit, colleague: &Api) {
+    let bytes = noise(700_000, 20);
+    let sha = sha256_hex(&bytes);
+    let url = v.tus_create(
+        bytes.len(),
+        &[
+            ("filename", "licence.pdf"),
+            ("filetype", "application/pdf"),
+            ("sha256", &sha),
+        ],
+    );
+    assert_eq!(v.tus_offset(&url), 0);
+    let step = 200_000;
+
+    let r = v
+        .tus_patch(&v.inspector, &url, 0, &bytes[..step], None)
+        .expect(204);
+    assert_eq!(r.header("upload-offset"), Some("200000"));
+    assert_eq!(r.header("hecha-blob-sha256"), None);
+    assert_eq!(v.tus_offset(&url), 200_000);
+
+    // Bytes sent from the wrong offset.
+    let r = v.tus_patch(&v.inspector, &url, 0, &bytes[..step], None);
+    assert_eq!((r.status, r.code()), (409, "tus.offset_mismatch"));
+    let r = v.tus_patch(
+        &v.inspector,
+        &url,
+        2 * step,
+        &bytes[2 * step..3 * step],
+        None,
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(v.tus_offset(&url), 200_000);
+
+    // Bytes damaged on the way: the checksum is of other bytes.
+    let wrong = format!("sha256 {}", b64(&Sha256::digest(b"other bytes")));
+    let r = v.tus_patch(
+        &v.inspector,
+        &url,
+        step,
+        &bytes[step..2 * step],
+        Some(&wrong),
+    );
+    assert_eq!(
+        (r.status, r.code()),
+        (460, "tus.checksum_mismatch"),
+        "{}",
+        r.body
+    );
+    assert_eq!(v.tus_offset(&url), 200_000);
+    assert_eq!(v.tus_chunks(&url).len(), 1);
+
+    // The network drops in the middle of a PATCH.
+    let socket = raw::send_partial(
+        &v.inspector,
+        "PATCH",
+        &url,
+        &[TUS, ("Upload-Offset", "200000"), ("Content-Type", OCTETS)],
+        step as u64,
+        &bytes[step..step + 50_000],
+    );
+    v.wait_for_spooling();
+    drop(socket);
+    v.assert_spool_empty();
+    assert_eq!(v.uploads_in_flight(), 0);
+    assert_eq!(v.tus_chunks(&url).len(), 1);
+    let offset = v.tus_offset(&url) as usize;
+    assert_eq!(offset, 200_000, "a cut PATCH moves nothing");
+
+    // Somebody else's upload is not there for a colleague.
+    colleague.send("HEAD", &url, None, &[TUS]).expect(404);
+    let r = v.tus_patch(colleague, &url, offset, &bytes[offset..offset + step], None);
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+    colleague.send("DELETE", &url, None, &[TUS]).expect(404);
+
+    // The phone resumes from the offset HEAD gave.
+    let mut at = offset;
+    let mut done = None;
+    while at < bytes.len() {
+        let end = (at + step).min(bytes.len());
+        let r = v
+            .tus_patch(&v.inspector, &url, at, &bytes[at..end], None)
+            .expect(204);
+        at = r.header("upload-offset").unwrap().parse().unwrap();
+        assert_eq!(at, end);
+        done = r.header("hecha-blob-sha256").map(str::to_owned);
+    }
+    assert_eq!(
+        done.as_deref(),
+        Some(sha.as_str()),
+        "the last PATCH names the blob"
+    );
+    assert_eq!(v.tus_offset(&url), bytes.len() as u64);
+    let head = v.inspector.send("HEAD", &url, None, &[TUS]);
+    assert_eq!(head.header("hecha-blob-sha256"), Some(sha.as_str()));
+    assert!(
+        v.tus_chunks(&url).is_empty(),
+        "chunks are dropped once joined"
+    );
+    assert!(v.server.blob_rows().contains(&sha));
+    v.assert_spool_empty();
+    // Finished: no more bytes.
+    let r = v.tus_patch(&v.inspector, &url, bytes.len(), b"more", None);
+    assert_eq!(r.status, 409);
+
+    v.record_document("doc-tus", &sha, bytes.len()).expect(201);
+    assert!(v.download(&sha).expect(200).bytes == bytes);
+}
+
+fn a_whole_file_digest_mismatch_discards_the_upload(v: &Visit) {
+    let bytes = noise(300_000, 30);
+    let announced = sha256_hex(b"the file the phone meant to send");
+    let url = v.tus_create(bytes.len(), &[("sha256", &announced)]);
+    v.tus_patch(&v.inspector, &url, 0, &bytes[..150_000], None)
+        .expect(204);
+    let r = v.tus_patch(&v.inspector, &url, 150_000, &bytes[150_000..], None);
+    assert_eq!(
+        (r.status, r.code()),
+        (460, "tus.checksum_mismatch"),
+        "{}",
+        r.body
+    );
+    v.inspector.send("HEAD", &url, None, &[TUS]).expect(404);
+    assert!(v.tus_chunks(&url).is_empty());
+    v.assert_nothing_stored(&sha256_hex(&bytes));
+}
+
+fn delete_terminates_an_upload(v: &Visit) {
+    let bytes = noise(100_000, 40);
+    let url = v.tus_create(bytes.len(), &[]);
+    v.tus_patch(&v.inspector, &url, 0, &bytes[..60_000], None)
+        .expect(204);
+    assert_eq!(v.tus_chunks(&url).len(), 1);
+    let r = v.inspector.send("DELETE", &url, None, &[]);
+    assert_eq!((r.status, r.code()), (412, "tus.version"));
+    v.inspector.send("DELETE", &url, None, &[TUS]).expect(204);
+    v.inspector.send("HEAD", &url, None, &[TUS]).expect(404);
+    let r = v.tus_patch(&v.inspector, &url, 60_000, &bytes[60_000..], None);
+    assert_eq!(r.status, 404);
+    assert!(v.tus_chunks(&url).is_empty());
+    v.assert_nothing_stored(&sha256_hex(&bytes));
+}
+
+fn an_upload_over_the_limit_is_refused_at_creation(v: &Visit) {
+    let len = (LIMIT + 1).to_string();
+    let r = v
+        .inspector
+        .send("POST", &v.tus_path(), None, &[TUS, ("Upload-Length", &len)]);
+    assert_eq!((r.status, r.code()), (413, "upload.too_large"));
+}
+
+// ───────────────────────────── tuspy ─────────────────────────────
+
+fn tuspy_importable() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import tusclient"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn tuspy_uploads_a_file_in_chunks(backend: Backend) {
+    if !tuspy_importable() {
+        let msg = "tuspy is not importable (python3 -m pip install tuspy)";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg}: required on CI"
+        );
+        eprintln!("SKIPPED tuspy_uploads_a_file_in_chunks: {msg}");
+        return;
+    }
+    let server = server(backend);
+    let w = world(&server);
+    let visit = Visit::official(&server, &w);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("idc-license.pdf");
+    let bytes = noise(3 * 1024 * 1024 + 12_345, 50);
+    std::fs::write(&file, &bytes).unwrap();
+    let script = hecha_tests::workspace_root().join("tests/scripts/tus_client.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .args(["--server", &server.base])
+        .args(["--token", visit.inspector.token.as_deref().unwrap()])
+        .args(["--inspection", &visit.inspection])
+        .arg("--file")
+        .arg(&file)
+        .args(["--chunk-size", "262144"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "tus_client.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    let sha = sha256_hex(&bytes);
+    assert_eq!(report["sha256"], sha);
+    assert_eq!(report["blob_sha256"], sha, "{report}");
+    assert!(report["resumed_at"].as_u64().unwrap() > 0);
+    assert_eq!(report["patches"], bytes.len().div_ceil(262_144));
+
+    let view = visit
+        .record_document("doc-tuspy", &sha, bytes.len())
+        .expect(201)
+        .body;
+    assert_eq!(view["item"]["blob"]["sha256"], sha);
+    let back = visit.download(&sha).expect(200);
+    assert_eq!(back.header("content-type"), Some("application/pdf"));
+    assert!(back.bytes == bytes, "tuspy's file comes back byte for byte");
+    visit.assert_spool_empty();
+}
+both_backends!(tuspy, tuspy_uploads_a_file_in_chunks);

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 // A test-support crate: a failed expectation here is a failed test, as in the tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-
 // A test-support crate: a failed expectation here is a failed test, as in the tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

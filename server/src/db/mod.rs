@@ -16,13 +16,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(std::time::Duration::from_secs(5))
         .acquire_timeout(std::time::Duration::from_secs(5));
     if url.starts_with("sqlite:") {
-        // One writer at a time on SQLite; WAL lets readers go on while it writes.
-        opts.max_connections(8);
-        let db = Database::connect(opts).await?;
-        use sea_orm::ConnectionTrait;
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;")
-            .await?;
-        Ok(db)
+        // One writer at a time on SQLite; WAL lets readers go on while it writes. The
+        // pragmas are per connection: set on every connection of the pool.
+        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(std::time::Duration::from_secs(15))
+        });
+        Database::connect(opts).await
     } else {
         opts.max_connections(32);
         Database::connect(opts).await

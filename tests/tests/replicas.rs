@@ -53,7 +53,7 @@ fn concurrent_writers(backend: Backend) {
     let server = TestServer::start(backend);
     let w = world(&server);
     let id = create_inspection(&w.a.inspector, &w.a.company, "official");
-    write_concurrently(&[w.a.inspector.clone()], &id);
+    write_concurrently(std::slice::from_ref(&w.a.inspector), &id);
 }
 
 both_backends!(concurrent_writers_keep_one_chain, concurrent_writers);

@@ -76,6 +76,21 @@ pub async fn load_visible<C: ConnectionTrait>(
         .ok_or_else(|| ApiError::not_found("inspection"))
 }
 
+/// The inspection row if the caller reaches it (404), may change it (403) and it is not
+/// sealed (409): the gate of every write.
+pub async fn load_writable<C: ConnectionTrait>(
+    db: &C,
+    c: &Caller,
+    id: &str,
+) -> ApiResult<inspection::Model> {
+    let row = load_visible(db, c, id).await?;
+    writer(c, &row)?;
+    if row.status == SEALED {
+        return Err(ApiError::sealed());
+    }
+    Ok(row)
+}
+
 pub fn parse_body(row: &inspection::Model) -> ApiResult<Inspection> {
     serde_json::from_str(&row.body).map_err(ApiError::internal)
 }

@@ -159,6 +159,19 @@ impl S3Server {
     }
 
     /// Path-style settings for `bucket` on this server, without Object Lock.
+    /// Settings for `bucket`, created first (path style, no Object Lock).
+    pub fn bucket(&self, bucket: &str) -> S3Settings {
+        let settings = self.settings(bucket);
+        crate::server::run_async(async {
+            hecha_server::store::s3::S3Store::open(&settings)
+                .expect("S3 settings")
+                .create_bucket_if_missing(false)
+                .await
+                .expect("bucket created")
+        });
+        settings
+    }
+
     pub fn settings(&self, bucket: &str) -> S3Settings {
         S3Settings {
             endpoint: self.endpoint(),

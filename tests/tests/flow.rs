@@ -58,14 +58,7 @@ fn whole_flow(backend: Backend) {
 #[test]
 fn whole_flow_on_s3_and_postgres() {
     let s3 = S3Server::start_s3s_fs();
-    let settings = s3.settings("hecha-flow");
-    hecha_tests::server::run_async(async {
-        hecha_server::store::s3::S3Store::open(&settings)
-            .unwrap()
-            .create_bucket_if_missing(false)
-            .await
-            .unwrap()
-    });
+    let settings = s3.bucket("hecha-flow");
     let server = TestServer::start_with(Backend::Postgres, |s| s.s3 = Some(settings.clone()));
     whole_flow_on(&server);
     // Everything went to the bucket, nothing to the local directory.

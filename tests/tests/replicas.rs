@@ -61,14 +61,7 @@ both_backends!(concurrent_writers_keep_one_chain, concurrent_writers);
 #[test]
 fn two_replicas_behave_as_one() {
     let s3 = S3Server::start_s3s_fs();
-    let settings = s3.settings("hecha-replicas");
-    hecha_tests::server::run_async(async {
-        hecha_server::store::s3::S3Store::open(&settings)
-            .unwrap()
-            .create_bucket_if_missing(false)
-            .await
-            .unwrap()
-    });
+    let settings = s3.bucket("hecha-replicas");
     let one = TestServer::start_with(Backend::Postgres, |s| s.s3 = Some(settings.clone()));
     let two = one.replica();
     let w = world(&one);

@@ -23,8 +23,8 @@ use crate::db::entities::{
 };
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::inspections::{
-    append_event, begin_write, evidence_rows, load_profile, load_visible, parse_body, parse_item,
-    ts, writer,
+    append_event, begin_write, evidence_rows, load_profile, load_visible, load_writable,
+    parse_body, parse_item, ts,
 };
 use crate::state::AppState;
 use crate::upload::{client_sha256, media_type, spool, store_blob};
@@ -331,12 +331,8 @@ pub async fn add_evidence(
     id: web::Path<String>,
     body: web::Json<NewEvidence>,
 ) -> ApiResult<HttpResponse> {
-    let row = load_visible(&state.db, &caller, &id).await?;
-    writer(&caller, &row)?;
+    let row = load_writable(&state.db, &caller, &id).await?;
     let mut new = body.into_inner();
-    if row.status == crate::inspections::SEALED {
-        return Err(ApiError::sealed());
-    }
     prepare(&state, &caller, &row, &mut new).await?;
     let (status, view) = record(&state, &caller, &row, new).await?;
     Ok(HttpResponse::build(status).json(view))
@@ -493,11 +489,7 @@ pub async fn upload_blob(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let row = load_visible(&state.db, &caller, &id).await?;
-    writer(&caller, &row)?;
-    if row.status == crate::inspections::SEALED {
-        return Err(ApiError::sealed());
-    }
+    let row = load_writable(&state.db, &caller, &id).await?;
     let expected = client_sha256(&req)?.ok_or_else(|| {
         ApiError::bad_request(
             "upload.digest_required",
@@ -608,11 +600,7 @@ pub async fn si_scan_photo(
     q: web::Query<SiPhotoQuery>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let row = load_visible(&state.db, &caller, &id).await?;
-    writer(&caller, &row)?;
-    if row.status == crate::inspections::SEALED {
-        return Err(ApiError::sealed());
-    }
+    let row = load_writable(&state.db, &caller, &id).await?;
     let limit = state.settings.limits.max_image_bytes;
     let spooled = spool(&state, payload, limit).await?;
     if let Some(expected) = client_sha256(&req)?

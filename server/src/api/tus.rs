@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt;
 use crate::auth::Caller;
 use crate::db::entities::upload;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::inspections::{SEALED, load_visible, writer};
+use crate::inspections::{SEALED, load_visible, load_writable};
 use crate::state::AppState;
 use crate::store::upload_chunk_key;
 use crate::upload::{spool, store_blob};
@@ -108,11 +108,7 @@ pub async fn tus_create(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     require_tus(&req)?;
-    let row = load_visible(&state.db, &caller, &id).await?;
-    writer(&caller, &row)?;
-    if row.status == SEALED {
-        return Err(ApiError::sealed());
-    }
+    let row = load_writable(&state.db, &caller, &id).await?;
     let length = header_u64(&req, "upload-length")?.ok_or_else(|| {
         ApiError::bad_request(
             "tus.length",

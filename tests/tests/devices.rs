@@ -64,6 +64,16 @@ fn devices(backend: Backend) {
         ))
         .ok();
     assert_eq!(asg["seat_tags"].as_array().unwrap().len(), 2);
+    // The printed QR code carries the signed tag, which verifies offline with the JWKS.
+    let tag = &asg["seat_tags"][0];
+    let png = a.inspector.get(tag["qr_png"].as_str().unwrap()).expect(200);
+    assert_eq!(png.header("content-type"), Some("image/png"));
+    let scan = hecha_core::capture::qr::decode_qr(&png.bytes, &Default::default()).unwrap();
+    assert_eq!(scan.texts, vec![tag["tag"].as_str().unwrap().to_owned()]);
+    let jwks: hecha_core::seal::keys::Jwks =
+        serde_json::from_value(server.api().get("/.well-known/jwks.json").ok()).unwrap();
+    let verified = hecha_core::seal::seat::verify_seat_tag(&scan.texts[0], &jwks, &id).unwrap();
+    assert_eq!(verified.seat_id, tag["seat_id"].as_str().unwrap());
     assert!(asg["profile_toml"].as_str().unwrap().contains("[[rule]]"));
     let phk = &asg["person_hash_key"];
     // Company staff never receive the authority's person-hash key.

@@ -1,0 +1,266 @@
+//! The `hecha` binary as an operator runs it: `migrate`, `admin create`, `serve` on
+//! embedded defaults (configured from `hecha.toml` and `HECHA_*`), then `export` from the
+//! command line after the server stopped, and `verify` of what it wrote.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+use support::cli::{assert_exit, hecha, repo, s, text};
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `hecha serve` in `dir` (its working directory, so `./hecha.toml` and `./hecha-data`
+/// are the defaults), on a free port; waits for the banner and returns the base URL.
+fn serve(dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hecha"));
+    cmd.args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let mut banner = String::new();
+    let url = loop {
+        let line = lines.next().expect("serve printed its banner").unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server(child, url)
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<(Vec<u8>, &str)>,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut res = match body {
+        Some((b, ct)) => agent().run(req.header("Content-Type", ct).body(b).unwrap()),
+        None => agent().run(req.body(()).unwrap()),
+    }
+    .unwrap();
+    let status = res.status().as_u16();
+    let text = res.body_mut().read_to_string().unwrap_or_default();
+    let v = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, v)
+}
+
+fn post(url: &str, token: Option<&str>, body: Value) -> Value {
+    let (status, v) = call(
+        "POST",
+        url,
+        token,
+        Some((serde_json::to_vec(&body).unwrap(), "application/json")),
+        &[],
+    );
+    assert!((200..300).contains(&status), "POST {url}: {status} {v}");
+    v
+}
+
+fn login(base: &str, user: &str, password: &str) -> String {
+    post(
+        &format!("{base}/api/v1/auth/token"),
+        None,
+        json!({"grant_type": "password", "username": user, "password": password}),
+    )["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn migrate_admin_serve_export_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A configuration file in the working directory, overridden by the environment.
+    std::fs::write(d.join("hecha.toml"), "[limits]\nmax_json_bytes = 65536\n").unwrap();
+
+    let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(["migrate"])
+        .current_dir(d)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    assert!(d.join("hecha-data/hecha.db").exists());
+
+    let admin = |user: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hecha"))
+            .args(["admin", "create", "--username", user])
+            .current_dir(d)
+            .env_remove("DATABASE_URL")
+            .env("HECHA_ADMIN_PASSWORD", "an admin password")
+            .output()
+            .unwrap()
+    };
+    let o = admin("root");
+    assert_exit(&o, 0);
+    assert!(text(&o).contains("\"role\":\"admin\""), "{}", text(&o));
+    let again = admin("root");
+    assert_exit(&again, 2);
+    assert!(text(&again).contains("taken"), "{}", text(&again));
+
+    let server = serve(d, &[("HECHA_LIMITS__MAX_JSON_BYTES", "20000")]);
+    let base = server.1.clone();
+    assert_eq!(
+        call("GET", &format!("{base}/readyz"), None, None, &[]).0,
+        200
+    );
+    let root = login(&base, "root", "an admin password");
+    // HECHA_LIMITS__MAX_JSON_BYTES (20000) wins over hecha.toml (65536).
+    let big = json!({"kind": "authority", "name": "x".repeat(30000)});
+    let (status, problem) = call(
+        "POST",
+        &format!("{base}/api/v1/organizations"),
+        Some(&root),
+        Some((serde_json::to_vec(&big).unwrap(), "application/json")),
+        &[],
+    );
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (413, Some("upload.too_large"))
+    );
+
+    let authority = post(
+        &format!("{base}/api/v1/organizations"),
+        Some(&root),
+        json!({"kind": "authority", "name": "江苏省通信管理局"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let company = post(&format!("{base}/api/v1/organizations"), Some(&root), json!({"kind": "company", "name": "苏州核查示例科技有限公司", "uscc": "91320594MA1XY2E40D", "authority_id": authority}))["id"].as_str().unwrap().to_owned();
+    post(
+        &format!("{base}/api/v1/users"),
+        Some(&root),
+        json!({"org_id": authority, "username": "insp", "display_name": "检查员", "role": "inspector", "password": "an inspector password"}),
+    );
+    let insp = login(&base, "insp", "an inspector password");
+
+    let example: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo().join("examples/suzhou/inspection.toml")).unwrap(),
+    )
+    .unwrap();
+    let mut inspection = serde_json::to_value(&example["inspection"]).unwrap();
+    inspection.as_object_mut().unwrap().remove("id");
+    inspection["mode"] = json!("official");
+    let id = post(
+        &format!("{base}/api/v1/inspections"),
+        Some(&insp),
+        json!({"company_id": company, "inspection": inspection}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let photo = std::fs::read(repo().join("examples/suzhou/photos/office-1.jpg")).unwrap();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&photo));
+    let (status, _) = call(
+        "POST",
+        &format!("{base}/api/v1/inspections/{id}/blobs"),
+        Some(&insp),
+        Some((photo.clone(), "image/jpeg")),
+        &[("X-Content-SHA256", &sha)],
+    );
+    assert_eq!(status, 201);
+    let ev = format!("{base}/api/v1/inspections/{id}/evidence");
+    let blob = json!({"sha256": sha, "size": photo.len(), "media_type": "image/jpeg", "file_name": "office-1.jpg"});
+    post(
+        &ev,
+        Some(&insp),
+        json!({"item": {"id": "photo-office", "kind": "photo", "rule_ids": ["site.office_area"], "blob": blob}}),
+    );
+    post(
+        &ev,
+        Some(&insp),
+        json!({"item": {"id": "sign-1", "kind": "sign_off", "signer_role": "inspector", "name": "检查员", "signed_at": "2026-11-23T16:00:00+08:00", "rule_ids": []}}),
+    );
+    post(
+        &ev,
+        Some(&insp),
+        json!({"item": {"id": "sign-2", "kind": "sign_off", "signer_role": "company_representative", "name": "周明", "signed_at": "2026-11-23T16:01:00+08:00", "rule_ids": [], "blob": blob}}),
+    );
+    let sealed = post(
+        &format!("{base}/api/v1/inspections/{id}/seal"),
+        Some(&insp),
+        json!({}),
+    );
+    // The auditor's trust anchor: the server's published bundle keys.
+    let (_, jwks) = call(
+        "GET",
+        &format!("{base}/.well-known/jwks.json"),
+        None,
+        None,
+        &[],
+    );
+    std::fs::write(d.join("jwks.json"), jwks.to_string()).unwrap();
+    drop(server);
+
+    // The server is gone: export straight from the database and the blob directory.
+    let out = d.join("bundle.zip");
+    let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(["export", &id, "--out", s(&out)])
+        .current_dir(d)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    let o = hecha(&[
+        "verify",
+        s(&out),
+        "--trust",
+        s(&d.join("jwks.json")),
+        "--require-official",
+        "--json",
+    ]);
+    let verdict = text(&o);
+    assert_exit(&o, 0);
+    assert!(
+        verdict.contains(sealed["manifest_sha256"].as_str().unwrap()),
+        "{verdict}"
+    );
+    // An unknown inspection is a usage error, not a crash.
+    let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(["export", "no-such-id", "--out", s(&d.join("x.zip"))])
+        .current_dir(d)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_exit(&o, 2);
+    assert!(!d.join("x.zip").exists());
+}

@@ -2,8 +2,6 @@
 //! stable `code` (for the app's logic and logs) and a message in Chinese and English (for
 //! the inspector). Internal errors of the core, SQLite and HTTP are mapped here at the edge.
 
-use hecha_core::model::Text;
-
 /// Every failure of a call into the phone core.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum MobileError {
@@ -97,10 +95,6 @@ impl MobileError {
             format!("internal error: {detail}"),
         );
         MobileError::Internal { code, zh, en }
-    }
-
-    pub(crate) fn from_text(code: &str, text: Text) -> Self {
-        Self::invalid(code, text.zh, text.en)
     }
 }
 

@@ -82,7 +82,6 @@ fn invalid_json(what: &str, e: impl std::fmt::Display) -> MobileError {
 impl InspectionSession {
     #[allow(clippy::too_many_arguments)]
     fn open(
-        dir: String,
         inspection: Inspection,
         profile: RuleProfile,
         hasher: PersonHasher,
@@ -307,7 +306,6 @@ impl InspectionSession {
                 .map_err(MobileError::internal)?;
             let outbox = Outbox::open(&PathBuf::from(&dir))?;
             Self::open(
-                dir,
                 a.inspection,
                 profile,
                 hasher,
@@ -357,7 +355,7 @@ impl InspectionSession {
             let hasher = PersonHasher::new(format!("device-{}", &device_id), &key)
                 .map_err(MobileError::internal)?;
             Self::open(
-                dir, inspection, profile, hasher, None, user_id, device_id, signer, outbox,
+                inspection, profile, hasher, None, user_id, device_id, signer, outbox,
             )
         })
     }

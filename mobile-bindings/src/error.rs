@@ -8,28 +8,56 @@ pub enum MobileError {
     /// The input is not usable (bad JSON, a seat tag not of this assignment, …); fix it
     /// and call again.
     #[error("{code}: {en}")]
-    Invalid { code: String, zh: String, en: String },
+    Invalid {
+        code: String,
+        zh: String,
+        en: String,
+    },
     /// The outbox on the device could not be read or written (disk full, permissions).
     #[error("{code}: {en}")]
-    Storage { code: String, zh: String, en: String },
+    Storage {
+        code: String,
+        zh: String,
+        en: String,
+    },
     /// The device key could not sign (keystore locked, key invalidated).
     #[error("{code}: {en}")]
-    Signer { code: String, zh: String, en: String },
+    Signer {
+        code: String,
+        zh: String,
+        en: String,
+    },
     /// Sync stopped for a reason retrying will not fix: authentication after a refresh,
     /// a sealed inspection, an item the server refuses, a file too large. `code` is the
     /// server's problem code when it gave one.
     #[error("{code}: {en}")]
-    SyncFatal { code: String, zh: String, en: String },
+    SyncFatal {
+        code: String,
+        zh: String,
+        en: String,
+    },
     /// Sync gave up for now (no network, server busy) after its bounded retries; nothing
     /// is lost, call sync again later.
     #[error("{code}: {en}")]
-    SyncRetryLater { code: String, zh: String, en: String },
+    SyncRetryLater {
+        code: String,
+        zh: String,
+        en: String,
+    },
     /// `cancel()` was called; what was acknowledged stays acknowledged.
     #[error("{code}: {en}")]
-    Cancelled { code: String, zh: String, en: String },
+    Cancelled {
+        code: String,
+        zh: String,
+        en: String,
+    },
     /// A bug: a panic in the core, caught so the app does not crash.
     #[error("{code}: {en}")]
-    Internal { code: String, zh: String, en: String },
+    Internal {
+        code: String,
+        zh: String,
+        en: String,
+    },
 }
 
 impl MobileError {
@@ -80,11 +108,7 @@ impl MobileError {
     }
 
     pub fn cancelled() -> Self {
-        let (code, zh, en) = parts(
-            "sync.cancelled",
-            "同步已取消",
-            "the sync was cancelled",
-        );
+        let (code, zh, en) = parts("sync.cancelled", "同步已取消", "the sync was cancelled");
         MobileError::Cancelled { code, zh, en }
     }
 

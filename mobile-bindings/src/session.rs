@@ -14,9 +14,9 @@ use hecha_core::capture::photo::assess_photo;
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::{
-    BlobRef, CaptureSource, Checklist, DialTest, Document, EvidenceBody, EvidenceItem,
-    ImageFormat, Inspection, Media, MediaKind, Mode, Note, Photo, SiScan, SiSource, SignOff,
-    SignerRole, StaffRole,
+    BlobRef, CaptureSource, Checklist, DialTest, Document, EvidenceBody, EvidenceItem, ImageFormat,
+    Inspection, Media, MediaKind, Mode, Note, Photo, SiScan, SiSource, SignOff, SignerRole,
+    StaffRole,
 };
 use hecha_core::rehearsal::record_from_photo;
 use hecha_core::rules::{RuleProfile, evaluate};
@@ -261,15 +261,15 @@ fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, MobileError> {
     })
 }
 
-    /// A decimal entered as text ("8", "168.5"), through the model's own serde.
-    pub fn parse_decimal<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, MobileError> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
-            MobileError::invalid(
-                "input.number",
-                format!("不是数字：{s}"),
-                format!("not a number: {s}"),
-            )
-        })
+/// A decimal entered as text ("8", "168.5"), through the model's own serde.
+pub fn parse_decimal<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, MobileError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+        MobileError::invalid(
+            "input.number",
+            format!("不是数字：{s}"),
+            format!("not a number: {s}"),
+        )
+    })
 }
 
 #[uniffi::export]
@@ -421,7 +421,11 @@ impl InspectionSession {
     }
 
     /// The text the phone's own QR scanner read from a certificate.
-    pub fn scan_qr_text(&self, text: String, entered: SiEntered) -> Result<SiCaptured, MobileError> {
+    pub fn scan_qr_text(
+        &self,
+        text: String,
+        entered: SiEntered,
+    ) -> Result<SiCaptured, MobileError> {
         guard(|| {
             let record = parse_si_payload(&text, Some(&self.hasher));
             self.scan(record, SiSource::ScannerText, None, entered)
@@ -729,17 +733,24 @@ mod tests {
         let p = s
             .add_photo(photo, vec!["site.real_address".into()], Source::InApp)
             .unwrap();
-        assert!(p.inside_geofence.is_some() && p.captured_at.is_some(), "{p:?}");
+        assert!(
+            p.inside_geofence.is_some() && p.captured_at.is_some(),
+            "{p:?}"
+        );
         assert!(p.item.item_id.starts_with(&s.device_id[..8]));
 
-        let text = format!("姓名：周明\n公民身份号码：{FULL_ID}\n参保地：苏州工业园区\n缴费月数：20");
+        let text =
+            format!("姓名：周明\n公民身份号码：{FULL_ID}\n参保地：苏州工业园区\n缴费月数：20");
         let si = s.scan_qr_text(text, entered()).unwrap();
         assert!(si.id_masked.as_deref().unwrap().contains('*'));
         assert!(si.id_hash.is_some());
         assert!(!si.item.item_json.contains(FULL_ID), "no full ID stored");
 
         let bad = s.record_dial_test("hecha-seat:v1:k:other:A-01:sig".into(), dial());
-        assert!(matches!(&bad, Err(e) if e.code() == "evidence.seat_tag"), "{bad:?}");
+        assert!(
+            matches!(&bad, Err(e) if e.code() == "evidence.seat_tag"),
+            "{bad:?}"
+        );
         let d = s
             .record_dial_test("hecha-seat:v1:k:i:A-01:sig".into(), dial())
             .unwrap();
@@ -754,12 +765,21 @@ mod tests {
             verify_item_signature(&r.jws, &r.item.id, &r.digest, &jwk).unwrap();
         }
         assert!(!s.findings().unwrap().is_empty());
-        assert!(s.readiness_report("en".into()).unwrap().contains("<html lang=en>"));
+        assert!(
+            s.readiness_report("en".into())
+                .unwrap()
+                .contains("<html lang=en>")
+        );
         drop(s);
 
         // Reopened: the same items, still pending.
         let again = open(dir.path(), &signer);
-        let ids: Vec<String> = again.items().unwrap().into_iter().map(|i| i.item_id).collect();
+        let ids: Vec<String> = again
+            .items()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.item_id)
+            .collect();
         assert_eq!(ids, vec![p.item.item_id, si.item.item_id, d.item_id]);
     }
 

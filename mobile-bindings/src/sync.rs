@@ -217,14 +217,26 @@ fn fatal(a: &Answer) -> MobileError {
         .to_owned();
     let code = a.code();
     let (zh, en) = match (a.status, code.as_str()) {
-        (401, _) => ("登录已失效，请重新登录".to_owned(), "signed out: sign in again".to_owned()),
-        (403, _) => ("没有权限上传到此核查".to_owned(), "not allowed to write to this inspection".to_owned()),
+        (401, _) => (
+            "登录已失效，请重新登录".to_owned(),
+            "signed out: sign in again".to_owned(),
+        ),
+        (403, _) => (
+            "没有权限上传到此核查".to_owned(),
+            "not allowed to write to this inspection".to_owned(),
+        ),
         (409, "inspection.sealed") => (
             "核查已封存，不能再上传；请新建补充核查".to_owned(),
             "the inspection is sealed; record a supplement instead".to_owned(),
         ),
-        (413, _) => ("文件超过服务器允许的大小".to_owned(), "the file is larger than the server accepts".to_owned()),
-        _ => (format!("服务器拒绝：{detail}"), format!("the server refused: {detail}")),
+        (413, _) => (
+            "文件超过服务器允许的大小".to_owned(),
+            "the file is larger than the server accepts".to_owned(),
+        ),
+        _ => (
+            format!("服务器拒绝：{detail}"),
+            format!("the server refused: {detail}"),
+        ),
     };
     MobileError::fatal(&code, zh, en)
 }
@@ -305,7 +317,14 @@ pub(crate) fn run(
         let id = item.item.id.clone();
         if item.item.blob.is_some() {
             progress.on_item(id.clone(), "uploading".into());
-            upload_blob(&mut http, s, &item, &mut report.bytes_sent, total, &*progress)?;
+            upload_blob(
+                &mut http,
+                s,
+                &item,
+                &mut report.bytes_sent,
+                total,
+                &*progress,
+            )?;
         }
         progress.on_item(id.clone(), "sending".into());
         let body = json!({
@@ -387,11 +406,7 @@ fn upload_blob(
             None => {
                 let meta = format!(
                     "filename {},filetype {},sha256 {}",
-                    b64(blob
-                        .file_name
-                        .as_deref()
-                        .unwrap_or("blob")
-                        .as_bytes()),
+                    b64(blob.file_name.as_deref().unwrap_or("blob").as_bytes()),
                     b64(blob
                         .media_type
                         .as_deref()
@@ -432,7 +447,10 @@ fn upload_blob(
                 &tus(&[
                     ("Content-Type", "application/offset+octet-stream".to_owned()),
                     ("Upload-Offset", offset.to_string()),
-                    ("Upload-Checksum", format!("sha256 {}", b64(&Sha256::digest(chunk)))),
+                    (
+                        "Upload-Checksum",
+                        format!("sha256 {}", b64(&Sha256::digest(chunk))),
+                    ),
                 ]),
                 Some(chunk),
             )?;

@@ -255,7 +255,7 @@ def parent():
     rnd = random.Random(ENV.get("HECHA_SEED", str(time.time())))
     printed = []
     for k in range(kills):
-        ids, killed = run_child("capture-loop", rnd.randrange(1 << 30), rnd.uniform(0.0, 0.6))
+        ids, killed = run_child("capture-loop", rnd.randrange(1 << 30), rnd.uniform(0.0, 0.3))
         assert killed, "the capture loop ended on its own"
         printed += ids
     n_killed = len(printed)

@@ -88,7 +88,10 @@ fn phone_captures_offline_survives_kills_and_syncs_exactly_once() {
         .env("HECHA_DEVICE_SECRET", hex::encode(secret))
         .env("HECHA_WORKDIR", work.path())
         .env("HECHA_EXAMPLES", root.join("examples/suzhou"))
-        .env("HECHA_SIGNATURE_PNG", root.join("tests/fixtures/signature.png"))
+        .env(
+            "HECHA_SIGNATURE_PNG",
+            root.join("tests/fixtures/signature.png"),
+        )
         .env("HECHA_RESULT", &result_path)
         .env("HECHA_KILLS", "15")
         .output()

@@ -113,7 +113,7 @@ impl SiCaptured {
     pub(crate) fn new(item: Captured, r: &SiRecord, certificate_sha256: Option<String>) -> Self {
         SiCaptured {
             item,
-            format: serde_json::to_value(&r.format)
+            format: serde_json::to_value(r.format)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default(),

@@ -1,0 +1,819 @@
+//! `InspectionSession`: one inspection on one phone, offline. Each capture call builds the
+//! item with the core, signs its digest with the device key and commits it to the outbox
+//! before it returns.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, FixedOffset};
+use hecha_core::bundle::report::{ReportInput, render_report};
+use hecha_core::capture::exif::{read_exif, sniff_format};
+use hecha_core::capture::photo::assess_photo;
+use hecha_core::capture::pii::PersonHasher;
+use hecha_core::capture::si::parse_si_payload;
+use hecha_core::model::{
+    BlobRef, CaptureSource, Checklist, DialTest, Document, EvidenceBody, EvidenceItem, ImageFormat,
+    Inspection, Media, MediaKind, Mode, Note, Photo, SiScan, SiSource, SignOff, SignerRole,
+    StaffRole,
+};
+use hecha_core::rehearsal::record_from_photo;
+use hecha_core::rules::{RuleProfile, evaluate};
+use hecha_core::seal::device::sign_item;
+use hecha_core::seal::hash::sha256_hex;
+use hecha_core::seal::manifest::item_digest;
+use serde::Deserialize;
+
+use crate::error::{MobileError, guard};
+use crate::outbox::{ItemState, Outbox};
+use crate::records::{
+    Captured, DialTestInput, FindingView, ItemStatus, PhotoCaptured, SiCaptured, SiEntered, Source,
+    SyncReport,
+};
+use crate::signer::{CoreSigner, DeviceSigner};
+use crate::sync::{SyncProgress, TokenProvider};
+
+/// The part of `GET /api/v1/inspections/{id}/assignment` the phone keeps.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub(crate) struct Assignment {
+    pub inspection: Inspection,
+    pub profile_toml: String,
+    #[serde(default)]
+    pub seat_tags: Vec<SeatTagEntry>,
+    pub person_hash_key: PersonHashKey,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub(crate) struct SeatTagEntry {
+    pub seat_id: String,
+    pub tag: String,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub(crate) struct PersonHashKey {
+    pub key_id: String,
+    pub key_hex: String,
+}
+
+/// One inspection on this device.
+#[derive(uniffi::Object)]
+pub struct InspectionSession {
+    pub(crate) inspection: Inspection,
+    profile: RuleProfile,
+    hasher: PersonHasher,
+    /// Seat tags of the assignment; `None` for a local rehearsal (no tags issued).
+    seat_tags: Option<Vec<SeatTagEntry>>,
+    pub(crate) user_id: String,
+    pub(crate) device_id: String,
+    signer: CoreSigner,
+    outbox: Mutex<Outbox>,
+    pub(crate) cancelled: AtomicBool,
+}
+
+fn invalid_json(what: &str, e: impl std::fmt::Display) -> MobileError {
+    MobileError::invalid(
+        "input.json",
+        format!("{what} 不是有效的JSON：{e}"),
+        format!("{what} is not valid JSON: {e}"),
+    )
+}
+
+impl InspectionSession {
+    #[allow(clippy::too_many_arguments)]
+    fn open(
+        inspection: Inspection,
+        profile: RuleProfile,
+        hasher: PersonHasher,
+        seat_tags: Option<Vec<SeatTagEntry>>,
+        user_id: String,
+        device_id: String,
+        signer: Arc<dyn DeviceSigner>,
+        outbox: Outbox,
+    ) -> Result<Arc<Self>, MobileError> {
+        let signer = CoreSigner::new(signer);
+        if hecha_core::seal::device::DeviceSigner::kid(&signer) != device_id {
+            return Err(MobileError::invalid(
+                "device.mismatch",
+                "设备签名密钥与设备编号不一致",
+                "the signer's key is not the device's (kid ≠ device id)",
+            ));
+        }
+        match outbox.meta("inspection_id")? {
+            Some(id) if id != inspection.id => {
+                return Err(MobileError::invalid(
+                    "outbox.other_inspection",
+                    format!("此目录属于另一项核查（{id}）"),
+                    format!("this directory holds another inspection ({id})"),
+                ));
+            }
+            Some(_) => {}
+            None => outbox.set_meta("inspection_id", &inspection.id)?,
+        }
+        Ok(Arc::new(InspectionSession {
+            inspection,
+            profile,
+            hasher,
+            seat_tags,
+            user_id,
+            device_id,
+            signer,
+            outbox: Mutex::new(outbox),
+            cancelled: AtomicBool::new(false),
+        }))
+    }
+
+    pub(crate) fn outbox(&self) -> MutexGuard<'_, Outbox> {
+        // A panic while holding the lock leaves the outbox consistent (SQLite transactions).
+        self.outbox.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A unique item id: the device id's first characters and a random UUID.
+    fn new_item_id(&self) -> String {
+        let prefix: String = self.device_id.chars().take(8).collect();
+        format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+    }
+
+    fn check_seat_tag(&self, tag: &str) -> Result<(), MobileError> {
+        let known = match &self.seat_tags {
+            Some(tags) => tags.iter().any(|t| t.tag == tag),
+            None => !tag.trim().is_empty(),
+        };
+        if known {
+            Ok(())
+        } else {
+            Err(MobileError::invalid(
+                "evidence.seat_tag",
+                "此座席标签不属于本次核查",
+                "this seat tag is not one issued for this inspection",
+            ))
+        }
+    }
+
+    /// Fills the envelope, stores the bytes, signs the digest and commits the item.
+    fn record(
+        &self,
+        rule_ids: Vec<String>,
+        source: CaptureSource,
+        body: EvidenceBody,
+        bytes: Option<(&[u8], String, &str)>,
+    ) -> Result<(Captured, EvidenceItem), MobileError> {
+        let id = self.new_item_id();
+        let mut item = EvidenceItem {
+            rule_ids,
+            captured_by: Some(self.user_id.clone()),
+            device_id: Some(self.device_id.clone()),
+            device_time: Some(chrono::Local::now().fixed_offset()),
+            source,
+            blob: None,
+            body,
+            id,
+        };
+        let outbox = self.outbox();
+        if let Some((bytes, media_type, ext)) = bytes {
+            let sha256 = outbox.put_blob(bytes)?;
+            item.blob = Some(BlobRef {
+                sha256,
+                size: bytes.len() as u64,
+                media_type: Some(media_type),
+                file_name: Some(format!("{}.{ext}", item.id)),
+            });
+        }
+        let digest = item_digest(&item).map_err(MobileError::internal)?;
+        let jws = sign_item(&item.id, &digest, &self.signer).map_err(MobileError::signer)?;
+        outbox.insert(&item, &digest, &jws)?;
+        let captured = Captured {
+            item_id: item.id.clone(),
+            kind: item.body.kind_name().to_owned(),
+            digest,
+            item_json: serde_json::to_string(&item).map_err(MobileError::internal)?,
+        };
+        Ok((captured, item))
+    }
+
+    fn evidence(&self) -> Result<Vec<EvidenceItem>, MobileError> {
+        Ok(self.outbox().items()?.into_iter().map(|i| i.item).collect())
+    }
+
+    fn scan(
+        &self,
+        record: hecha_core::model::SiRecord,
+        source_kind: SiSource,
+        certificate_sha256: Option<String>,
+        entered: SiEntered,
+    ) -> Result<SiCaptured, MobileError> {
+        let roles = entered
+            .roles
+            .iter()
+            .map(|r| {
+                serde_json::from_value::<StaffRole>(serde_json::Value::String(r.clone())).map_err(
+                    |_| {
+                        MobileError::invalid(
+                            "input.role",
+                            format!("未知岗位：{r}"),
+                            format!("unknown role: {r}"),
+                        )
+                    },
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let years = entered
+            .telecom_experience_years
+            .as_deref()
+            .map(parse_decimal)
+            .transpose()?;
+        let body = EvidenceBody::SiScan(SiScan {
+            record: record.clone(),
+            source_kind,
+            roles,
+            specialty: entered.specialty,
+            specialty_related: entered.specialty_related,
+            telecom_experience_years: years,
+            certificate_sha256: certificate_sha256.clone(),
+            certificate_kept: false,
+        });
+        let (captured, _) = self.record(entered.rule_ids, CaptureSource::InApp, body, None)?;
+        Ok(SiCaptured::new(captured, &record, certificate_sha256))
+    }
+}
+
+fn media_type_of(bytes: &[u8]) -> (String, &'static str) {
+    let (t, ext) = match sniff_format(bytes) {
+        ImageFormat::Jpeg => ("image/jpeg", "jpg"),
+        ImageFormat::Png => ("image/png", "png"),
+        ImageFormat::Heic => ("image/heic", "heic"),
+        ImageFormat::Webp => ("image/webp", "webp"),
+        ImageFormat::Tiff => ("image/tiff", "tif"),
+        ImageFormat::Unknown if bytes.starts_with(b"RIFF") => ("audio/wav", "wav"),
+        ImageFormat::Unknown if bytes.starts_with(b"%PDF") => ("application/pdf", "pdf"),
+        ImageFormat::Unknown => ("application/octet-stream", "bin"),
+    };
+    (t.to_owned(), ext)
+}
+
+fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, MobileError> {
+    DateTime::parse_from_rfc3339(s).map_err(|_| {
+        MobileError::invalid(
+            "input.time",
+            format!("时间格式应为 RFC 3339：{s}"),
+            format!("times are RFC 3339: {s}"),
+        )
+    })
+}
+
+/// A decimal entered as text ("8", "168.5"), through the model's own serde.
+pub fn parse_decimal<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, MobileError> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
+        MobileError::invalid(
+            "input.number",
+            format!("不是数字：{s}"),
+            format!("not a number: {s}"),
+        )
+    })
+}
+
+#[uniffi::export]
+impl InspectionSession {
+    /// Opens the session of an official (or company) inspection from the assignment JSON
+    /// fetched earlier (`GET …/assignment`), offline. The same call on the same `dir`
+    /// reopens it: every item captured before is there.
+    #[uniffi::constructor]
+    pub fn open_assignment(
+        dir: String,
+        assignment_json: String,
+        user_id: String,
+        device_id: String,
+        signer: Arc<dyn DeviceSigner>,
+    ) -> Result<Arc<Self>, MobileError> {
+        guard(|| {
+            let a: Assignment = serde_json::from_str(&assignment_json)
+                .map_err(|e| invalid_json("assignment", e))?;
+            let profile = RuleProfile::from_toml(&a.profile_toml).map_err(|e| {
+                MobileError::invalid(
+                    "assignment.profile",
+                    format!("规则配置无法读取：{e}"),
+                    format!("the rule profile does not parse: {e}"),
+                )
+            })?;
+            let key = hex::decode(&a.person_hash_key.key_hex).map_err(|_| {
+                MobileError::invalid(
+                    "assignment.person_hash_key",
+                    "人员哈希密钥格式错误",
+                    "the person-hash key is not hex",
+                )
+            })?;
+            let hasher = PersonHasher::new(a.person_hash_key.key_id.clone(), &key)
+                .map_err(MobileError::internal)?;
+            let outbox = Outbox::open(&PathBuf::from(&dir))?;
+            Self::open(
+                a.inspection,
+                profile,
+                hasher,
+                Some(a.seat_tags),
+                user_id,
+                device_id,
+                signer,
+                outbox,
+            )
+        })
+    }
+
+    /// Opens a local rehearsal (预检) from the inspection JSON and a built-in profile id. ID
+    /// numbers are hashed with a key made on this device (kept in the outbox).
+    #[uniffi::constructor]
+    pub fn open_rehearsal(
+        dir: String,
+        inspection_json: String,
+        profile_id: String,
+        user_id: String,
+        device_id: String,
+        signer: Arc<dyn DeviceSigner>,
+    ) -> Result<Arc<Self>, MobileError> {
+        guard(|| {
+            let mut inspection: Inspection = serde_json::from_str(&inspection_json)
+                .map_err(|e| invalid_json("inspection", e))?;
+            inspection.mode = Mode::Rehearsal;
+            let profile = RuleProfile::builtin(&profile_id).map_err(|e| {
+                MobileError::invalid(
+                    "rehearsal.profile",
+                    format!("没有此规则配置：{e}"),
+                    format!("no such rule profile: {e}"),
+                )
+            })?;
+            let outbox = Outbox::open(&PathBuf::from(&dir))?;
+            let key_hex = match outbox.meta("local_person_hash_key")? {
+                Some(k) => k,
+                None => {
+                    let mut key = [0u8; 32];
+                    getrandom::fill(&mut key).map_err(MobileError::internal)?;
+                    let k = hex::encode(key);
+                    outbox.set_meta("local_person_hash_key", &k)?;
+                    k
+                }
+            };
+            let key = hex::decode(&key_hex).map_err(MobileError::internal)?;
+            let hasher = PersonHasher::new(format!("device-{}", &device_id), &key)
+                .map_err(MobileError::internal)?;
+            Self::open(
+                inspection, profile, hasher, None, user_id, device_id, signer, outbox,
+            )
+        })
+    }
+
+    /// The inspection's id.
+    pub fn inspection_id(&self) -> String {
+        self.inspection.id.clone()
+    }
+
+    /// A photo: its EXIF place and time, the geofence and window verdicts. The original
+    /// bytes are kept unchanged.
+    pub fn add_photo(
+        &self,
+        bytes: Vec<u8>,
+        rule_ids: Vec<String>,
+        source: Source,
+    ) -> Result<PhotoCaptured, MobileError> {
+        guard(|| {
+            let (exif, exif_error) = match read_exif(&bytes) {
+                Ok(f) => (Some(f), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            let assessment = exif
+                .as_ref()
+                .map(|e| assess_photo(e, &self.inspection, &self.profile.photo_params()));
+            let gps = exif
+                .as_ref()
+                .and_then(|e| e.gps.as_ref())
+                .map(|g| (g.lat.to_string(), g.lon.to_string()));
+            let body = EvidenceBody::Photo(Photo {
+                subject: None,
+                exif,
+                exif_error: exif_error.clone(),
+            });
+            let source = match source {
+                Source::InApp => CaptureSource::InApp,
+                Source::Gallery => CaptureSource::Gallery,
+            };
+            let (media_type, ext) = media_type_of(&bytes);
+            let (captured, _) =
+                self.record(rule_ids, source, body, Some((&bytes, media_type, ext)))?;
+            let assessment = assessment.unwrap_or(hecha_core::capture::photo::PhotoAssessment {
+                geofence: None,
+                captured_at: None,
+                in_window: None,
+                flags: vec![],
+            });
+            Ok(PhotoCaptured::new(captured, gps, exif_error, &assessment))
+        })
+    }
+
+    /// A photo of a social-insurance certificate: its QR code decoded and parsed, the ID
+    /// masked and hashed with the assignment's key. The photo is not kept, only its SHA-256.
+    pub fn scan_qr_image(
+        &self,
+        bytes: Vec<u8>,
+        entered: SiEntered,
+    ) -> Result<SiCaptured, MobileError> {
+        guard(|| {
+            let record = record_from_photo(&bytes, &self.hasher);
+            self.scan(record, SiSource::Photo, Some(sha256_hex(&bytes)), entered)
+        })
+    }
+
+    /// The text the phone's own QR scanner read from a certificate.
+    pub fn scan_qr_text(
+        &self,
+        text: String,
+        entered: SiEntered,
+    ) -> Result<SiCaptured, MobileError> {
+        guard(|| {
+            let record = parse_si_payload(&text, Some(&self.hasher));
+            self.scan(record, SiSource::ScannerText, None, entered)
+        })
+    }
+
+    /// A typed checklist, as JSON: `{"checklist": "ups", "present": true, …, "rule_ids": […]}`
+    /// (the core's `Checklist` plus `rule_ids`).
+    pub fn record_checklist(&self, json: String) -> Result<Captured, MobileError> {
+        guard(|| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&json).map_err(|e| invalid_json("checklist", e))?;
+            let rule_ids = take_rule_ids(&mut v)?;
+            let checklist: Checklist =
+                serde_json::from_value(v).map_err(|e| invalid_json("checklist", e))?;
+            if let Checklist::SeatEquipment(s) = &checklist {
+                self.check_seat_tag(&s.seat_tag)?;
+            }
+            let body = EvidenceBody::Checklist(checklist);
+            Ok(self.record(rule_ids, CaptureSource::Entered, body, None)?.0)
+        })
+    }
+
+    /// A dial test at the seat whose tag was scanned; refused for a tag not of this
+    /// assignment.
+    pub fn record_dial_test(
+        &self,
+        seat_tag: String,
+        test: DialTestInput,
+    ) -> Result<Captured, MobileError> {
+        guard(|| {
+            self.check_seat_tag(&seat_tag)?;
+            let body = EvidenceBody::DialTest(DialTest {
+                seat_tag,
+                dialed_number: test.dialed_number,
+                temporary_trunk: test.temporary_trunk,
+                connected: test.connected,
+                caller_id_shown: test.caller_id_shown,
+                recording_played_back: test.recording_played_back,
+                started_at: test.started_at.as_deref().map(parse_time).transpose()?,
+                ended_at: test.ended_at.as_deref().map(parse_time).transpose()?,
+                recording_item: test.recording_item,
+            });
+            Ok(self
+                .record(test.rule_ids, CaptureSource::InApp, body, None)?
+                .0)
+        })
+    }
+
+    /// Audio or video (a recording played back at a seat, a screen capture), not decoded.
+    /// `kind`: `recording`, `screen_capture`, `video`, `other`.
+    pub fn add_media(
+        &self,
+        bytes: Vec<u8>,
+        kind: String,
+        seat_tag: Option<String>,
+        rule_ids: Vec<String>,
+    ) -> Result<Captured, MobileError> {
+        guard(|| {
+            let media_kind: MediaKind =
+                serde_json::from_value(serde_json::Value::String(kind.clone())).map_err(|_| {
+                    MobileError::invalid(
+                        "input.media_kind",
+                        format!("未知媒体类型：{kind}"),
+                        format!("unknown media kind: {kind}"),
+                    )
+                })?;
+            if let Some(tag) = &seat_tag {
+                self.check_seat_tag(tag)?;
+            }
+            let body = EvidenceBody::Media(Media {
+                media_kind,
+                duration_s: None,
+                seat_tag,
+            });
+            let (media_type, ext) = media_type_of(&bytes);
+            Ok(self
+                .record(
+                    rule_ids,
+                    CaptureSource::InApp,
+                    body,
+                    Some((&bytes, media_type, ext)),
+                )?
+                .0)
+        })
+    }
+
+    /// A document (`{"doc_kind": "lease", "start": …, "rule_ids": […]}`, the core's
+    /// `Document`), with its photo or PDF when there is one.
+    pub fn add_document(
+        &self,
+        json: String,
+        bytes: Option<Vec<u8>>,
+    ) -> Result<Captured, MobileError> {
+        guard(|| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&json).map_err(|e| invalid_json("document", e))?;
+            let rule_ids = take_rule_ids(&mut v)?;
+            let doc: Document =
+                serde_json::from_value(v).map_err(|e| invalid_json("document", e))?;
+            let file = bytes.as_deref().map(|b| {
+                let (t, ext) = media_type_of(b);
+                (b, t, ext)
+            });
+            let source = if file.is_some() {
+                CaptureSource::InApp
+            } else {
+                CaptureSource::Entered
+            };
+            Ok(self
+                .record(rule_ids, source, EvidenceBody::Document(doc), file)?
+                .0)
+        })
+    }
+
+    /// A free-text note by the inspector.
+    pub fn add_note(&self, text: String, rule_ids: Vec<String>) -> Result<Captured, MobileError> {
+        guard(|| {
+            let body = EvidenceBody::Note(Note { text });
+            Ok(self.record(rule_ids, CaptureSource::Entered, body, None)?.0)
+        })
+    }
+
+    /// The signature of the on-site record: `role` is `inspector` or
+    /// `company_representative` (who needs `signature_png`, the handwritten signature).
+    pub fn sign_off(
+        &self,
+        role: String,
+        name: String,
+        signature_png: Option<Vec<u8>>,
+    ) -> Result<Captured, MobileError> {
+        guard(|| {
+            let signer_role: SignerRole =
+                serde_json::from_value(serde_json::Value::String(role.clone())).map_err(|_| {
+                    MobileError::invalid(
+                        "input.signer_role",
+                        format!("未知签字角色：{role}"),
+                        format!("unknown signer role: {role}"),
+                    )
+                })?;
+            if signer_role == SignerRole::CompanyRepresentative && signature_png.is_none() {
+                return Err(MobileError::invalid(
+                    "evidence.signature_image",
+                    "企业代表签字需要手写签名图片",
+                    "the company representative's sign-off needs the signature image",
+                ));
+            }
+            let body = EvidenceBody::SignOff(SignOff {
+                signer_role,
+                name,
+                signed_at: chrono::Local::now().fixed_offset(),
+                statement: None,
+            });
+            let file = signature_png.as_deref().map(|b| {
+                let (t, ext) = media_type_of(b);
+                (b, t, ext)
+            });
+            Ok(self.record(vec![], CaptureSource::InApp, body, file)?.0)
+        })
+    }
+
+    /// The rules engine over everything captured on this device (pending or sent).
+    pub fn findings(&self) -> Result<Vec<FindingView>, MobileError> {
+        guard(|| {
+            let evidence = self.evidence()?;
+            Ok(evaluate(&self.profile, &self.inspection, &evidence)
+                .iter()
+                .map(FindingView::from)
+                .collect())
+        })
+    }
+
+    /// The readiness report (HTML, self-contained, Chinese and English; `lang` = `zh` or
+    /// `en` says which the page declares first).
+    pub fn readiness_report(&self, lang: String) -> Result<String, MobileError> {
+        guard(|| {
+            let evidence = self.evidence()?;
+            let findings = evaluate(&self.profile, &self.inspection, &evidence);
+            let html = render_report(&ReportInput {
+                inspection: &self.inspection,
+                evidence: &evidence,
+                findings: &findings,
+                profile_id: &self.profile.id,
+                profile_sha256: &self.profile.sha256(),
+                engine_version: hecha_core::ENGINE_VERSION,
+                manifest_sha256: None,
+                sealed_at: None,
+                thumbnails: &BTreeMap::new(),
+                photo_params: &self.profile.photo_params(),
+            });
+            Ok(if lang == "en" {
+                html.replacen("<html lang=zh-CN>", "<html lang=en>", 1)
+            } else {
+                html
+            })
+        })
+    }
+
+    /// Every item on this device and where it is (capture order).
+    pub fn items(&self) -> Result<Vec<ItemStatus>, MobileError> {
+        guard(|| {
+            Ok(self
+                .outbox()
+                .items()?
+                .into_iter()
+                .map(|i| ItemStatus {
+                    item_id: i.item.id.clone(),
+                    kind: i.item.body.kind_name().to_owned(),
+                    digest: i.digest,
+                    state: match i.state {
+                        ItemState::Pending => "pending".into(),
+                        ItemState::Acked => "acked".into(),
+                    },
+                    verdict_json: i.verdict_json,
+                })
+                .collect())
+        })
+    }
+
+    /// Uploads the outbox: bytes over tus (resumable), then each item with its device
+    /// signature; an item leaves the outbox only when the server acknowledged it.
+    pub fn sync(
+        &self,
+        server_url: String,
+        tokens: Arc<dyn TokenProvider>,
+        progress: Arc<dyn SyncProgress>,
+    ) -> Result<SyncReport, MobileError> {
+        self.cancelled.store(false, Ordering::SeqCst);
+        guard(|| crate::sync::run(self, &server_url, tokens, progress))
+    }
+
+    /// Stops a running sync between two chunks (from another thread).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+}
+
+fn take_rule_ids(v: &mut serde_json::Value) -> Result<Vec<String>, MobileError> {
+    match v.as_object_mut().and_then(|o| o.remove("rule_ids")) {
+        None => Ok(vec![]),
+        Some(r) => serde_json::from_value(r).map_err(|e| invalid_json("rule_ids", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::MobileError;
+    use crate::signer::SoftwareSigner;
+    use hecha_core::seal::device::verify_item_signature;
+
+    const FULL_ID: &str = "320506198803120425";
+
+    fn example() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou")
+    }
+
+    fn assignment() -> String {
+        let text = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
+        let t: toml::Table = toml::from_str(&text).unwrap();
+        let mut inspection = serde_json::to_value(&t["inspection"]).unwrap();
+        inspection["mode"] = "official".into();
+        let profile = RuleProfile::builtin("jiangsu-suzhou").unwrap();
+        serde_json::json!({
+            "inspection": inspection,
+            "status": "in_progress",
+            "profile_toml": profile.source(),
+            "seat_tags": [{"seat_id": "A-01", "tag": "hecha-seat:v1:k:i:A-01:sig", "qr_png": ""}],
+            "person_hash_key": {"key_id": "k1", "key_hex": "11".repeat(32)},
+            "received_items": [],
+            "server_time": "2026-11-23T08:00:00Z",
+        })
+        .to_string()
+    }
+
+    fn open(dir: &std::path::Path, signer: &Arc<SoftwareSigner>) -> Arc<InspectionSession> {
+        let kid = DeviceSigner::kid(signer.as_ref());
+        InspectionSession::open_assignment(
+            dir.to_string_lossy().into_owned(),
+            assignment(),
+            "user-1".into(),
+            kid,
+            signer.clone().as_device_signer(),
+        )
+        .unwrap()
+    }
+
+    fn entered() -> SiEntered {
+        SiEntered {
+            roles: vec!["license_lead".into()],
+            specialty: None,
+            specialty_related: None,
+            telecom_experience_years: Some("8".into()),
+            rule_ids: vec!["staff.si_count".into()],
+        }
+    }
+
+    #[test]
+    fn captures_are_signed_masked_checked_and_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let signer = SoftwareSigner::generate().unwrap();
+        let s = open(dir.path(), &signer);
+
+        let photo = std::fs::read(example().join("photos/office-1.jpg")).unwrap();
+        let p = s
+            .add_photo(photo, vec!["site.real_address".into()], Source::InApp)
+            .unwrap();
+        assert!(
+            p.inside_geofence.is_some() && p.captured_at.is_some(),
+            "{p:?}"
+        );
+        assert!(p.item.item_id.starts_with(&s.device_id[..8]));
+
+        let text =
+            format!("姓名：周明\n公民身份号码：{FULL_ID}\n参保地：苏州工业园区\n缴费月数：20");
+        let si = s.scan_qr_text(text, entered()).unwrap();
+        assert!(si.id_masked.as_deref().unwrap().contains('*'));
+        assert!(si.id_hash.is_some());
+        assert!(!si.item.item_json.contains(FULL_ID), "no full ID stored");
+
+        let bad = s.record_dial_test("hecha-seat:v1:k:other:A-01:sig".into(), dial());
+        assert!(
+            matches!(&bad, Err(e) if e.code() == "evidence.seat_tag"),
+            "{bad:?}"
+        );
+        let d = s
+            .record_dial_test("hecha-seat:v1:k:i:A-01:sig".into(), dial())
+            .unwrap();
+
+        // Each item's digest is signed by the device key.
+        let rows = s.outbox().items().unwrap();
+        assert_eq!(rows.len(), 3);
+        let jwk: hecha_core::seal::keys::PublicJwk =
+            serde_json::from_str(&signer.public_jwk_json().unwrap()).unwrap();
+        for r in &rows {
+            assert_eq!(item_digest(&r.item).unwrap(), r.digest);
+            verify_item_signature(&r.jws, &r.item.id, &r.digest, &jwk).unwrap();
+        }
+        assert!(!s.findings().unwrap().is_empty());
+        assert!(
+            s.readiness_report("en".into())
+                .unwrap()
+                .contains("<html lang=en>")
+        );
+        drop(s);
+
+        // Reopened: the same items, still pending.
+        let again = open(dir.path(), &signer);
+        let ids: Vec<String> = again
+            .items()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.item_id)
+            .collect();
+        assert_eq!(ids, vec![p.item.item_id, si.item.item_id, d.item_id]);
+    }
+
+    #[test]
+    fn a_signer_that_is_not_the_device_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let signer = SoftwareSigner::generate().unwrap();
+        let r = InspectionSession::open_assignment(
+            dir.path().to_string_lossy().into_owned(),
+            assignment(),
+            "user-1".into(),
+            "another-device".into(),
+            signer.as_device_signer(),
+        );
+        assert!(matches!(r, Err(MobileError::Invalid { code, .. }) if code == "device.mismatch"));
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        let r: Result<(), MobileError> = crate::error::guard(|| panic!("boom"));
+        assert!(matches!(r, Err(MobileError::Internal { en, .. }) if en.contains("boom")));
+    }
+
+    fn dial() -> DialTestInput {
+        DialTestInput {
+            dialed_number: "96110001".into(),
+            temporary_trunk: false,
+            connected: true,
+            caller_id_shown: true,
+            recording_played_back: true,
+            started_at: Some("2026-11-23T10:33:00+08:00".into()),
+            ended_at: None,
+            recording_item: None,
+            rule_ids: vec!["seats.dial_test".into()],
+        }
+    }
+}

@@ -1,0 +1,338 @@
+"""The inspector's phone, through the generated Python bindings of hecha-mobile, against a
+real hecha server (started by tests/tests/mobile.rs, which passes everything in HECHA_*
+environment variables and seals + verifies the bundle after this script exits 0).
+
+    parent: capture children killed at random moments (SIGKILL, bounded), one child that
+            captures the whole visit, a sync child killed mid-way; then reopen, sync, and
+            prove every item the children printed reached the server exactly once.
+
+Run as `python3 mobile_flow.py` (parent) — it re-runs itself as `capture-loop`,
+`capture-visit` and `sync` children.
+"""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+sys.path.insert(0, os.environ["HECHA_BINDINGS"])
+import hecha_mobile as hm  # noqa: E402
+
+ENV = os.environ
+OUTBOX = os.path.join(ENV["HECHA_WORKDIR"], "outbox")
+EXAMPLES = ENV["HECHA_EXAMPLES"]
+with open(ENV["HECHA_ASSIGNMENT"], encoding="utf-8") as f:
+    ASSIGNMENT_JSON = f.read()
+ASSIGNMENT = json.loads(ASSIGNMENT_JSON)
+SEAT_TAGS = [t["tag"] for t in ASSIGNMENT["seat_tags"]]
+PHOTOS = sorted(os.listdir(os.path.join(EXAMPLES, "photos")))
+
+
+def read(*parts):
+    with open(os.path.join(EXAMPLES, *parts), "rb") as f:
+        return f.read()
+
+
+def open_session():
+    signer = hm.SoftwareSigner.from_secret(bytes.fromhex(ENV["HECHA_DEVICE_SECRET"]))
+    return hm.InspectionSession.open_assignment(
+        OUTBOX, ASSIGNMENT_JSON, ENV["HECHA_USER_ID"], ENV["HECHA_DEVICE_ID"],
+        signer.as_device_signer())
+
+
+def emit(item_id):
+    # The id is printed only after the call returned: it must reach the server.
+    print("ITEM", item_id, flush=True)
+
+
+def si(roles, rule_ids, specialty=None, related=None, years=None):
+    return hm.SiEntered(roles=roles, specialty=specialty, specialty_related=related,
+                        telecom_experience_years=years, rule_ids=rule_ids)
+
+
+SI_RULES = ["staff.si_count", "staff.si_months", "staff.si_local", "staff.si_specialty",
+            "staff.si_roles"]
+SI_TEXTS = [
+    ("姓名：周明\n公民身份号码：320506198803120425\n参保地：苏州工业园区\n"
+     "参保险种：养老保险、医疗保险、失业保险、工伤保险、生育保险\n缴费起止：2025年03月至2026年10月\n"
+     "单位名称：苏州核查示例科技有限公司\n统一社会信用代码：91320594MA1XY2E40D",
+     si(["license_lead", "technical_lead"], SI_RULES, "通信工程", True, "8")),
+    ("https://si.example.gov.cn/verify?xm=%E7%8E%8B%E8%8A%B3&sfzh=320581199207153014"
+     "&cbd=%E8%8B%8F%E5%B7%9E%E5%B7%A5%E4%B8%9A%E5%9B%AD%E5%8C%BA&jfys=14"
+     "&dwmc=%E8%8B%8F%E5%B7%9E%E6%A0%B8%E6%9F%A5%E7%A4%BA%E4%BE%8B%E7%A7%91%E6%8A%80"
+     "%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&tyshxydm=91320594MA1XY2E40D",
+     si(["customer_service_lead"], SI_RULES, "计算机科学与技术", True)),
+    ('{"data":{"name":"李强","idNo":"320102198506202523","place":"苏州市姑苏区","months":"26",'
+     '"company":"苏州核查示例科技有限公司","uscc":"91320594MA1XY2E40D"}}',
+     si(["network_security_lead"], SI_RULES, "网络工程", True)),
+]
+
+
+def dial(seat, recording_item):
+    n = SEAT_TAGS.index(seat) + 1
+    return hm.DialTestInput(
+        dialed_number=f"9611000{n}", temporary_trunk=False, connected=True,
+        caller_id_shown=True, recording_played_back=True,
+        started_at=f"2026-11-23T10:3{n}:00+08:00", ended_at=f"2026-11-23T10:3{n}:50+08:00",
+        recording_item=recording_item, rule_ids=["seats.dial_test", "seats.physical_count"])
+
+
+def capture_loop(seed):
+    """Captures forever (until killed): photos, SI texts, checklists, notes, dial tests."""
+    rnd = random.Random(seed)
+    s = open_session()
+    print("READY", flush=True)
+    while True:
+        k = rnd.randrange(5)
+        if k == 0:
+            r = s.add_photo(read("photos", rnd.choice(PHOTOS)), ["site.real_address"],
+                            hm.Source.IN_APP)
+            emit(r.item.item_id)
+        elif k == 1:
+            text, entered = rnd.choice(SI_TEXTS)
+            emit(s.scan_qr_text(text, entered).item.item_id)
+        elif k == 2:
+            emit(s.record_checklist(json.dumps(
+                {"checklist": "ups", "present": True, "status_normal": True,
+                 "runtime_minutes": "45", "rule_ids": ["room.ups"]})).item_id)
+        elif k == 3:
+            emit(s.add_note(f"现场记录 {rnd.random()}", []).item_id)
+        else:
+            seat = rnd.choice(SEAT_TAGS)
+            m = s.add_media(read("media", "recording-seat-01.wav"), "recording", seat,
+                            ["seats.dial_test"])
+            emit(m.item_id)
+            emit(s.record_dial_test(seat, dial(seat, m.item_id)).item_id)
+
+
+def capture_visit():
+    """The whole visit of examples/suzhou, captured on the phone, offline."""
+    s = open_session()
+    photo_rules = {
+        "office-1.jpg": ["site.real_address", "site.office_area"],
+        "office-2.jpg": ["site.real_address", "site.office_area"],
+        "rack.jpg": ["room.room_or_rack", "site.real_address"],
+        "ups.jpg": ["room.ups"], "extinguisher.jpg": ["room.fire_extinguisher"],
+        "access-log.jpg": ["room.access_log"],
+        "seats.jpg": ["seats.equipment", "seats.physical_count"],
+        "caller-id.jpg": ["system.caller_id_screening"],
+        "complaints.jpg": ["system.complaint_handling"],
+    }
+    for name, rules in photo_rules.items():
+        p = s.add_photo(read("photos", name), rules, hm.Source.IN_APP)
+        assert p.inside_geofence is not None, (name, p)
+        emit(p.item.item_id)
+    for c in [
+        {"checklist": "office", "area_m2": "168.5", "rule_ids": ["site.office_area"]},
+        {"checklist": "room_or_rack", "room_kind": "own_rack", "rule_ids": ["room.room_or_rack"]},
+        {"checklist": "ups", "present": True, "model": "APC SRT3KXLI", "capacity_kva": "3",
+         "status_normal": True, "runtime_minutes": "45", "rule_ids": ["room.ups"]},
+        {"checklist": "fire_extinguisher", "present": True, "extinguisher_type": "二氧化碳",
+         "pressure_in_range": True, "inspection_valid_until": "2027-08-31",
+         "rule_ids": ["room.fire_extinguisher"]},
+        {"checklist": "access_log", "present": True, "log_kind": "electronic",
+         "latest_entry_on": "2026-11-23", "rule_ids": ["room.access_log"]},
+        {"checklist": "recording_retention", "oldest_playable_recording_on": "2026-09-15",
+         "rule_ids": ["system.recording_retention"]},
+    ] + [{"checklist": "system_demo", "function": f, "demonstrated": True,
+          "rule_ids": [r]} for f, r in [
+        ("caller_id_screening", "system.caller_id_screening"),
+        ("complaint_handling", "system.complaint_handling"),
+        ("inbound", "system.in_out_record_store"), ("outbound", "system.in_out_record_store"),
+        ("recording", "system.in_out_record_store"),
+        ("data_storage", "system.in_out_record_store")]]:
+        emit(s.record_checklist(json.dumps(c, ensure_ascii=False)).item_id)
+    emit(s.add_document(json.dumps(
+        {"doc_kind": "lease", "title": "房屋租赁登记备案证明", "start": "2026-07-01",
+         "end": "2029-06-30", "registered_with_housing_bureau": True,
+         "rule_ids": ["site.lease_term"]}, ensure_ascii=False), read("photos", "lease.jpg")).item_id)
+    for n, seat in enumerate(SEAT_TAGS, start=1):
+        emit(s.record_checklist(json.dumps(
+            {"checklist": "seat_equipment", "seat_tag": seat, "phone_or_softphone": True,
+             "computer": True, "headset": True, "rule_ids": ["seats.equipment"]})).item_id)
+        m = s.add_media(read("media", f"recording-seat-0{n}.wav"), "recording", seat,
+                        ["seats.dial_test"])
+        emit(m.item_id)
+        emit(s.record_dial_test(seat, dial(seat, m.item_id)).item_id)
+    for text, entered in SI_TEXTS:
+        r = s.scan_qr_text(text, entered)
+        assert r.id_masked and "*" in r.id_masked and r.id_hash, r
+        emit(r.item.item_id)
+    cert = read("certificates", "si-chen.jpg")
+    r = s.scan_qr_image(cert, si(["agent"], ["staff.si_count", "staff.si_months",
+                                             "staff.si_local"], "电子信息工程", True))
+    assert r.certificate_sha256 and r.format != "unknown", r
+    # The certificate photo is not kept: the record carries its SHA-256 only.
+    assert json.loads(r.item.item_json).get("blob") is None
+    emit(r.item.item_id)
+    emit(s.sign_off("inspector", "检查员甲", None).item_id)
+    with open(ENV["HECHA_SIGNATURE_PNG"], "rb") as f:
+        emit(s.sign_off("company_representative", "周明", f.read()).item_id)
+    print("DONE", flush=True)
+
+
+class Tokens(hm.TokenProvider):
+    def __init__(self, access, refresh_to=None):
+        self.access = access
+        self.refresh_to = refresh_to
+        self.refreshes = 0
+
+    def access_token(self):
+        return self.access
+
+    def refresh(self):
+        self.refreshes += 1
+        if self.refresh_to is None:
+            raise hm.MobileError.SyncFatal(code="auth.refresh", zh="无法刷新", en="cannot refresh")
+        self.access = self.refresh_to
+        return self.access
+
+
+class Progress(hm.SyncProgress):
+    def __init__(self):
+        self.items = []
+        self.bytes = (0, 0)
+
+    def on_item(self, item_id, state):
+        self.items.append((item_id, state))
+
+    def on_bytes(self, sent, total):
+        self.bytes = (sent, total)
+
+
+def sync_child():
+    s = open_session()
+    print("READY", flush=True)
+    s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), Progress())
+    print("SYNCED", flush=True)
+
+
+def run_child(mode, arg, kill_after=None):
+    """Runs a child; SIGKILLs it `kill_after` seconds after it is READY. Returns the item
+    ids it printed and whether it was killed."""
+    p = subprocess.Popen([sys.executable, __file__, mode, str(arg)], stdout=subprocess.PIPE,
+                         text=True, env=dict(ENV))
+    ids, ready = [], threading.Event()
+
+    def reader():
+        for line in p.stdout:
+            if line.startswith("ITEM "):
+                ids.append(line.split()[1])
+            elif line.startswith("READY"):
+                ready.set()
+        ready.set()
+
+    t = threading.Thread(target=reader)
+    t.start()
+    killed = False
+    if kill_after is not None:
+        ready.wait(60)
+        time.sleep(kill_after)
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed = True
+    p.wait(300)
+    t.join()
+    if not killed:
+        assert p.returncode == 0, f"{mode} child failed with {p.returncode}"
+    return ids, killed
+
+
+def api(path):
+    req = urllib.request.Request(ENV["HECHA_URL"] + path,
+                                 headers={"Authorization": "Bearer " + ENV["HECHA_ACCESS_TOKEN"]})
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())
+
+
+def parent():
+    kills = int(ENV.get("HECHA_KILLS", "15"))
+    rnd = random.Random(ENV.get("HECHA_SEED", str(time.time())))
+    printed = []
+    for k in range(kills):
+        ids, killed = run_child("capture-loop", rnd.randrange(1 << 30), rnd.uniform(0.0, 0.3))
+        assert killed, "the capture loop ended on its own"
+        printed += ids
+    n_killed = len(printed)
+    ids, _ = run_child("capture-visit", 0)
+    printed += ids
+    assert len(set(printed)) == len(printed), "an item id was returned twice"
+
+    s = open_session()
+    local = s.items()
+    local_ids = [i.item_id for i in local]
+    missing = set(printed) - set(local_ids)
+    assert not missing, f"returned items lost by a kill: {sorted(missing)[:5]}"
+    assert all(i.state == "pending" for i in local)
+
+    # Offline checks: a seat tag of another inspection is refused; findings and report.
+    try:
+        s.record_dial_test("hecha-seat:v1:k:other:A-01:sig", dial(SEAT_TAGS[0], None))
+        raise AssertionError("a foreign seat tag was accepted")
+    except hm.MobileError.Invalid as e:
+        assert e.code == "evidence.seat_tag", e
+    findings = s.findings()
+    assert findings and all(f.status for f in findings)
+    assert "<html" in s.readiness_report("zh")
+
+    # A token the server does not accept is fatal at once (no retries, no refresh).
+    try:
+        s.sync(ENV["HECHA_URL"], Tokens("not-a-token"), Progress())
+        raise AssertionError("sync with a bad token succeeded")
+    except hm.MobileError.SyncFatal as e:
+        assert e.code.startswith("auth."), e
+
+    # Sync killed mid-way (twice), then completed from a reopened session.
+    for _ in range(2):
+        run_child("sync", 0, rnd.uniform(0.05, 0.5))
+    s = open_session()
+    progress = Progress()
+    report = s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), progress)
+    assert report.pending == 0, report
+    after = s.items()
+    assert all(i.state == "acked" for i in after), [i for i in after if i.state != "acked"][:3]
+    assert all(json.loads(i.verdict_json)["digest"] == i.digest for i in after)
+
+    # Exactly once on the server: the same ids, each once, with the device's digests.
+    insp = s.inspection_id()
+    server = api(f"/api/v1/inspections/{insp}/evidence")
+    server_ids = [e["item_id"] for e in server]
+    assert len(server_ids) == len(set(server_ids)), "an item recorded twice"
+    assert set(server_ids) == set(local_ids), (
+        set(server_ids) ^ set(local_ids))
+    digests = {i.item_id: i.digest for i in after}
+    for e in server:
+        assert e["digest"] == digests[e["item_id"]], e["item_id"]
+        assert e["signed"] is True and e["device_id"] == ENV["HECHA_DEVICE_ID"]
+        assert e["clock_offset_ms"] is not None
+    photos = [e for e in server if e["kind"] == "photo"]
+    assert photos and all(e["assessment"] is not None for e in photos)
+
+    # Nothing left to send.
+    again = s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), Progress())
+    assert (again.created, again.already_there, again.pending) == (0, 0, 0), again
+
+    result = {"printed": len(printed), "printed_before_kills": n_killed,
+              "local": len(local_ids), "server": len(server_ids),
+              "created": report.created, "already_there": report.already_there,
+              "kills": kills}
+    with open(ENV["HECHA_RESULT"], "w") as f:
+        json.dump(result, f)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "parent"
+    if mode == "capture-loop":
+        capture_loop(int(sys.argv[2]))
+    elif mode == "capture-visit":
+        capture_visit()
+    elif mode == "sync":
+        sync_child()
+    else:
+        parent()

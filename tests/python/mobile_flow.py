@@ -10,6 +10,8 @@ Run as `python3 mobile_flow.py` (parent) — it re-runs itself as `capture-loop`
 `capture-visit` and `sync` children.
 """
 
+import hashlib
+import http.server
 import json
 import os
 import random
@@ -287,12 +289,63 @@ def parent():
     except hm.MobileError.SyncFatal as e:
         assert e.code.startswith("auth."), e
 
+    # A recording of several tus chunks: the first sync is cancelled from its progress
+    # callback once a chunk went up; the next resumes the same upload (HEAD) from there.
+    big = random.Random(7).randbytes(3 * 1024 * 1024 + 12345)
+    big_item = s.add_media(big, "video", SEAT_TAGS[0], ["seats.dial_test"]).item_id
+    local_ids.append(big_item)
+
+    class CancelAfterFirstChunk(Progress):
+        def on_bytes(self, sent, total):
+            super().on_bytes(sent, total)
+            if sent >= 1024 * 1024:
+                s.cancel()
+
+    try:
+        s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), CancelAfterFirstChunk())
+        raise AssertionError("a cancelled sync completed")
+    except hm.MobileError.Cancelled as e:
+        assert e.code, e
+
+    # A server that keeps answering 503: bounded retries with backoff, then "retry later",
+    # nothing lost.
+    hits = []
+
+    class Busy(http.server.BaseHTTPRequestHandler):
+        def _busy(self):
+            hits.append(self.command)
+            self.send_response(503)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Type", "application/problem+json")
+            body = b'{"code":"database.unavailable","status":503}'
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PATCH = do_HEAD = _busy
+
+        def log_message(self, *args):
+            pass
+
+    busy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Busy)
+    threading.Thread(target=busy.serve_forever, daemon=True).start()
+    try:
+        s.sync(f"http://127.0.0.1:{busy.server_address[1]}", Tokens(ENV["HECHA_ACCESS_TOKEN"]), Progress())
+        raise AssertionError("a sync against a 503 server completed")
+    except hm.MobileError.SyncRetryLater as e:
+        assert 1 < len(hits) <= 40, len(hits)
+    busy.shutdown()
+    assert all(i.state == "pending" for i in s.items())
+
     # Sync killed mid-way (twice), then completed from a reopened session.
     for _ in range(2):
         run_child("sync", 0, rnd.uniform(0.05, 0.5))
     s = open_session()
     progress = Progress()
-    report = s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), progress)
+    # The access token expired while offline: the sync refreshes it once and goes on.
+    tokens = Tokens(ENV["HECHA_EXPIRED_TOKEN"], refresh_to=ENV["HECHA_ACCESS_TOKEN"])
+    report = s.sync(ENV["HECHA_URL"], tokens, progress)
+    assert tokens.refreshes == 1, tokens.refreshes
     assert report.pending == 0, report
     after = s.items()
     assert all(i.state == "acked" for i in after), [i for i in after if i.state != "acked"][:3]
@@ -310,6 +363,10 @@ def parent():
         assert e["digest"] == digests[e["item_id"]], e["item_id"]
         assert e["signed"] is True and e["device_id"] == ENV["HECHA_DEVICE_ID"]
         assert e["clock_offset_ms"] is not None
+    # The big recording went up whole, in chunks, resumed after the cancel.
+    big_server = [e for e in server if e["item_id"] == big_item][0]
+    assert big_server["item"]["blob"]["size"] == len(big)
+    assert big_server["item"]["blob"]["sha256"] == hashlib.sha256(big).hexdigest()
     photos = [e for e in server if e["kind"] == "photo"]
     assert photos and all(e["assessment"] is not None for e in photos)
 

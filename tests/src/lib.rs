@@ -1,8 +1,6 @@
 //! Helpers shared by the end-to-end tests (see `tests/tests/`): a real `hecha` server
 //! started in-process on a free port over SQLite or a fresh PostgreSQL database, an HTTP
 //! client, and the example inspection turned into API calls.
-// Test support: a failed set-up step should stop the test with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 // A test-support crate: a failed expectation here is a failed test, as in the tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -73,6 +73,12 @@ fn phone_captures_offline_survives_kills_and_syncs_exactly_once() {
         .ok();
     assert_eq!(assignment["seat_tags"].as_array().unwrap().len(), 5);
 
+    // An access token that expired while the phone was offline (the sync refreshes it).
+    let expired = server
+        .state
+        .tokens
+        .issue_at(&a.inspector_id, chrono::Utc::now().timestamp() - 3600, 60)
+        .unwrap();
     let work = tempfile::tempdir().unwrap();
     let assignment_path = work.path().join("assignment.json");
     std::fs::write(&assignment_path, assignment.to_string()).unwrap();
@@ -82,6 +88,7 @@ fn phone_captures_offline_survives_kills_and_syncs_exactly_once() {
         .env("HECHA_BINDINGS", &bindings)
         .env("HECHA_URL", &server.base)
         .env("HECHA_ACCESS_TOKEN", a.inspector.token.as_deref().unwrap())
+        .env("HECHA_EXPIRED_TOKEN", &expired)
         .env("HECHA_ASSIGNMENT", &assignment_path)
         .env("HECHA_USER_ID", &a.inspector_id)
         .env("HECHA_DEVICE_ID", &device_id)

@@ -3,11 +3,6 @@
 //! client, and the example inspection turned into API calls.
 // Test support: a failed setup step ends the test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-// A test-support crate: a failed expectation here is a failed test, as in the tests.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-// A test-support crate: a failed expectation here is a failed test, as in the tests.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod client;
 pub mod flow;

@@ -65,7 +65,8 @@ pub struct Limits {
     pub max_json_bytes: usize,
     /// Largest image read whole (EXIF, QR decoding), bytes.
     pub max_image_bytes: u64,
-    /// Uploads written to the store at once (each spools to disk first).
+    /// Uploads written to the store at once (each spools to disk first). Each one holds up
+    /// to ~16 MiB while it is written to S3, so the default keeps that near 128 MiB.
     pub upload_concurrency: usize,
     /// Unfinished resumable uploads expire after this many hours.
     pub upload_expiry_hours: i64,
@@ -132,7 +133,7 @@ impl Default for Limits {
             max_upload_bytes: 2 * 1024 * 1024 * 1024,
             max_json_bytes: 1024 * 1024,
             max_image_bytes: 64 * 1024 * 1024,
-            upload_concurrency: 16,
+            upload_concurrency: 8,
             upload_expiry_hours: 72,
         }
     }

@@ -26,10 +26,12 @@ use super::{BlobStore, ByteStream, ObjectInfo, Retention, RetentionMode, StoreEr
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Deadline of a request carrying a body of up to one part (8 MiB), on a slow uplink.
 const TRANSFER_TIMEOUT: Duration = Duration::from_secs(300);
-/// Multipart parts (8 MiB each, rust-s3's `CHUNK_SIZE`) read and sent at once by `put_file`:
-/// memory per upload stays near 3 × 2 × 8 MiB (a part and its request body) whatever the
-/// file size.
-const PARTS_IN_FLIGHT: usize = 3;
+/// Multipart parts (8 MiB each, rust-s3's `CHUNK_SIZE`) read and sent at once by `put_file`.
+/// rust-s3 holds each part twice (the part and its copy as the request body), so an upload
+/// takes ~2 × 8 MiB × this; one part keeps `limits.upload_concurrency` (8) uploads near
+/// 128 MiB whatever the file size (bench/upload.py: 64 uploads of 10 MiB peaked at 395 MiB
+/// with 16 uploads of 3 parts). Uploads still run in parallel with each other.
+const PARTS_IN_FLIGHT: usize = 1;
 /// Keys per LIST page; S3 never answers more than 1000.
 const LIST_PAGE: usize = 1000;
 
@@ -221,7 +223,7 @@ impl BlobStore for S3Store {
     ) -> Result<(), StoreError> {
         let mut file = tokio::fs::File::open(path).await?;
         // rust-s3 0.38 streams from the reader: under 8 MiB one PUT, otherwise a multipart
-        // upload with at most PARTS_IN_FLIGHT parts read ahead, aborted when a part fails.
+        // upload with PARTS_IN_FLIGHT parts read ahead, aborted when a part fails.
         let bucket = self.with_timeout(Some(TRANSFER_TIMEOUT));
         let sent = bucket
             .put_object_stream_builder(key)

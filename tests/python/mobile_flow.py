@@ -327,6 +327,8 @@ def parent():
         def log_message(self, *args):
             pass
 
+    before = [(i.item_id, i.state) for i in s.items()]
+    assert any(state == "pending" for _, state in before), "the cancel left work to do"
     busy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Busy)
     threading.Thread(target=busy.serve_forever, daemon=True).start()
     try:
@@ -335,7 +337,7 @@ def parent():
     except hm.MobileError.SyncRetryLater as e:
         assert 1 < len(hits) <= 40, len(hits)
     busy.shutdown()
-    assert all(i.state == "pending" for i in s.items())
+    assert [(i.item_id, i.state) for i in s.items()] == before, "a failing server changed nothing"
 
     # Sync killed mid-way (twice), then completed from a reopened session.
     for _ in range(2):

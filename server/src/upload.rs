@@ -24,22 +24,29 @@ pub struct Spooled {
     pub size: u64,
 }
 
-/// Streams `payload` into a spool file, hashing it, refusing more than `limit` bytes (413).
-/// A body cut short (client gone) is an error and leaves nothing behind.
-pub async fn spool(state: &AppState, mut payload: web::Payload, limit: u64) -> ApiResult<Spooled> {
+/// A new empty file in the spool directory, opened for writing (buffered), deleted when
+/// its path is dropped.
+pub async fn spool_file(
+    state: &AppState,
+    prefix: &str,
+) -> ApiResult<(tempfile::TempPath, tokio::io::BufWriter<tokio::fs::File>)> {
     let dir = state.settings.spool_dir();
     tokio::fs::create_dir_all(&dir).await?;
     let path = tempfile::Builder::new()
-        .prefix("upload-")
+        .prefix(prefix)
         .tempfile_in(&dir)?
         .into_temp_path();
-    let mut file = tokio::io::BufWriter::with_capacity(
-        256 * 1024,
-        tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .await?,
-    );
+    let file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .await?;
+    Ok((path, tokio::io::BufWriter::with_capacity(256 * 1024, file)))
+}
+
+/// Streams `payload` into a spool file, hashing it, refusing more than `limit` bytes (413).
+/// A body cut short (client gone) is an error and leaves nothing behind.
+pub async fn spool(state: &AppState, mut payload: web::Payload, limit: u64) -> ApiResult<Spooled> {
+    let (path, mut file) = spool_file(state, "upload-").await?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     state.metrics.uploads_in_flight.inc();

@@ -288,3 +288,27 @@ pub fn sign_off(api: &Api, inspection: &str) {
     )
     .expect(201);
 }
+
+/// Exports a sealed inspection as `api`, checks the bag verifies offline (no pinned keys),
+/// and returns its manifest.
+pub fn export_verified(api: &Api, inspection: &str) -> hecha_core::seal::manifest::Manifest {
+    use std::io::{Cursor, Read};
+    let zip = api
+        .get(&format!("/api/v1/inspections/{inspection}/export"))
+        .expect(200)
+        .bytes;
+    let report = hecha_core::bundle::verify::verify_bundle(
+        Cursor::new(zip.clone()),
+        &Default::default(),
+        &mut |_| {},
+    )
+    .expect("a readable bag");
+    assert!(report.ok(), "{:?}", report.problems);
+    let mut bag = zip::ZipArchive::new(Cursor::new(zip)).expect("a zip");
+    let mut manifest = Vec::new();
+    bag.by_name(&format!("{inspection}/hecha/manifest.json"))
+        .expect("the manifest")
+        .read_to_end(&mut manifest)
+        .expect("read");
+    hecha_core::seal::manifest::Manifest::from_json(&manifest).expect("a manifest")
+}

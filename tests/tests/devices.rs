@@ -3,14 +3,11 @@
 //! supplement linked to a sealed inspection.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Cursor;
-
-use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::EvidenceItem;
 use hecha_core::seal::device::{DeviceKey, sign_item};
-use hecha_core::seal::manifest::{Manifest, item_digest};
+use hecha_core::seal::manifest::item_digest;
 use hecha_tests::flow::{create_inspection, sign_off, world};
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
@@ -159,26 +156,7 @@ fn devices(backend: Backend) {
         .inspector
         .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
         .ok();
-    let zip = a
-        .auditor
-        .get(&format!("/api/v1/inspections/{id}/export"))
-        .expect(200)
-        .bytes;
-    let report = verify_bundle(
-        Cursor::new(zip.clone()),
-        &VerifyOptions::default(),
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(report.ok(), "{:?}", report.problems);
-    let mut bag = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
-    let mut manifest = Vec::new();
-    std::io::Read::read_to_end(
-        &mut bag.by_name(&format!("{id}/hecha/manifest.json")).unwrap(),
-        &mut manifest,
-    )
-    .unwrap();
-    let manifest = Manifest::from_json(&manifest).unwrap();
+    let manifest = hecha_tests::flow::export_verified(&a.auditor, &id);
     let signed = manifest
         .items
         .iter()
@@ -221,19 +199,7 @@ fn devices(backend: Backend) {
     a.inspector
         .post(&format!("/api/v1/inspections/{sup}/seal"), &json!({}))
         .ok();
-    let zip = a
-        .auditor
-        .get(&format!("/api/v1/inspections/{sup}/export"))
-        .expect(200)
-        .bytes;
-    let mut bag = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
-    let mut m = Vec::new();
-    std::io::Read::read_to_end(
-        &mut bag.by_name(&format!("{sup}/hecha/manifest.json")).unwrap(),
-        &mut m,
-    )
-    .unwrap();
-    let m = Manifest::from_json(&m).unwrap();
+    let m = hecha_tests::flow::export_verified(&a.auditor, &sup);
     assert_eq!(
         m.previous_manifest_sha256.as_deref(),
         seal["manifest_sha256"].as_str()

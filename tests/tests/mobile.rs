@@ -13,10 +13,8 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Cursor;
 use std::process::Command;
 
-use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
 use hecha_core::seal::device::DeviceKey;
 use hecha_tests::flow::{create_inspection, world};
 use hecha_tests::{Backend, TestServer, workspace_root};
@@ -128,13 +126,7 @@ fn phone_captures_offline_survives_kills_and_syncs_exactly_once() {
     a.inspector
         .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
         .ok();
-    let zip = a
-        .auditor
-        .get(&format!("/api/v1/inspections/{id}/export"))
-        .expect(200)
-        .bytes;
-    let report = verify_bundle(Cursor::new(zip), &VerifyOptions::default(), &mut |_| {}).unwrap();
-    assert!(report.ok(), "{:?}", report.problems);
+    hecha_tests::flow::export_verified(&a.auditor, &id);
 }
 
 fn getrandom_fill(buf: &mut [u8; 32]) {

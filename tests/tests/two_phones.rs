@@ -3,11 +3,8 @@
 //! the right device's signature, and the sealed bundle verifies.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Cursor;
 use std::sync::Arc;
 
-use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
-use hecha_core::seal::manifest::Manifest;
 use hecha_mobile::{
     InspectionSession, MobileError, SoftwareSigner, Source, SyncProgress, TokenProvider,
 };
@@ -146,26 +143,7 @@ fn two_inspectors_two_phones_one_inspection() {
     a.inspector
         .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
         .ok();
-    let zip = a
-        .auditor
-        .get(&format!("/api/v1/inspections/{id}/export"))
-        .expect(200)
-        .bytes;
-    let report = verify_bundle(
-        Cursor::new(zip.clone()),
-        &VerifyOptions::default(),
-        &mut |_| {},
-    )
-    .unwrap();
-    assert!(report.ok(), "{:?}", report.problems);
-    let mut bag = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
-    let mut m = Vec::new();
-    std::io::Read::read_to_end(
-        &mut bag.by_name(&format!("{id}/hecha/manifest.json")).unwrap(),
-        &mut m,
-    )
-    .unwrap();
-    let m = Manifest::from_json(&m).unwrap();
+    let m = hecha_tests::flow::export_verified(&a.auditor, &id);
     let signers: std::collections::BTreeSet<_> = m
         .items
         .iter()

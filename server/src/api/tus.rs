@@ -326,18 +326,7 @@ pub async fn tus_patch(
 /// Joins the chunks into the blob, checks the whole-file SHA-256, stores it, and drops
 /// the chunks.
 async fn finish(state: &AppState, u: &upload::Model) -> ApiResult<String> {
-    let dir = state.settings.spool_dir();
-    tokio::fs::create_dir_all(&dir).await?;
-    let path = tempfile::Builder::new()
-        .prefix("join-")
-        .tempfile_in(&dir)?
-        .into_temp_path();
-    let mut f = tokio::io::BufWriter::new(
-        tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .await?,
-    );
+    let (path, mut f) = crate::upload::spool_file(state, "join-").await?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     for n in 0..u.chunks as u32 {

@@ -24,6 +24,26 @@ pub struct Spooled {
     pub size: u64,
 }
 
+impl Spooled {
+    /// Stores these bytes as a blob received by `inspection_id` (see [`store_blob`]).
+    pub async fn store(
+        &self,
+        state: &AppState,
+        inspection_id: &str,
+        media_type: Option<String>,
+    ) -> ApiResult<()> {
+        store_blob(
+            state,
+            inspection_id,
+            &self.path,
+            &self.sha256,
+            self.size,
+            media_type,
+        )
+        .await
+    }
+}
+
 /// A new empty file in the spool directory, opened for writing (buffered), deleted when
 /// its path is dropped.
 pub async fn spool_file(

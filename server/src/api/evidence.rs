@@ -27,7 +27,7 @@ use crate::inspections::{
     parse_body, parse_item, ts,
 };
 use crate::state::AppState;
-use crate::upload::{client_sha256, media_type, spool, store_blob};
+use crate::upload::{client_sha256, media_type, spool};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -517,15 +517,7 @@ pub async fn upload_blob(
         ));
     }
     let mt = media_type(&req);
-    store_blob(
-        &state,
-        &row.id,
-        &spooled.path,
-        &spooled.sha256,
-        spooled.size,
-        mt.clone(),
-    )
-    .await?;
+    spooled.store(&state, &row.id, mt.clone()).await?;
     Ok(HttpResponse::Created().json(StoredBlob {
         sha256: spooled.sha256,
         size: spooled.size,
@@ -640,15 +632,7 @@ pub async fn si_scan_photo(
     let mut blob = None;
     if keep {
         let mt = media_type(&req);
-        store_blob(
-            &state,
-            &row.id,
-            &spooled.path,
-            &spooled.sha256,
-            spooled.size,
-            mt.clone(),
-        )
-        .await?;
+        spooled.store(&state, &row.id, mt.clone()).await?;
         blob = Some(BlobRef {
             sha256: spooled.sha256.clone(),
             size: spooled.size,

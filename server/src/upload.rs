@@ -194,7 +194,7 @@ async fn put_blob(
         .unwrap_or_else(|| "application/octet-stream".into());
     state
         .store
-        .put_file(&blob_key(sha256), file, size, &content_type)
+        .put_file(&blob_key(sha256), file, size, sha256, &content_type)
         .await?;
     let row = blob::Model {
         sha256: sha256.to_owned(),

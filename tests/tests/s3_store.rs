@@ -140,7 +140,7 @@ async fn large_file_goes_up_in_parts_and_reads_back_identical() {
     let key = blob_key(&digest);
 
     store
-        .put_file(&key, file.path(), bytes.len() as u64, "video/mp4")
+        .put_file(&key, file.path(), bytes.len() as u64, &digest, "video/mp4")
         .await
         .unwrap();
 
@@ -180,7 +180,13 @@ async fn small_file_goes_up_in_one_put() {
     std::fs::write(file.path(), &bytes).unwrap();
 
     store
-        .put_file("blobs/small", file.path(), bytes.len() as u64, "image/jpeg")
+        .put_file(
+            "blobs/small",
+            file.path(),
+            bytes.len() as u64,
+            &sha256_hex(&bytes),
+            "image/jpeg",
+        )
         .await
         .unwrap();
 
@@ -203,12 +209,85 @@ async fn put_file_refuses_a_file_whose_size_is_not_the_one_announced() {
     std::fs::write(file.path(), b"twelve bytes").unwrap();
 
     let err = store
-        .put_file("blobs/changed", file.path(), 99, "image/jpeg")
+        .put_file(
+            "blobs/changed",
+            file.path(),
+            99,
+            &sha256_hex(b"twelve bytes"),
+            "image/jpeg",
+        )
         .await
         .unwrap_err();
 
     assert!(matches!(err, StoreError::Io(_)), "{err:?}");
     assert_eq!(store.size("blobs/changed").await.unwrap(), None);
+}
+
+/// The spool file changed after its bytes were hashed (same size, other content): a single
+/// PUT is signed with the announced SHA-256, so the S3 service itself refuses the body.
+#[tokio::test]
+async fn a_single_put_whose_bytes_do_not_hash_as_announced_is_refused_by_the_service() {
+    let server = S3Server::start_s3s_fs();
+    let store = store_with_bucket(&server.settings("hecha")).await;
+    let received = noise(300_000, 11);
+    let mut on_disk = received.clone();
+    on_disk[150_000] ^= 0x40;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &on_disk).unwrap();
+    let key = blob_key(&sha256_hex(&received));
+
+    let err = store
+        .put_file(
+            &key,
+            file.path(),
+            on_disk.len() as u64,
+            &sha256_hex(&received),
+            "image/jpeg",
+        )
+        .await
+        .unwrap_err();
+
+    // AWS answers 400 XAmzContentSHA256Mismatch; s3s-fs 0.14 answers 500 InternalError.
+    assert!(
+        matches!(err, StoreError::Refused(_) | StoreError::Unavailable(_)),
+        "{err:?}"
+    );
+    assert_eq!(store.size(&key).await.unwrap(), None, "nothing stored");
+}
+
+/// The same for a file large enough for parts: each part is signed with its own hash, and
+/// the whole file's hash, recomputed on the way, no longer matches; the upload is aborted.
+#[tokio::test]
+async fn a_multipart_upload_whose_bytes_do_not_hash_as_announced_is_aborted() {
+    let server = S3Server::start_s3s_fs();
+    let settings = server.settings("hecha");
+    let store = store_with_bucket(&settings).await;
+    let received = noise(17 * MIB, 13);
+    let mut on_disk = received.clone();
+    on_disk[16 * MIB + 5] ^= 0x01;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &on_disk).unwrap();
+    let key = blob_key(&sha256_hex(&received));
+
+    let err = store
+        .put_file(
+            &key,
+            file.path(),
+            on_disk.len() as u64,
+            &sha256_hex(&received),
+            "video/mp4",
+        )
+        .await
+        .unwrap_err();
+
+    match &err {
+        StoreError::Io(e) => {
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+            assert!(e.to_string().contains("changed"), "{e}");
+        }
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+    assert_eq!(store.size(&key).await.unwrap(), None, "nothing stored");
 }
 
 #[tokio::test]

@@ -292,6 +292,7 @@ pub async fn tus_patch(
             &upload_chunk_key(&u.id, n),
             &part.path,
             part.size,
+            &part.sha256,
             "application/octet-stream",
         )
         .await?;

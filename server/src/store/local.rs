@@ -83,6 +83,7 @@ impl BlobStore for LocalStore {
         key: &str,
         path: &Path,
         _size: u64,
+        _sha256: &str,
         _content_type: &str,
     ) -> Result<(), StoreError> {
         let dest = self.path(key)?;

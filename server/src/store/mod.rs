@@ -74,13 +74,17 @@ pub trait BlobStore: Send + Sync {
     /// Where the store is, for logs and `hecha serve`'s banner (no credentials).
     fn describe(&self) -> String;
 
-    /// Stores the file at `path` (`size` bytes) under `key`; durable when it returns. Large
-    /// files go up in bounded parts (S3 multipart), never whole in memory.
+    /// Stores the file at `path` (`size` bytes whose SHA-256 is `sha256`, as computed when
+    /// they were received) under `key`; durable when it returns. The file is streamed, never
+    /// whole in memory; large files go up in parts (S3 multipart). A file that is no longer
+    /// `size` bytes hashing to `sha256` is refused and leaves nothing under `key` on S3,
+    /// where the service checks the hash; the local store does not hash again.
     async fn put_file(
         &self,
         key: &str,
         path: &Path,
         size: u64,
+        sha256: &str,
         content_type: &str,
     ) -> Result<(), StoreError>;
 

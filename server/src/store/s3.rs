@@ -12,13 +12,19 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::StreamExt;
+use hmac::{Hmac, KeyInit, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use s3::command::Command;
 use s3::creds::Credentials;
 use s3::error::S3Error;
 use s3::request::Request as _;
 use s3::request::tokio_backend::ReqwestRequest;
+use s3::serde_types::Part;
 use s3::{Bucket, BucketConfiguration, Region};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio_util::io::ReaderStream;
+use url::Url;
 
 use super::{BlobStore, ByteStream, ObjectInfo, Retention, RetentionMode, StoreError};
 
@@ -26,12 +32,11 @@ use super::{BlobStore, ByteStream, ObjectInfo, Retention, RetentionMode, StoreEr
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Deadline of a request carrying a body of up to one part (8 MiB), on a slow uplink.
 const TRANSFER_TIMEOUT: Duration = Duration::from_secs(300);
-/// Multipart parts (8 MiB each, rust-s3's `CHUNK_SIZE`) read and sent at once by `put_file`.
-/// rust-s3 holds each part twice (the part and its copy as the request body), so an upload
-/// takes ~2 × 8 MiB × this; one part keeps `limits.upload_concurrency` (8) uploads near
-/// 128 MiB whatever the file size (bench/upload.py: 64 uploads of 10 MiB peaked at 395 MiB
-/// with 16 uploads of 3 parts). Uploads still run in parallel with each other.
-const PARTS_IN_FLIGHT: usize = 1;
+/// `put_file` sends a file of up to this size in one PUT, a larger one as a multipart upload
+/// in parts of this size (the last one shorter), one part after the other.
+const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// The read buffer of a file streamed to S3: all an upload holds in memory.
+const STREAM_BUFFER: usize = 256 * 1024;
 /// Keys per LIST page; S3 never answers more than 1000.
 const LIST_PAGE: usize = 1000;
 
@@ -104,6 +109,10 @@ pub struct S3Store {
     bucket: Box<Bucket>,
     region: String,
     list_page: usize,
+    /// Sends the file bodies rust-s3 would read whole into memory (see [`Self::put_range`]).
+    http: reqwest::Client,
+    access_key: String,
+    secret_key: String,
 }
 
 impl S3Store {
@@ -140,10 +149,18 @@ impl S3Store {
             bucket.set_subdomain_style();
         }
         bucket.set_request_timeout(Some(REQUEST_TIMEOUT));
+        let http = reqwest::Client::builder()
+            .connect_timeout(REQUEST_TIMEOUT)
+            .read_timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| StoreError::Refused(format!("S3 HTTP client: {}", error_chain(&e))))?;
         Ok(S3Store {
             bucket,
             region: settings.region.clone(),
             list_page: LIST_PAGE,
+            http,
+            access_key: settings.access_key.clone(),
+            secret_key: settings.secret_key.clone(),
         })
     }
 
@@ -206,6 +223,298 @@ impl S3Store {
     fn classify(&self, error: S3Error, key: Option<&str>) -> StoreError {
         classify(error, key, &self.bucket.name, &self.bucket_url())
     }
+
+    fn answered(&self, answer: Answer, key: &str) -> StoreError {
+        match answer {
+            Answer::Io(e) => StoreError::Io(e),
+            Answer::Transport(e) => StoreError::Unavailable(format!("{}: {e}", self.bucket_url())),
+            Answer::Failed(status, body) => classify_answer(
+                status,
+                &body,
+                Some(key),
+                &self.bucket.name,
+                &self.bucket_url(),
+            ),
+            Answer::Other(e) => e,
+        }
+    }
+
+    /// A multipart upload of the file in [`PART_SIZE`] parts, each signed with its own
+    /// SHA-256 (read from the file just before it is sent), aborted when anything fails.
+    /// The whole file's SHA-256 is recomputed on the way and must be `sha256`.
+    async fn put_in_parts(
+        &self,
+        key: &str,
+        path: &Path,
+        size: u64,
+        sha256: &str,
+        content_type: &str,
+    ) -> Result<(), StoreError> {
+        let upload = self
+            .bucket
+            .initiate_multipart_upload(key, content_type)
+            .await
+            .map_err(|e| self.classify(e, Some(key)))?;
+        let upload_id = upload.upload_id;
+        let sent = async {
+            let mut whole = Sha256::new();
+            let mut parts = Vec::new();
+            let mut offset = 0;
+            while offset < size {
+                let len = PART_SIZE.min(size - offset);
+                let (part_sha256, carried) =
+                    hash_range(path.to_owned(), offset, len, whole).await?;
+                whole = carried;
+                let part_number = parts.len() as u32 + 1;
+                let number = part_number.to_string();
+                let url =
+                    self.object_url(key, &[("partNumber", &number), ("uploadId", &upload_id)])?;
+                let answer = self
+                    .put_range(url, path, offset, len, &part_sha256, None)
+                    .await
+                    .map_err(|e| self.answered(e, key))?;
+                let etag = answer
+                    .get(reqwest::header::ETAG)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        StoreError::Unavailable(format!(
+                            "{} answered part {part_number} of {key} without an ETag",
+                            self.bucket_url()
+                        ))
+                    })?;
+                parts.push(Part {
+                    part_number,
+                    etag: etag.to_owned(),
+                });
+                offset += len;
+            }
+            let read = hex::encode(whole.finalize());
+            if read != sha256 {
+                return Err(changed(
+                    path,
+                    format!("SHA-256 {sha256} expected, {read} read"),
+                ));
+            }
+            self.bucket
+                .complete_multipart_upload(key, &upload_id, parts)
+                .await
+                .map_err(|e| self.classify(e, Some(key)))?;
+            Ok(())
+        }
+        .await;
+        if sent.is_err() {
+            // Leaves no parts billed; a failed abort is left to the bucket's lifecycle rule.
+            if let Err(e) = self.bucket.abort_upload(key, &upload_id).await {
+                tracing::warn!(key, error = %self.classify(e, Some(key)), "S3 multipart upload not aborted");
+            }
+        }
+        sent
+    }
+
+    /// The URL of `key` (path-style or virtual-host, as rust-s3 builds it) with `query`.
+    fn object_url(&self, key: &str, query: &[(&str, &str)]) -> Result<Url, StoreError> {
+        let base = format!(
+            "{}/{}",
+            self.bucket.url(),
+            s3::signing::uri_encode(key.trim_start_matches('/'), false)
+        );
+        let mut url = Url::parse(&base)
+            .map_err(|e| StoreError::Refused(format!("S3 object URL {base}: {e}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// PUTs `len` bytes of the file from `offset` to `url`, streamed from the file through a
+    /// [`STREAM_BUFFER`] (rust-s3 reads a body whole into memory, copies it once more and
+    /// computes an MD5 and a SHA-256 of it), the request signed with SigV4 for the payload
+    /// hash `sha256`, which the service checks. Sent again once, a second later, when no
+    /// answer came or the service answered that it is unavailable (as rust-s3 does for its
+    /// own requests). Returns the answer's headers.
+    async fn put_range(
+        &self,
+        url: Url,
+        path: &Path,
+        offset: u64,
+        len: u64,
+        sha256: &str,
+        content_type: Option<&str>,
+    ) -> Result<reqwest::header::HeaderMap, Answer> {
+        let first = self
+            .put_range_once(url.clone(), path, offset, len, sha256, content_type)
+            .await;
+        let transient = match &first {
+            Err(Answer::Transport(_)) => true,
+            Err(Answer::Failed(status, body)) => matches!(
+                classify_answer(*status, body, None, "", ""),
+                StoreError::Unavailable(_)
+            ),
+            _ => false,
+        };
+        if !transient {
+            return first;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        self.put_range_once(url, path, offset, len, sha256, content_type)
+            .await
+    }
+
+    async fn put_range_once(
+        &self,
+        url: Url,
+        path: &Path,
+        offset: u64,
+        len: u64,
+        sha256: &str,
+        content_type: Option<&str>,
+    ) -> Result<reqwest::header::HeaderMap, Answer> {
+        let mut file = tokio::fs::File::open(path).await.map_err(Answer::Io)?;
+        file.seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(Answer::Io)?;
+        let body =
+            reqwest::Body::wrap_stream(ReaderStream::with_capacity(file.take(len), STREAM_BUFFER));
+        let headers = self.signed_headers("PUT", &url, sha256, content_type)?;
+        let response = self
+            .http
+            .put(url)
+            .headers(headers)
+            // With the length given, hyper sends the stream as it is instead of chunked, and
+            // fails the request when the file ends early.
+            .header(reqwest::header::CONTENT_LENGTH, len)
+            .timeout(TRANSFER_TIMEOUT)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| Answer::Transport(error_chain(&e)))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response.headers().clone());
+        }
+        let body = response.text().await.unwrap_or_default();
+        Err(Answer::Failed(status.as_u16(), body))
+    }
+
+    /// SigV4 headers (`Authorization`, `x-amz-date`, `x-amz-content-sha256`, `Host` and the
+    /// content type when given) of a request whose payload hashes to `sha256`.
+    fn signed_headers(
+        &self,
+        method: &str,
+        url: &Url,
+        sha256: &str,
+        content_type: Option<&str>,
+    ) -> Result<reqwest::header::HeaderMap, StoreError> {
+        let now = time::OffsetDateTime::now_utc();
+        let date = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            now.year(),
+            u8::from(now.month()),
+            now.day(),
+            now.hour(),
+            now.minute(),
+            now.second()
+        );
+        let host = match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => return Err(StoreError::Refused(format!("S3 URL {url} has no host"))),
+        };
+        let refused = |e: &dyn std::fmt::Display| StoreError::Refused(format!("S3 signing: {e}"));
+        let value = |v: &str| HeaderValue::from_str(v).map_err(|e| refused(&e));
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::HOST, value(&host)?);
+        headers.insert(
+            HeaderName::from_static("x-amz-content-sha256"),
+            value(sha256)?,
+        );
+        headers.insert(HeaderName::from_static("x-amz-date"), value(&date)?);
+        if let Some(content_type) = content_type {
+            headers.insert(http::header::CONTENT_TYPE, value(content_type)?);
+        }
+        let region = &self.bucket.region;
+        let canonical = s3::signing::canonical_request(method, url, &headers, sha256)
+            .map_err(|e| refused(&e))?;
+        let to_sign =
+            s3::signing::string_to_sign(&now, region, &canonical).map_err(|e| refused(&e))?;
+        let key = s3::signing::signing_key(&now, &self.secret_key, region, "s3")
+            .map_err(|e| refused(&e))?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|e| refused(&e))?;
+        mac.update(to_sign.as_bytes());
+        let signature = hex::encode(mac.finalize().into_bytes());
+        let authorization = s3::signing::authorization_header(
+            &self.access_key,
+            &now,
+            region,
+            &s3::signing::signed_header_string(&headers),
+            &signature,
+        )
+        .map_err(|e| refused(&e))?;
+        headers.insert(http::header::AUTHORIZATION, value(&authorization)?);
+        Ok(headers)
+    }
+}
+
+/// How a streamed PUT went wrong, before it is named for a key.
+enum Answer {
+    /// Reading the file.
+    Io(std::io::Error),
+    /// No answer: no connection, a timeout, a connection cut mid-body.
+    Transport(String),
+    /// A non-2xx status and its body.
+    Failed(u16, String),
+    Other(StoreError),
+}
+
+impl From<StoreError> for Answer {
+    fn from(e: StoreError) -> Self {
+        Answer::Other(e)
+    }
+}
+
+/// The SHA-256 of `len` bytes of the file from `offset`, fed on the way into `whole` (the
+/// running hash of the file), read on a blocking thread.
+async fn hash_range(
+    path: std::path::PathBuf,
+    offset: u64,
+    len: u64,
+    mut whole: Sha256,
+) -> Result<(String, Sha256), StoreError> {
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Seek};
+        let mut file = std::fs::File::open(&path)?;
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        let mut part = Sha256::new();
+        let mut buffer = vec![0; STREAM_BUFFER];
+        let mut left = len;
+        while left > 0 {
+            let want = buffer
+                .len()
+                .min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = file.read(&mut buffer[..want])?;
+            if n == 0 {
+                return Err(changed(
+                    &path,
+                    format!("ended before byte {}", offset + len),
+                ));
+            }
+            part.update(&buffer[..n]);
+            whole.update(&buffer[..n]);
+            left -= n as u64;
+        }
+        Ok((hex::encode(part.finalize()), whole))
+    })
+    .await
+    .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
+}
+
+/// The error for a spool file that is not what it was when it was received: nothing is
+/// stored from it.
+fn changed(path: &Path, what: String) -> StoreError {
+    StoreError::Io(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("{} changed before it was stored: {what}", path.display()),
+    ))
 }
 
 #[async_trait]
@@ -219,32 +528,27 @@ impl BlobStore for S3Store {
         key: &str,
         path: &Path,
         size: u64,
+        sha256: &str,
         content_type: &str,
     ) -> Result<(), StoreError> {
-        let mut file = tokio::fs::File::open(path).await?;
-        // rust-s3 0.38 streams from the reader: under 8 MiB one PUT, otherwise a multipart
-        // upload with PARTS_IN_FLIGHT parts read ahead, aborted when a part fails.
-        let bucket = self.with_timeout(Some(TRANSFER_TIMEOUT));
-        let sent = bucket
-            .put_object_stream_builder(key)
-            .with_content_type(content_type)
-            .with_max_concurrent_chunks(PARTS_IN_FLIGHT)
-            .execute_stream(&mut file)
-            .await
-            .map_err(|e| self.classify(e, Some(key)))?;
-        let sent_bytes = sent.uploaded_bytes() as u64;
-        if sent_bytes != size {
-            // The file changed under us: never leave a wrong object under a content key.
-            let _ = self.delete(key).await;
-            return Err(StoreError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "{} changed during upload: {size} bytes expected, {sent_bytes} sent",
-                    path.display()
-                ),
-            )));
+        let on_disk = tokio::fs::metadata(path).await?.len();
+        if on_disk != size {
+            return Err(changed(
+                path,
+                format!("{size} bytes expected, {on_disk} on disk"),
+            ));
         }
-        Ok(())
+        if size <= PART_SIZE {
+            // One PUT signed with the SHA-256 the bytes were received with: the service
+            // recomputes it and refuses the object when the file no longer matches.
+            let url = self.object_url(key, &[])?;
+            self.put_range(url, path, 0, size, sha256, Some(content_type))
+                .await
+                .map_err(|e| self.answered(e, key))?;
+            return Ok(());
+        }
+        self.put_in_parts(key, path, size, sha256, content_type)
+            .await
     }
 
     async fn put_bytes(
@@ -415,38 +719,7 @@ fn silent(url: &str) -> StoreError {
 /// into what the caller can act on.
 fn classify(error: S3Error, key: Option<&str>, bucket: &str, url: &str) -> StoreError {
     match error {
-        S3Error::HttpFailWithBody(status, body) => {
-            let code = xml_text(&body, "Code").unwrap_or_default();
-            let message = xml_text(&body, "Message").unwrap_or_default();
-            // A HEAD's 404 carries no body; any other 404 must say NoSuchKey, so a web
-            // server's HTML 404 (a wrong endpoint) is not taken for a missing object.
-            let missing_key = code == "NoSuchKey" || (status == 404 && body.trim().is_empty());
-            if let (true, Some(key)) = (missing_key, key) {
-                return StoreError::NotFound(key.to_owned());
-            }
-            let what = if !code.is_empty() {
-                format!("{code} ({status}) on bucket {bucket}")
-            } else if body.trim().is_empty() {
-                format!("HTTP {status} on bucket {bucket}")
-            } else {
-                format!("HTTP {status} on bucket {bucket}, not an S3 answer (is {url} right?)")
-            };
-            let what = if message.is_empty() {
-                what
-            } else {
-                format!("{what}: {message}")
-            };
-            let retry_later = matches!(status, 408 | 429 | 500..=599)
-                || matches!(
-                    code,
-                    "SlowDown" | "ServiceUnavailable" | "InternalError" | "RequestTimeout"
-                );
-            if retry_later {
-                StoreError::Unavailable(what)
-            } else {
-                StoreError::Refused(what)
-            }
-        }
+        S3Error::HttpFailWithBody(status, body) => classify_answer(status, &body, key, bucket, url),
         S3Error::HttpFail => StoreError::Unavailable(format!("{url} answered with an error")),
         S3Error::Reqwest(e) => StoreError::Unavailable(format!("{url}: {}", error_chain(&e))),
         S3Error::Io(e) => StoreError::Io(e),
@@ -454,6 +727,46 @@ fn classify(error: S3Error, key: Option<&str>, bucket: &str, url: &str) -> Store
             StoreError::Unavailable(format!("{url} answered something unreadable: {e}"))
         }
         other => StoreError::Refused(format!("S3 request on bucket {bucket}: {other}")),
+    }
+}
+
+/// Sorts a non-2xx answer (its status and body) into what the caller can act on.
+fn classify_answer(
+    status: u16,
+    body: &str,
+    key: Option<&str>,
+    bucket: &str,
+    url: &str,
+) -> StoreError {
+    let code = xml_text(body, "Code").unwrap_or_default();
+    let message = xml_text(body, "Message").unwrap_or_default();
+    // A HEAD's 404 carries no body; any other 404 must say NoSuchKey, so a web server's HTML
+    // 404 (a wrong endpoint) is not taken for a missing object.
+    let missing_key = code == "NoSuchKey" || (status == 404 && body.trim().is_empty());
+    if let (true, Some(key)) = (missing_key, key) {
+        return StoreError::NotFound(key.to_owned());
+    }
+    let what = if !code.is_empty() {
+        format!("{code} ({status}) on bucket {bucket}")
+    } else if body.trim().is_empty() {
+        format!("HTTP {status} on bucket {bucket}")
+    } else {
+        format!("HTTP {status} on bucket {bucket}, not an S3 answer (is {url} right?)")
+    };
+    let what = if message.is_empty() {
+        what
+    } else {
+        format!("{what}: {message}")
+    };
+    let retry_later = matches!(status, 408 | 429 | 500..=599)
+        || matches!(
+            code,
+            "SlowDown" | "ServiceUnavailable" | "InternalError" | "RequestTimeout"
+        );
+    if retry_later {
+        StoreError::Unavailable(what)
+    } else {
+        StoreError::Refused(what)
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use actix_web::web;
 use base64::Engine;
+use bytes::Bytes;
 use chrono::Utc;
 use futures_util::StreamExt;
 use sea_orm::{EntityTrait, IntoActiveModel};
@@ -15,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 use crate::db::entities::{blob, inspection_blob};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::blob_key;
+use crate::store::{ByteStream, PASS_THROUGH_MAX, StoreError, blob_key};
 
 /// A received body on disk (deleted when dropped).
 pub struct Spooled {
@@ -155,19 +156,189 @@ pub async fn store_blob(
     size: u64,
     media_type: Option<String>,
 ) -> ApiResult<()> {
-    if blob::Entity::find_by_id(sha256.to_owned())
+    if !blob_stored(state, sha256).await? {
+        let _slot = state
+            .store_slots
+            .acquire()
+            .await
+            .map_err(ApiError::internal)?;
+        let content_type = content_type(&media_type);
+        state
+            .store
+            .put_file(&blob_key(sha256), file, size, sha256, content_type)
+            .await?;
+        record_blob(state, sha256, size, media_type).await?;
+    }
+    link_blob(state, inspection_id, sha256).await
+}
+
+/// Receives `POST …/blobs`: a body whose SHA-256 the client announced (`expected`) and,
+/// when it sent one, its `Content-Length`, stored as a blob `inspection_id` received.
+///
+/// Bytes already stored are only hashed, never written again. A body of known length up to
+/// [`PASS_THROUGH_MAX`] goes straight to the store as it arrives, hashed on the way, when a
+/// store slot is free at once: one pass, no spool file, and the client's bytes reach S3 at
+/// the client's pace. The last chunk is held back until the hash is known, so a body that
+/// does not hash to `expected` never completes in the store. Anything else (no length, a
+/// large body, every store slot busy) is spooled first.
+pub async fn receive_blob(
+    state: &AppState,
+    payload: web::Payload,
+    length: Option<u64>,
+    expected: &str,
+    media_type: Option<String>,
+    inspection_id: &str,
+) -> ApiResult<u64> {
+    let limit = state.settings.limits.max_upload_bytes;
+    let mismatch = |sha256: &str| {
+        ApiError::unprocessable(
+            "upload.digest_mismatch",
+            format!(
+                "received bytes hash to {sha256}, not the announced {expected}; nothing was stored"
+            ),
+        )
+    };
+    if blob_stored(state, expected).await? {
+        let (sha256, size) = hash_only(state, payload, limit).await?;
+        if sha256 != expected {
+            return Err(mismatch(&sha256));
+        }
+        link_blob(state, inspection_id, expected).await?;
+        return Ok(size);
+    }
+    let slot = match length {
+        Some(len) if (1..=PASS_THROUGH_MAX.min(limit)).contains(&len) => {
+            state.store_slots.clone().try_acquire_owned().ok()
+        }
+        _ => None,
+    };
+    let (Some(len), Some(_slot)) = (length, slot) else {
+        let spooled = spool(state, payload, limit).await?;
+        if spooled.sha256 != expected {
+            return Err(mismatch(&spooled.sha256));
+        }
+        spooled.store(state, inspection_id, media_type).await?;
+        return Ok(spooled.size);
+    };
+
+    // The feed runs up to 16 chunks ahead of the store (hyper writes queued chunks to the
+    // store's socket with one vectored write).
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, StoreError>>(16);
+    let body: ByteStream = Box::pin(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }));
+    let stop = |why: &str| Err(StoreError::Io(std::io::Error::other(why.to_owned())));
+    let feed = async move {
+        let mut payload = payload;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        // The last chunk read, sent only when the next one came or the hash is right.
+        let mut held: Option<Bytes> = None;
+        while let Some(chunk) = payload.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    let _ = tx.send(stop("the upload was cut short")).await;
+                    return Err(ApiError::bad_request(
+                        "upload.incomplete",
+                        format!("the upload was cut short: {e}"),
+                    ));
+                }
+            };
+            size += chunk.len() as u64;
+            hasher.update(&chunk);
+            if let Some(previous) = held.replace(chunk)
+                && tx.send(Ok(previous)).await.is_err()
+            {
+                // The store gave up (its error is the answer); stop reading.
+                return Ok(size);
+            }
+        }
+        let sha256 = hex::encode(hasher.finalize());
+        if sha256 != expected || size != len {
+            let _ = tx.send(stop("the upload does not hash as announced")).await;
+            return Err(mismatch(&sha256));
+        }
+        if let Some(last) = held {
+            let _ = tx.send(Ok(last)).await;
+        }
+        Ok(size)
+    };
+    let key = blob_key(expected);
+    let put = state
+        .store
+        .put_stream(&key, body, len, expected, content_type(&media_type));
+    state.metrics.uploads_in_flight.inc();
+    let (fed, put) = tokio::join!(feed, put);
+    state.metrics.uploads_in_flight.dec();
+    let size = fed?;
+    put?;
+    state.metrics.upload_bytes.inc_by(size);
+    record_blob(state, expected, size, media_type).await?;
+    link_blob(state, inspection_id, expected).await?;
+    Ok(size)
+}
+
+/// Hashes a body without keeping it (its bytes are stored already), refusing more than
+/// `limit` bytes.
+async fn hash_only(
+    state: &AppState,
+    mut payload: web::Payload,
+    limit: u64,
+) -> ApiResult<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    state.metrics.uploads_in_flight.inc();
+    let result = async {
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::bad_request(
+                    "upload.incomplete",
+                    format!("the upload was cut short: {e}"),
+                )
+            })?;
+            size += chunk.len() as u64;
+            if size > limit {
+                return Err(ApiError::too_large(limit));
+            }
+            hasher.update(&chunk);
+        }
+        Ok(())
+    }
+    .await;
+    state.metrics.uploads_in_flight.dec();
+    result?;
+    state.metrics.upload_bytes.inc_by(size);
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+fn content_type(media_type: &Option<String>) -> &str {
+    media_type.as_deref().unwrap_or("application/octet-stream")
+}
+
+/// Whether the blob's row exists (its bytes are durably stored).
+async fn blob_stored(state: &AppState, sha256: &str) -> ApiResult<bool> {
+    Ok(blob::Entity::find_by_id(sha256.to_owned())
         .one(&state.db)
         .await?
-        .is_none()
-    {
-        put_blob(state, file, sha256, size, media_type).await?;
-    }
-    let link = inspection_blob::Model {
-        inspection_id: inspection_id.to_owned(),
+        .is_some())
+}
+
+/// The blob's row, written after its bytes are durable (a concurrent upload of the same
+/// bytes may have written it first).
+async fn record_blob(
+    state: &AppState,
+    sha256: &str,
+    size: u64,
+    media_type: Option<String>,
+) -> ApiResult<()> {
+    let row = blob::Model {
         sha256: sha256.to_owned(),
+        size: size as i64,
+        media_type,
         created_at: Utc::now(),
     };
-    match inspection_blob::Entity::insert(link.into_active_model())
+    match blob::Entity::insert(row.into_active_model())
         .exec_without_returning(&state.db)
         .await
     {
@@ -177,32 +348,14 @@ pub async fn store_blob(
     }
 }
 
-async fn put_blob(
-    state: &AppState,
-    file: &Path,
-    sha256: &str,
-    size: u64,
-    media_type: Option<String>,
-) -> ApiResult<()> {
-    let _slot = state
-        .store_slots
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
-    let content_type = media_type
-        .clone()
-        .unwrap_or_else(|| "application/octet-stream".into());
-    state
-        .store
-        .put_file(&blob_key(sha256), file, size, sha256, &content_type)
-        .await?;
-    let row = blob::Model {
+/// Records that `inspection_id` received the blob (items may only refer to such bytes).
+async fn link_blob(state: &AppState, inspection_id: &str, sha256: &str) -> ApiResult<()> {
+    let link = inspection_blob::Model {
+        inspection_id: inspection_id.to_owned(),
         sha256: sha256.to_owned(),
-        size: size as i64,
-        media_type,
         created_at: Utc::now(),
     };
-    match blob::Entity::insert(row.into_active_model())
+    match inspection_blob::Entity::insert(link.into_active_model())
         .exec_without_returning(&state.db)
         .await
     {

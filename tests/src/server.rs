@@ -217,6 +217,23 @@ impl TestServer {
         out
     }
 
+    /// Every key the server's blob store holds: the bucket's keys when it stores on S3 (read
+    /// with a store of the test's own), else the files under `<data_dir>/blobs`.
+    pub fn stored_keys(&self) -> Vec<String> {
+        use hecha_server::store::BlobStore;
+        match self.state.settings.s3.clone() {
+            Some(s3) => run_async(async move {
+                let store = hecha_server::store::s3::S3Store::open(&s3)?;
+                store.list("").await
+            })
+            .expect("bucket listable")
+            .into_iter()
+            .map(|o| o.key)
+            .collect(),
+            None => self.files_under("blobs"),
+        }
+    }
+
     /// Stops the server (graceful) and waits for it.
     pub fn stop(&mut self) {
         if let Some(h) = self.handle.take() {

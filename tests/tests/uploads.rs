@@ -73,28 +73,61 @@ impl<'s> Visit<'s> {
         self.inspector.get(&format!("{}/{sha}", self.blobs_path()))
     }
 
-    /// Nothing of `sha` is stored: no row, no file; and no spool file is left.
+    /// Nothing of `sha` is stored: no row, no object; and no spool file or half-written
+    /// local file is left.
     #[track_caller]
     fn assert_nothing_stored(&self, sha: &str) {
         assert!(
             !self.server.blob_rows().contains(&sha.to_owned()),
             "a blobs row for {sha}"
         );
-        assert!(
-            !self.server.files_under("blobs").contains(&stored_path(sha)),
-            "a stored file for {sha}"
-        );
         self.assert_spool_empty();
+        let keys = self.server.stored_keys();
+        assert!(
+            !keys.contains(&stored_path(sha)),
+            "a stored object for {sha}"
+        );
+        let partial: Vec<&String> = keys.iter().filter(|k| k.contains(".partial-")).collect();
+        assert!(partial.is_empty(), "half-written files left: {partial:?}");
     }
 
-    /// The spool is emptied as soon as the server has dealt with a request: wait for it.
+    /// `sha`'s bytes are stored, with a row.
+    #[track_caller]
+    fn assert_stored(&self, sha: &str) {
+        assert!(self.server.blob_rows().contains(&sha.to_owned()));
+        assert!(self.server.stored_keys().contains(&stored_path(sha)));
+    }
+
+    /// The spool is emptied (and half-written local files are removed) as soon as the
+    /// server has dealt with a request: wait for it.
     #[track_caller]
     fn assert_spool_empty(&self) {
+        let leftovers = || {
+            let mut files = self.server.files_under("spool");
+            files.extend(
+                self.server
+                    .files_under("blobs")
+                    .into_iter()
+                    .filter(|f| f.contains(".partial-")),
+            );
+            files
+        };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !self.server.files_under("spool").is_empty() && std::time::Instant::now() < deadline {
+        while !leftovers().is_empty() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        assert_eq!(self.server.files_under("spool"), Vec::<String>::new());
+        assert_eq!(leftovers(), Vec::<String>::new());
+    }
+
+    /// Waits until a request body is being received (an upload in flight), straight to the
+    /// store or into a spool file.
+    #[track_caller]
+    fn wait_for_receiving(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.uploads_in_flight() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(self.uploads_in_flight(), 1);
     }
 
     /// Waits until a request body is being received: a spool file and an upload in flight.
@@ -135,8 +168,35 @@ fn direct_uploads(backend: Backend) {
     a_body_announced_over_the_limit_is_refused(&visit);
     a_chunked_body_growing_past_the_limit_is_refused(&visit);
     a_truncated_upload_stores_nothing_and_the_server_goes_on(&visit);
+    a_body_of_unknown_length_is_spooled_then_stored(&visit);
+    bytes_stored_already_are_checked_not_stored_again(&visit);
 }
 both_backends!(direct, direct_uploads);
+
+/// The same on S3 (s3s-fs): bodies of known length go to the bucket as they arrive.
+#[test]
+fn direct_uploads_to_s3() {
+    let s3 = hecha_tests::s3::S3Server::start_s3s_fs();
+    let settings = s3.settings("hecha-direct");
+    hecha_tests::server::run_async(async {
+        hecha_server::store::s3::S3Store::open(&settings)
+            .unwrap()
+            .create_bucket_if_missing(false)
+            .await
+            .unwrap()
+    });
+    let server = TestServer::start_with(Backend::Sqlite, |s| {
+        s.limits.max_upload_bytes = LIMIT;
+        s.s3 = Some(settings.clone());
+    });
+    let w = world(&server);
+    let visit = Visit::official(&server, &w);
+    bytes_with_their_digest_are_stored_and_served_back(&visit);
+    a_wrong_digest_stores_nothing(&visit);
+    a_truncated_upload_stores_nothing_and_the_server_goes_on(&visit);
+    a_body_of_unknown_length_is_spooled_then_stored(&visit);
+    bytes_stored_already_are_checked_not_stored_again(&visit);
+}
 
 fn bytes_with_their_digest_are_stored_and_served_back(v: &Visit) {
     let bytes = noise(300_000, 1);
@@ -148,8 +208,7 @@ fn bytes_with_their_digest_are_stored_and_served_back(v: &Visit) {
     assert_eq!(stored["sha256"], sha);
     assert_eq!(stored["size"], bytes.len());
     assert_eq!(stored["media_type"], "application/pdf");
-    assert!(v.server.blob_rows().contains(&sha));
-    assert!(v.server.files_under("blobs").contains(&stored_path(&sha)));
+    v.assert_stored(&sha);
     v.assert_spool_empty();
     // Bytes no item refers to are not served.
     v.download(&sha).expect(404);
@@ -194,6 +253,9 @@ fn a_wrong_digest_stores_nothing(v: &Visit) {
     );
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     v.assert_nothing_stored(&sha256_hex(&bytes));
+    // Neither under the digest claimed: the body went to the store as it arrived, under the
+    // claimed digest's key, and must not have completed there.
+    v.assert_nothing_stored(&sha256_hex(b"something else"));
     // A header that is no digest at all.
     let r = v.upload(&bytes, &[("X-Content-SHA256", "not-a-digest")]);
     assert_eq!((r.status, r.code()), (400, "upload.bad_digest_header"));
@@ -264,13 +326,92 @@ fn a_truncated_upload_stores_nothing_and_the_server_goes_on(v: &Visit) {
         bytes.len() as u64,
         &bytes[..300_000],
     );
-    v.wait_for_spooling();
+    // Announced, small enough and a store slot free: straight to the store, no spool file.
+    v.wait_for_receiving();
+    assert_eq!(v.server.files_under("spool"), Vec::<String>::new());
     drop(socket); // the phone loses its network
     v.assert_nothing_stored(&sha);
     assert_eq!(v.uploads_in_flight(), 0, "the cut upload is over");
     // The phone comes back and sends the whole file.
     v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
-    assert!(v.server.blob_rows().contains(&sha));
+    v.assert_stored(&sha);
+    v.assert_spool_empty();
+}
+
+fn a_body_of_unknown_length_is_spooled_then_stored(v: &Visit) {
+    let chunk = noise(100_000, 21);
+    let chunks = [chunk.as_slice(), &chunk[..1234], chunk.as_slice()];
+    let bytes = chunks.concat();
+    let sha = sha256_hex(&bytes);
+    let (status, body) = raw::send_chunked(
+        &v.inspector,
+        "POST",
+        &v.blobs_path(),
+        &[
+            ("Content-Type", "application/pdf"),
+            ("X-Content-SHA256", &sha),
+        ],
+        &chunks,
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["size"], bytes.len());
+    v.assert_stored(&sha);
+    v.assert_spool_empty();
+    v.download(&sha).expect(404); // no item refers to it yet
+    // The same with a digest that does not match: refused, nothing kept.
+    let other = noise(50_000, 22);
+    let (status, body) = raw::send_chunked(
+        &v.inspector,
+        "POST",
+        &v.blobs_path(),
+        &[
+            ("Content-Type", "application/pdf"),
+            ("X-Content-SHA256", &sha256_hex(b"not these bytes")),
+        ],
+        &[other.as_slice()],
+    );
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("upload.digest_mismatch"))
+    );
+    v.assert_nothing_stored(&sha256_hex(&other));
+}
+
+fn bytes_stored_already_are_checked_not_stored_again(v: &Visit) {
+    let bytes = noise(300_000, 23);
+    let sha = sha256_hex(&bytes);
+    v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
+    v.assert_stored(&sha);
+    let local_file = v
+        .server
+        .data_dir
+        .path()
+        .join("blobs")
+        .join(stored_path(&sha));
+    let written = || {
+        std::fs::metadata(&local_file)
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    let first_write = written();
+    // Again: accepted, the bytes hashed and not written a second time.
+    let again = v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
+    assert_eq!(again.body["sha256"], sha.as_str());
+    assert_eq!(written(), first_write, "the stored file was not rewritten");
+    // Other bytes claiming that digest are refused; the stored bytes are untouched.
+    let mut forged = bytes.clone();
+    forged[1000] ^= 1;
+    let r = v.upload(&forged, &[("X-Content-SHA256", &sha)]);
+    assert_eq!(
+        (r.status, r.code()),
+        (422, "upload.digest_mismatch"),
+        "{}",
+        r.body
+    );
+    v.record_document("kept-once", &sha, bytes.len())
+        .expect(201);
+    let served = v.download(&sha).expect(200);
+    assert_eq!(sha256_hex(&served.bytes), sha);
     v.assert_spool_empty();
 }
 

@@ -27,7 +27,7 @@ use crate::inspections::{
     parse_body, parse_item, ts,
 };
 use crate::state::AppState;
-use crate::upload::{client_sha256, media_type, spool};
+use crate::upload::{client_sha256, media_type, receive_blob, spool};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -497,30 +497,19 @@ pub async fn upload_blob(
         )
     })?;
     let limit = state.settings.limits.max_upload_bytes;
-    if let Some(len) = req
+    let length = req
         .headers()
         .get("content-length")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        && len > limit
-    {
+        .and_then(|v| v.parse::<u64>().ok());
+    if length.is_some_and(|len| len > limit) {
         return Err(ApiError::too_large(limit));
     }
-    let spooled = spool(&state, payload, limit).await?;
-    if spooled.sha256 != expected {
-        return Err(ApiError::unprocessable(
-            "upload.digest_mismatch",
-            format!(
-                "received bytes hash to {}, not the announced {expected}; nothing was stored",
-                spooled.sha256
-            ),
-        ));
-    }
     let mt = media_type(&req);
-    spooled.store(&state, &row.id, mt.clone()).await?;
+    let size = receive_blob(&state, payload, length, &expected, mt.clone(), &row.id).await?;
     Ok(HttpResponse::Created().json(StoredBlob {
-        sha256: spooled.sha256,
-        size: spooled.size,
+        sha256: expected,
+        size,
         media_type: mt,
     }))
 }

@@ -95,6 +95,38 @@ impl BlobStore for LocalStore {
         self.or_unavailable(written.await).await
     }
 
+    async fn put_stream(
+        &self,
+        key: &str,
+        mut body: ByteStream,
+        size: u64,
+        _sha256: &str,
+        _content_type: &str,
+    ) -> Result<(), StoreError> {
+        let dest = self.path(key)?;
+        let written = async {
+            let tmp = Self::temp_in(&dest)?;
+            let file = tokio::fs::File::create(&tmp).await?;
+            let mut file = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+            let mut received = 0u64;
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk?;
+                received += chunk.len() as u64;
+                file.write_all(&chunk).await?;
+            }
+            if received != size {
+                return Err(StoreError::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{size} bytes announced for {key}, {received} received"),
+                )));
+            }
+            file.flush().await?;
+            drop(file);
+            Self::commit(tmp, &dest).await
+        };
+        self.or_unavailable(written.await).await
+    }
+
     async fn put_bytes(
         &self,
         key: &str,

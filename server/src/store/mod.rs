@@ -88,6 +88,21 @@ pub trait BlobStore: Send + Sync {
         content_type: &str,
     ) -> Result<(), StoreError>;
 
+    /// Stores the bytes `body` yields, as they arrive, under `key`; durable when it returns.
+    /// `body` must yield exactly `size` bytes hashing to `sha256`: a stream that fails (an
+    /// `Err` item) or yields another number of bytes leaves nothing under `key`. The caller
+    /// hashes the bytes and fails the stream before its last bytes when they do not match;
+    /// S3 signs the request with `sha256`, so the service checks the hash as well. Nothing
+    /// is retried (the bytes are gone): callers keep bodies small ([`PASS_THROUGH_MAX`]).
+    async fn put_stream(
+        &self,
+        key: &str,
+        body: ByteStream,
+        size: u64,
+        sha256: &str,
+        content_type: &str,
+    ) -> Result<(), StoreError>;
+
     /// Stores small bytes under `key`, with Object Lock retention when asked and supported.
     async fn put_bytes(
         &self,
@@ -115,6 +130,10 @@ pub trait BlobStore: Send + Sync {
     /// Readiness: the store answers and the bucket/directory is usable.
     async fn check(&self) -> Result<(), StoreError>;
 }
+
+/// The largest body a caller should hand to [`BlobStore::put_stream`] (larger ones are
+/// spooled and sent with [`BlobStore::put_file`], in parts and with a retry).
+pub const PASS_THROUGH_MAX: u64 = 64 * 1024 * 1024;
 
 /// The key of an evidence blob.
 pub fn blob_key(sha256: &str) -> String {

@@ -376,15 +376,31 @@ impl S3Store {
         let body =
             reqwest::Body::wrap_stream(ReaderStream::with_capacity(file.take(len), STREAM_BUFFER));
         let headers = self.signed_headers("PUT", &url, sha256, content_type)?;
-        let response = self
+        self.send_put(url, headers, body, len, Some(TRANSFER_TIMEOUT))
+            .await
+    }
+
+    /// Sends a signed PUT of a `len`-byte `body`; the answer's headers when it is a 2xx.
+    async fn send_put(
+        &self,
+        url: Url,
+        headers: reqwest::header::HeaderMap,
+        body: reqwest::Body,
+        len: u64,
+        deadline: Option<Duration>,
+    ) -> Result<reqwest::header::HeaderMap, Answer> {
+        let mut request = self
             .http
             .put(url)
             .headers(headers)
             // With the length given, hyper sends the stream as it is instead of chunked, and
-            // fails the request when the file ends early.
+            // fails the request when the stream ends early.
             .header(reqwest::header::CONTENT_LENGTH, len)
-            .timeout(TRANSFER_TIMEOUT)
-            .body(body)
+            .body(body);
+        if let Some(deadline) = deadline {
+            request = request.timeout(deadline);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| Answer::Transport(error_chain(&e)))?;
@@ -549,6 +565,24 @@ impl BlobStore for S3Store {
         }
         self.put_in_parts(key, path, size, sha256, content_type)
             .await
+    }
+
+    async fn put_stream(
+        &self,
+        key: &str,
+        body: ByteStream,
+        size: u64,
+        sha256: &str,
+        content_type: &str,
+    ) -> Result<(), StoreError> {
+        let url = self.object_url(key, &[])?;
+        let headers = self.signed_headers("PUT", &url, sha256, Some(content_type))?;
+        // No deadline: the body comes at its sender's pace (the service drops a request
+        // whose body stalls); the answer is awaited for at most REQUEST_TIMEOUT.
+        self.send_put(url, headers, reqwest::Body::wrap_stream(body), size, None)
+            .await
+            .map_err(|e| self.answered(e, key))?;
+        Ok(())
     }
 
     async fn put_bytes(

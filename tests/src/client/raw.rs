@@ -104,6 +104,29 @@ pub fn send_chunked_unfinished(
     read_answer(&mut s)
 }
 
+/// Sends `chunks` with `Transfer-Encoding: chunked` (no `Content-Length`: the server cannot
+/// know the size beforehand), then the last chunk, and reads the answer.
+pub fn send_chunked(
+    api: &Api,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    chunks: &[&[u8]],
+) -> (u16, Value) {
+    let mut s = connect(api);
+    let mut all = headers.to_vec();
+    all.push(("Transfer-Encoding", "chunked"));
+    let mut message = head(api, method, path, &all).into_bytes();
+    for c in chunks {
+        message.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
+        message.extend_from_slice(c);
+        message.extend_from_slice(b"\r\n");
+    }
+    message.extend_from_slice(b"0\r\n\r\n");
+    s.write_all(&message).expect("chunked request");
+    read_answer(&mut s)
+}
+
 /// Reads one answer: the status line, the headers, a `Content-Length` body.
 fn read_answer(s: &mut TcpStream) -> (u16, Value) {
     let mut buf = Vec::new();

@@ -14,8 +14,8 @@ s3s-fs:
 Both sides use the same client: Python `requests` from a thread pool, each body read
 whole from --photo-dir (tmpfs by default) with its SHA-256 computed beforehand, so the
 client does the same work per byte; the baseline's PUTs are signed with botocore's SigV4
-signer using that SHA-256 as the payload hash. s3s-fs's data directory and hecha's data
-directory (its spool) are both under --workdir, on the same disk.
+signer using that SHA-256 as the payload hash. s3s-fs's data directory is --s3-dir (tmpfs
+by default); hecha's data directory (database, spool) is under --workdir, on disk.
 
     bench/upload.py                           # 500 photos, 8 clients, 64 x 10 MiB
     bench/upload.py --photos 100 --no-build
@@ -231,7 +231,11 @@ def main():
     ap.add_argument("--photo-dir", default="/dev/shm/hecha-bench-upload-photos",
                     help="generated photos, kept between runs (tmpfs: the clients read from memory)")
     ap.add_argument("--workdir", default=str(ROOT / "target/bench-upload"),
-                    help="s3s-fs data and hecha data (spool) directories, emptied first")
+                    help="hecha's data directory (database, spool) and the logs, emptied first")
+    ap.add_argument("--s3-dir", default="/dev/shm/hecha-bench-s3",
+                    help="s3s-fs's data directory, emptied first (tmpfs by default: on this "
+                         "machine's virtual disk, writeback of the 2.7 GB each phase writes "
+                         "stalls whichever phase comes second)")
     ap.add_argument("--upload-concurrency", type=int,
                     help="the server's limits.upload_concurrency (default: its own default)")
     ap.add_argument("--skip", default="", help="comma-separated: throughput,rss")
@@ -262,7 +266,11 @@ def main():
 
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
-    (work / "s3").mkdir(parents=True)
+    work.mkdir(parents=True)
+    s3_dir = Path(args.s3_dir)
+    shutil.rmtree(s3_dir, ignore_errors=True)
+    s3_dir.mkdir(parents=True)
+    s3_disk = disk_of(s3_dir)
     data_dir = work / "hecha"
     data_dir.mkdir()
     s3_log = open(work / "s3s-fs.log", "w")
@@ -270,7 +278,7 @@ def main():
     s3_port = free_port()
     s3_proc = subprocess.Popen(
         [s3s_fs, "--host", "127.0.0.1", "--port", str(s3_port),
-         "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, work / "s3"],
+         "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, s3_dir],
         stdout=s3_log, stderr=subprocess.STDOUT,
     )
     endpoint = f"http://127.0.0.1:{s3_port}"
@@ -352,7 +360,7 @@ def main():
         if hecha_proc:
             stop(hecha_proc)
         stop(s3_proc)
-        shutil.rmtree(work / "s3", ignore_errors=True)
+        shutil.rmtree(s3_dir, ignore_errors=True)
         shutil.rmtree(data_dir / "spool", ignore_errors=True)
 
     version = subprocess.run([hecha, "--version"], capture_output=True, text=True).stdout.strip()
@@ -360,7 +368,8 @@ def main():
     concurrency = args.upload_concurrency or "default"
     print()
     print(f"{version}; {os.cpu_count()} CPUs; load average {load[0]:.1f} {load[1]:.1f}; "
-          f"s3s-fs and hecha data under {work} ({disk_of(work)}); photos in {photo_dir}; "
+          f"s3s-fs data in {s3_dir} ({s3_disk}); hecha data in {data_dir} "
+          f"({disk_of(data_dir)}); photos in {photo_dir}; "
           f"upload_concurrency {concurrency}")
     print()
     if raw_t:

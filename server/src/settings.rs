@@ -65,8 +65,8 @@ pub struct Limits {
     pub max_json_bytes: usize,
     /// Largest image read whole (EXIF, QR decoding), bytes.
     pub max_image_bytes: u64,
-    /// Uploads written to the store at once (each spools to disk first). Each one holds up
-    /// to ~16 MiB while it is written to S3, so the default keeps that near 128 MiB.
+    /// Uploads written to the store at once. A body that finds no free slot is spooled to
+    /// disk and waits for one. Bodies are streamed to the store, never whole in memory.
     pub upload_concurrency: usize,
     /// Unfinished resumable uploads expire after this many hours.
     pub upload_expiry_hours: i64,

@@ -70,6 +70,9 @@ pub struct Limits {
     pub upload_concurrency: usize,
     /// Unfinished resumable uploads expire after this many hours.
     pub upload_expiry_hours: i64,
+    /// A body passed straight to the store (holding a store slot) is given up, 408
+    /// `upload.stalled`, when no byte of it arrives for this many seconds.
+    pub body_idle_timeout_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -135,6 +138,7 @@ impl Default for Limits {
             max_image_bytes: 64 * 1024 * 1024,
             upload_concurrency: 8,
             upload_expiry_hours: 72,
+            body_idle_timeout_s: 30,
         }
     }
 }

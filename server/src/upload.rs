@@ -66,38 +66,53 @@ pub async fn spool_file(
 
 /// Streams `payload` into a spool file, hashing it, refusing more than `limit` bytes (413).
 /// A body cut short (client gone) is an error and leaves nothing behind.
-pub async fn spool(state: &AppState, mut payload: web::Payload, limit: u64) -> ApiResult<Spooled> {
+pub async fn spool(state: &AppState, payload: web::Payload, limit: u64) -> ApiResult<Spooled> {
     let (path, mut file) = spool_file(state, "upload-").await?;
+    let (sha256, size) = read_body(state, payload, limit, Some(&mut file)).await?;
+    Ok(Spooled { path, sha256, size })
+}
+
+/// Reads a request body to its end, hashing it and writing it to `file` when given (flushed
+/// at the end), refusing more than `limit` bytes (413); an upload in flight meanwhile.
+/// Returns the SHA-256 (hex) and the size.
+async fn read_body(
+    state: &AppState,
+    mut payload: web::Payload,
+    limit: u64,
+    mut file: Option<&mut tokio::io::BufWriter<tokio::fs::File>>,
+) -> ApiResult<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     state.metrics.uploads_in_flight.inc();
     let result = async {
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| {
-                ApiError::bad_request(
-                    "upload.incomplete",
-                    format!("the upload was cut short: {e}"),
-                )
-            })?;
+            let chunk = chunk.map_err(cut_short)?;
             size += chunk.len() as u64;
             if size > limit {
                 return Err(ApiError::too_large(limit));
             }
             hasher.update(&chunk);
-            file.write_all(&chunk).await?;
+            if let Some(file) = file.as_deref_mut() {
+                file.write_all(&chunk).await?;
+            }
         }
-        file.flush().await?;
+        if let Some(file) = file {
+            file.flush().await?;
+        }
         Ok(())
     }
     .await;
     state.metrics.uploads_in_flight.dec();
     result?;
     state.metrics.upload_bytes.inc_by(size);
-    Ok(Spooled {
-        path,
-        sha256: hex::encode(hasher.finalize()),
-        size,
-    })
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+fn cut_short(e: actix_web::error::PayloadError) -> ApiError {
+    ApiError::bad_request(
+        "upload.incomplete",
+        format!("the upload was cut short: {e}"),
+    )
 }
 
 /// The client's announced SHA-256: `X-Content-SHA256: <hex>` or RFC 9530
@@ -199,7 +214,8 @@ pub async fn receive_blob(
         )
     };
     if blob_stored(state, expected).await? {
-        let (sha256, size) = hash_only(state, payload, limit).await?;
+        // Hashed only: its bytes are stored already.
+        let (sha256, size) = read_body(state, payload, limit, None).await?;
         if sha256 != expected {
             return Err(mismatch(&sha256));
         }
@@ -228,20 +244,31 @@ pub async fn receive_blob(
         rx.recv().await.map(|item| (item, rx))
     }));
     let stop = |why: &str| Err(StoreError::Io(std::io::Error::other(why.to_owned())));
+    let idle = std::time::Duration::from_secs(state.settings.limits.body_idle_timeout_s.max(1));
     let feed = async move {
         let mut payload = payload;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         // The last chunk read, sent only when the next one came or the hash is right.
         let mut held: Option<Bytes> = None;
-        while let Some(chunk) = payload.next().await {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(e) => {
+        loop {
+            // A stalled sender must not hold the store slot (and the store's request) forever.
+            let chunk = match tokio::time::timeout(idle, payload.next()).await {
+                Ok(None) => break,
+                Ok(Some(Ok(chunk))) => chunk,
+                Ok(Some(Err(e))) => {
                     let _ = tx.send(stop("the upload was cut short")).await;
-                    return Err(ApiError::bad_request(
-                        "upload.incomplete",
-                        format!("the upload was cut short: {e}"),
+                    return Err(cut_short(e));
+                }
+                Err(_) => {
+                    let _ = tx.send(stop("the upload stalled")).await;
+                    return Err(ApiError::new(
+                        actix_web::http::StatusCode::REQUEST_TIMEOUT,
+                        "upload.stalled",
+                        format!(
+                            "no byte of the upload arrived for {} s; nothing was stored",
+                            idle.as_secs()
+                        ),
                     ));
                 }
             };
@@ -277,39 +304,6 @@ pub async fn receive_blob(
     record_blob(state, expected, size, media_type).await?;
     link_blob(state, inspection_id, expected).await?;
     Ok(size)
-}
-
-/// Hashes a body without keeping it (its bytes are stored already), refusing more than
-/// `limit` bytes.
-async fn hash_only(
-    state: &AppState,
-    mut payload: web::Payload,
-    limit: u64,
-) -> ApiResult<(String, u64)> {
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    state.metrics.uploads_in_flight.inc();
-    let result = async {
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| {
-                ApiError::bad_request(
-                    "upload.incomplete",
-                    format!("the upload was cut short: {e}"),
-                )
-            })?;
-            size += chunk.len() as u64;
-            if size > limit {
-                return Err(ApiError::too_large(limit));
-            }
-            hasher.update(&chunk);
-        }
-        Ok(())
-    }
-    .await;
-    state.metrics.uploads_in_flight.dec();
-    result?;
-    state.metrics.upload_bytes.inc_by(size);
-    Ok((hex::encode(hasher.finalize()), size))
 }
 
 fn content_type(media_type: &Option<String>) -> &str {

@@ -15,8 +15,14 @@ use sha2::{Digest, Sha256};
 /// `limits.max_upload_bytes` of these servers.
 const LIMIT: u64 = 4 * 1024 * 1024;
 
+/// `limits.body_idle_timeout_s` of these servers.
+const IDLE_S: u64 = 1;
+
 fn server(backend: Backend) -> TestServer {
-    TestServer::start_with(backend, |s| s.limits.max_upload_bytes = LIMIT)
+    TestServer::start_with(backend, |s| {
+        s.limits.max_upload_bytes = LIMIT;
+        s.limits.body_idle_timeout_s = IDLE_S;
+    })
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -170,6 +176,7 @@ fn direct_uploads(backend: Backend) {
     a_truncated_upload_stores_nothing_and_the_server_goes_on(&visit);
     a_body_of_unknown_length_is_spooled_then_stored(&visit);
     bytes_stored_already_are_checked_not_stored_again(&visit);
+    a_stalled_upload_is_given_up_and_frees_its_slot(&visit);
 }
 both_backends!(direct, direct_uploads);
 
@@ -187,6 +194,7 @@ fn direct_uploads_to_s3() {
     });
     let server = TestServer::start_with(Backend::Sqlite, |s| {
         s.limits.max_upload_bytes = LIMIT;
+        s.limits.body_idle_timeout_s = IDLE_S;
         s.s3 = Some(settings.clone());
     });
     let w = world(&server);
@@ -196,6 +204,7 @@ fn direct_uploads_to_s3() {
     a_truncated_upload_stores_nothing_and_the_server_goes_on(&visit);
     a_body_of_unknown_length_is_spooled_then_stored(&visit);
     bytes_stored_already_are_checked_not_stored_again(&visit);
+    a_stalled_upload_is_given_up_and_frees_its_slot(&visit);
 }
 
 fn bytes_with_their_digest_are_stored_and_served_back(v: &Visit) {
@@ -336,6 +345,36 @@ fn a_truncated_upload_stores_nothing_and_the_server_goes_on(v: &Visit) {
     v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
     v.assert_stored(&sha);
     v.assert_spool_empty();
+}
+
+fn a_stalled_upload_is_given_up_and_frees_its_slot(v: &Visit) {
+    let bytes = noise(600_000, 24);
+    let sha = sha256_hex(&bytes);
+    let started = std::time::Instant::now();
+    let mut socket = raw::send_partial(
+        &v.inspector,
+        "POST",
+        &v.blobs_path(),
+        &[
+            ("Content-Type", "application/pdf"),
+            ("X-Content-SHA256", &sha),
+        ],
+        bytes.len() as u64,
+        &bytes[..100_000],
+    );
+    // The phone keeps the connection open and sends nothing more.
+    let (status, body) = raw::read_answer(&mut socket);
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (408, Some("upload.stalled")),
+        "{body}"
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_secs(IDLE_S));
+    drop(socket);
+    v.assert_nothing_stored(&sha);
+    assert_eq!(v.uploads_in_flight(), 0);
+    v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
+    v.assert_stored(&sha);
 }
 
 fn a_body_of_unknown_length_is_spooled_then_stored(v: &Visit) {

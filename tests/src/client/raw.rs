@@ -92,10 +92,7 @@ pub fn send_chunked_unfinished(
     s.write_all(head(api, method, path, &all).as_bytes())
         .expect("head");
     for c in chunks {
-        let mut frame = format!("{:x}\r\n", c.len()).into_bytes();
-        frame.extend_from_slice(c);
-        frame.extend_from_slice(b"\r\n");
-        if s.write_all(&frame).is_err() {
+        if s.write_all(&chunk_frame(c)).is_err() {
             // The server answered and closed already.
             break;
         }
@@ -118,17 +115,23 @@ pub fn send_chunked(
     all.push(("Transfer-Encoding", "chunked"));
     let mut message = head(api, method, path, &all).into_bytes();
     for c in chunks {
-        message.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
-        message.extend_from_slice(c);
-        message.extend_from_slice(b"\r\n");
+        message.extend_from_slice(&chunk_frame(c));
     }
-    message.extend_from_slice(b"0\r\n\r\n");
+    message.extend_from_slice(&chunk_frame(&[]));
     s.write_all(&message).expect("chunked request");
     read_answer(&mut s)
 }
 
+/// One chunk of a chunked body (the empty one ends the body).
+fn chunk_frame(chunk: &[u8]) -> Vec<u8> {
+    let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+    frame.extend_from_slice(chunk);
+    frame.extend_from_slice(b"\r\n");
+    frame
+}
+
 /// Reads one answer: the status line, the headers, a `Content-Length` body.
-fn read_answer(s: &mut TcpStream) -> (u16, Value) {
+pub fn read_answer(s: &mut TcpStream) -> (u16, Value) {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {

@@ -83,7 +83,7 @@ async fn read_body(
 ) -> ApiResult<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut size = 0u64;
-    state.metrics.uploads_in_flight.inc();
+    let in_flight = InFlight::new(&state.metrics.uploads_in_flight);
     let result = async {
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(cut_short)?;
@@ -102,10 +102,27 @@ async fn read_body(
         Ok(())
     }
     .await;
-    state.metrics.uploads_in_flight.dec();
+    drop(in_flight);
     result?;
     state.metrics.upload_bytes.inc_by(size);
     Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// Counts an upload in flight for as long as it lives, also when the request's future is
+/// dropped half-way (the client went away).
+struct InFlight(prometheus::IntGauge);
+
+impl InFlight {
+    fn new(gauge: &prometheus::IntGauge) -> Self {
+        gauge.inc();
+        InFlight(gauge.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 fn cut_short(e: actix_web::error::PayloadError) -> ApiError {
@@ -295,9 +312,9 @@ pub async fn receive_blob(
     let put = state
         .store
         .put_stream(&key, body, len, expected, content_type(&media_type));
-    state.metrics.uploads_in_flight.inc();
+    let in_flight = InFlight::new(&state.metrics.uploads_in_flight);
     let (fed, put) = tokio::join!(feed, put);
-    state.metrics.uploads_in_flight.dec();
+    drop(in_flight);
     let size = fed?;
     put?;
     state.metrics.upload_bytes.inc_by(size);

@@ -341,43 +341,34 @@ impl S3Store {
         sha256: &str,
         content_type: Option<&str>,
     ) -> Result<reqwest::header::HeaderMap, Answer> {
-        let first = self
-            .put_range_once(url.clone(), path, offset, len, sha256, content_type)
-            .await;
-        let transient = match &first {
-            Err(Answer::Transport(_)) => true,
-            Err(Answer::Failed(status, body)) => matches!(
-                classify_answer(*status, body, None, "", ""),
-                StoreError::Unavailable(_)
-            ),
-            _ => false,
-        };
-        if !transient {
-            return first;
+        let mut retried = false;
+        loop {
+            let mut file = tokio::fs::File::open(path).await.map_err(Answer::Io)?;
+            file.seek(std::io::SeekFrom::Start(offset))
+                .await
+                .map_err(Answer::Io)?;
+            let body = reqwest::Body::wrap_stream(ReaderStream::with_capacity(
+                file.take(len),
+                STREAM_BUFFER,
+            ));
+            let headers = self.signed_headers("PUT", &url, sha256, content_type)?;
+            let answer = self
+                .send_put(url.clone(), headers, body, len, Some(TRANSFER_TIMEOUT))
+                .await;
+            let transient = match &answer {
+                Err(Answer::Transport(_)) => true,
+                Err(Answer::Failed(status, body)) => matches!(
+                    classify_answer(*status, body, None, "", ""),
+                    StoreError::Unavailable(_)
+                ),
+                _ => false,
+            };
+            if retried || !transient {
+                return answer;
+            }
+            retried = true;
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        self.put_range_once(url, path, offset, len, sha256, content_type)
-            .await
-    }
-
-    async fn put_range_once(
-        &self,
-        url: Url,
-        path: &Path,
-        offset: u64,
-        len: u64,
-        sha256: &str,
-        content_type: Option<&str>,
-    ) -> Result<reqwest::header::HeaderMap, Answer> {
-        let mut file = tokio::fs::File::open(path).await.map_err(Answer::Io)?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(Answer::Io)?;
-        let body =
-            reqwest::Body::wrap_stream(ReaderStream::with_capacity(file.take(len), STREAM_BUFFER));
-        let headers = self.signed_headers("PUT", &url, sha256, content_type)?;
-        self.send_put(url, headers, body, len, Some(TRANSFER_TIMEOUT))
-            .await
     }
 
     /// Sends a signed PUT of a `len`-byte `body`; the answer's headers when it is a 2xx.

@@ -86,11 +86,7 @@ pub fn send_chunked_unfinished(
     headers: &[(&str, &str)],
     chunks: &[&[u8]],
 ) -> (u16, Value) {
-    let mut s = connect(api);
-    let mut all = headers.to_vec();
-    all.push(("Transfer-Encoding", "chunked"));
-    s.write_all(head(api, method, path, &all).as_bytes())
-        .expect("head");
+    let mut s = open_chunked(api, method, path, headers);
     for c in chunks {
         if s.write_all(&chunk_frame(c)).is_err() {
             // The server answered and closed already.
@@ -110,16 +106,24 @@ pub fn send_chunked(
     headers: &[(&str, &str)],
     chunks: &[&[u8]],
 ) -> (u16, Value) {
+    let mut s = open_chunked(api, method, path, headers);
+    let body: Vec<u8> = chunks
+        .iter()
+        .chain([&[][..]].iter())
+        .flat_map(|c| chunk_frame(c))
+        .collect();
+    s.write_all(&body).expect("chunked body");
+    read_answer(&mut s)
+}
+
+/// A connection with the head of a `Transfer-Encoding: chunked` request sent.
+fn open_chunked(api: &Api, method: &str, path: &str, headers: &[(&str, &str)]) -> TcpStream {
     let mut s = connect(api);
     let mut all = headers.to_vec();
     all.push(("Transfer-Encoding", "chunked"));
-    let mut message = head(api, method, path, &all).into_bytes();
-    for c in chunks {
-        message.extend_from_slice(&chunk_frame(c));
-    }
-    message.extend_from_slice(&chunk_frame(&[]));
-    s.write_all(&message).expect("chunked request");
-    read_answer(&mut s)
+    s.write_all(head(api, method, path, &all).as_bytes())
+        .expect("head");
+    s
 }
 
 /// One chunk of a chunked body (the empty one ends the body).

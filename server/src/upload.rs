@@ -349,14 +349,10 @@ async fn record_blob(
         media_type,
         created_at: Utc::now(),
     };
-    match blob::Entity::insert(row.into_active_model())
+    let inserted = blob::Entity::insert(row.into_active_model())
         .exec_without_returning(&state.db)
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if crate::db::is_unique_violation(&e) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    Ok(crate::db::inserted_or_present(inserted)?)
 }
 
 /// Records that `inspection_id` received the blob (items may only refer to such bytes).
@@ -366,14 +362,10 @@ async fn link_blob(state: &AppState, inspection_id: &str, sha256: &str) -> ApiRe
         sha256: sha256.to_owned(),
         created_at: Utc::now(),
     };
-    match inspection_blob::Entity::insert(link.into_active_model())
+    let inserted = inspection_blob::Entity::insert(link.into_active_model())
         .exec_without_returning(&state.db)
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if crate::db::is_unique_violation(&e) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    Ok(crate::db::inserted_or_present(inserted)?)
 }
 
 /// Sanitized media type from a request header (or `None`).

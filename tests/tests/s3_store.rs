@@ -8,6 +8,8 @@
 use futures_util::StreamExt;
 use hecha_server::store::s3::{ObjectLockSettings, S3Settings, S3Store};
 use hecha_server::store::{BlobStore, Retention, RetentionMode, StoreError, blob_key};
+use hecha_tests::client::sha256_hex;
+use hecha_tests::noise;
 use hecha_tests::s3::{S3Server, free_port};
 use sha2::{Digest, Sha256};
 
@@ -18,27 +20,6 @@ async fn store_with_bucket(settings: &S3Settings) -> S3Store {
     store.create_bucket_if_missing(false).await.unwrap();
     store
 }
-
-/// Reproducible bytes that do not compress or repeat (xorshift64*).
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed | 1;
-    let mut bytes = Vec::with_capacity(len + 8);
-    while bytes.len() < len {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        bytes.extend_from_slice(&state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes());
-    }
-    bytes.truncate(len);
-    bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// The bucket as rust-s3 sees it, to read what the store itself does not expose (ETag,
-/// Object Lock headers).
 
 #[tokio::test]
 async fn bytes_round_trip_put_get_size_list_delete() {

@@ -15,11 +15,16 @@ Both sides use the same client: Python `requests` from a thread pool, each body 
 whole from --photo-dir (tmpfs by default) with its SHA-256 computed beforehand, so the
 client does the same work per byte; the baseline's PUTs are signed with botocore's SigV4
 signer using that SHA-256 as the payload hash. s3s-fs's data directory is --s3-dir (tmpfs
-by default); hecha's data directory (database, spool) is under --workdir, on disk.
+by default); hecha's data directories (database, spool; a fresh one per measurement) are
+under --workdir, on disk.
+
+With --client-link the servers run in a network namespace that the clients reach over a
+veth pair shaped to each given rate in turn (see Net); both phases are measured per rate.
 
     bench/upload.py                           # 500 photos, 8 clients, 64 x 10 MiB
     bench/upload.py --photos 100 --no-build
     bench/upload.py --upload-concurrency 8    # HECHA_LIMITS__UPLOAD_CONCURRENCY for the server
+    bench/upload.py --client-link 1gbit,2gbit,unshaped --skip rss
 """
 
 import argparse
@@ -110,17 +115,81 @@ class S3:
         return r
 
 
-def start_hecha(hecha, data_dir, env, log):
+def start_hecha(hecha, data_dir, env, log, net):
     port = free_port()
     proc = subprocess.Popen(
-        [hecha, "serve", "--data-dir", data_dir, "--listen", f"127.0.0.1:{port}"],
+        net.wrap([hecha, "serve", "--data-dir", data_dir, "--listen", f"{net.listen}:{port}"]),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{net.address}:{port}"
     wait_for(f"{base}/healthz", proc, "hecha serve")
     return proc, base
+
+
+class Net:
+    """Where the servers run and how the clients reach them.
+
+    By default everything is on this host's loopback. With --client-link, s3s-fs and hecha
+    run in a network namespace of their own (hecha reaches s3s-fs over that namespace's
+    loopback, as a server reaches a store in its data centre) and the clients reach both
+    over a veth pair whose client-to-server direction is shaped to a rate with tc's token
+    bucket filter: the link a deployment's clients upload over. Needs root and iproute2.
+    """
+
+    def __init__(self, shaped):
+        self.shaped = shaped
+        self.ns = self.veth = None
+        self.address, self.listen = "127.0.0.1", "127.0.0.1"
+        if not shaped:
+            return
+        tag = os.getpid() % 100000
+        self.ns, self.veth, peer = f"hecha-bench-{tag}", f"hbh{tag}", f"hbn{tag}"
+        self.address, self.listen = "10.231.0.2", "0.0.0.0"
+        run = lambda *cmd: subprocess.run(cmd, check=True)  # noqa: E731
+        run("ip", "netns", "add", self.ns)
+        try:
+            run("ip", "link", "add", self.veth, "type", "veth", "peer", "name", peer)
+            run("ip", "link", "set", peer, "netns", self.ns)
+            run("ip", "addr", "add", "10.231.0.1/30", "dev", self.veth)
+            run("ip", "link", "set", self.veth, "up")
+            for cmd in (["addr", "add", "10.231.0.2/30", "dev", peer],
+                        ["link", "set", peer, "up"], ["link", "set", "lo", "up"]):
+                run("ip", "-n", self.ns, *cmd)
+        except BaseException:
+            self.close()
+            raise
+
+    def wrap(self, cmd):
+        return ["ip", "netns", "exec", self.ns, *map(str, cmd)] if self.ns else cmd
+
+    def shape(self, rate):
+        """Shapes the clients' uploads to `rate` (tc syntax, e.g. 1gbit), or not (None)."""
+        if not self.ns:
+            return
+        subprocess.run(["tc", "qdisc", "del", "dev", self.veth, "root"],
+                       stderr=subprocess.DEVNULL)
+        if rate:
+            # A bucket of 10 ms at the rate (at least 256 KiB, for 64 KiB GSO segments).
+            burst = max(parse_rate(rate) // 8 // 100, 256 * 1024)
+            subprocess.run(["tc", "qdisc", "add", "dev", self.veth, "root", "tbf",
+                            "rate", rate, "burst", str(burst), "latency", "100ms"], check=True)
+
+    def close(self):
+        if self.veth:
+            subprocess.run(["ip", "link", "del", self.veth], stderr=subprocess.DEVNULL)
+        if self.ns:
+            subprocess.run(["ip", "netns", "del", self.ns], stderr=subprocess.DEVNULL)
+
+
+def parse_rate(rate):
+    """bits per second of a tc rate such as 1gbit, 500mbit, 2.5gbit."""
+    units = {"kbit": 10**3, "mbit": 10**6, "gbit": 10**9, "bit": 1}
+    for unit, factor in units.items():
+        if rate.endswith(unit):
+            return int(float(rate[: -len(unit)]) * factor)
+    sys.exit(f"--client-link: {rate!r} is not a rate such as 1gbit or 500mbit")
 
 
 def stop(proc):
@@ -238,6 +307,10 @@ def main():
                          "stalls whichever phase comes second)")
     ap.add_argument("--upload-concurrency", type=int,
                     help="the server's limits.upload_concurrency (default: its own default)")
+    ap.add_argument("--client-link", default="",
+                    help="comma-separated tc rates (1gbit, 500mbit) or 'unshaped': run the "
+                         "servers in a network namespace that the clients reach over a veth "
+                         "pair shaped to each rate in turn, both phases per rate (needs root)")
     ap.add_argument("--skip", default="", help="comma-separated: throughput,rss")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/hecha")
     ap.add_argument("--bin", help="a hecha binary to use instead of the release build (implies --no-build)")
@@ -271,26 +344,27 @@ def main():
     shutil.rmtree(s3_dir, ignore_errors=True)
     s3_dir.mkdir(parents=True)
     s3_disk = disk_of(s3_dir)
-    data_dir = work / "hecha"
-    data_dir.mkdir()
     s3_log = open(work / "s3s-fs.log", "w")
     hecha_log = open(work / "hecha.log", "w")
+    links = [None if r in ("", "unshaped") else r for r in args.client_link.split(",")]
+    net = Net(bool(args.client_link))
     s3_port = free_port()
     s3_proc = subprocess.Popen(
-        [s3s_fs, "--host", "127.0.0.1", "--port", str(s3_port),
-         "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, s3_dir],
+        net.wrap([s3s_fs, "--host", net.listen, "--port", str(s3_port),
+                  "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, s3_dir]),
         stdout=s3_log, stderr=subprocess.STDOUT,
     )
-    endpoint = f"http://127.0.0.1:{s3_port}"
     hecha_proc = None
+    rounds = []
     try:
-        wait_for(endpoint, s3_proc, "s3s-fs")
-        s3 = S3(endpoint)
+        wait_for(f"http://{net.address}:{s3_port}", s3_proc, "s3s-fs")
+        s3 = S3(f"http://{net.address}:{s3_port}")
         s3.request(requests.Session(), "PUT", BUCKET)
 
         env = dict(os.environ)
         env.update({
-            "HECHA_S3__ENDPOINT": endpoint,
+            # hecha reaches s3s-fs over its own loopback (the namespace's, with --client-link).
+            "HECHA_S3__ENDPOINT": f"http://127.0.0.1:{s3_port}",
             "HECHA_S3__BUCKET": BUCKET,
             "HECHA_S3__ACCESS_KEY": ACCESS_KEY,
             "HECHA_S3__SECRET_KEY": SECRET_KEY,
@@ -300,21 +374,30 @@ def main():
         })
         if args.upload_concurrency:
             env["HECHA_LIMITS__UPLOAD_CONCURRENCY"] = str(args.upload_concurrency)
-        subprocess.run([hecha, "admin", "create", "--username", "admin", "--data-dir", data_dir],
-                       env=env, check=True, stdout=subprocess.DEVNULL, cwd=work)
-        hecha_proc, base = start_hecha(hecha, data_dir, env, hecha_log)
-        token, inspection = set_up_inspection(base)
-        blobs_url = f"{base}/api/v1/inspections/{inspection}/blobs"
 
-        def via_hecha(session, photo):
-            path, _, sha256 = photo
-            r = session.post(blobs_url, data=path.read_bytes(), headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "image/jpeg",
-                "X-Content-SHA256": sha256,
-            })
-            if r.status_code != 201:
-                sys.exit(f"POST {blobs_url}: {r.status_code} {r.text[:300]}")
+        def fresh_hecha(name):
+            """A hecha serve on a new data directory (no blob stored yet): its process and
+            the URL and token for uploads."""
+            data_dir = work / name
+            data_dir.mkdir()
+            subprocess.run([hecha, "admin", "create", "--username", "admin",
+                            "--data-dir", data_dir],
+                           env=env, check=True, stdout=subprocess.DEVNULL, cwd=work)
+            proc, base = start_hecha(hecha, data_dir, env, hecha_log, net)
+            token, inspection = set_up_inspection(base)
+            return proc, f"{base}/api/v1/inspections/{inspection}/blobs", token
+
+        def via_hecha(blobs_url, token):
+            def send(session, photo):
+                path, _, sha256 = photo
+                r = session.post(blobs_url, data=path.read_bytes(), headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": "image/jpeg",
+                    "X-Content-SHA256": sha256,
+                })
+                if r.status_code != 201:
+                    sys.exit(f"POST {blobs_url}: {r.status_code} {r.text[:300]}")
+            return send
 
         def raw_put(session, photo):
             path, _, sha256 = photo
@@ -323,69 +406,79 @@ def main():
         def raw_delete(session, photo):
             s3.request(session, "DELETE", f"{BUCKET}/raw/{photo[0].name}")
 
-        raw_t = hecha_t = None
-        throughput_hwm = 0
-        if "throughput" not in skip:
+        def blob_delete(session, photo):
+            sha256 = photo[2]
+            s3.request(session, "DELETE", f"{BUCKET}/blobs/sha256/{sha256[:2]}/{sha256}")
+
+        for i, link in enumerate(links if "throughput" not in skip else []):
+            net.shape(link)
+            what = f"client link {link or 'unshaped'}" if net.ns else "loopback"
+            hecha_proc, blobs_url, token = fresh_hecha(f"hecha-{i}")
             os.sync()
-            print(f"== raw PUT: {len(photos)} photos, {total / 1e6:.0f} MB, "
+            print(f"== {what}: raw PUT, {len(photos)} photos, {total / 1e6:.0f} MB, "
                   f"{args.clients} clients …", file=sys.stderr)
             before = cpu_s(), cpu_s(s3_proc.pid)
             raw_t = run_concurrently(args.clients, photos, raw_put)
             raw_cpu = cpu_s() - before[0], cpu_s(s3_proc.pid) - before[1]
-            # Only one copy on the disk at a time (the disk is small).
+            # Only one copy in the bucket at a time (tmpfs holds it in memory).
             run_concurrently(args.clients, photos, raw_delete)
             os.sync()
-            print("== hecha POST …/blobs …", file=sys.stderr)
+            print(f"== {what}: hecha POST …/blobs …", file=sys.stderr)
             before = cpu_s(), cpu_s(s3_proc.pid), cpu_s(hecha_proc.pid)
-            hecha_t = run_concurrently(args.clients, photos, via_hecha)
+            hecha_t = run_concurrently(args.clients, photos, via_hecha(blobs_url, token))
             hecha_cpu = (cpu_s() - before[0], cpu_s(s3_proc.pid) - before[1],
                          cpu_s(hecha_proc.pid) - before[2])
-            throughput_hwm = vm_hwm_kib(hecha_proc.pid)
+            rounds.append((what, raw_t, hecha_t, raw_cpu, hecha_cpu,
+                           vm_hwm_kib(hecha_proc.pid)))
+            stop(hecha_proc)
+            hecha_proc = None
+            run_concurrently(args.clients, photos, blob_delete)
 
         rss_hwm = rss_t = 0
         if "rss" not in skip:
-            # A fresh process, so that VmHWM is this phase's peak alone.
-            stop(hecha_proc)
-            hecha_proc, base = start_hecha(hecha, data_dir, env, hecha_log)
-            blobs_url = f"{base}/api/v1/inspections/{inspection}/blobs"
+            # A fresh process, so that VmHWM is this phase's peak alone; an unshaped link.
+            net.shape(None)
+            hecha_proc, blobs_url, token = fresh_hecha("hecha-rss")
             os.sync()
             print(f"== RSS: {len(big)} concurrent uploads of {args.rss_mib} MiB …",
                   file=sys.stderr)
             idle = vm_hwm_kib(hecha_proc.pid)
-            rss_t = run_concurrently(len(big), big, via_hecha)
+            rss_t = run_concurrently(len(big), big, via_hecha(blobs_url, token))
             rss_hwm = vm_hwm_kib(hecha_proc.pid)
-        stop(hecha_proc)
-        hecha_proc = None
+            stop(hecha_proc)
+            hecha_proc = None
     finally:
         if hecha_proc:
             stop(hecha_proc)
         stop(s3_proc)
+        net.close()
         shutil.rmtree(s3_dir, ignore_errors=True)
-        shutil.rmtree(data_dir / "spool", ignore_errors=True)
+        for spool in work.glob("hecha-*/spool"):
+            shutil.rmtree(spool, ignore_errors=True)
 
     version = subprocess.run([hecha, "--version"], capture_output=True, text=True).stdout.strip()
     load = os.getloadavg()
     concurrency = args.upload_concurrency or "default"
     print()
     print(f"{version}; {os.cpu_count()} CPUs; load average {load[0]:.1f} {load[1]:.1f}; "
-          f"s3s-fs data in {s3_dir} ({s3_disk}); hecha data in {data_dir} "
-          f"({disk_of(data_dir)}); photos in {photo_dir}; "
+          f"s3s-fs data in {s3_dir} ({s3_disk}); hecha data in {work} "
+          f"({disk_of(work)}); photos in {photo_dir}; "
           f"upload_concurrency {concurrency}")
     print()
-    if raw_t:
+    if rounds:
         mb = lambda t: total / t / 1e6  # noqa: E731
-        print(f"| photos ({args.clients} clients) | raw signed PUT to s3s-fs "
-              f"| hecha `POST …/blobs` → s3s-fs | ratio (goal ≥ 0.9) "
-              f"| hecha peak RSS |")
-        print("|---|---|---|---|---|")
-        print(f"| {len(photos)}, {total / 1e6:.0f} MB "
-              f"| {raw_t:.1f} s ({mb(raw_t):.0f} MB/s) "
-              f"| {hecha_t:.1f} s ({mb(hecha_t):.0f} MB/s) "
-              f"| {raw_t / hecha_t:.2f}× | {throughput_hwm / 1024:.0f} MiB |")
-        print()
-        print(f"CPU seconds — raw: clients {raw_cpu[0]:.1f}, s3s-fs {raw_cpu[1]:.1f}; "
-              f"via hecha: clients {hecha_cpu[0]:.1f}, s3s-fs {hecha_cpu[1]:.1f}, "
-              f"hecha {hecha_cpu[2]:.1f}")
+        print(f"| {len(photos)} photos, {total / 1e6:.0f} MB, {args.clients} clients "
+              f"| raw signed PUT to s3s-fs | hecha `POST …/blobs` → s3s-fs "
+              f"| ratio (goal ≥ 0.9) | hecha peak RSS "
+              f"| CPU s, raw: clients + s3s-fs | CPU s, via hecha: clients + s3s-fs + hecha |")
+        print("|---|---|---|---|---|---|---|")
+        for what, raw_t, hecha_t, raw_cpu, hecha_cpu, hwm in rounds:
+            print(f"| {what} "
+                  f"| {raw_t:.1f} s ({mb(raw_t):.0f} MB/s) "
+                  f"| {hecha_t:.1f} s ({mb(hecha_t):.0f} MB/s) "
+                  f"| {raw_t / hecha_t:.2f}× | {hwm / 1024:.0f} MiB "
+                  f"| {raw_cpu[0]:.1f} + {raw_cpu[1]:.1f} "
+                  f"| {hecha_cpu[0]:.1f} + {hecha_cpu[1]:.1f} + {hecha_cpu[2]:.1f} |")
         print()
     if rss_hwm:
         print("| concurrent uploads | wall | hecha peak RSS (goal ≤ 256 MiB) | idle RSS |")

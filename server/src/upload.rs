@@ -9,7 +9,7 @@ use base64::Engine;
 use bytes::Bytes;
 use chrono::Utc;
 use futures_util::StreamExt;
-use sea_orm::{EntityTrait, IntoActiveModel};
+use sea_orm::{EntityTrait, IntoActiveModel, TransactionTrait};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
@@ -188,7 +188,9 @@ pub async fn store_blob(
     size: u64,
     media_type: Option<String>,
 ) -> ApiResult<()> {
-    if !blob_stored(state, sha256).await? {
+    let stored = if blob_stored(state, sha256).await? {
+        None
+    } else {
         let _slot = state
             .store_slots
             .acquire()
@@ -199,9 +201,9 @@ pub async fn store_blob(
             .store
             .put_file(&blob_key(sha256), file, size, sha256, content_type)
             .await?;
-        record_blob(state, sha256, size, media_type).await?;
-    }
-    link_blob(state, inspection_id, sha256).await
+        Some((size, media_type))
+    };
+    record_blob(state, inspection_id, sha256, stored).await
 }
 
 /// Receives `POST …/blobs`: a body whose SHA-256 the client announced (`expected`) and,
@@ -236,7 +238,7 @@ pub async fn receive_blob(
         if sha256 != expected {
             return Err(mismatch(&sha256));
         }
-        link_blob(state, inspection_id, expected).await?;
+        record_blob(state, inspection_id, expected, None).await?;
         return Ok(size);
     }
     let slot = match length {
@@ -245,7 +247,7 @@ pub async fn receive_blob(
         }
         _ => None,
     };
-    let (Some(len), Some(_slot)) = (length, slot) else {
+    let (Some(len), Some(slot)) = (length, slot) else {
         let spooled = spool(state, payload, limit).await?;
         if spooled.sha256 != expected {
             return Err(mismatch(&spooled.sha256));
@@ -314,12 +316,11 @@ pub async fn receive_blob(
         .put_stream(&key, body, len, expected, content_type(&media_type));
     let in_flight = InFlight::new(&state.metrics.uploads_in_flight);
     let (fed, put) = tokio::join!(feed, put);
-    drop(in_flight);
+    drop((in_flight, slot));
     let size = fed?;
     put?;
     state.metrics.upload_bytes.inc_by(size);
-    record_blob(state, expected, size, media_type).await?;
-    link_blob(state, inspection_id, expected).await?;
+    record_blob(state, inspection_id, expected, Some((size, media_type))).await?;
     Ok(size)
 }
 
@@ -335,37 +336,41 @@ async fn blob_stored(state: &AppState, sha256: &str) -> ApiResult<bool> {
         .is_some())
 }
 
-/// The blob's row, written after its bytes are durable (a concurrent upload of the same
-/// bytes may have written it first).
+/// Records that `inspection_id` received the blob `sha256` (items may only refer to such
+/// bytes) and, when `stored` gives its size and media type, the blob's own row, written
+/// after its bytes are durable: one transaction, one commit. Either row may be there
+/// already (the same bytes uploaded concurrently, or again).
 async fn record_blob(
     state: &AppState,
+    inspection_id: &str,
     sha256: &str,
-    size: u64,
-    media_type: Option<String>,
+    stored: Option<(u64, Option<String>)>,
 ) -> ApiResult<()> {
-    let row = blob::Model {
-        sha256: sha256.to_owned(),
-        size: size as i64,
-        media_type,
-        created_at: Utc::now(),
-    };
-    let inserted = blob::Entity::insert(row.into_active_model())
-        .exec_without_returning(&state.db)
-        .await;
-    Ok(crate::db::inserted_or_present(inserted)?)
-}
-
-/// Records that `inspection_id` received the blob (items may only refer to such bytes).
-async fn link_blob(state: &AppState, inspection_id: &str, sha256: &str) -> ApiResult<()> {
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    if let Some((size, media_type)) = stored {
+        let row = blob::Model {
+            sha256: sha256.to_owned(),
+            size: size as i64,
+            media_type,
+            created_at: now,
+        };
+        blob::Entity::insert(row.into_active_model())
+            .on_conflict_do_nothing()
+            .exec_without_returning(&txn)
+            .await?;
+    }
     let link = inspection_blob::Model {
         inspection_id: inspection_id.to_owned(),
         sha256: sha256.to_owned(),
-        created_at: Utc::now(),
+        created_at: now,
     };
-    let inserted = inspection_blob::Entity::insert(link.into_active_model())
-        .exec_without_returning(&state.db)
-        .await;
-    Ok(crate::db::inserted_or_present(inserted)?)
+    inspection_blob::Entity::insert(link.into_active_model())
+        .on_conflict_do_nothing()
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Sanitized media type from a request header (or `None`).

@@ -177,6 +177,7 @@ fn direct_uploads(backend: Backend) {
     a_body_of_unknown_length_is_spooled_then_stored(&visit);
     bytes_stored_already_are_checked_not_stored_again(&visit);
     a_stalled_upload_is_given_up_and_frees_its_slot(&visit);
+    the_same_bytes_sent_at_once_are_stored_once(&visit, &w);
 }
 both_backends!(direct, direct_uploads);
 
@@ -205,6 +206,7 @@ fn direct_uploads_to_s3() {
     a_body_of_unknown_length_is_spooled_then_stored(&visit);
     bytes_stored_already_are_checked_not_stored_again(&visit);
     a_stalled_upload_is_given_up_and_frees_its_slot(&visit);
+    the_same_bytes_sent_at_once_are_stored_once(&visit, &w);
 }
 
 fn bytes_with_their_digest_are_stored_and_served_back(v: &Visit) {
@@ -414,6 +416,39 @@ fn a_body_of_unknown_length_is_spooled_then_stored(v: &Visit) {
         (422, Some("upload.digest_mismatch"))
     );
     v.assert_nothing_stored(&sha256_hex(&other));
+}
+
+/// Phones of two inspections send the same bytes at the same moment (the same document
+/// photographed twice, a retry racing its original): every upload is accepted, the bytes
+/// are stored once with one row, and each inspection may refer to them.
+fn the_same_bytes_sent_at_once_are_stored_once(v: &Visit, w: &World) {
+    let other = Visit {
+        server: v.server,
+        inspection: create_inspection(&w.a.inspector, &w.a.company, "official"),
+        inspector: w.a.inspector.clone(),
+    };
+    let bytes = noise(600_000, 31);
+    let sha = sha256_hex(&bytes);
+    let answers: Vec<Resp> = std::thread::scope(|scope| {
+        let sends: Vec<_> = (0..8)
+            .map(|i| {
+                let visit = if i % 2 == 0 { v } else { &other };
+                let (bytes, sha) = (&bytes, &sha);
+                scope.spawn(move || visit.upload(bytes, &[("X-Content-SHA256", sha)]))
+            })
+            .collect();
+        sends.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for r in &answers {
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.body["sha256"], sha.as_str());
+    }
+    v.assert_stored(&sha);
+    v.assert_spool_empty();
+    for (visit, item) in [(v, "race-a"), (&other, "race-b")] {
+        visit.record_document(item, &sha, bytes.len()).expect(201);
+        assert!(visit.download(&sha).expect(200).bytes == bytes);
+    }
 }
 
 fn bytes_stored_already_are_checked_not_stored_again(v: &Visit) {

@@ -45,15 +45,6 @@ pub fn is_unavailable(e: &DbErr) -> bool {
 }
 
 /// Whether a database error is a unique-key violation (a concurrent insert won).
-/// An insert's result where a row already there (a unique violation: someone inserted the
-/// same row first) is as good as ours.
-pub fn inserted_or_present<T>(result: Result<T, DbErr>) -> Result<(), DbErr> {
-    match result {
-        Err(e) if !is_unique_violation(&e) => Err(e),
-        _ => Ok(()),
-    }
-}
-
 pub fn is_unique_violation(e: &DbErr) -> bool {
     matches!(
         e.sql_err(),

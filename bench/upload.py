@@ -376,8 +376,8 @@ def main():
             env["HECHA_LIMITS__UPLOAD_CONCURRENCY"] = str(args.upload_concurrency)
 
         def fresh_hecha(name):
-            """A hecha serve on a new data directory (no blob stored yet): its process and
-            the URL and token for uploads."""
+            """A hecha serve on a new data directory (no blob stored yet): its process, its
+            URL, and the uploads' path and token."""
             data_dir = work / name
             data_dir.mkdir()
             subprocess.run([hecha, "admin", "create", "--username", "admin",
@@ -385,7 +385,7 @@ def main():
                            env=env, check=True, stdout=subprocess.DEVNULL, cwd=work)
             proc, base = start_hecha(hecha, data_dir, env, hecha_log, net)
             token, inspection = set_up_inspection(base)
-            return proc, f"{base}/api/v1/inspections/{inspection}/blobs", token
+            return proc, base, f"/api/v1/inspections/{inspection}/blobs", token
 
         def via_hecha(blobs_url, token):
             def send(session, photo):
@@ -419,7 +419,7 @@ def main():
         for i, link in enumerate(links if "throughput" not in skip else []):
             net.shape(link)
             what = f"client link {link or 'unshaped'}" if net.ns else "loopback"
-            hecha_proc, blobs_url, token = fresh_hecha(f"hecha-{i}")
+            hecha_proc, base, blobs, token = fresh_hecha(f"hecha-{i}")
             os.sync()
             print(f"== {what}: raw PUT, {len(photos)} photos, {total / 1e6:.0f} MB, "
                   f"{args.clients} clients …", file=sys.stderr)
@@ -431,7 +431,7 @@ def main():
             os.sync()
             print(f"== {what}: hecha POST …/blobs …", file=sys.stderr)
             before = cpu_s(), cpu_s(s3_proc.pid), cpu_s(hecha_proc.pid)
-            hecha_t = run_concurrently(args.clients, photos, via_hecha(blobs_url, token))
+            hecha_t = run_concurrently(args.clients, photos, via_hecha(base + blobs, token))
             hecha_cpu = (cpu_s() - before[0], cpu_s(s3_proc.pid) - before[1],
                          cpu_s(hecha_proc.pid) - before[2])
             rounds.append((what, raw_t, hecha_t, raw_cpu, hecha_cpu,
@@ -445,15 +445,14 @@ def main():
             # An unshaped link; the inspection set up (logins hash passwords with Argon2),
             # then a fresh process on that data directory, so that VmHWM is the uploads' peak.
             net.shape(None)
-            hecha_proc, blobs_url, token = fresh_hecha("hecha-rss")
+            hecha_proc, _, blobs, token = fresh_hecha("hecha-rss")
             stop(hecha_proc)
             hecha_proc, base = start_hecha(hecha, work / "hecha-rss", env, hecha_log, net)
-            blobs_url = base + blobs_url[blobs_url.index("/api/"):]
             os.sync()
             print(f"== RSS: {len(big)} concurrent uploads of {args.rss_mib} MiB …",
                   file=sys.stderr)
             idle = vm_hwm_kib(hecha_proc.pid)
-            rss_t = run_concurrently(len(big), big, via_hecha(blobs_url, token))
+            rss_t = run_concurrently(len(big), big, via_hecha(base + blobs, token))
             rss_hwm = vm_hwm_kib(hecha_proc.pid)
             stop(hecha_proc)
             hecha_proc = None

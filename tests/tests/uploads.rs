@@ -64,6 +64,39 @@ impl<'s> Visit<'s> {
         )
     }
 
+    /// The headers of a PDF upload announcing the SHA-256 `sha`.
+    fn pdf_headers(sha: &str) -> [(&'static str, &str); 2] {
+        [
+            ("Content-Type", "application/pdf"),
+            ("X-Content-SHA256", sha),
+        ]
+    }
+
+    /// Announces `announced` bytes hashing to `sha`, sends only `sent`, and leaves the
+    /// connection open.
+    fn send_partial(&self, sha: &str, announced: usize, sent: &[u8]) -> std::net::TcpStream {
+        let headers = Self::pdf_headers(sha);
+        raw::send_partial(
+            &self.inspector,
+            "POST",
+            &self.blobs_path(),
+            &headers,
+            announced as u64,
+            sent,
+        )
+    }
+
+    /// Sends `chunks` announcing `sha`, with no `Content-Length` (see [`raw::send_chunked`]).
+    fn send_chunked(&self, sha: &str, chunks: &[&[u8]]) -> (u16, Value) {
+        raw::send_chunked(
+            &self.inspector,
+            "POST",
+            &self.blobs_path(),
+            &Self::pdf_headers(sha),
+            chunks,
+        )
+    }
+
     /// A document item referring to stored bytes.
     fn record_document(&self, item_id: &str, sha: &str, size: usize) -> Resp {
         self.inspector.post(
@@ -312,10 +345,7 @@ fn a_chunked_body_growing_past_the_limit_is_refused(v: &Visit) {
         &v.inspector,
         "POST",
         &v.blobs_path(),
-        &[
-            ("Content-Type", "application/pdf"),
-            ("X-Content-SHA256", &sha),
-        ],
+        &Visit::pdf_headers(&sha),
         &chunks,
     );
     assert_eq!(status, 413, "{body}");
@@ -326,17 +356,7 @@ fn a_chunked_body_growing_past_the_limit_is_refused(v: &Visit) {
 fn a_truncated_upload_stores_nothing_and_the_server_goes_on(v: &Visit) {
     let bytes = noise(1_000_000, 8);
     let sha = sha256_hex(&bytes);
-    let socket = raw::send_partial(
-        &v.inspector,
-        "POST",
-        &v.blobs_path(),
-        &[
-            ("Content-Type", "application/pdf"),
-            ("X-Content-SHA256", &sha),
-        ],
-        bytes.len() as u64,
-        &bytes[..300_000],
-    );
+    let socket = v.send_partial(&sha, bytes.len(), &bytes[..300_000]);
     // Announced, small enough and a store slot free: straight to the store, no spool file.
     v.wait_for_receiving();
     assert_eq!(v.server.files_under("spool"), Vec::<String>::new());
@@ -353,17 +373,7 @@ fn a_stalled_upload_is_given_up_and_frees_its_slot(v: &Visit) {
     let bytes = noise(600_000, 24);
     let sha = sha256_hex(&bytes);
     let started = std::time::Instant::now();
-    let mut socket = raw::send_partial(
-        &v.inspector,
-        "POST",
-        &v.blobs_path(),
-        &[
-            ("Content-Type", "application/pdf"),
-            ("X-Content-SHA256", &sha),
-        ],
-        bytes.len() as u64,
-        &bytes[..100_000],
-    );
+    let mut socket = v.send_partial(&sha, bytes.len(), &bytes[..100_000]);
     // The phone keeps the connection open and sends nothing more.
     let (status, body) = raw::read_answer(&mut socket);
     assert_eq!(
@@ -384,16 +394,7 @@ fn a_body_of_unknown_length_is_spooled_then_stored(v: &Visit) {
     let chunks = [chunk.as_slice(), &chunk[..1234], chunk.as_slice()];
     let bytes = chunks.concat();
     let sha = sha256_hex(&bytes);
-    let (status, body) = raw::send_chunked(
-        &v.inspector,
-        "POST",
-        &v.blobs_path(),
-        &[
-            ("Content-Type", "application/pdf"),
-            ("X-Content-SHA256", &sha),
-        ],
-        &chunks,
-    );
+    let (status, body) = v.send_chunked(&sha, &chunks);
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["size"], bytes.len());
     v.assert_stored(&sha);
@@ -401,16 +402,7 @@ fn a_body_of_unknown_length_is_spooled_then_stored(v: &Visit) {
     v.download(&sha).expect(404); // no item refers to it yet
     // The same with a digest that does not match: refused, nothing kept.
     let other = noise(50_000, 22);
-    let (status, body) = raw::send_chunked(
-        &v.inspector,
-        "POST",
-        &v.blobs_path(),
-        &[
-            ("Content-Type", "application/pdf"),
-            ("X-Content-SHA256", &sha256_hex(b"not these bytes")),
-        ],
-        &[other.as_slice()],
-    );
+    let (status, body) = v.send_chunked(&sha256_hex(b"not these bytes"), &[other.as_slice()]);
     assert_eq!(
         (status, body["code"].as_str()),
         (422, Some("upload.digest_mismatch"))

@@ -550,12 +550,16 @@ impl InspectionSession {
     }
 
     /// The signature of the on-site record: `role` is `inspector` or
-    /// `company_representative` (who needs `signature_png`, the handwritten signature).
+    /// `company_representative` (who needs `signature_png`, the handwritten signature, and
+    /// for an official seal `id_number`, the representative's ID number: it is checked,
+    /// masked and hashed with the authority's person-hash key before the item is signed,
+    /// and never stored).
     pub fn sign_off(
         &self,
         role: String,
         name: String,
         signature_png: Option<Vec<u8>>,
+        id_number: Option<String>,
     ) -> Result<Captured, MobileError> {
         guard(|| {
             let signer_role: SignerRole =
@@ -573,11 +577,24 @@ impl InspectionSession {
                     "the company representative's sign-off needs the signature image",
                 ));
             }
+            let person = id_number
+                .map(|n| {
+                    self.hasher.person_id(&n).map_err(|e| {
+                        // Never the number itself in the message.
+                        MobileError::invalid(
+                            "input.id_number",
+                            format!("身份证号码无效：{}", id_error_zh(&e)),
+                            format!("the ID number is not valid: {e}"),
+                        )
+                    })
+                })
+                .transpose()?;
             let body = EvidenceBody::SignOff(SignOff {
                 signer_role,
                 name,
                 signed_at: chrono::Local::now().fixed_offset(),
                 statement: None,
+                person,
             });
             let file = signature_png.as_deref().map(|b| {
                 let (t, ext) = media_type_of(b);
@@ -815,5 +832,18 @@ mod tests {
             recording_item: None,
             rule_ids: vec!["seats.dial_test".into()],
         }
+    }
+}
+
+/// The Chinese of an ID-number check failure.
+fn id_error_zh(e: &hecha_core::capture::ids::IdError) -> &'static str {
+    use hecha_core::capture::ids::IdError;
+    match e {
+        IdError::Length { .. } => "位数不对（应为 18 位，或 15 位旧号码）",
+        IdError::Characters => "只能是 17 位数字加一位校验码（数字或 X）",
+        IdError::CheckDigit => "校验码不符（GB 11643）",
+        IdError::BirthDate => "出生日期（第 7–14 位）不是真实日期",
+        IdError::Region => "前两位不是省级行政区划代码",
+        IdError::Legacy15 => "15 位旧号码无校验码，无法核验",
     }
 }

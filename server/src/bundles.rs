@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Seek};
 
 use chrono::Utc;
-use hecha_core::bundle::bagit::BagInfo;
-use hecha_core::bundle::export::{BlobSource, SealedBundle, write_bundle};
-use hecha_core::bundle::seal::{SealRequest, seal_bundle};
-use hecha_core::model::{EvidenceBody, EvidenceItem, SignerRole};
+use hecha_core::bundle::addendum::Addendum;
+use hecha_core::bundle::export::{BlobSource, SealedBundle, bag_info_for, write_bundle};
+use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle, sign_off_problems};
+use hecha_core::model::EvidenceItem;
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::events::EventLog;
-use hecha_core::seal::keys::{Jwks, KeyHistory, PublicJwk};
+use hecha_core::seal::keys::{Jwks, KeyHistory, KeyPurpose, PublicJwk};
 use hecha_core::seal::manifest::{DeviceSignature, Manifest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -56,24 +56,6 @@ pub struct SealOutcome {
     pub signer_kid: String,
 }
 
-/// An official seal needs the on-site record signed: by an inspector and by the company's
-/// representative (with the signature image).
-fn check_sign_offs(items: &[EvidenceItem]) -> ApiResult<()> {
-    let has = |role: SignerRole| {
-        items.iter().any(|i| match &i.body {
-            EvidenceBody::SignOff(s) => s.signer_role == role,
-            _ => false,
-        })
-    };
-    if !has(SignerRole::Inspector) || !has(SignerRole::CompanyRepresentative) {
-        return Err(ApiError::unprocessable(
-            "seal.sign_off_missing",
-            "an official inspection is sealed only after the on-site record is signed by an inspector and the company representative",
-        ));
-    }
-    Ok(())
-}
-
 /// Seals an inspection. The caller must be its writer (inspector for official, company
 /// staff for a rehearsal). Everything happens under the inspection's write lock: no item
 /// can slip in between the manifest and the status change.
@@ -94,8 +76,16 @@ pub async fn seal(
         .iter()
         .map(parse_item)
         .collect::<ApiResult<Vec<_>>>()?;
-    if row.mode == "official" {
-        check_sign_offs(&items)?;
+    // The sign-offs an official seal needs are checked by the core's one sealing path
+    // (`seal_bundle`), here before any event is written.
+    if insp.mode == hecha_core::model::Mode::Official {
+        let problems = sign_off_problems(&profile, &items);
+        if !problems.is_empty() {
+            return Err(ApiError::unprocessable(
+                "seal.sign_off_missing",
+                SealError::SignOffs(problems).to_string(),
+            ));
+        }
     }
     append_event(
         &txn,
@@ -130,7 +120,9 @@ pub async fn seal(
             .and_then(|p| p.manifest_sha256),
         None => None,
     };
-    let ring = crate::seat::open_keyring(&state.settings).map_err(ApiError::internal)?;
+    // Rehearsals are signed by the rehearsal keyring, official records by the authority's.
+    let ring = crate::seat::open_keyring(&state.settings, KeyPurpose::for_mode(insp.mode))
+        .map_err(ApiError::internal)?;
     let signer = ring.active_signer().map_err(ApiError::internal)?;
     let history = ring.history().clone();
     let tsa = state.settings.tsa.clone();
@@ -165,10 +157,14 @@ pub async fn seal(
     .await
     .map_err(ApiError::internal)?
     .map_err(|e| match e {
-        hecha_core::bundle::seal::SealError::Timestamp(m) => ApiError::unavailable(
+        SealError::Timestamp(m) => ApiError::unavailable(
             "seal.timestamp",
             format!("the time-stamping authority failed; not sealed: {m}"),
         ),
+        e @ SealError::SignOffs(_) => ApiError::unprocessable("seal.sign_off_missing", e.to_string()),
+        e @ SealError::EvidencePathCollision { .. } => {
+            ApiError::unprocessable("seal.evidence_path", e.to_string())
+        }
         e => ApiError::internal(e),
     })?;
     let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
@@ -313,7 +309,53 @@ pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ApiResult
             .map(|t| base64::engine::general_purpose::STANDARD.decode(t))
             .transpose()
             .map_err(ApiError::internal)?,
+        addendum: None,
     })
+}
+
+/// The sealed bundle as an export carries it today: the key history as the keyring holds
+/// it now (the sealed copy is a prefix of it, so a verifier pinning today's history accepts
+/// it), and the events recorded after the seal (reviews) as a signed addendum.
+async fn with_addendum(
+    state: &AppState,
+    row: &inspection::Model,
+    mut bundle: SealedBundle,
+) -> ApiResult<SealedBundle> {
+    let sealed = bundle.manifest.event_log.count as usize;
+    let after: Vec<_> = event_log(&state.db, &row.id)
+        .await?
+        .events()
+        .iter()
+        .skip(sealed)
+        .cloned()
+        .collect();
+    let ring = crate::seat::open_keyring(
+        &state.settings,
+        KeyPurpose::for_mode(bundle.manifest.mode),
+    )
+    .map_err(ApiError::internal)?;
+    if bundle.key_history.is_prefix_of(ring.history()) {
+        bundle.key_history = ring.history().clone();
+        for k in ring.jwks().map_err(ApiError::internal)?.keys {
+            bundle.jwks.insert(k);
+        }
+    }
+    if after.is_empty() {
+        return Ok(bundle);
+    }
+    let signer = ring.active_signer().map_err(|e| {
+        ApiError::conflict(
+            "export.no_signing_key",
+            format!("the events after the seal cannot be signed: {e}"),
+        )
+    })?;
+    let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
+    let at = hecha_core::seal::keys::format_time(Utc::now());
+    bundle.addendum = Some(
+        Addendum::sign(&bundle.manifest, &digest, after, &signer, &at)
+            .map_err(ApiError::internal)?,
+    );
+    Ok(bundle)
 }
 
 /// Evidence bytes fetched into a scratch directory, for the (blocking) bag writer.
@@ -336,7 +378,7 @@ impl BlobSource for ScratchBlobs {
 pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std::fs::File, u64)> {
     use futures_util::StreamExt;
     use tokio::io::AsyncWriteExt;
-    let bundle = load_sealed(state, row).await?;
+    let bundle = with_addendum(state, row, load_sealed(state, row).await?).await?;
     let scratch = tempfile::Builder::new().prefix("export-").tempdir_in({
         let d = state.settings.spool_dir();
         tokio::fs::create_dir_all(&d).await?;
@@ -363,24 +405,12 @@ pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std
         }
         f.flush().await?;
     }
-    let company = organization::Entity::find_by_id(row.company_id.clone())
-        .one(&state.db)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let id = row.id.clone();
     let scratch_path = scratch.path().to_owned();
     let file = actix_web::web::block(move || -> ApiResult<(std::fs::File, u64)> {
         let out = tempfile::tempfile().map_err(ApiError::internal)?;
-        let info = BagInfo {
-            source_organization: company,
-            bagging_date: Utc::now().format("%Y-%m-%d").to_string(),
-            external_identifier: id,
-            extra: vec![(
-                "Bag-Software-Agent".into(),
-                format!("hecha {}", env!("CARGO_PKG_VERSION")),
-            )],
-        };
+        // The fields derived from the manifest, which the verifier compares with it.
+        let info = bag_info_for(&bundle.manifest, &Utc::now().format("%Y-%m-%d").to_string())
+            .map_err(ApiError::internal)?;
         let blobs = ScratchBlobs(scratch_path);
         let w = write_bundle(
             std::io::BufWriter::new(out),

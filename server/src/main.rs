@@ -57,8 +57,10 @@ enum Command {
     Verify(commands::bundle::VerifyArgs),
     /// Print the Merkle inclusion proof of one item of a bundle.
     Prove(commands::bundle::ProveArgs),
-    /// Check an item's Merkle inclusion proof against a bundle's root (exit 0 valid, 1 invalid).
+    /// Check an item's Merkle inclusion proof against a bundle's signed statement (exit 0 valid, 1 invalid).
     VerifyProof(commands::proof::VerifyProofArgs),
+    /// Print the findings this engine re-computes from a bundle (exit 1 when they differ from the sealed ones).
+    Findings(commands::bundle::FindingsArgs),
 }
 
 /// Exit code: the check found problems.
@@ -96,6 +98,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::bundle::verify(&args),
         Command::Prove(args) => commands::bundle::prove(&args),
         Command::VerifyProof(args) => commands::proof::run(&args),
+        Command::Findings(args) => commands::bundle::findings(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

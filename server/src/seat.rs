@@ -1,6 +1,6 @@
 //! Seat tags signed with the bundle-signing key, and their QR codes.
 
-use hecha_core::seal::keys::{Ed25519Key, Jwks, Keyring};
+use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, Keyring};
 use hecha_core::seal::seat::sign_seat_tag;
 
 use crate::error::{ApiError, ApiResult};
@@ -10,18 +10,34 @@ pub struct SeatSigner {
     key: Ed25519Key,
 }
 
-/// The bundle-signing keyring; created on first start.
-pub fn open_keyring(settings: &Settings) -> anyhow::Result<Keyring> {
-    open_or_create(&settings.signing_keyring())
+/// The bundle-signing keyring of `purpose` (official records, or rehearsals); created on
+/// first start.
+pub fn open_keyring(settings: &Settings, purpose: KeyPurpose) -> anyhow::Result<Keyring> {
+    open_or_create(&settings.keyring_for(purpose), purpose)
 }
 
-/// Opens the keyring in `dir`, creating it with one new key when there is none.
-pub fn open_or_create(dir: &std::path::Path) -> anyhow::Result<Keyring> {
+/// Opens the keyring in `dir`, creating it with one new key for `purpose` when there is
+/// none. Opening migrates key files written as PKCS#8 v2 to v1, in place.
+pub fn open_or_create(dir: &std::path::Path, purpose: KeyPurpose) -> anyhow::Result<Keyring> {
     if dir.join(hecha_core::seal::keys::KEYRING_INDEX).exists() {
-        Ok(Keyring::open(dir)?)
+        let ring = Keyring::open(dir)?;
+        anyhow::ensure!(
+            ring.purpose() == purpose,
+            "keyring {} holds {:?} keys, expected {purpose:?} keys",
+            dir.display(),
+            ring.purpose()
+        );
+        Ok(ring)
     } else {
-        Ok(Keyring::create(dir, chrono::Utc::now())?)
+        Ok(Keyring::create_for(dir, purpose, chrono::Utc::now())?)
     }
+}
+
+/// The official keyring's key history: the trust anchor auditors pin
+/// (`/.well-known/hecha-key-history.json`).
+pub fn signing_history(settings: &Settings) -> ApiResult<KeyHistory> {
+    let ring = Keyring::open(&settings.signing_keyring()).map_err(ApiError::internal)?;
+    Ok(ring.history().clone())
 }
 
 /// The public bundle-signing keys (for `/.well-known/jwks.json` and tag checks).

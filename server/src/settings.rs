@@ -25,6 +25,9 @@ pub struct Settings {
     /// Bundle-signing keyring directory (default `<data_dir>/keys/bundle`). Replicas share it
     /// (a mounted secret).
     pub signing_keyring: Option<PathBuf>,
+    /// Rehearsal-signing keyring directory (default `<data_dir>/keys/rehearsal`): rehearsal
+    /// bundles are signed by keys of their own, which no official key history reaches.
+    pub rehearsal_keyring: Option<PathBuf>,
     /// Operator rule profiles: `<dir>/<id>.toml` overrides or adds to the built-in ones.
     pub profiles_dir: Option<PathBuf>,
     pub tsa: Option<TsaSettings>,
@@ -110,6 +113,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             limits: Limits::default(),
             signing_keyring: None,
+            rehearsal_keyring: None,
             profiles_dir: None,
             tsa: None,
             webhooks: WebhookSettings::default(),
@@ -230,6 +234,20 @@ impl Settings {
         self.signing_keyring
             .clone()
             .unwrap_or_else(|| self.data_dir.join("keys").join("bundle"))
+    }
+
+    pub fn rehearsal_keyring(&self) -> PathBuf {
+        self.rehearsal_keyring
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("keys").join("rehearsal"))
+    }
+
+    /// The keyring whose keys sign bundles of `purpose`.
+    pub fn keyring_for(&self, purpose: hecha_core::seal::keys::KeyPurpose) -> PathBuf {
+        match purpose {
+            hecha_core::seal::keys::KeyPurpose::Official => self.signing_keyring(),
+            hecha_core::seal::keys::KeyPurpose::Rehearsal => self.rehearsal_keyring(),
+        }
     }
 
     pub fn auth_keyring(&self) -> PathBuf {

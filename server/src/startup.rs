@@ -1,6 +1,7 @@
 //! Building the server: state (database, store, keys), the actix-web app with its
 //! middleware, and running it.
 
+use hecha_core::seal::keys::KeyPurpose;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
@@ -42,7 +43,9 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
         })?;
     crate::db::migrate(&db).await.context("migrations failed")?;
     let store = open_store(&settings).await?;
-    crate::seat::open_keyring(&settings).context("bundle-signing keyring")?;
+    crate::seat::open_keyring(&settings, KeyPurpose::Official).context("bundle-signing keyring")?;
+    crate::seat::open_keyring(&settings, KeyPurpose::Rehearsal)
+        .context("rehearsal-signing keyring")?;
     let tokens = TokenKeys::open_or_create(&settings.auth_keyring(), settings.auth.access_ttl_s)
         .context("token keyring")?;
     let slots = settings.limits.upload_concurrency.max(1);

@@ -1,13 +1,11 @@
-//! `hecha key …` and `hecha verify-proof`, run as the real binary.
+//! `hecha key …`, run as the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use support::cli::{hecha, s, stdout};
 
-use hecha_core::seal::hash::sha256;
 use hecha_core::seal::keys::{Ed25519Key, KeyHistory};
-use hecha_core::seal::merkle::{InclusionProof, merkle_root};
 
 #[test]
 fn generate_writes_a_private_pem_and_prints_kid_and_jwk() {
@@ -87,57 +85,101 @@ fn rotate_list_retire_a_keyring() {
 }
 
 #[test]
-fn verify_proof_exit_codes() {
+fn export_history_writes_the_keyrings_history_as_a_trust_anchor() {
     let dir = tempfile::tempdir().unwrap();
-    let items: Vec<(String, [u8; 32])> = (0..5)
-        .map(|i| {
-            (
-                format!("photo-{i}"),
-                sha256(format!("bytes {i}").as_bytes()),
-            )
-        })
-        .collect();
-    let digests: Vec<[u8; 32]> = items.iter().map(|(_, d)| *d).collect();
-    let root = hex::encode(merkle_root(&digests));
-    let proof = InclusionProof::build(&items, 3).unwrap();
-    let path = dir.path().join("proof.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&proof).unwrap()).unwrap();
+    let ring = dir.path().join("ring");
+    assert_eq!(hecha(&["key", "rotate", "--keyring", s(&ring)]).status.code(), Some(0));
+    assert_eq!(hecha(&["key", "rotate", "--keyring", s(&ring)]).status.code(), Some(0));
+    let out = dir.path().join("history.json");
+    let done = hecha(&["key", "export-history", "--keyring", s(&ring), "--out", s(&out)]);
+    assert_eq!(done.status.code(), Some(0), "{done:?}");
+    let written: KeyHistory =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let kept: KeyHistory =
+        serde_json::from_str(&std::fs::read_to_string(ring.join("key-history.json")).unwrap())
+            .unwrap();
+    assert_eq!(written, kept);
+    assert_eq!(written.verify().unwrap().keys().len(), 2);
+    // To stdout as well.
+    let printed = hecha(&["key", "export-history", "--keyring", s(&ring)]);
+    let printed: KeyHistory = serde_json::from_slice(&printed.stdout).unwrap();
+    assert_eq!(printed, kept);
+}
 
-    let ok = hecha(&["verify-proof", s(&path), "--root", &root]);
-    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
-    assert!(stdout(&ok).contains("photo-3"));
+fn openssl_available() -> bool {
+    std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
 
-    let other_root = hex::encode(sha256(b"another bundle"));
-    let bad = hecha(&["verify-proof", s(&path), "--root", &other_root]);
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(stdout(&bad).contains("INVALID"));
+#[test]
+fn private_keys_are_pkcs8_v1_that_openssl_loads() {
+    if !openssl_available() {
+        assert!(std::env::var_os("CI").is_none(), "CI installs openssl");
+        eprintln!("skipped: no openssl");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("signer.pem");
+    let out = hecha(&["key", "generate", "--out", s(&pem)]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let kid = stdout(&out).lines().next().unwrap().to_owned();
+    assert!(Ed25519Key::pem_is_v1(&std::fs::read_to_string(&pem).unwrap()));
+    // openssl reads it and derives the same public key.
+    let pubout = std::process::Command::new("openssl")
+        .args(["pkey", "-in", s(&pem), "-pubout"])
+        .output()
+        .unwrap();
+    assert!(pubout.status.success(), "{pubout:?}");
+    use ed25519_dalek::pkcs8::DecodePublicKey;
+    let public =
+        ed25519_dalek::VerifyingKey::from_public_key_pem(&String::from_utf8(pubout.stdout).unwrap())
+            .unwrap();
+    assert_eq!(hecha_core::seal::keys::PublicJwk::ed25519(public.as_bytes()).kid, kid);
+    // And a key openssl made is one hecha reads.
+    let theirs = dir.path().join("openssl.pem");
+    let made = std::process::Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out", s(&theirs)])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    Ed25519Key::read_pem_file(&theirs).unwrap();
+}
 
-    let mut forged = proof.clone();
-    forged.leaf = hex::encode(sha256(b"a swapped photo"));
-    std::fs::write(&path, serde_json::to_string(&forged).unwrap()).unwrap();
-    assert_eq!(
-        hecha(&["verify-proof", s(&path), "--root", &root])
-            .status
-            .code(),
-        Some(1)
-    );
-
-    std::fs::write(&path, "{not a proof").unwrap();
-    assert_eq!(
-        hecha(&["verify-proof", s(&path), "--root", &root])
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        hecha(&[
-            "verify-proof",
-            s(&dir.path().join("missing.json")),
-            "--root",
-            &root
-        ])
-        .status
-        .code(),
-        Some(2)
-    );
+#[test]
+fn a_keyring_of_pkcs8_v2_files_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let ring = dir.path().join("ring");
+    assert_eq!(hecha(&["key", "rotate", "--keyring", s(&ring)]).status.code(), Some(0));
+    // Rewrite the key file as an earlier version did: PKCS#8 v2 (with the public key).
+    let index = std::fs::read_to_string(ring.join("keyring.toml")).unwrap();
+    let file = index
+        .lines()
+        .find_map(|l| l.strip_prefix("file = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_owned();
+    let path = ring.join(&file);
+    let key = Ed25519Key::read_pem_file(&path).unwrap();
+    let v2 = {
+        use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+        ed25519_dalek::SigningKey::from_pkcs8_pem(&std::fs::read_to_string(&path).unwrap())
+            .unwrap()
+            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+            .unwrap()
+    };
+    std::fs::write(&path, v2.as_bytes()).unwrap();
+    assert!(!Ed25519Key::pem_is_v1(&std::fs::read_to_string(&path).unwrap()));
+    // Opening the keyring (any command) migrates it; the key is the same.
+    let list = hecha(&["key", "list", "--keyring", s(&ring)]);
+    assert_eq!(list.status.code(), Some(0), "{list:?}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(Ed25519Key::pem_is_v1(&text), "{text}");
+    assert_eq!(Ed25519Key::from_pkcs8_pem(&text).unwrap().kid(), key.kid());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
 }

@@ -53,6 +53,9 @@ struct EvidenceDraft {
     /// For `si_scan`: the text a phone's QR scanner returned (instead of a photo).
     #[serde(default)]
     qr_text: Option<String>,
+    /// For `sign_off`: the signer's ID number, kept only masked and hashed (`person`).
+    #[serde(default)]
+    id_number: Option<String>,
     #[serde(flatten)]
     item: EvidenceItem,
 }
@@ -193,8 +196,24 @@ fn read_item(
     let EvidenceDraft {
         file,
         qr_text,
+        id_number,
         mut item,
     } = draft;
+    match (&mut item.body, id_number) {
+        (EvidenceBody::SignOff(s), Some(number)) => {
+            s.person = Some(hasher.person_id(&number).map_err(|e| RehearsalError::Item {
+                item: item.id.clone(),
+                message: format!("id_number: {e}"),
+            })?);
+        }
+        (_, Some(_)) => {
+            return Err(RehearsalError::Item {
+                item: item.id,
+                message: "id_number is only for sign_off items".into(),
+            });
+        }
+        (_, None) => {}
+    }
     let path = file
         .as_deref()
         .map(|f| resolve(dir, &item.id, f))

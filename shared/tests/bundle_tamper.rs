@@ -15,21 +15,24 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use hecha_core::bundle::bagit::{BagError, BagInfo, BagZip, ReadLimits};
+use hecha_core::bundle::bagit::{BagError, BagZip, ReadLimits};
 use hecha_core::bundle::export::{
     BlobSource, EVENTS_PATH, JWKS_PATH, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, SealedBundle,
-    write_bundle,
+    bag_info_for, write_bundle,
 };
-use hecha_core::bundle::seal::{SealRequest, seal_bundle};
-use hecha_core::bundle::verify::{VerifyOptions, VerifyReport, verify_bundle};
+use hecha_core::bundle::trust::TrustAnchors;
+use hecha_core::bundle::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum};
+use hecha_core::bundle::proof::{ProofCheckError, ProofStatement};
+use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle};
+use hecha_core::bundle::verify::{TimeSource, VerifyOptions, VerifyReport, verify_bundle};
 use hecha_core::capture::pii::PersonHasher;
-use hecha_core::model::{EvidenceItem, Mode};
+use hecha_core::model::{EvidenceBody, EvidenceItem, KeyedHash, Mode, PersonId, SignerRole};
 use hecha_core::rehearsal::{Rehearsal, load_folder};
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::device::{DeviceKey, sign_item};
 use hecha_core::seal::events::EventLog;
 use hecha_core::seal::hash::sha256_hex;
-use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, Keyring};
+use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, Keyring};
 use hecha_core::seal::manifest::{DeviceSignature, Manifest, item_digest};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
@@ -83,10 +86,19 @@ struct Params<'a> {
     sealed_at: DateTime<Utc>,
 }
 
+/// A one-key history of rehearsal keys (the example is a rehearsal: format §6).
 fn single_key_history(key: &Ed25519Key) -> KeyHistory {
+    history_for(key, KeyPurpose::Rehearsal)
+}
+
+fn history_for(key: &Ed25519Key, purpose: KeyPurpose) -> KeyHistory {
     let mut h = KeyHistory::default();
-    h.introduce(key.public_jwk(), key, time("2026-01-01T00:00:00Z"))
-        .unwrap();
+    h.introduce(
+        &key.public_jwk().clone().with_purpose(purpose),
+        key,
+        time("2026-01-01T00:00:00Z"),
+    )
+    .unwrap();
     h
 }
 
@@ -160,12 +172,7 @@ fn seal(p: Params<'_>) -> SealedBundle {
 
 fn export(bundle: &SealedBundle) -> Vec<u8> {
     let blobs = FolderBlobs(FOLDER.files.iter().cloned().collect());
-    let info = BagInfo {
-        source_organization: "苏州核查示例科技有限公司".into(),
-        bagging_date: "2026-11-23".into(),
-        external_identifier: bundle.manifest.inspection.id.clone(),
-        extra: vec![],
-    };
+    let info = bag_info_for(&bundle.manifest, "2026-11-23").unwrap();
     write_bundle(Cursor::new(Vec::new()), bundle, &blobs, &info, &mut |_| {})
         .unwrap()
         .into_inner()
@@ -233,9 +240,12 @@ impl Bag {
         self
     }
 
-    /// The careful attacker: rewrites the payload manifest, Payload-Oxum and the tag
-    /// manifest so that the bag is BagIt-consistent again.
+    /// The careful attacker: rewrites the payload manifest, Payload-Oxum, the manifest's
+    /// facts in bag-info.txt and the tag manifest so that the bag is consistent again.
     fn fix_bag(&mut self) -> &mut Self {
+        let facts = Manifest::from_json(self.get(MANIFEST_PATH))
+            .ok()
+            .map(|m| (m.digest().unwrap(), m.mode.as_str().to_owned()));
         let line = |(p, b): &(String, Vec<u8>)| format!("{}  {p}\n", sha256_hex(b));
         let mut data: Vec<&(String, Vec<u8>)> = self
             .files
@@ -249,16 +259,23 @@ impl Bag {
         let info: String = self
             .text("bag-info.txt")
             .lines()
-            .map(|l| {
-                if l.starts_with("Payload-Oxum:") {
-                    format!("{oxum}\n")
-                } else {
-                    format!("{l}\n")
+            .map(|l| match (&facts, l.split_once(": ")) {
+                _ if l.starts_with("Payload-Oxum:") => format!("{oxum}\n"),
+                (Some((digest, _)), Some(("Hecha-Manifest-SHA256", _))) => {
+                    format!("Hecha-Manifest-SHA256: {digest}\n")
                 }
+                (Some((_, mode)), Some(("Hecha-Mode", _))) => format!("Hecha-Mode: {mode}\n"),
+                _ => format!("{l}\n"),
             })
             .collect();
         self.set("manifest-sha256.txt", manifest);
         self.set("bag-info.txt", info);
+        self.fix_tag_manifest()
+    }
+
+    /// Rewrites only the tag manifest (after a tag file was set by hand).
+    fn fix_tag_manifest(&mut self) -> &mut Self {
+        let line = |(p, b): &(String, Vec<u8>)| format!("{}  {p}\n", sha256_hex(b));
         let mut tags: Vec<&(String, Vec<u8>)> = self
             .files
             .iter()
@@ -304,11 +321,28 @@ fn no_options() -> VerifyOptions {
     VerifyOptions::default()
 }
 
+/// Trusting a bare key (who, not when).
 fn trusting(key: &Ed25519Key) -> VerifyOptions {
+    let mut trust = TrustAnchors::default();
+    trust.add_key(key.public_jwk().clone());
     VerifyOptions {
-        trusted: vec![key.public_jwk().clone()],
+        trust,
         ..VerifyOptions::default()
     }
+}
+
+/// Trusting a key history (who, and when each key stopped signing).
+fn trusting_history(history: &KeyHistory) -> VerifyOptions {
+    let mut trust = TrustAnchors::default();
+    trust.add_history(history.clone()).unwrap();
+    VerifyOptions {
+        trust,
+        ..VerifyOptions::default()
+    }
+}
+
+fn note_codes(r: &VerifyReport) -> BTreeSet<&'static str> {
+    r.notes.iter().map(|p| p.code).collect()
 }
 
 fn codes(r: &VerifyReport) -> BTreeSet<&'static str> {
@@ -757,7 +791,8 @@ fn a_signer_outside_trust_is_untrusted() {
 /// A keyring whose first key A was retired by rotating to B on 2026-06-01, and B retired on
 /// 2026-09-01. Returns (A, B, the history).
 fn rotated_keyring(dir: &Path) -> (Ed25519Key, Ed25519Key, KeyHistory) {
-    let mut ring = Keyring::create(dir, time("2026-01-01T00:00:00Z")).unwrap();
+    let mut ring =
+        Keyring::create_for(dir, KeyPurpose::Rehearsal, time("2026-01-01T00:00:00Z")).unwrap();
     let a = ring.active_signer().unwrap();
     ring.rotate(time("2026-06-01T00:00:00Z")).unwrap();
     let b = ring.active_signer().unwrap();
@@ -905,6 +940,486 @@ fn a_device_key_swapped() {
         &bag.verify(&no_options()),
         &["device.signature", "signature.manifest"],
     );
+}
+
+// ───────────────────────────── the key history is the anchor ─────────────────────────────
+
+/// The forger holds A, retired by rotation on 2026-06-01, and seals a new bundle in
+/// November shipping only the first entry of the history (where A is not retired yet).
+fn retired_key_forgery(dir: &Path) -> (Vec<u8>, KeyHistory, Ed25519Key) {
+    let (a, _, full) = rotated_keyring(dir);
+    let early = KeyHistory {
+        entries: full.entries[..1].to_vec(),
+        ..full.clone()
+    };
+    let forged = seal(Params {
+        history: early,
+        sealed_at: time("2026-11-23T10:00:00Z"),
+        ..default_params(&a)
+    });
+    (export(&forged), full, a)
+}
+
+#[test]
+fn a_retired_key_with_a_cut_history_passes_bare_keys_with_a_note_and_fails_the_pinned_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let (forged, full, a) = retired_key_forgery(&dir.path().join("ring"));
+    // Intact on its own terms: the cut history verifies and A may sign in it.
+    assert_codes(&verify(forged.clone(), &no_options()), &[]);
+
+    // The server's full JWKS pins who, not when: accepted, and the verifier says retirement
+    // could not be checked.
+    let mut jwks_trust = TrustAnchors::default();
+    for k in full.verify().unwrap().jwks().keys {
+        jwks_trust.add_key(k);
+    }
+    let r = verify(
+        forged.clone(),
+        &VerifyOptions {
+            trust: jwks_trust,
+            ..no_options()
+        },
+    );
+    assert_codes(&r, &[]);
+    assert_eq!(r.retirement_checked, Some(false));
+    assert!(note_codes(&r).contains("trust.retirement_unchecked"), "{:?}", r.notes);
+
+    // The published history is the anchor: A was retired before the bundle's time.
+    let r = verify(forged, &trusting_history(&full));
+    assert_codes(&r, &["signature.key_period"]);
+    assert_eq!(r.signer_pinned, Some(false));
+    assert!(r.problems[0].message.contains("after its retirement"), "{:?}", r.problems);
+    let _ = a;
+}
+
+#[test]
+fn a_forked_key_history_is_not_a_prefix_of_the_pinned_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _, full) = rotated_keyring(&dir.path().join("ring"));
+    // A (its private key stolen) introduces a key of the forger's after its own entry: a
+    // history that verifies on its own, diverging from the published one at entry 2.
+    let forger = Ed25519Key::from_secret_bytes(&[0x66; 32]);
+    let mut fork = KeyHistory {
+        entries: full.entries[..1].to_vec(),
+        ..full.clone()
+    };
+    fork.introduce(
+        &forger.public_jwk().clone().with_purpose(KeyPurpose::Rehearsal),
+        &a,
+        time("2026-05-01T00:00:00Z"),
+    )
+    .unwrap();
+    let forged = export(&seal(Params {
+        history: fork,
+        sealed_at: time("2026-11-23T10:00:00Z"),
+        ..default_params(&forger)
+    }));
+    assert_codes(&verify(forged.clone(), &no_options()), &[]);
+    // Bare keys: A introduced the forger, so the bare anchor A "reaches" it.
+    assert_codes(&verify(forged.clone(), &trusting(&a)), &[]);
+    let r = verify(forged, &trusting_history(&full));
+    assert_codes(&r, &["signature.untrusted"]);
+    assert!(r.problems[0].message.contains("not a prefix"), "{:?}", r.problems);
+}
+
+#[test]
+fn a_bundle_signed_in_its_key_period_verifies_against_the_pinned_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, b, full) = rotated_keyring(&dir.path().join("ring"));
+    // B signed in July with the history as it stood then (B introduced, not retired).
+    let then = KeyHistory {
+        entries: full.entries[..2].to_vec(),
+        ..full.clone()
+    };
+    let bundle = export(&seal(Params {
+        history: then,
+        sealed_at: time("2026-07-01T00:00:00Z"),
+        ..default_params(&b)
+    }));
+    let r = verify(bundle, &trusting_history(&full));
+    assert_codes(&r, &[]);
+    assert_eq!(r.signer_pinned, Some(true));
+    assert_eq!(r.retirement_checked, Some(true));
+}
+
+#[test]
+fn without_a_time_stamp_the_time_is_the_signers_claim() {
+    let r = verify(BUNDLE.clone(), &no_options());
+    assert_eq!(r.time_source, Some(TimeSource::SignerClaim));
+    assert!(note_codes(&r).contains("time.signer_claim"), "{:?}", r.notes);
+    let r = verify(
+        BUNDLE.clone(),
+        &VerifyOptions {
+            require_timestamp: true,
+            ..no_options()
+        },
+    );
+    assert_codes(&r, &["timestamp.required"]);
+}
+
+// ───────────────────────────── jwks.json and bag-info.txt ─────────────────────────────
+
+#[test]
+fn jwks_holds_exactly_the_history_and_the_signing_devices() {
+    let good: Jwks = serde_json::from_slice(Bag::reference().get(JWKS_PATH)).unwrap();
+    let stranger = DeviceKey::from_secret_bytes(&[0x77; 32]).unwrap();
+    let other = other_signer();
+    let signer_kid = signer().kid().to_owned();
+    let cases: Vec<(&str, Jwks)> = vec![
+        ("an unrelated key added", {
+            let mut j = good.clone();
+            j.keys.push(stranger.public_jwk().clone());
+            j
+        }),
+        ("another bundle key added", {
+            let mut j = good.clone();
+            j.keys.push(other.public_jwk().clone());
+            j
+        }),
+        ("the signer's key removed", {
+            let mut j = good.clone();
+            j.keys.retain(|k| k.kid != signer_kid);
+            j
+        }),
+        ("the signer's key swapped under its kid", {
+            let mut j = good.clone();
+            for k in &mut j.keys {
+                if k.kid == signer_kid {
+                    k.x = other.public_jwk().x.clone();
+                }
+            }
+            j
+        }),
+        ("a key listed twice", {
+            let mut j = good.clone();
+            let dup = j.keys[0].clone();
+            j.keys.push(dup);
+            j
+        }),
+    ];
+    for (what, jwks) in cases {
+        let mut bag = Bag::reference();
+        bag.set(JWKS_PATH, serde_json::to_vec_pretty(&jwks).unwrap())
+            .fix_bag();
+        let c = codes(&bag.verify(&no_options()));
+        assert!(c.contains("keys.jwks"), "{what}: {c:?}");
+        assert!(
+            c.iter().all(|c| ["keys.jwks", "device.signature"].contains(c)),
+            "{what}: {c:?}"
+        );
+    }
+}
+
+#[test]
+fn bag_info_must_say_what_the_manifest_says() {
+    for (label, value) in [
+        ("Hecha-Mode", "official"),
+        ("External-Identifier", "another-inspection"),
+        ("Source-Organization", "另一家公司"),
+        ("Hecha-Sealed-At", "2020-01-01T00:00:00Z"),
+        ("Hecha-Manifest-SHA256", &"ab".repeat(32)),
+    ] {
+        let mut bag = Bag::reference();
+        let info: String = bag
+            .text("bag-info.txt")
+            .lines()
+            .map(|l| {
+                if l.starts_with(&format!("{label}:")) {
+                    format!("{label}: {value}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        // Written after fix_bag, which would otherwise restore the manifest's facts.
+        bag.fix_bag().set("bag-info.txt", info);
+        let mut b = bag.clone();
+        b.fix_tag_manifest();
+        assert_codes(&b.verify(&no_options()), &["bag_info.mismatch"]);
+    }
+}
+
+// ───────────────────────────── proofs stand alone ─────────────────────────────
+
+#[test]
+fn an_inclusion_proof_checks_against_the_signed_statement_alone() {
+    let bag = Bag::reference();
+    let m = manifest_of(&bag);
+    let statement = ProofStatement::new(
+        bag.text(JWS_PATH).trim().to_owned(),
+        serde_json::from_slice(bag.get(KEY_HISTORY_PATH)).unwrap(),
+    );
+    let proof = m.prove(DEVICE_ITEM).unwrap();
+    let proven = statement.check(&proof, &TrustAnchors::default()).unwrap();
+    assert_eq!(proven.claims.tree_size, Some(m.items.len() as u64));
+    assert_eq!(proven.claims.merkle_root, m.merkle_root);
+
+    // A proof claiming another tree size (a shorter tree it was built against): refused,
+    // though its path would fit that tree.
+    let mut lying = proof.clone();
+    lying.tree_size -= 1;
+    let err = statement.check(&lying, &TrustAnchors::default()).unwrap_err();
+    assert!(matches!(err, ProofCheckError::TreeSize { .. }), "{err}");
+
+    // A statement whose JWS is altered, or signed by someone else, proves nothing.
+    let mut bad = statement.clone();
+    bad.jws = seal(default_params(&other_signer())).jws;
+    assert!(statement.check(&proof, &trusting(&other_signer()).trust).is_err());
+    assert!(bad.check(&proof, &TrustAnchors::default()).is_err());
+}
+
+// ───────────────────────────── reviews after the seal ─────────────────────────────
+
+fn with_addendum(kinds: &[&str]) -> (SealedBundle, Vec<u8>) {
+    let mut bundle = seal(default_params(&signer()));
+    let mut log = bundle.events.clone();
+    for kind in kinds {
+        log.append(
+            "2026-11-30T10:00:00+08:00",
+            "auditor-1",
+            kind,
+            serde_json::json!({ "verdict": "accepted" }),
+        )
+        .unwrap();
+    }
+    let after = log.events()[bundle.events.events().len()..].to_vec();
+    let digest = bundle.manifest.digest().unwrap();
+    bundle.addendum = Some(
+        Addendum::sign(
+            &bundle.manifest,
+            &digest,
+            after,
+            &signer(),
+            "2026-11-30T02:00:00Z",
+        )
+        .unwrap(),
+    );
+    let zip = export(&bundle);
+    (bundle, zip)
+}
+
+#[test]
+fn a_review_after_the_seal_travels_as_a_signed_addendum() {
+    let (_, zip) = with_addendum(&["inspection.reviewed"]);
+    let r = verify(zip.clone(), &trusting(&signer()));
+    assert_codes(&r, &[]);
+    let info = r.addendum.expect("the addendum is reported");
+    assert_eq!(info.kinds, vec!["inspection.reviewed".to_owned()]);
+
+    // An addendum event edited (verdict changed), the BagIt manifests fixed.
+    let mut bag = Bag::read(&zip);
+    let text = bag.text(ADDENDUM_EVENTS_PATH).replace("accepted", "rejected");
+    bag.set(ADDENDUM_EVENTS_PATH, text).fix_bag();
+    assert_codes(&bag.verify(&no_options()), &["addendum.invalid"]);
+
+    // The addendum's signature dropped: incomplete.
+    let mut bag = Bag::read(&zip);
+    bag.remove(ADDENDUM_JWS_PATH).fix_bag();
+    assert_codes(&bag.verify(&no_options()), &["addendum.incomplete"]);
+
+    // An addendum of another bundle's events does not continue this chain.
+    let mut bag = Bag::read(&zip);
+    let other = Bag::read(&export(&{
+        let mut b = seal(Params {
+            inspection_id: "another-inspection",
+            ..default_params(&signer())
+        });
+        let digest = b.manifest.digest().unwrap();
+        let mut log = b.events.clone();
+        log.append("2026-11-30T10:00:00+08:00", "auditor-1", "inspection.reviewed", serde_json::json!({}))
+            .unwrap();
+        let after = log.events()[b.events.events().len()..].to_vec();
+        b.addendum = Some(Addendum::sign(&b.manifest, &digest, after, &signer(), "2026-11-30T02:00:00Z").unwrap());
+        b
+    }));
+    bag.set(ADDENDUM_EVENTS_PATH, other.get(ADDENDUM_EVENTS_PATH).to_vec())
+        .set(ADDENDUM_JWS_PATH, other.get(ADDENDUM_JWS_PATH).to_vec())
+        .fix_bag();
+    assert_codes(&bag.verify(&no_options()), &["addendum.invalid"]);
+
+    // Signed by a key outside --trust.
+    assert_codes(&verify(zip, &trusting(&other_signer())), &["signature.untrusted", "addendum.untrusted"]);
+}
+
+// ───────────────────────────── official means official ─────────────────────────────
+
+fn official_request<'a>(
+    inspection: &'a hecha_core::model::Inspection,
+    evidence: &'a [EvidenceItem],
+    key: &Ed25519Key,
+) -> SealRequest<'a> {
+    SealRequest {
+        inspection,
+        evidence,
+        device_signatures: BTreeMap::new(),
+        profile: RuleProfile::builtin("jiangsu-suzhou").unwrap(),
+        events: EventLog::new(),
+        key_history: history_for(key, KeyPurpose::Official),
+        device_keys: Jwks::default(),
+        sealed_at: time("2026-11-23T10:00:00Z"),
+        previous_manifest_sha256: None,
+    }
+}
+
+fn sign_off(id: &str, role: SignerRole, image: Option<&str>, person: bool) -> EvidenceItem {
+    let mut item: EvidenceItem = serde_json::from_value(serde_json::json!({
+        "id": id, "rule_ids": [], "captured_by": "inspector-1", "source": "in_app",
+        "kind": "sign_off", "signer_role": role, "name": "张三",
+        "signed_at": "2026-11-23T17:00:00+08:00",
+    }))
+    .unwrap();
+    if let Some(sha) = image {
+        item.blob = Some(serde_json::from_value(serde_json::json!({"sha256": sha, "size": 10, "media_type": "image/png", "file_name": "sig.png"})).unwrap());
+    }
+    if person && let EvidenceBody::SignOff(s) = &mut item.body {
+        s.person = Some(PersonId {
+            id_masked: "320***********1234".into(),
+            id_hash: KeyedHash {
+                key_id: "k1".into(),
+                hmac_sha256: "cd".repeat(32),
+            },
+        });
+    }
+    item
+}
+
+#[test]
+fn an_official_seal_needs_the_sign_offs_the_profile_requires() {
+    let mut inspection = FOLDER.inspection.clone();
+    inspection.mode = Mode::Official;
+    let key = signer();
+    let base = FOLDER.evidence.clone();
+    let image = "ab".repeat(32);
+    let cases: Vec<(&str, Vec<EvidenceItem>)> = vec![
+        ("none", vec![]),
+        ("no representative", vec![sign_off("so-1", SignerRole::Inspector, None, false)]),
+        (
+            "a representative without the person",
+            vec![
+                sign_off("so-1", SignerRole::Inspector, None, false),
+                sign_off("so-2", SignerRole::CompanyRepresentative, Some(&image), false),
+            ],
+        ),
+        (
+            "one image for two roles",
+            vec![
+                sign_off("so-1", SignerRole::Inspector, Some(&image), false),
+                sign_off("so-2", SignerRole::CompanyRepresentative, Some(&image), true),
+            ],
+        ),
+    ];
+    for (what, extra) in cases {
+        let mut evidence = base.clone();
+        evidence.extend(extra);
+        let err = seal_bundle(official_request(&inspection, &evidence, &key), &key, None)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: sealed"));
+        assert!(matches!(err, SealError::SignOffs(_)), "{what}: {err}");
+    }
+    // All there: the seal goes through.
+    let mut evidence = base.clone();
+    evidence.push(sign_off("so-1", SignerRole::Inspector, None, false));
+    evidence.push(sign_off("so-2", SignerRole::CompanyRepresentative, Some(&image), true));
+    seal_bundle(official_request(&inspection, &evidence, &key), &key, None).unwrap();
+}
+
+#[test]
+fn each_mode_is_sealed_by_its_own_keys_only() {
+    // A rehearsal sealed with an official key: refused.
+    let key = signer();
+    let err = seal_bundle(
+        SealRequest {
+            key_history: history_for(&key, KeyPurpose::Official),
+            ..official_request(&FOLDER.inspection, &FOLDER.evidence, &key)
+        },
+        &key,
+        None,
+    )
+    .err()
+    .expect("refused");
+    assert!(matches!(err, SealError::KeyPurpose { .. }), "{err}");
+
+    // A forger relabels a rehearsal bundle official and re-signs it with the rehearsal
+    // key: the key's purpose says rehearsal.
+    let mut bag = Bag::reference();
+    let mut m = manifest_of(&bag);
+    m.mode = Mode::Official;
+    m.inspection.mode = Mode::Official;
+    let jws = m.sign(&signer()).unwrap();
+    bag.set(MANIFEST_PATH, canonical(&m)).set(JWS_PATH, jws).fix_bag();
+    let c = codes(&bag.verify(&no_options()));
+    assert!(c.contains("signature.purpose"), "{c:?}");
+    assert!(c.contains("signoff.invalid"), "{c:?}");
+}
+
+#[test]
+fn two_items_never_share_an_evidence_file() {
+    let mut evidence = FOLDER.evidence.clone();
+    let photo = evidence.iter().find(|i| i.id == DEVICE_ITEM).unwrap().clone();
+    let mut twin = photo.clone();
+    // `photo/ups` and `photo-ups` differ, but both are stored as photo_ups / photo-ups…
+    twin.id = format!("{}", DEVICE_ITEM.replace('-', "/"));
+    let mut first = photo;
+    first.id = DEVICE_ITEM.replace('-', "_");
+    evidence.push(first);
+    evidence.push(twin);
+    let key = signer();
+    let err = seal_bundle(
+        SealRequest {
+            inspection: &FOLDER.inspection,
+            evidence: &evidence,
+            device_signatures: BTreeMap::new(),
+            profile: RuleProfile::builtin("jiangsu-suzhou").unwrap(),
+            events: EventLog::new(),
+            key_history: single_key_history(&key),
+            device_keys: Jwks::default(),
+            sealed_at: time("2026-11-23T10:00:00Z"),
+            previous_manifest_sha256: None,
+        },
+        &key,
+        None,
+    )
+    .err()
+    .expect("refused");
+    assert!(matches!(err, SealError::EvidencePathCollision { .. }), "{err}");
+}
+
+// ───────────────────────────── v1 bundles ─────────────────────────────
+
+fn v1_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/v1")
+        .join(name)
+}
+
+/// `suzhou-gaps.zip` was sealed by `hecha seal` before v2 (commit 1b2f249) with the key in
+/// `signer.pem`; it must keep verifying, and the report must say what it cannot prove.
+#[test]
+fn a_v1_bundle_still_verifies_and_says_what_it_cannot_prove() {
+    let zip = std::fs::read(v1_fixture("suzhou-gaps.zip")).unwrap();
+    let key = Ed25519Key::read_pem_file(&v1_fixture("signer.pem")).unwrap();
+    let r = verify(zip.clone(), &trusting(&key));
+    assert_codes(&r, &[]);
+    assert_eq!(r.schema.as_deref(), Some("hecha.bundle/v1"));
+    assert_eq!(r.signer_pinned, Some(true));
+    assert!(note_codes(&r).contains("bundle.v1"), "{:?}", r.notes);
+    // Its statement signs no tree size: a stand-alone proof is refused.
+    let bag = Bag::read(&zip);
+    let statement = ProofStatement::new(
+        bag.text(JWS_PATH).trim().to_owned(),
+        serde_json::from_slice(bag.get(KEY_HISTORY_PATH)).unwrap(),
+    );
+    let proof = manifest_of(&bag).prove(&manifest_of(&bag).items[0].item.id).unwrap();
+    assert!(matches!(
+        statement.check(&proof, &TrustAnchors::default()),
+        Err(ProofCheckError::NoTreeSize)
+    ));
+    // And it is still checked: one byte of its manifest changed is caught.
+    let mut bag = Bag::read(&zip);
+    let mut m = manifest_of(&bag);
+    m.inspection.id.push('x');
+    bag.set(MANIFEST_PATH, canonical(&m)).fix_bag();
+    assert!(codes(&bag.verify(&no_options())).contains("signature.manifest"));
 }
 
 // ───────────────────────────── rehearsal vs official ─────────────────────────────

@@ -172,9 +172,9 @@ def capture_visit():
     # The certificate photo is not kept: the record carries its SHA-256 only.
     assert json.loads(r.item.item_json).get("blob") is None
     emit(r.item.item_id)
-    emit(s.sign_off("inspector", "检查员甲", None).item_id)
+    emit(s.sign_off("inspector", "检查员甲", None, None).item_id)
     with open(ENV["HECHA_SIGNATURE_PNG"], "rb") as f:
-        emit(s.sign_off("company_representative", "周明", f.read()).item_id)
+        emit(s.sign_off("company_representative", "周明", f.read(), "11010519491231002X").item_id)
     print("DONE", flush=True)
 
 

@@ -272,6 +272,10 @@ fn url_escape(s: &str) -> String {
 
 /// The two sign-offs an official seal needs: the inspector's and the company
 /// representative's (with a signature image).
+/// The company representative's ID number in the tests (a valid GB 11643 check digit); the
+/// server keeps it only masked and hashed.
+pub const REPRESENTATIVE_ID: &str = "11010519491231002X";
+
 pub fn sign_off(api: &Api, inspection: &str) {
     let at = "2026-11-23T16:30:00+08:00";
     api.post(
@@ -284,7 +288,8 @@ pub fn sign_off(api: &Api, inspection: &str) {
     let blob = api.upload(inspection, &png, "image/png", "signature.png");
     api.post(
         &format!("/api/v1/inspections/{inspection}/evidence"),
-        &json!({"item": {"id": "sign-company", "kind": "sign_off", "signer_role": "company_representative", "name": "周明", "signed_at": at, "rule_ids": [], "blob": blob}}),
+        &json!({"item": {"id": "sign-company", "kind": "sign_off", "signer_role": "company_representative", "name": "周明", "signed_at": at, "rule_ids": [], "blob": blob},
+                "id_number": REPRESENTATIVE_ID}),
     )
     .expect(201);
 }

@@ -7,20 +7,25 @@
 
 use std::io::{Cursor, Read, Write};
 
+use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
-use hecha_core::seal::keys::Jwks;
+use hecha_core::seal::keys::{Jwks, KeyHistory};
 use hecha_tests::flow::{create_inspection, push_example, sign_off, world};
 use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
-fn verify(zip: &[u8], trusted: &Jwks) -> hecha_core::bundle::verify::VerifyReport {
+/// Verified as an auditor does: the authority's published key history pinned, an official
+/// record required.
+fn verify(zip: &[u8], history: &KeyHistory) -> hecha_core::bundle::verify::VerifyReport {
+    let mut trust = TrustAnchors::default();
+    trust.add_history(history.clone()).expect("the published history verifies");
     verify_bundle(
         Cursor::new(zip.to_vec()),
         &VerifyOptions {
-            trusted: trusted.keys.clone(),
+            trust,
             require_official: true,
-            tsa_anchors: Default::default(),
+            ..Default::default()
         },
         &mut |_| {},
     )
@@ -205,20 +210,42 @@ fn whole_flow_on(server: &TestServer) {
         .get(&format!("/api/v1/inspections/{official}/export"))
         .expect(200);
     assert_eq!(export.header("content-type"), Some("application/zip"));
+    let history: KeyHistory = serde_json::from_value(
+        a.auditor
+            .anonymous()
+            .get("/.well-known/hecha-key-history.json")
+            .ok(),
+    )
+    .unwrap();
+    // The published JWKS holds the same keys as the published history.
     let jwks: Jwks =
         serde_json::from_value(a.auditor.anonymous().get("/.well-known/jwks.json").ok()).unwrap();
-    let report = verify(&export.bytes, &jwks);
+    assert_eq!(jwks, history.verify().unwrap().jwks());
+    let report = verify(&export.bytes, &history);
     assert!(report.ok(), "{:?}", report.problems);
     assert_eq!(
         report.manifest_sha256.as_deref(),
         Some(manifest_sha.as_str())
     );
     assert_eq!(report.signer_pinned, Some(true));
+    assert_eq!(report.retirement_checked, Some(true));
+    assert!(report.addendum.is_none(), "no event after the seal yet");
     let tampered = verify(
         &tamper(&export.bytes, "data/evidence/photo-office-1.jpg"),
-        &jwks,
+        &history,
     );
     assert!(!tampered.ok(), "a tampered bag must be refused");
+    // The company's rehearsal is signed by the rehearsal keyring: intact, never trusted by
+    // the authority's history, never official.
+    let rehearsal_zip = a
+        .staff
+        .get(&format!("/api/v1/inspections/{rehearsal}/export"))
+        .expect(200);
+    let r = verify(&rehearsal_zip.bytes, &history);
+    let codes: Vec<&str> = r.problems.iter().map(|p| p.code).collect();
+    assert!(codes.contains(&"signature.untrusted"), "{codes:?}");
+    assert!(codes.contains(&"mode.rehearsal"), "{codes:?}");
+    assert_ne!(r.signer_kid.as_deref(), report.signer_kid.as_deref());
 
     // ---- Review after sealing: an event, the sealed content unchanged -------------------
     let review = a
@@ -248,11 +275,19 @@ fn whole_flow_on(server: &TestServer) {
     assert_eq!(kinds.first(), Some(&"inspection.created"));
     assert_eq!(kinds.last(), Some(&"inspection.reviewed"));
     assert!(kinds.contains(&"inspection.sealing"));
+    // The review travels with the next export as a signed addendum; the manifest is the same.
     let again = a
         .auditor
         .get(&format!("/api/v1/inspections/{official}/export"))
         .expect(200);
-    assert!(verify(&again.bytes, &jwks).ok());
+    let report = verify(&again.bytes, &history);
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(
+        report.manifest_sha256.as_deref(),
+        Some(manifest_sha.as_str())
+    );
+    let addendum = report.addendum.expect("the review is in the addendum");
+    assert_eq!(addendum.kinds.last().map(String::as_str), Some("inspection.reviewed"));
 }
 
 fn findings_items(api: &hecha_tests::Api, id: &str) -> serde_json::Value {

@@ -89,14 +89,19 @@ fn two_inspectors_two_phones_one_inspection() {
         for i in 0..10 {
             o.add_note(format!("甲记录 {i}"), vec![]).unwrap();
         }
-        o.sign_off("inspector".into(), "检查员甲".into(), None)
+        o.sign_off("inspector".into(), "检查员甲".into(), None, None)
             .unwrap();
     });
     let h2 = std::thread::spawn(move || {
         for i in 0..10 {
             t.add_note(format!("乙记录 {i}"), vec![]).unwrap();
         }
-        t.sign_off("company_representative".into(), "周明".into(), Some(png))
+        t.sign_off(
+            "company_representative".into(),
+            "周明".into(),
+            Some(png),
+            Some(hecha_tests::flow::REPRESENTATIVE_ID.into()),
+        )
             .unwrap();
     });
     h1.join().unwrap();

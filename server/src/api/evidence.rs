@@ -38,6 +38,10 @@ pub struct NewEvidence {
     /// For an `si_scan`: the text the phone's QR scanner returned. The server parses and
     /// masks it; the text itself is not stored.
     pub qr_text: Option<String>,
+    /// For a `sign_off`: the signer's ID number (required of the company's representative
+    /// for an official seal). The server checks it, masks it and hashes it with the
+    /// authority's person-hash key into the item's `person`; the number is not stored.
+    pub id_number: Option<String>,
     /// The capturing device's ES256 signature over the item digest.
     #[schema(value_type = Object)]
     pub device_signature: Option<DeviceSignature>,
@@ -274,6 +278,28 @@ async fn prepare(
             check_blob(state, &row.id, b, false).await?;
         }
         EvidenceBody::SignOff(s) => {
+            match (new.id_number.take(), signed) {
+                (Some(_), true) => {
+                    return Err(ApiError::unprocessable(
+                        "evidence.id_number",
+                        "a signed sign-off carries its person (masked ID and keyed hash), not id_number",
+                    ));
+                }
+                (Some(number), false) => {
+                    let hasher = person_hasher(state, row).await?;
+                    // The error names the field and the rule broken, never the value.
+                    s.person = Some(hasher.person_id(&number).map_err(|e| {
+                        ApiError::unprocessable("evidence.id_number", format!("id_number: {e}"))
+                    })?);
+                }
+                (None, false) if s.person.is_some() => {
+                    return Err(ApiError::unprocessable(
+                        "evidence.person",
+                        "send the signer's ID number as id_number: the server computes the masked ID and the keyed hash",
+                    ));
+                }
+                (None, _) => {}
+            }
             if s.signer_role == SignerRole::CompanyRepresentative && item.blob.is_none() {
                 return Err(ApiError::unprocessable(
                     "evidence.signature_image",
@@ -652,6 +678,7 @@ pub async fn si_scan_photo(
     let mut new = NewEvidence {
         item,
         qr_text: None,
+        id_number: None,
         device_signature: None,
         clock_offset_ms: None,
     };

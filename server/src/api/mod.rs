@@ -93,5 +93,6 @@ pub fn configure_root(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)
-        .service(sealing::jwks);
+        .service(sealing::jwks)
+        .service(sealing::key_history);
 }

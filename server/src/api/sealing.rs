@@ -111,3 +111,16 @@ pub async fn jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
         .insert_header(("Cache-Control", "public, max-age=300"))
         .json(crate::seat::signing_jwks(&state.settings)?))
 }
+
+/// The bundle-signing key history: each key introduced by its predecessor, with its
+/// introduction and retirement times. This is the trust anchor to pin
+/// (`hecha verify --trust`): unlike the JWKS, it says when each key stopped signing, and a
+/// bundle's own copy must be a prefix of it. `hecha key export-history` writes the same file
+/// from the keyring.
+#[utoipa::path(tag = "sealing", responses((status = 200, description = "hecha.key-history/v1")), security(()))]
+#[get("/.well-known/hecha-key-history.json")]
+pub async fn key_history(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(crate::seat::signing_history(&state.settings)?))
+}

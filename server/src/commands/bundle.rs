@@ -7,14 +7,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use hecha_core::bundle::bagit::{BagError, BagInfo, BagZip, ReadLimits};
-use hecha_core::bundle::export::{BlobSource, MANIFEST_PATH, write_bundle};
+use hecha_core::bundle::bagit::{BagError, BagZip, ReadLimits};
+use hecha_core::bundle::export::{
+    BlobSource, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, PROFILE_PATH, bag_info_for,
+    write_bundle,
+};
+use hecha_core::rules::{RuleProfile, evaluate};
+use hecha_core::bundle::proof::ProofStatement;
+use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::seal::{SealRequest, seal_bundle};
 use hecha_core::bundle::verify::{VerifyOptions, VerifyReport, verify_bundle};
 use hecha_core::model::{EvidenceItem, Mode};
 use hecha_core::rehearsal::load_folder;
 use hecha_core::seal::events::EventLog;
-use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, PublicJwk, format_time};
+use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, format_time};
 use hecha_core::seal::manifest::{Manifest, item_digest};
 use hecha_core::seal::timestamp::TsaTrustAnchors;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -97,8 +103,14 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
             serde_json::json!({ "item": item.id, "digest": item_digest(item)? }),
         )?;
     }
+    // A folder's key signs for the folder's mode: a rehearsal history never reaches an
+    // official one (format §6).
     let mut history = KeyHistory::default();
-    history.introduce(key.public_jwk(), &key, now)?;
+    let jwk = key
+        .public_jwk()
+        .clone()
+        .with_purpose(KeyPurpose::for_mode(folder.inspection.mode));
+    history.introduce(&jwk, &key, now)?;
     let tsa = args.tsa.as_deref().map(|url| {
         let timeout = std::time::Duration::from_secs(args.tsa_timeout);
         move |digest: &str| {
@@ -129,15 +141,7 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
         .sum();
     let bar = progress_bar(total, "sealing");
     let blobs = FolderBlobs(folder.files.iter().cloned().collect());
-    let info = BagInfo {
-        source_organization: folder.inspection.company.name.clone(),
-        bagging_date: now.format("%Y-%m-%d").to_string(),
-        external_identifier: folder.inspection.id.clone(),
-        extra: vec![(
-            "Bag-Software-Agent".into(),
-            format!("hecha {}", env!("CARGO_PKG_VERSION")),
-        )],
-    };
+    let info = bag_info_for(&bundle.manifest, &now.format("%Y-%m-%d").to_string())?;
     // Write beside the target and rename: a failed seal leaves no half-written bundle.
     let tmp = args.out.with_extension("zip.partial");
     let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
@@ -172,12 +176,17 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
 pub struct VerifyArgs {
     /// The bundle zip.
     pub bundle: PathBuf,
-    /// Trusted signer keys: a JWKS or JWK JSON file, or an Ed25519 PEM (public or private).
+    /// Trust anchors: the authority's key history (`hecha key export-history`, or
+    /// /.well-known/hecha-key-history.json) — the one that also checks retirement —, or
+    /// bare keys: a JWKS or JWK JSON file, or an Ed25519 PEM (public or private).
     #[arg(long)]
     pub trust: Vec<PathBuf>,
-    /// Fail unless the bundle is an official record (rehearsals never are).
+    /// Fail unless the bundle is an official record signed by a trusted key (needs --trust).
     #[arg(long)]
     pub require_official: bool,
+    /// Fail unless an RFC 3161 time-stamp dates the seal (else the time is the signer's claim).
+    #[arg(long)]
+    pub require_timestamp: bool,
     /// Certificates (PEM or DER) the time-stamping authority must chain to.
     #[arg(long)]
     pub tsa_trust: Vec<PathBuf>,
@@ -186,34 +195,28 @@ pub struct VerifyArgs {
     pub json: bool,
 }
 
-/// Reads trusted keys from a JWKS, a JWK, or an Ed25519 PEM file.
-pub fn read_trust(path: &Path) -> anyhow::Result<Vec<PublicJwk>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read trust file {}", path.display()))?;
-    if text.trim_start().starts_with('{') {
-        if let Ok(jwks) = serde_json::from_str::<Jwks>(&text) {
-            return Ok(jwks.keys);
-        }
-        let jwk: PublicJwk = serde_json::from_str(&text)
-            .with_context(|| format!("{} is neither a JWKS nor a JWK", path.display()))?;
-        return Ok(vec![jwk]);
+/// Reads the trust anchors of `--trust` files.
+pub fn read_trust(paths: &[PathBuf]) -> anyhow::Result<TrustAnchors> {
+    let mut anchors = TrustAnchors::default();
+    for path in paths {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("cannot read trust file {}", path.display()))?;
+        anchors
+            .add_file(&bytes)
+            .with_context(|| format!("trust file {}", path.display()))?;
     }
-    if text.contains("PRIVATE KEY") {
-        return Ok(vec![
-            Ed25519Key::from_pkcs8_pem(&text)?.public_jwk().clone(),
-        ]);
-    }
-    use ed25519_dalek::pkcs8::DecodePublicKey;
-    let key = ed25519_dalek::VerifyingKey::from_public_key_pem(&text)
-        .map_err(|e| anyhow::anyhow!("{}: not an Ed25519 public key: {e}", path.display()))?;
-    Ok(vec![PublicJwk::ed25519(key.as_bytes())])
+    Ok(anchors)
 }
 
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
-    let mut trusted = Vec::new();
-    for path in &args.trust {
-        trusted.extend(read_trust(path)?);
+    if args.require_official && args.trust.is_empty() {
+        // Anyone can seal a bundle labelled official with a key of their own: official
+        // means signed by the authority, which only a pinned anchor says.
+        anyhow::bail!(
+            "--require-official needs --trust (the authority's key history): without a pinned anchor, anyone's key could have signed"
+        );
     }
+    let trust = read_trust(&args.trust)?;
     let file = File::open(&args.bundle)
         .with_context(|| format!("cannot read {}", args.bundle.display()))?;
     let total = file.metadata()?.len();
@@ -227,8 +230,9 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("{} is not a certificate", path.display()))?;
     }
     let options = VerifyOptions {
-        trusted,
+        trust,
         require_official: args.require_official,
+        require_timestamp: args.require_timestamp,
         tsa_anchors,
     };
     let result = verify_bundle(BufReader::new(file), &options, &mut |n| bar.inc(n));
@@ -267,6 +271,9 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
 
 fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
     println!("bundle      {}", path.display());
+    if let Some(schema) = &r.schema {
+        println!("format      {schema}");
+    }
     if let Some(id) = &r.inspection_id {
         println!("inspection  {id}");
     }
@@ -276,10 +283,11 @@ fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
         None => {}
     }
     if let Some(kid) = &r.signer_kid {
-        let pin = match (trust_given, r.signer_pinned) {
-            (_, Some(true)) => "pinned by --trust",
-            (true, _) => "NOT among the trusted keys",
-            (false, _) => "not pinned: pass --trust KEY to check who signed",
+        let pin = match (trust_given, r.signer_pinned, r.retirement_checked) {
+            (_, Some(true), Some(true)) => "pinned by the --trust key history",
+            (_, Some(true), _) => "pinned by a --trust key; retirement not checked",
+            (true, _, _) => "NOT trusted",
+            (false, _, _) => "not pinned: pass --trust HISTORY to check who signed",
         };
         println!("signer      {kid} ({pin})");
     }
@@ -305,7 +313,10 @@ fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
             }
         ),
         None if r.timestamped => println!("time-stamp  present but not valid"),
-        None => println!("time-stamp  none"),
+        None => println!("time-stamp  none: the sealing time is the signer's claim"),
+    }
+    for n in &r.notes {
+        println!("note        [{}] {}", n.code, n.message);
     }
     if r.ok() {
         println!(
@@ -330,6 +341,10 @@ pub struct ProveArgs {
     pub bundle: PathBuf,
     /// The evidence item to prove.
     pub item_id: String,
+    /// Also write the bundle's signed statement (its JWS and key history) to this file:
+    /// `hecha verify-proof` checks the proof against it.
+    #[arg(long)]
+    pub statement: Option<PathBuf>,
 }
 
 pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
@@ -342,9 +357,74 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
     }
     let proof = manifest.prove(&args.item_id)?;
     println!("{}", serde_json::to_string_pretty(&proof)?);
-    eprintln!(
-        "check it with: hecha verify-proof PROOF.json --root {}",
-        manifest.merkle_root
-    );
+    if let Some(out) = &args.statement {
+        let jws = String::from_utf8_lossy(&bag.read_small(JWS_PATH, 1 << 20)?)
+            .trim()
+            .to_owned();
+        let history: KeyHistory =
+            serde_json::from_slice(&bag.read_small(KEY_HISTORY_PATH, 64 << 20)?)
+                .context("hecha/key-history.json")?;
+        let statement = ProofStatement::new(jws, history);
+        std::fs::write(out, serde_json::to_string_pretty(&statement)?)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        eprintln!(
+            "check it with: hecha verify-proof PROOF.json --statement {} --trust HISTORY",
+            out.display()
+        );
+    }
     Ok(0)
+}
+
+#[derive(clap::Args)]
+pub struct FindingsArgs {
+    /// The bundle zip.
+    pub bundle: PathBuf,
+    /// One JSON document (the findings as the engine gives them) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `hecha findings BUNDLE`: the findings re-computed by this engine from the bundle's
+/// recorded facts and profile, so a verifier that cannot run the engine can compare them
+/// with the sealed ones. Exit 0 when they equal the sealed findings, 1 when not.
+pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
+    let file = File::open(&args.bundle)
+        .with_context(|| format!("cannot read {}", args.bundle.display()))?;
+    let mut bag = BagZip::open(BufReader::new(file), ReadLimits::default())?;
+    let manifest = Manifest::from_json(&bag.read_small(MANIFEST_PATH, 256 << 20)?)?;
+    let toml = String::from_utf8(bag.read_small(PROFILE_PATH, 16 << 20)?)
+        .context("hecha/profile.toml is not UTF-8")?;
+    let profile = RuleProfile::from_toml(&toml)?;
+    let evidence: Vec<EvidenceItem> = manifest.items.iter().map(|i| i.item.clone()).collect();
+    let recomputed = evaluate(&profile, &manifest.inspection, &evidence);
+    let same = recomputed == manifest.findings;
+    if args.json {
+        let doc = serde_json::json!({
+            "inspection_id": manifest.inspection.id,
+            "profile": {"id": profile.id, "sha256": profile.sha256()},
+            "engine_version": hecha_core::ENGINE_VERSION,
+            "sealed_engine_version": manifest.engine_version,
+            "equal_to_sealed": same,
+            "findings": recomputed,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        for f in &recomputed {
+            println!(
+                "{:<34} {:<14} {}",
+                f.rule_id,
+                f.status.label().en,
+                f.message.zh
+            );
+        }
+        println!(
+            "{}",
+            if same {
+                "equal to the sealed findings"
+            } else {
+                "DIFFERENT from the sealed findings"
+            }
+        );
+    }
+    Ok(if same { 0 } else { EXIT_PROBLEMS })
 }

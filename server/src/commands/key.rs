@@ -1,17 +1,19 @@
 //! `hecha key …`: Ed25519 bundle-signing keys.
 //!
 //! - `generate --out FILE`: one PKCS#8 PEM (mode 0600); prints the kid, then the public JWK.
-//! - `rotate --keyring DIR`: a new active key introduced by the previous one (creates the
-//!   keyring with its first, self-introduced key when DIR has none).
+//! - `rotate --keyring DIR [--rehearsal]`: a new active key introduced by the previous one
+//!   (creates the keyring with its first, self-introduced key when DIR has none; with
+//!   `--rehearsal`, one whose keys sign rehearsals only).
 //! - `list --keyring DIR [--json]`: the keys, which is active, which retired and when.
 //! - `retire KID --keyring DIR`: the active key signs nothing from now on.
+//! - `export-history --keyring DIR [--out FILE]`: the key history, the anchor to pin.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use chrono::Utc;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use hecha_core::seal::keys::{Ed25519Key, KEYRING_INDEX, Keyring};
+use hecha_core::seal::keys::{Ed25519Key, KEYRING_INDEX, KeyPurpose, Keyring};
 
 #[derive(clap::Args)]
 pub struct KeyArgs {
@@ -31,6 +33,9 @@ pub enum KeyCommand {
     Rotate {
         #[arg(long)]
         keyring: PathBuf,
+        /// When DIR has no keyring yet: create one whose keys sign rehearsals only.
+        #[arg(long)]
+        rehearsal: bool,
     },
     /// List a keyring's keys.
     List {
@@ -46,6 +51,15 @@ pub enum KeyCommand {
         #[arg(long)]
         keyring: PathBuf,
     },
+    /// Write the keyring's key history: the trust anchor to publish and pin
+    /// (`hecha verify --trust FILE`), the same file as /.well-known/hecha-key-history.json.
+    ExportHistory {
+        #[arg(long)]
+        keyring: PathBuf,
+        /// The file to write (stdout when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
@@ -56,13 +70,18 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
             println!("{}", key.kid());
             println!("{}", serde_json::to_string(key.public_jwk())?);
         }
-        KeyCommand::Rotate { keyring } => {
+        KeyCommand::Rotate { keyring, rehearsal } => {
             if keyring.join(KEYRING_INDEX).exists() {
                 let mut ring = Keyring::open(keyring)?;
                 let kid = ring.rotate(Utc::now())?;
                 println!("{kid}");
             } else {
-                let ring = Keyring::create(keyring, Utc::now())
+                let purpose = if *rehearsal {
+                    KeyPurpose::Rehearsal
+                } else {
+                    KeyPurpose::Official
+                };
+                let ring = Keyring::create_for(keyring, purpose, Utc::now())
                     .with_context(|| format!("cannot create keyring {}", keyring.display()))?;
                 println!("{}", ring.active_kid().unwrap_or_default());
             }
@@ -108,6 +127,15 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
             let mut ring = Keyring::open(keyring)?;
             ring.retire(kid, Utc::now())?;
             println!("retired {kid}");
+        }
+        KeyCommand::ExportHistory { keyring, out } => {
+            let ring = Keyring::open(keyring)?;
+            let text = serde_json::to_string_pretty(ring.history())?;
+            match out {
+                Some(path) => std::fs::write(path, text + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{text}"),
+            }
         }
     }
     Ok(0)

@@ -1,10 +1,13 @@
-//! `hecha verify-proof PROOF.json --root HEX`: checks one item's Merkle inclusion proof
-//! against a bundle's Merkle root, so one photo can be shown without the rest.
-//! Exit 0 valid, 1 invalid, 2 unreadable.
+//! `hecha verify-proof PROOF.json --statement STATEMENT.json [--trust HISTORY]`: checks one
+//! item's Merkle inclusion proof against a bundle's signed statement (the bundle JWS and
+//! its key history, as `hecha prove --statement` writes them), so one photo can be shown
+//! without the rest. The root and the tree size come from the signature, never from the
+//! proof. Exit 0 valid, 1 invalid or untrusted, 2 unreadable.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
+use hecha_core::bundle::proof::ProofStatement;
 use hecha_core::seal::merkle::InclusionProof;
 
 use crate::EXIT_PROBLEMS;
@@ -13,9 +16,12 @@ use crate::EXIT_PROBLEMS;
 pub struct VerifyProofArgs {
     /// The proof, as `hecha prove` prints it.
     pub proof: PathBuf,
-    /// The bundle's Merkle root (lowercase hex), from the signed manifest.
+    /// The bundle's signed statement, as `hecha prove --statement` writes it.
     #[arg(long)]
-    pub root: String,
+    pub statement: PathBuf,
+    /// Trust anchors for the statement's signer (a key history, JWKS, JWK or PEM).
+    #[arg(long)]
+    pub trust: Vec<PathBuf>,
 }
 
 pub fn run(args: &VerifyProofArgs) -> anyhow::Result<u8> {
@@ -23,11 +29,28 @@ pub fn run(args: &VerifyProofArgs) -> anyhow::Result<u8> {
         .with_context(|| format!("cannot read {}", args.proof.display()))?;
     let proof: InclusionProof = serde_json::from_str(&text)
         .with_context(|| format!("{} is not an inclusion proof", args.proof.display()))?;
-    match proof.verify(&args.root) {
-        Ok(()) => {
+    let text = std::fs::read_to_string(&args.statement)
+        .with_context(|| format!("cannot read {}", args.statement.display()))?;
+    let statement: ProofStatement = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a proof statement", args.statement.display()))?;
+    let trust = super::bundle::read_trust(&args.trust)?;
+    match statement.check(&proof, &trust) {
+        Ok(proven) => {
+            let c = &proven.claims;
             println!(
-                "valid: item {} (digest {}) is leaf {} of {} under root {}",
-                proof.item_id, proof.leaf, proof.leaf_index, proof.tree_size, args.root
+                "valid: item {} (digest {}) is leaf {} of {} of inspection {} ({}), manifest {}, signed by {}{}",
+                proof.item_id,
+                proof.leaf,
+                proof.leaf_index,
+                proof.tree_size,
+                c.inspection_id,
+                c.mode.as_str(),
+                c.manifest_sha256,
+                proven.signer_kid,
+                match proven.signer_pinned {
+                    Some(true) => " (trusted)",
+                    _ => " (not pinned: pass --trust HISTORY)",
+                }
             );
             Ok(0)
         }

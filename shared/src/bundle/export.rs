@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, Write};
 
+use super::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum};
 use super::bagit::{BagError, BagInfo, BagZipWriter, path_safe};
 use super::report::{ReportInput, render_report};
 use super::thumbnail::redacted_thumbnail;
@@ -69,6 +70,8 @@ pub struct SealedBundle {
     pub profile: RuleProfile,
     /// RFC 3161 token over the manifest digest, when a TSA was used.
     pub timestamp: Option<Vec<u8>>,
+    /// The events after the seal (reviews), signed: written by exports made after them.
+    pub addendum: Option<Addendum>,
 }
 
 /// Where the original bytes of an item come from (a local directory, S3, the rehearsal
@@ -76,6 +79,33 @@ pub struct SealedBundle {
 pub trait BlobSource {
     fn open(&self, item: &EvidenceItem) -> std::io::Result<Option<Box<dyn Read + '_>>>;
 }
+
+/// The `bag-info.txt` of a sealed bundle's bag: the fields derived from the manifest
+/// (format §12), which the verifier compares with it, and the date of bagging (free).
+pub fn bag_info_for(manifest: &Manifest, bagging_date: &str) -> Result<BagInfo, ManifestError> {
+    let line = |s: &str| s.replace(['\r', '\n'], " ");
+    Ok(BagInfo {
+        source_organization: line(&manifest.inspection.company.name),
+        bagging_date: bagging_date.to_owned(),
+        external_identifier: line(&manifest.inspection.id),
+        extra: vec![
+            (
+                "Bag-Software-Agent".into(),
+                crate::ENGINE_VERSION.to_owned(),
+            ),
+            (BAG_INFO_SCHEMA.into(), manifest.schema.clone()),
+            (BAG_INFO_MANIFEST.into(), manifest.digest()?),
+            (BAG_INFO_MODE.into(), manifest.mode.as_str().to_owned()),
+            (BAG_INFO_SEALED_AT.into(), manifest.sealed_at.clone()),
+        ],
+    })
+}
+
+/// `bag-info.txt` labels of the manifest's facts (v2).
+pub const BAG_INFO_SCHEMA: &str = "Hecha-Schema";
+pub const BAG_INFO_MANIFEST: &str = "Hecha-Manifest-SHA256";
+pub const BAG_INFO_MODE: &str = "Hecha-Mode";
+pub const BAG_INFO_SEALED_AT: &str = "Hecha-Sealed-At";
 
 /// The file name of an item's bytes in the bag: `data/evidence/<item-id>.<ext>`, with the
 /// id made path-safe and the extension taken from the original file name.
@@ -223,6 +253,13 @@ pub fn write_bundle<W: Write + Seek>(
     bag.add_tag(PROFILE_PATH, bundle.profile.source().as_bytes())?;
     if let Some(tsr) = &bundle.timestamp {
         bag.add_tag(TIMESTAMP_PATH, tsr)?;
+    }
+    if let Some(addendum) = &bundle.addendum {
+        let events = addendum
+            .events_jsonl()
+            .map_err(|e| ExportError::Events(e.to_string()))?;
+        bag.add_tag(ADDENDUM_EVENTS_PATH, &events)?;
+        bag.add_tag(ADDENDUM_JWS_PATH, addendum.jws.as_bytes())?;
     }
     Ok(bag.finish(info)?)
 }

@@ -1,8 +1,11 @@
 //! The bundle's human side: the self-contained HTML report and redacted derivatives.
 
+pub mod addendum;
 pub mod bagit;
 pub mod export;
+pub mod proof;
 pub mod report;
 pub mod seal;
 pub mod thumbnail;
+pub mod trust;
 pub mod verify;

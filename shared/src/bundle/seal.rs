@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::export::SealedBundle;
-use crate::model::{EvidenceItem, Inspection};
+use super::export::{SealedBundle, evidence_path};
+use crate::model::{EvidenceBody, EvidenceItem, Inspection, Mode, SignerRole};
 use crate::rules::RuleProfile;
 use crate::seal::events::EventLog;
-use crate::seal::keys::{Jwks, KeyHistory, format_time};
+use crate::seal::keys::{Jwks, KeyHistory, KeyPurpose, format_time};
 use crate::seal::manifest::{
     DeviceSignature, EventLogHead, Manifest, ManifestError, ManifestInput,
 };
@@ -25,6 +25,108 @@ pub enum SealError {
     KeyHistory(String),
     #[error("time-stamping failed (the bundle is not sealed): {0}")]
     Timestamp(String),
+    #[error("an official inspection is sealed only when the on-site record is signed: {}", list(.0))]
+    SignOffs(Vec<SignOffProblem>),
+    #[error("a {mode:?} inspection cannot be sealed with a key for {purpose:?} bundles")]
+    KeyPurpose { mode: Mode, purpose: KeyPurpose },
+    #[error("items {first} and {second} would both be stored as {path}")]
+    EvidencePathCollision {
+        first: String,
+        second: String,
+        path: String,
+    },
+}
+
+fn list(problems: &[SignOffProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What is wrong with the sign-offs of an official inspection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignOffProblem {
+    #[error("no sign-off by {}", role_name(*.0))]
+    Missing(SignerRole),
+    #[error("the company representative's sign-off {0} has no signature image")]
+    NoImage(String),
+    #[error(
+        "the company representative's sign-off {0} does not name the person (masked ID number and keyed hash)"
+    )]
+    NoPerson(String),
+    #[error("sign-offs {first} and {second} use the same signature image for two roles")]
+    SharedImage { first: String, second: String },
+}
+
+fn role_name(role: SignerRole) -> &'static str {
+    match role {
+        SignerRole::Inspector => "an inspector",
+        SignerRole::CompanyRepresentative => "the company representative",
+    }
+}
+
+/// The sign-offs an official seal needs (the profile's `[seal] sign_offs`), each
+/// company-representative sign-off with its signature image and the person it names, and
+/// no signature image serving two roles. Empty when all is well. The verifier applies the
+/// same function to a v2 official bundle.
+pub fn sign_off_problems(profile: &RuleProfile, evidence: &[EvidenceItem]) -> Vec<SignOffProblem> {
+    let sign_offs: Vec<(&EvidenceItem, &crate::model::SignOff)> = evidence
+        .iter()
+        .filter_map(|i| match &i.body {
+            EvidenceBody::SignOff(s) => Some((i, s)),
+            _ => None,
+        })
+        .collect();
+    let mut problems: Vec<SignOffProblem> = profile
+        .seal
+        .sign_offs
+        .iter()
+        .filter(|role| !sign_offs.iter().any(|(_, s)| s.signer_role == **role))
+        .map(|role| SignOffProblem::Missing(*role))
+        .collect();
+    for (item, s) in &sign_offs {
+        if s.signer_role == SignerRole::CompanyRepresentative {
+            if item.blob.is_none() {
+                problems.push(SignOffProblem::NoImage(item.id.clone()));
+            }
+            if s.person.is_none() {
+                problems.push(SignOffProblem::NoPerson(item.id.clone()));
+            }
+        }
+    }
+    // One image, one role: a representative's scanned signature reused as the inspector's
+    // (or the other way round) proves nobody signed twice.
+    for (n, (a, sa)) in sign_offs.iter().enumerate() {
+        for (b, sb) in &sign_offs[n + 1..] {
+            if let (Some(x), Some(y)) = (&a.blob, &b.blob)
+                && x.sha256 == y.sha256
+                && sa.signer_role != sb.signer_role
+            {
+                problems.push(SignOffProblem::SharedImage {
+                    first: a.id.clone(),
+                    second: b.id.clone(),
+                });
+            }
+        }
+    }
+    problems
+}
+
+/// Two items whose evidence files would have the same name in the bag (ids that differ
+/// only in characters [`super::bagit::path_safe`] replaces, and the same extension).
+pub fn evidence_path_collision(evidence: &[EvidenceItem]) -> Option<(String, String, String)> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for item in evidence {
+        if let Some(path) = evidence_path(item) {
+            if let Some(first) = seen.get(&path) {
+                return Some(((*first).to_owned(), item.id.clone(), path));
+            }
+            seen.insert(path, &item.id);
+        }
+    }
+    None
 }
 
 /// What to seal.
@@ -64,6 +166,26 @@ pub fn seal_bundle(
     chain
         .key_at(signer.kid(), &format_time(req.sealed_at))
         .map_err(|e| SealError::KeyHistory(e.to_string()))?;
+    // Rehearsals are signed by rehearsal keys only, official records by official keys only.
+    if chain.purpose() != KeyPurpose::for_mode(req.inspection.mode) {
+        return Err(SealError::KeyPurpose {
+            mode: req.inspection.mode,
+            purpose: chain.purpose(),
+        });
+    }
+    if req.inspection.mode == Mode::Official {
+        let problems = sign_off_problems(&req.profile, req.evidence);
+        if !problems.is_empty() {
+            return Err(SealError::SignOffs(problems));
+        }
+    }
+    if let Some((first, second, path)) = evidence_path_collision(req.evidence) {
+        return Err(SealError::EvidencePathCollision {
+            first,
+            second,
+            path,
+        });
+    }
     let manifest = Manifest::build(ManifestInput {
         inspection: req.inspection,
         evidence: req.evidence,
@@ -83,7 +205,15 @@ pub fn seal_bundle(
         None => None,
     };
     let jws = manifest.sign(signer)?;
-    let mut jwks = req.device_keys;
+    // `hecha/jwks.json` holds exactly the key history's keys and the keys of the devices
+    // that signed items (format §6): the verifier refuses any other.
+    let used = manifest.device_kids();
+    let mut jwks = Jwks::default();
+    for k in req.device_keys.keys {
+        if used.contains(&k.kid) {
+            jwks.insert(k);
+        }
+    }
     for k in chain.jwks().keys {
         jwks.insert(k);
     }
@@ -95,5 +225,6 @@ pub fn seal_bundle(
         events: req.events,
         profile: req.profile,
         timestamp,
+        addendum: None,
     })
 }

@@ -8,40 +8,60 @@ use std::io::{Read, Seek};
 
 use serde::Serialize;
 
+use super::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum, AddendumInfo};
 use super::bagit::{BagError, BagProblem, BagZip, ReadLimits};
 use super::export::{
     EVENTS_PATH, JWKS_PATH, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, PROFILE_PATH,
-    TIMESTAMP_PATH, evidence_path, findings_csv,
+    TIMESTAMP_PATH, bag_info_for, evidence_path, findings_csv,
 };
+use super::seal::{evidence_path_collision, sign_off_problems};
+use super::trust::TrustAnchors;
 use crate::model::Mode;
 use crate::rules::RuleProfile;
+use crate::seal::BundleVersion;
 use crate::seal::events::EventLog;
-use crate::seal::keys::{Jwks, KeyChain, KeyHistory, PublicJwk};
+use crate::seal::keys::{Jwks, KeyChain, KeyHistory};
 use crate::seal::manifest::Manifest;
 use crate::seal::sign::verify_bundle_jws_in_chain;
 use crate::seal::timestamp::{TimestampInfo, TsaTrustAnchors, verify_token};
 
-/// A token dated this long before the sealing time cannot be for this seal.
-const TIMESTAMP_SKEW_S: i64 = 300;
+/// The one time tolerance of the format: a time-stamp's genTime and the manifest's
+/// `sealed_at` may differ by this much, either way (clocks, the TSA round trip).
+pub const TIME_TOLERANCE_S: i64 = 300;
 
 /// Small tag files are read whole; nothing legitimate is bigger than this.
 const MAX_TAG_FILE: u64 = 256 * 1024 * 1024;
 
-/// What the verifier is told to trust.
+/// What the verifier is told to trust and to require.
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
-    /// Pinned signer keys (`--trust`). Empty: the signer is reported as not pinned.
-    pub trusted: Vec<PublicJwk>,
+    /// Pinned anchors (`--trust`): key histories and bare keys. Empty: the signer is
+    /// reported as not pinned.
+    pub trust: TrustAnchors,
     /// Fail a rehearsal bundle (it never verifies as an official record).
     pub require_official: bool,
+    /// Fail a bundle without a valid RFC 3161 token: its time is only the signer's claim.
+    pub require_timestamp: bool,
     /// Certificates the time-stamping authority must chain to (`--tsa-trust`). Empty: a
     /// token is checked for integrity and the TSA is reported as not pinned.
     pub tsa_anchors: TsaTrustAnchors,
 }
 
+/// Where the bundle's trusted time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeSource {
+    /// The RFC 3161 token's genTime.
+    Timestamp,
+    /// `sealed_at`: what the signer says.
+    SignerClaim,
+}
+
 /// The verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
+    /// The format the bundle was read as (`hecha.bundle/v1` or `/v2`).
+    pub schema: Option<String>,
     pub inspection_id: Option<String>,
     pub mode: Option<Mode>,
     pub signer_kid: Option<String>,
@@ -50,12 +70,23 @@ pub struct VerifyReport {
     pub merkle_root: Option<String>,
     pub items: usize,
     pub events: usize,
-    /// `None` without `--trust`; else whether the signer is reached from a pinned key.
+    /// `None` without `--trust`; else whether the signer is reached from a pinned anchor.
     pub signer_pinned: Option<bool>,
+    /// With `--trust`: whether the signer's retirement was checked (a pinned key history);
+    /// bare keys cannot say when a key stopped signing.
+    pub retirement_checked: Option<bool>,
     pub timestamped: bool,
     /// What the RFC 3161 token says, when there is one and it verifies.
     pub timestamp: Option<TimestampInfo>,
+    /// The time the key's signing period is judged at, and where it comes from.
+    pub trusted_time: Option<String>,
+    pub time_source: Option<TimeSource>,
+    /// The signed events after the seal (reviews), when the export carries them.
+    pub addendum: Option<AddendumInfo>,
     pub problems: Vec<Problem>,
+    /// What the verifier could not establish, without being a problem (a v1 bundle's
+    /// limits, a time that is only the signer's claim, an unchecked retirement).
+    pub notes: Vec<Problem>,
 }
 
 /// One problem, with a stable code.
@@ -86,6 +117,60 @@ impl VerifyReport {
             message: message.into(),
         });
     }
+
+    fn note(&mut self, code: &'static str, message: impl Into<String>) {
+        self.notes.push(Problem {
+            code,
+            message: message.into(),
+        });
+    }
+
+    fn empty() -> Self {
+        Self {
+            schema: None,
+            inspection_id: None,
+            mode: None,
+            signer_kid: None,
+            sealed_at: None,
+            manifest_sha256: None,
+            merkle_root: None,
+            items: 0,
+            events: 0,
+            signer_pinned: None,
+            retirement_checked: None,
+            timestamped: false,
+            timestamp: None,
+            trusted_time: None,
+            time_source: None,
+            addendum: None,
+            problems: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// What a v1 bundle cannot prove (said whenever one is read).
+const V1_LIMITS: &str = "a hecha.bundle/v1 bundle: its signature does not cover the number of items (an inclusion proof needs the manifest beside it), its jwks.json and bag-info.txt are not held to the key history and the manifest, its sign-offs and signing key's purpose are not re-checked, and it carries no seal-log proof";
+
+/// The opened bag and what has been read of it, passed through the steps.
+struct Bundle<'a, R: Read + Seek> {
+    bag: BagZip<R>,
+    report: VerifyReport,
+    options: &'a VerifyOptions,
+}
+
+impl<R: Read + Seek> Bundle<'_, R> {
+    /// A tag file, whole; absent or unreadable is the problem `bundle.missing_file`.
+    fn read(&mut self, path: &str) -> Option<Vec<u8>> {
+        match self.bag.read_small(path, MAX_TAG_FILE) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                self.report
+                    .push("bundle.missing_file", format!("{path}: {e}"));
+                None
+            }
+        }
+    }
 }
 
 /// Verifies a bundle zip. `Err` only when the input cannot be read as a bag at all (not a
@@ -95,222 +180,502 @@ pub fn verify_bundle<R: Read + Seek>(
     options: &VerifyOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<VerifyReport, BagError> {
-    let mut bag = BagZip::open(input, ReadLimits::default())?;
-    let mut report = VerifyReport {
-        inspection_id: None,
-        mode: None,
-        signer_kid: None,
-        sealed_at: None,
-        manifest_sha256: None,
-        merkle_root: None,
-        items: 0,
-        events: 0,
-        signer_pinned: None,
-        timestamped: false,
-        timestamp: None,
-        problems: Vec::new(),
+    let bag = BagZip::open(input, ReadLimits::default())?;
+    let mut b = Bundle {
+        bag,
+        report: VerifyReport::empty(),
+        options,
     };
-    let check = bag.check(progress);
-    report
+    let check = b.bag.check(progress);
+    b.report
         .problems
         .extend(check.problems.into_iter().map(Problem::from));
-    let payload: BTreeMap<&str, (&str, u64)> = check
+    let payload: BTreeMap<String, (String, u64)> = check
         .payload
-        .iter()
-        .map(|e| (e.path.as_str(), (e.sha256.as_str(), e.size)))
+        .into_iter()
+        .map(|e| (e.path, (e.sha256, e.size)))
         .collect();
 
-    let read = |bag: &mut BagZip<R>, report: &mut VerifyReport, path: &str| match bag
-        .read_small(path, MAX_TAG_FILE)
-    {
-        Ok(b) => Some(b),
-        Err(e) => {
-            report.push("bundle.missing_file", format!("{path}: {e}"));
-            None
+    let Some((manifest, digest)) = read_manifest(&mut b) else {
+        return Ok(b.report);
+    };
+    let v2 = manifest.version() == Some(BundleVersion::V2);
+    if !v2 {
+        b.report.note("bundle.v1", V1_LIMITS);
+    }
+    let chain = read_key_history(&mut b);
+    let time = check_timestamp(&mut b, &manifest, &digest);
+    if let Some((history, chain)) = &chain {
+        check_signature(&mut b, &manifest, &digest, chain);
+        check_trust(&mut b, &manifest, history, chain, &time);
+        if v2 && chain.purpose().mode() != manifest.mode {
+            b.report.push(
+                "signature.purpose",
+                format!(
+                    "a {} bundle signed by a key for {:?} bundles",
+                    manifest.mode.as_str(),
+                    chain.purpose()
+                ),
+            );
         }
-    };
+    }
+    check_keys(&mut b, &manifest, chain.as_ref().map(|(_, c)| c), v2);
+    check_addendum(&mut b, &manifest, &digest, chain.as_ref());
+    check_events(&mut b, &manifest);
+    check_profile_and_findings(&mut b, &manifest, v2);
+    check_evidence(&mut b, &manifest, &payload, v2);
+    check_derived_files(&mut b, &manifest, &payload);
+    check_bag_info(&mut b, &manifest, v2);
 
-    // The manifest.
-    let Some(manifest_bytes) = read(&mut bag, &mut report, MANIFEST_PATH) else {
-        return Ok(report);
-    };
-    let manifest = match Manifest::from_json(&manifest_bytes) {
+    if options.require_official && manifest.mode != Mode::Official {
+        b.report.push(
+            "mode.rehearsal",
+            "a rehearsal bundle is never an official record",
+        );
+    }
+    if options.require_official && options.trust.is_empty() {
+        // Anyone can label a bundle official and sign it with a key of their own.
+        b.report.push(
+            "mode.unpinned",
+            "an official record is one signed by the authority: pin its key history (--trust)",
+        );
+    }
+    Ok(b.report)
+}
+
+/// `hecha/manifest.json`: parsed, canonical, integral. Returns it with its digest.
+fn read_manifest<R: Read + Seek>(b: &mut Bundle<'_, R>) -> Option<(Manifest, String)> {
+    let bytes = b.read(MANIFEST_PATH)?;
+    let manifest = match Manifest::from_json(&bytes) {
         Ok(m) => m,
         Err(e) => {
-            report.push("manifest.unreadable", e.to_string());
-            return Ok(report);
+            b.report.push("manifest.unreadable", e.to_string());
+            return None;
         }
     };
-    report.inspection_id = Some(manifest.inspection.id.clone());
-    report.mode = Some(manifest.mode);
-    report.signer_kid = Some(manifest.signer_kid.clone());
-    report.sealed_at = Some(manifest.sealed_at.clone());
-    report.merkle_root = Some(manifest.merkle_root.clone());
-    report.items = manifest.items.len();
-    report.timestamped = manifest.timestamped;
+    let r = &mut b.report;
+    r.schema = Some(manifest.schema.clone());
+    r.inspection_id = Some(manifest.inspection.id.clone());
+    r.mode = Some(manifest.mode);
+    r.signer_kid = Some(manifest.signer_kid.clone());
+    r.sealed_at = Some(manifest.sealed_at.clone());
+    r.merkle_root = Some(manifest.merkle_root.clone());
+    r.items = manifest.items.len();
+    r.timestamped = manifest.timestamped;
     match manifest.to_canonical_json() {
-        Ok(canon) if canon == manifest_bytes => {}
-        Ok(_) => report.push(
+        Ok(canon) if canon == bytes => {}
+        Ok(_) => r.push(
             "manifest.not_canonical",
             "hecha/manifest.json is not in canonical (RFC 8785) form",
         ),
-        Err(e) => report.push("manifest.not_canonical", e.to_string()),
+        Err(e) => r.push("manifest.not_canonical", e.to_string()),
     }
-    let digest = crate::seal::hash::sha256_hex(&manifest_bytes);
-    report.manifest_sha256 = Some(digest.clone());
+    let digest = crate::seal::hash::sha256_hex(&bytes);
+    r.manifest_sha256 = Some(digest.clone());
     for p in manifest.check_integrity() {
-        report.push("manifest.integrity", p.to_string());
+        r.push("manifest.integrity", p.to_string());
     }
+    Some((manifest, digest))
+}
 
-    // The signer's key history and the bundle signature.
-    let chain: Option<KeyChain> =
-        read(&mut bag, &mut report, KEY_HISTORY_PATH).and_then(|b| match serde_json::from_slice::<
-            KeyHistory,
-        >(&b)
+/// The bundle's own key history, verified from its first key.
+fn read_key_history<R: Read + Seek>(b: &mut Bundle<'_, R>) -> Option<(KeyHistory, KeyChain)> {
+    let bytes = b.read(KEY_HISTORY_PATH)?;
+    match serde_json::from_slice::<KeyHistory>(&bytes)
         .map_err(|e| e.to_string())
-        .and_then(|h| h.verify().map_err(|e| e.to_string()))
-        {
-            Ok(chain) => Some(chain),
-            Err(e) => {
-                report.push("keys.history", e);
-                None
-            }
-        });
-    if let (Some(jws), Some(chain)) = (read(&mut bag, &mut report, JWS_PATH), &chain) {
-        let token = String::from_utf8_lossy(&jws).trim().to_owned();
-        match verify_bundle_jws_in_chain(&token, chain) {
-            Ok(claims) => {
-                if claims.manifest_sha256 != digest {
-                    report.push(
-                        "signature.manifest",
-                        format!(
-                            "the signature covers manifest {}, the bundle holds {digest}",
-                            claims.manifest_sha256
-                        ),
-                    );
-                }
-                if claims.merkle_root != manifest.merkle_root {
-                    report.push(
-                        "signature.merkle_root",
-                        "the signature covers another Merkle root",
-                    );
-                }
-                if claims.inspection_id != manifest.inspection.id {
-                    report.push(
-                        "signature.inspection",
-                        format!("the signature is for inspection {}", claims.inspection_id),
-                    );
-                }
-                if claims.mode != manifest.mode {
-                    report.push(
-                        "signature.mode",
-                        format!("signed as {:?}, labelled {:?}", claims.mode, manifest.mode),
-                    );
-                }
-                if claims.sealed_at != manifest.sealed_at {
-                    report.push(
-                        "signature.sealed_at",
-                        "the signature's sealing time differs from the manifest's",
-                    );
-                }
-                match crate::seal::sign::bundle_jws_kid(&token) {
-                    Ok(kid) if kid != manifest.signer_kid => report.push(
-                        "signature.kid",
-                        format!(
-                            "signed by {kid}, the manifest names {}",
-                            manifest.signer_kid
-                        ),
-                    ),
-                    _ => {}
-                }
-            }
-            Err(e) => report.push("signature.invalid", e.to_string()),
+        .and_then(|h| h.verify().map(|c| (h, c)).map_err(|e| e.to_string()))
+    {
+        Ok(pair) => Some(pair),
+        Err(e) => {
+            b.report.push("keys.history", e);
+            None
         }
-        if !options.trusted.is_empty() {
-            let trusted: Vec<String> = options.trusted.iter().map(PublicJwk::thumbprint).collect();
-            let refs: Vec<&str> = trusted.iter().map(String::as_str).collect();
-            let pinned = chain.is_reached_from(&refs, &manifest.signer_kid);
-            report.signer_pinned = Some(pinned);
-            if !pinned {
-                report.push(
-                    "signature.untrusted",
+    }
+}
+
+/// Trusted time: the token is present exactly when the manifest says so, covers the
+/// manifest digest, and its genTime is within [`TIME_TOLERANCE_S`] of `sealed_at`. Returns
+/// the time the signer is judged at: genTime, or `sealed_at` (the signer's claim).
+fn check_timestamp<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    digest: &str,
+) -> String {
+    let mut time = (manifest.sealed_at.clone(), TimeSource::SignerClaim);
+    match (manifest.timestamped, b.bag.contains(TIMESTAMP_PATH)) {
+        (true, false) => b.report.push(
+            "timestamp.missing",
+            "the manifest says time-stamped but hecha/timestamp.tsr is absent",
+        ),
+        (false, true) => b.report.push(
+            "timestamp.unexpected",
+            "hecha/timestamp.tsr is present but the manifest is not time-stamped",
+        ),
+        (true, true) => {
+            if let Some(token) = b.read(TIMESTAMP_PATH) {
+                match verify_token(&token, digest, &b.options.tsa_anchors) {
+                    Ok(info) => {
+                        let generated = chrono::DateTime::parse_from_rfc3339(&info.gen_time).ok();
+                        let sealed = chrono::DateTime::parse_from_rfc3339(&manifest.sealed_at).ok();
+                        match (generated, sealed) {
+                            (Some(g), Some(s))
+                                if (s - g).num_seconds().abs() <= TIME_TOLERANCE_S => {}
+                            _ => b.report.push(
+                                "timestamp.sealed_at",
+                                format!(
+                                    "the token is dated {}, the manifest says sealed at {} (more than {TIME_TOLERANCE_S} s apart)",
+                                    info.gen_time, manifest.sealed_at
+                                ),
+                            ),
+                        }
+                        time = (info.gen_time.clone(), TimeSource::Timestamp);
+                        b.report.timestamp = Some(info);
+                    }
+                    Err(e) => b.report.push("timestamp.invalid", e.to_string()),
+                }
+            }
+        }
+        (false, false) => {}
+    }
+    if time.1 == TimeSource::SignerClaim {
+        if b.options.require_timestamp {
+            b.report.push(
+                "timestamp.required",
+                "no valid RFC 3161 time-stamp: the sealing time is only the signer's claim",
+            );
+        } else {
+            b.report.note(
+                "time.signer_claim",
+                "no RFC 3161 time-stamp: the sealing time is the signer's claim",
+            );
+        }
+    }
+    b.report.trusted_time = Some(time.0.clone());
+    b.report.time_source = Some(time.1);
+    time.0
+}
+
+/// The bundle JWS: EdDSA under a key of the bundle's history that could sign at
+/// `sealed_at`, with claims equal to the manifest's.
+fn check_signature<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    digest: &str,
+    chain: &KeyChain,
+) {
+    let Some(jws) = b.read(JWS_PATH) else {
+        return;
+    };
+    let token = String::from_utf8_lossy(&jws).trim().to_owned();
+    let r = &mut b.report;
+    let claims = match verify_bundle_jws_in_chain(&token, chain) {
+        Ok(c) => c,
+        Err(e) => {
+            r.push("signature.invalid", e.to_string());
+            return;
+        }
+    };
+    if claims.manifest_sha256 != digest {
+        r.push(
+            "signature.manifest",
+            format!(
+                "the signature covers manifest {}, the bundle holds {digest}",
+                claims.manifest_sha256
+            ),
+        );
+    }
+    if claims.merkle_root != manifest.merkle_root {
+        r.push(
+            "signature.merkle_root",
+            "the signature covers another Merkle root",
+        );
+    }
+    if claims.inspection_id != manifest.inspection.id {
+        r.push(
+            "signature.inspection",
+            format!("the signature is for inspection {}", claims.inspection_id),
+        );
+    }
+    if claims.mode != manifest.mode {
+        r.push(
+            "signature.mode",
+            format!("signed as {:?}, labelled {:?}", claims.mode, manifest.mode),
+        );
+    }
+    if claims.sealed_at != manifest.sealed_at {
+        r.push(
+            "signature.sealed_at",
+            "the signature's sealing time differs from the manifest's",
+        );
+    }
+    if claims.schema != manifest.schema {
+        r.push(
+            "signature.schema",
+            format!(
+                "signed as {}, the manifest says {}",
+                claims.schema, manifest.schema
+            ),
+        );
+    }
+    if let Some(size) = claims.tree_size
+        && size != manifest.items.len() as u64
+    {
+        r.push(
+            "signature.tree_size",
+            format!(
+                "the signature covers {size} items, the manifest lists {}",
+                manifest.items.len()
+            ),
+        );
+    }
+    match crate::seal::sign::bundle_jws_kid(&token) {
+        Ok(kid) if kid != manifest.signer_kid => r.push(
+            "signature.kid",
+            format!(
+                "signed by {kid}, the manifest names {}",
+                manifest.signer_kid
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// `--trust`: the signer judged by the pinned anchors at the trusted time.
+fn check_trust<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    history: &KeyHistory,
+    chain: &KeyChain,
+    time: &str,
+) {
+    if b.options.trust.is_empty() {
+        return;
+    }
+    let judgement = b
+        .options
+        .trust
+        .judge(history, chain, &manifest.signer_kid, time);
+    b.report.signer_pinned = Some(judgement.pinned);
+    b.report.retirement_checked = Some(judgement.retirement_checked);
+    for (code, message) in judgement.problems {
+        b.report.push(code, message);
+    }
+    if judgement.pinned && !judgement.retirement_checked {
+        b.report.note(
+            "trust.retirement_unchecked",
+            "the signer is pinned by bare keys (a JWKS or PEM), which do not say when a key was retired: pass the authority's key history (/.well-known/hecha-key-history.json) to --trust to check it",
+        );
+    }
+}
+
+/// `hecha/jwks.json`: every device signature verifies with its key; in v2 the set holds
+/// exactly the key history's keys and the keys of the devices that signed items.
+fn check_keys<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    chain: Option<&KeyChain>,
+    v2: bool,
+) {
+    let Some(bytes) = b.read(JWKS_PATH) else {
+        return;
+    };
+    let jwks = match serde_json::from_slice::<Jwks>(&bytes) {
+        Ok(j) => j,
+        Err(e) => {
+            b.report.push("keys.jwks", e.to_string());
+            return;
+        }
+    };
+    for p in manifest.verify_device_signatures(&jwks) {
+        b.report.push("device.signature", p.to_string());
+    }
+    let (Some(chain), true) = (chain, v2) else {
+        return;
+    };
+    let history = chain.jwks();
+    let devices = manifest.device_kids();
+    let mut seen = BTreeSet::new();
+    for jwk in &jwks.keys {
+        if !seen.insert(jwk.kid.as_str()) {
+            b.report
+                .push("keys.jwks", format!("key {} is listed twice", jwk.kid));
+            continue;
+        }
+        if let Err(e) = jwk.check_kid() {
+            b.report.push("keys.jwks", e.to_string());
+            continue;
+        }
+        match history.find(&jwk.kid) {
+            Some(h) if h == jwk => {}
+            Some(_) => b.report.push(
+                "keys.jwks",
+                format!("key {} differs from the key history's", jwk.kid),
+            ),
+            None if devices.contains(&jwk.kid) => {}
+            None => b.report.push(
+                "keys.jwks",
+                format!(
+                    "key {} is neither in the key history nor a device key that signed an item",
+                    jwk.kid
+                ),
+            ),
+        }
+    }
+    for k in &history.keys {
+        if !seen.contains(k.kid.as_str()) {
+            b.report.push(
+                "keys.jwks",
+                format!("key {} of the key history is missing", k.kid),
+            );
+        }
+    }
+}
+
+/// The addendum (events after the seal): both files or neither; the events continue the
+/// sealed chain; the JWS is by a key of the history allowed to sign then, and with
+/// `--trust`, a pinned one.
+fn check_addendum<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    digest: &str,
+    chain: Option<&(KeyHistory, KeyChain)>,
+) {
+    let (has_events, has_jws) = (
+        b.bag.contains(ADDENDUM_EVENTS_PATH),
+        b.bag.contains(ADDENDUM_JWS_PATH),
+    );
+    if !has_events && !has_jws {
+        return;
+    }
+    if has_events != has_jws {
+        b.report.push(
+            "addendum.incomplete",
+            "the addendum needs both hecha/addendum.jsonl and hecha/addendum.jws",
+        );
+        return;
+    }
+    let (Some(events), Some(jws), Some((history, chain))) = (
+        b.read(ADDENDUM_EVENTS_PATH),
+        b.read(ADDENDUM_JWS_PATH),
+        chain,
+    ) else {
+        return;
+    };
+    let jws = String::from_utf8_lossy(&jws).trim().to_owned();
+    match Addendum::check(&events, &jws, manifest, digest, chain) {
+        Ok(info) => {
+            if !b.options.trust.is_empty() {
+                let judgement =
+                    b.options
+                        .trust
+                        .judge(history, chain, &info.signer_kid, &info.signed_at);
+                if !judgement.pinned {
+                    for (_, message) in judgement.problems {
+                        b.report
+                            .push("addendum.untrusted", format!("the addendum's signer: {message}"));
+                    }
+                }
+            }
+            b.report.addendum = Some(info);
+        }
+        Err(e) => b.report.push("addendum.invalid", e.to_string()),
+    }
+}
+
+/// The event chain and its head.
+fn check_events<R: Read + Seek>(b: &mut Bundle<'_, R>, manifest: &Manifest) {
+    let Some(bytes) = b.read(EVENTS_PATH) else {
+        return;
+    };
+    let r = &mut b.report;
+    match EventLog::read_jsonl(&bytes[..]) {
+        Ok(Ok(log)) => {
+            r.events = log.events().len();
+            if log.head() != manifest.event_log.head
+                || log.events().len() as u64 != manifest.event_log.count
+            {
+                r.push(
+                    "events.head",
                     format!(
-                        "signer {} is not reached from any --trust key",
-                        manifest.signer_kid
+                        "the log ends at {} after {} events; the manifest says {} after {}",
+                        log.head(),
+                        log.events().len(),
+                        manifest.event_log.head,
+                        manifest.event_log.count
                     ),
                 );
             }
         }
-    }
-
-    // Device signatures.
-    if let Some(b) = read(&mut bag, &mut report, JWKS_PATH) {
-        match serde_json::from_slice::<Jwks>(&b) {
-            Ok(jwks) => {
-                for p in manifest.verify_device_signatures(&jwks) {
-                    report.push("device.signature", p.to_string());
-                }
+        Ok(Err(breaks)) => {
+            for b in breaks {
+                r.push("events.chain", b.to_string());
             }
-            Err(e) => report.push("keys.jwks", e.to_string()),
+        }
+        Err(e) => r.push("events.unreadable", e.to_string()),
+    }
+}
+
+/// The rule profile, byte for byte, the findings re-computed from the recorded facts, and
+/// (v2, official) the sign-offs the profile requires.
+fn check_profile_and_findings<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    v2: bool,
+) {
+    let Some(bytes) = b.read(PROFILE_PATH) else {
+        return;
+    };
+    let r = &mut b.report;
+    let sha = crate::seal::hash::sha256_hex(&bytes);
+    if sha != manifest.profile.sha256 {
+        r.push(
+            "profile.digest",
+            format!(
+                "hecha/profile.toml has SHA-256 {sha}, the manifest says {}",
+                manifest.profile.sha256
+            ),
+        );
+    }
+    let profile = match String::from_utf8(bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|t| RuleProfile::from_toml(&t).map_err(|e| e.to_string()))
+    {
+        Ok(p) => p,
+        Err(e) => {
+            r.push("profile.invalid", e);
+            return;
+        }
+    };
+    if let Err(e) = manifest.verify_findings(&profile) {
+        r.push("findings.differ", e.to_string());
+    }
+    if v2 && manifest.mode == Mode::Official {
+        let evidence: Vec<_> = manifest.items.iter().map(|i| i.item.clone()).collect();
+        for p in sign_off_problems(&profile, &evidence) {
+            r.push("signoff.invalid", p.to_string());
         }
     }
+}
 
-    // The event chain and its head.
-    if let Some(b) = read(&mut bag, &mut report, EVENTS_PATH) {
-        match EventLog::read_jsonl(&b[..]) {
-            Ok(Ok(log)) => {
-                report.events = log.events().len();
-                if log.head() != manifest.event_log.head
-                    || log.events().len() as u64 != manifest.event_log.count
-                {
-                    report.push(
-                        "events.head",
-                        format!(
-                            "the log ends at {} after {} events; the manifest says {} after {}",
-                            log.head(),
-                            log.events().len(),
-                            manifest.event_log.head,
-                            manifest.event_log.count
-                        ),
-                    );
-                }
-            }
-            Ok(Err(breaks)) => {
-                for b in breaks {
-                    report.push("events.chain", b.to_string());
-                }
-            }
-            Err(e) => report.push("events.unreadable", e.to_string()),
-        }
-    }
-
-    // The rule profile, byte for byte, and the findings re-computed from the recorded facts.
-    if let Some(b) = read(&mut bag, &mut report, PROFILE_PATH) {
-        let sha = crate::seal::hash::sha256_hex(&b);
-        if sha != manifest.profile.sha256 {
-            report.push(
-                "profile.digest",
-                format!(
-                    "hecha/profile.toml has SHA-256 {sha}, the manifest says {}",
-                    manifest.profile.sha256
-                ),
+/// Evidence files: each item's bytes present with the sealed digest and size, no others,
+/// and (v2) no two items sharing a file name.
+fn check_evidence<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    payload: &BTreeMap<String, (String, u64)>,
+    v2: bool,
+) {
+    let r = &mut b.report;
+    let mut expected = BTreeSet::new();
+    if v2 {
+        let evidence: Vec<_> = manifest.items.iter().map(|i| i.item.clone()).collect();
+        if let Some((first, second, path)) = evidence_path_collision(&evidence) {
+            r.push(
+                "evidence.path_collision",
+                format!("items {first} and {second} both name {path}"),
             );
         }
-        match String::from_utf8(b)
-            .map_err(|e| e.to_string())
-            .and_then(|t| RuleProfile::from_toml(&t).map_err(|e| e.to_string()))
-        {
-            Ok(profile) => {
-                if let Err(e) = manifest.verify_findings(&profile) {
-                    report.push("findings.differ", e.to_string());
-                }
-            }
-            Err(e) => report.push("profile.invalid", e),
-        }
     }
-
-    // Evidence files: each item's bytes present with the digest and size the manifest seals.
-    let mut expected = BTreeSet::new();
     for entry in &manifest.items {
         let item = &entry.item;
         let (Some(path), Some(blob)) = (evidence_path(item), &item.blob) else {
@@ -318,106 +683,131 @@ pub fn verify_bundle<R: Read + Seek>(
         };
         match payload.get(path.as_str()) {
             Some((sha, size)) if *sha == blob.sha256 && *size == blob.size => {}
-            Some((sha, size)) => report.push(
+            Some((sha, size)) => r.push(
                 "evidence.mismatch",
                 format!(
                     "{path}: {size} bytes with SHA-256 {sha}; sealed as {} bytes with {}",
                     blob.size, blob.sha256
                 ),
             ),
-            None => report.push(
+            None => r.push(
                 "evidence.missing",
                 format!("{path} (item {}) is not in the bag", item.id),
             ),
         }
         expected.insert(path);
     }
-    let extra: Vec<String> = bag
+    let extra: Vec<String> = b
+        .bag
         .paths()
         .filter(|p| p.starts_with("data/evidence/") && !expected.contains(*p))
         .map(str::to_owned)
         .collect();
     for p in extra {
-        report.push(
+        b.report.push(
             "evidence.unexpected",
             format!("{p} is not an item of the manifest"),
         );
     }
+}
 
-    // The derived payload: findings.csv is re-made from the sealed findings (the report
-    // cannot be, cheaply: its thumbnails come from the photos; it carries the manifest
-    // digest). A file the format does not name is not covered by the signature: a careful
-    // forger could add one and keep BagIt consistent, so it is reported.
+/// The derived payload and the file list: findings.csv is re-made from the sealed findings
+/// (the report cannot be, cheaply: its thumbnails come from the photos; it carries the
+/// manifest digest). A file the format does not name is not covered by the signature: a
+/// careful forger could add one and keep BagIt consistent, so it is reported.
+fn check_derived_files<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    payload: &BTreeMap<String, (String, u64)>,
+) {
     for path in [REPORT_PATH, FINDINGS_CSV_PATH] {
-        if !bag.contains(path) {
-            report.push("bundle.missing_file", format!("{path} is not in the bag"));
+        if !b.bag.contains(path) {
+            b.report
+                .push("bundle.missing_file", format!("{path} is not in the bag"));
         }
     }
     if let Some((sha, _)) = payload.get(FINDINGS_CSV_PATH) {
         let want = crate::seal::hash::sha256_hex(findings_csv(&manifest.findings).as_bytes());
         if *sha != want {
-            report.push(
+            b.report.push(
                 "report.findings_csv",
                 format!("{FINDINGS_CSV_PATH} does not list the sealed findings"),
             );
         }
     }
-    let unexpected: Vec<String> = bag
+    let unexpected: Vec<String> = b
+        .bag
         .paths()
         .filter(|p| !p.starts_with("data/evidence/") && !is_bundle_file(p))
         .map(str::to_owned)
         .collect();
     for p in unexpected {
-        report.push(
+        b.report.push(
             "bundle.unexpected_file",
             format!("{p} is not part of the bundle format (not covered by the signature)"),
         );
     }
+}
 
-    // Trusted time: the token must be present exactly when the manifest says so, cover
-    // the manifest digest, and not predate the sealing.
-    match (manifest.timestamped, bag.contains(TIMESTAMP_PATH)) {
-        (true, false) => report.push(
-            "timestamp.missing",
-            "the manifest says time-stamped but hecha/timestamp.tsr is absent",
-        ),
-        (false, true) => report.push(
-            "timestamp.unexpected",
-            "hecha/timestamp.tsr is present but the manifest is not time-stamped",
-        ),
-        (true, true) => {
-            if let Some(token) = read(&mut bag, &mut report, TIMESTAMP_PATH) {
-                match verify_token(&token, &digest, &options.tsa_anchors) {
-                    Ok(info) => {
-                        let generated = chrono::DateTime::parse_from_rfc3339(&info.gen_time).ok();
-                        let sealed = chrono::DateTime::parse_from_rfc3339(&manifest.sealed_at).ok();
-                        if let (Some(generated), Some(sealed)) = (generated, sealed)
-                            && (sealed - generated).num_seconds() > TIMESTAMP_SKEW_S
-                        {
-                            report.push(
-                                "timestamp.before_sealing",
-                                format!(
-                                    "the token is dated {}, before the sealing at {}",
-                                    info.gen_time, manifest.sealed_at
-                                ),
-                            );
-                        }
-                        report.timestamp = Some(info);
-                    }
-                    Err(e) => report.push("timestamp.invalid", e.to_string()),
-                }
-            }
+/// `bag-info.txt`: the fields derived from the manifest say what the manifest says
+/// (v1: External-Identifier only; v2: also Source-Organization and the `Hecha-*` fields).
+fn check_bag_info<R: Read + Seek>(b: &mut Bundle<'_, R>, manifest: &Manifest, v2: bool) {
+    let Ok(bytes) = b.bag.read_small("bag-info.txt", 1 << 20) else {
+        return; // reported by the BagIt check (`bagit.bag_info`)
+    };
+    let fields = parse_bag_info(&String::from_utf8_lossy(&bytes));
+    let want = match bag_info_for(manifest, "") {
+        Ok(info) => info,
+        Err(e) => {
+            b.report.push("bag_info.mismatch", e.to_string());
+            return;
         }
-        (false, false) => {}
-    }
-
-    if options.require_official && manifest.mode != Mode::Official {
-        report.push(
-            "mode.rehearsal",
-            "a rehearsal bundle is never an official record",
+    };
+    let mut expected: Vec<(String, String)> =
+        vec![("External-Identifier".into(), want.external_identifier)];
+    if v2 {
+        expected.push(("Source-Organization".into(), want.source_organization));
+        expected.extend(
+            want.extra
+                .into_iter()
+                .filter(|(label, _)| label.starts_with("Hecha-")),
         );
     }
-    Ok(report)
+    for (label, value) in expected {
+        let found: Vec<&String> = fields
+            .iter()
+            .filter(|(l, _)| l.eq_ignore_ascii_case(&label))
+            .map(|(_, v)| v)
+            .collect();
+        match found.as_slice() {
+            [one] if **one == value => {}
+            [] => b.report.push(
+                "bag_info.mismatch",
+                format!("bag-info.txt has no {label} (the manifest says {value})"),
+            ),
+            _ => b.report.push(
+                "bag_info.mismatch",
+                format!("bag-info.txt {label} is not the manifest's {value}"),
+            ),
+        }
+    }
+}
+
+/// `bag-info.txt` as (label, value) pairs, continuation lines (RFC 8493 §2.2.2: leading
+/// whitespace) joined to the previous value with a space.
+fn parse_bag_info(text: &str) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, v)) = fields.last_mut() {
+                v.push(' ');
+                v.push_str(line.trim());
+            }
+        } else if let Some((label, value)) = line.split_once(':') {
+            fields.push((label.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    fields
 }
 
 const REPORT_PATH: &str = "data/report.html";
@@ -444,6 +834,8 @@ fn is_bundle_file(rel: &str) -> bool {
             | EVENTS_PATH
             | PROFILE_PATH
             | TIMESTAMP_PATH
+            | ADDENDUM_EVENTS_PATH
+            | ADDENDUM_JWS_PATH
     ) || manifest_of_alg("manifest-")
         || manifest_of_alg("tagmanifest-")
 }

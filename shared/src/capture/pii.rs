@@ -19,9 +19,10 @@ use sha2::Sha256;
 use thiserror::Error;
 
 use super::ids::{
-    looks_like_resident_id, normalize_code, to_half_width, upgrade_legacy15, validate_uscc,
+    IdError, looks_like_resident_id, normalize_code, to_half_width, upgrade_legacy15,
+    validate_resident_id, validate_uscc,
 };
-use crate::model::KeyedHash;
+use crate::model::{KeyedHash, PersonId};
 
 /// Masks an ID number for display and storage: the first 3 and last 4 characters are kept
 /// with stars in between (`320***********1234`), the form the requirements prescribe.
@@ -232,6 +233,24 @@ impl PersonHasher {
             key_id: self.key_id.clone(),
             hmac_sha256: hex,
         }
+    }
+
+    /// A person named by their ID number (the signer of a sign-off): the number checked
+    /// (GB 11643; a 15-digit legacy number is upgraded first), masked and hashed. The number
+    /// itself is not kept, and an error never carries it.
+    pub fn person_id(&self, id: &str) -> Result<PersonId, IdError> {
+        let mut norm: String = normalize_code(id)
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if let Some(upgraded) = upgrade_legacy15(&norm) {
+            norm = upgraded;
+        }
+        validate_resident_id(&norm)?;
+        Ok(PersonId {
+            id_masked: mask_id(&norm),
+            id_hash: self.hash_id(&norm),
+        })
     }
 }
 

@@ -3,7 +3,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ExifFacts, SiRecord};
+use super::{ExifFacts, KeyedHash, SiRecord};
 
 /// One piece of evidence. The common envelope (who, when, which rules, which blob) plus
 /// the kind-specific body, flattened so the JSON / TOML reads `kind = "photo"`, etc.
@@ -424,4 +424,19 @@ pub struct SignOff {
     pub signed_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    /// Who signed, identified as an SI record identifies a person: the ID number masked and
+    /// its keyed hash, never the number. An official seal requires it of the company's
+    /// representative (the name alone does not say which person signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<PersonId>,
+}
+
+/// A person named by their ID number, without the number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonId {
+    /// First 3 and last 4 characters kept (320***********1234).
+    pub id_masked: String,
+    /// HMAC-SHA256 with the authority's person-hash key.
+    pub id_hash: KeyedHash,
 }

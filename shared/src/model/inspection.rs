@@ -138,6 +138,16 @@ pub enum Mode {
     Rehearsal,
 }
 
+impl Mode {
+    /// The serialised name (`official`, `rehearsal`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Official => "official",
+            Mode::Rehearsal => "rehearsal",
+        }
+    }
+}
+
 /// The registered operating site.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

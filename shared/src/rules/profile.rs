@@ -66,6 +66,31 @@ fn yes() -> bool {
     true
 }
 
+/// What the one sealing path requires of an official inspection (`[seal]` in a profile).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SealRequirements {
+    /// Who must have signed the on-site record (现场核查记录) before an official seal
+    /// (design.md, "sign_off"). Default: an inspector and the company's representative.
+    #[serde(default = "default_sign_offs")]
+    pub sign_offs: Vec<crate::model::SignerRole>,
+}
+
+fn default_sign_offs() -> Vec<crate::model::SignerRole> {
+    vec![
+        crate::model::SignerRole::Inspector,
+        crate::model::SignerRole::CompanyRepresentative,
+    ]
+}
+
+impl Default for SealRequirements {
+    fn default() -> Self {
+        Self {
+            sign_offs: default_sign_offs(),
+        }
+    }
+}
+
 /// A rule profile: data, not code. Built-in ones ship with the crate; an operator may load
 /// their own from a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -83,6 +108,9 @@ pub struct RuleProfile {
     /// so only its SHA-256 is recorded.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keep_certificate_photos: bool,
+    /// What an official seal requires beyond the rules.
+    #[serde(default)]
+    pub seal: SealRequirements,
     #[serde(rename = "rule")]
     pub rules: Vec<RuleSpec>,
     /// The TOML the profile was read from, byte for byte (sealed with the bundle).

@@ -186,28 +186,43 @@ impl EventLog {
     pub fn read_jsonl<R: BufRead>(
         input: R,
     ) -> Result<Result<Self, Vec<ChainBreak>>, EventLogError> {
-        let mut events = Vec::new();
-        for (i, line) in input.lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let event: Event = serde_json::from_str(&line).map_err(|e| EventLogError::Parse {
-                line: i + 1,
-                message: e.to_string(),
-            })?;
-            events.push(event);
-        }
-        Ok(Self::from_events(events))
+        Ok(Self::from_events(parse_jsonl(input)?))
     }
+}
+
+/// Events of a JSONL text (blank lines ignored), unchecked.
+pub fn parse_jsonl<R: BufRead>(input: R) -> Result<Vec<Event>, EventLogError> {
+    let mut events = Vec::new();
+    for (i, line) in input.lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let event: Event = serde_json::from_str(&line).map_err(|e| EventLogError::Parse {
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        events.push(event);
+    }
+    Ok(events)
 }
 
 /// Checks a chain; `Ok` holds its head (the last hash, or [`GENESIS_PREV`] when empty).
 pub fn verify_chain(events: &[Event]) -> Result<String, Vec<ChainBreak>> {
+    verify_chain_after(events, 0, GENESIS_PREV)
+}
+
+/// Checks events that continue a chain whose last event had `after_seq` and hash
+/// `after_hash` (an addendum after the seal). `Ok` holds the new head.
+pub fn verify_chain_after(
+    events: &[Event],
+    after_seq: u64,
+    after_hash: &str,
+) -> Result<String, Vec<ChainBreak>> {
     let mut breaks = Vec::new();
-    let mut previous_hash = GENESIS_PREV.to_owned();
+    let mut previous_hash = after_hash.to_owned();
     for (position, event) in events.iter().enumerate() {
-        let expected_seq = position as u64 + 1;
+        let expected_seq = after_seq + position as u64 + 1;
         if event.seq != expected_seq {
             breaks.push(ChainBreak::Seq {
                 position,

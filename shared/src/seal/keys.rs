@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -78,6 +78,55 @@ pub struct PublicJwk {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
     pub kid: String,
+    /// RFC 7517 §4.2 `use`: [`REHEARSAL_KEY_USE`] on the keys of a rehearsal keyring, absent
+    /// on official bundle keys and device keys. Not part of the thumbprint; authenticated by
+    /// the key-history statement that introduces the key.
+    #[serde(rename = "use", default, skip_serializing_if = "Option::is_none")]
+    pub key_use: Option<String>,
+}
+
+/// The JWK `use` of a key that signs rehearsal bundles only.
+pub const REHEARSAL_KEY_USE: &str = "hecha-rehearsal";
+
+/// What a bundle key may sign: official records, or rehearsals (预检) only. A rehearsal key
+/// lives in its own keyring with its own history, so a verifier pinning the authority's
+/// history never reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyPurpose {
+    #[default]
+    Official,
+    Rehearsal,
+}
+
+impl KeyPurpose {
+    /// The purpose a JWK's `use` declares (absent: official).
+    pub fn of(jwk: &PublicJwk) -> Result<Self, JwkError> {
+        match jwk.key_use.as_deref() {
+            None => Ok(Self::Official),
+            Some(REHEARSAL_KEY_USE) => Ok(Self::Rehearsal),
+            Some(other) => Err(JwkError::Malformed {
+                kid: jwk.kid.clone(),
+                problem: format!("unknown key use {other:?}"),
+            }),
+        }
+    }
+
+    /// The mode of the bundles this purpose signs.
+    pub fn mode(self) -> crate::model::Mode {
+        match self {
+            Self::Official => crate::model::Mode::Official,
+            Self::Rehearsal => crate::model::Mode::Rehearsal,
+        }
+    }
+
+    /// The purpose that signs bundles of `mode`.
+    pub fn for_mode(mode: crate::model::Mode) -> Self {
+        match mode {
+            crate::model::Mode::Official => Self::Official,
+            crate::model::Mode::Rehearsal => Self::Rehearsal,
+        }
+    }
 }
 
 /// Why a JWK is not a usable public key.
@@ -104,6 +153,7 @@ impl PublicJwk {
             x: b64url(public),
             y: None,
             kid: String::new(),
+            key_use: None,
         };
         jwk.kid = jwk.thumbprint();
         jwk
@@ -117,9 +167,19 @@ impl PublicJwk {
             x: b64url(x),
             y: Some(b64url(y)),
             kid: String::new(),
+            key_use: None,
         };
         jwk.kid = jwk.thumbprint();
         jwk
+    }
+
+    /// This key declared for `purpose` (the JWK `use` member set or removed).
+    pub fn with_purpose(mut self, purpose: KeyPurpose) -> Self {
+        self.key_use = match purpose {
+            KeyPurpose::Official => None,
+            KeyPurpose::Rehearsal => Some(REHEARSAL_KEY_USE.into()),
+        };
+        self
     }
 
     /// RFC 7638 thumbprint: SHA-256 of the required members in lexicographic order, no
@@ -248,9 +308,19 @@ impl Ed25519Key {
         Ok(Self { signing, jwk })
     }
 
-    /// The PKCS#8 PEM of the private key.
+    /// The private key as PKCS#8 v1 (RFC 5208 `PrivateKeyInfo`, no public key member):
+    /// the form OpenSSL (`openssl pkey`) and pyca/cryptography load. ed25519-dalek's own
+    /// encoding is v2 (RFC 5958, with the public key), which they refuse.
+    fn v1_keypair(&self) -> KeypairBytes {
+        KeypairBytes {
+            secret_key: self.signing.to_bytes(),
+            public_key: None,
+        }
+    }
+
+    /// The PKCS#8 v1 PEM of the private key.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
-        self.signing
+        self.v1_keypair()
             .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
             .map_err(|e| KeyError::BadPem {
                 path: "<pem>".into(),
@@ -258,9 +328,10 @@ impl Ed25519Key {
             })
     }
 
-    /// The PKCS#8 DER of the private key (what `jsonwebtoken::EncodingKey::from_ed_der` takes).
+    /// The PKCS#8 v1 DER of the private key (what `jsonwebtoken::EncodingKey::from_ed_der`
+    /// takes).
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        let doc = self.signing.to_pkcs8_der().map_err(|e| KeyError::BadPem {
+        let doc = self.v1_keypair().to_pkcs8_der().map_err(|e| KeyError::BadPem {
             path: "<der>".into(),
             problem: e.to_string(),
         })?;
@@ -277,6 +348,35 @@ impl Ed25519Key {
             },
             other => other,
         })
+    }
+
+    /// Whether a PEM private key is PKCS#8 v1 (`false` for v2 and for anything unreadable).
+    pub fn pem_is_v1(pem: &str) -> bool {
+        use ed25519_dalek::pkcs8::{PrivateKeyInfo, SecretDocument};
+        // v2 (RFC 5958 OneAsymmetricKey) is v1 plus the `publicKey` member.
+        SecretDocument::from_pem(pem)
+            .ok()
+            .and_then(|(_, doc)| {
+                PrivateKeyInfo::try_from(doc.as_bytes())
+                    .ok()
+                    .map(|info| info.public_key.is_none())
+            })
+            .unwrap_or(false)
+    }
+
+    /// Rewrites a key file written as PKCS#8 v2 (what earlier versions wrote) as v1, in
+    /// place (a temporary file, 0600, then renamed). Returns whether it was rewritten.
+    pub fn migrate_pem_file(path: &Path) -> Result<bool, KeyError> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(io_err(path))?);
+        if Self::pem_is_v1(&text) {
+            return Ok(false);
+        }
+        let key = Self::read_pem_file(path)?;
+        let tmp = path.with_extension("pem.tmp");
+        let _ = std::fs::remove_file(&tmp);
+        key.write_pem_file(&tmp)?;
+        std::fs::rename(&tmp, path).map_err(io_err(path))?;
+        Ok(true)
     }
 
     /// Writes the PEM to a new file, readable by its owner only (0600); never overwrites.
@@ -621,6 +721,24 @@ impl KeyHistory {
                     signer: entry.signer.clone(),
                 });
             }
+            // One history signs for one purpose: an official history never introduces a
+            // rehearsal key, nor a rehearsal history an official one.
+            let purpose = KeyPurpose::of(&st.key).map_err(|e| KeyHistoryError::BadKey {
+                seq,
+                problem: e.to_string(),
+            })?;
+            if let Some(first) = keys.first()
+                && KeyPurpose::of(&first.jwk).ok() != Some(purpose)
+            {
+                return Err(KeyHistoryError::Sequence {
+                    seq,
+                    problem: format!(
+                        "key {} is declared for {purpose:?} bundles in a history of {:?} keys",
+                        st.key.kid,
+                        KeyPurpose::of(&first.jwk).unwrap_or_default()
+                    ),
+                });
+            }
             match st.action {
                 KeyAction::Introduce => {
                     if keys.iter().any(|k| k.jwk.kid == st.key.kid) {
@@ -668,7 +786,25 @@ impl KeyHistory {
     }
 }
 
+impl KeyHistory {
+    /// Whether this history is `full` cut after some entry (the same entries, in order, and
+    /// maybe fewer): what a bundle's copy must be of the pinned history.
+    pub fn is_prefix_of(&self, full: &KeyHistory) -> bool {
+        self.schema == full.schema
+            && self.entries.len() <= full.entries.len()
+            && self.entries.iter().zip(&full.entries).all(|(a, b)| a == b)
+    }
+}
+
 impl KeyChain {
+    /// What the keys of this history sign (every key of one history has the same purpose).
+    pub fn purpose(&self) -> KeyPurpose {
+        self.keys
+            .first()
+            .and_then(|k| KeyPurpose::of(&k.jwk).ok())
+            .unwrap_or_default()
+    }
+
     /// The keys from the first, each with its period.
     pub fn keys(&self) -> &[KeyPeriod] {
         &self.keys
@@ -745,6 +881,10 @@ pub struct KeyringEntry {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KeyringIndex {
+    /// What the keyring's keys sign; absent in keyrings written before rehearsal keys had
+    /// their own keyring: official.
+    #[serde(default)]
+    purpose: KeyPurpose,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     active: Option<String>,
     #[serde(default, rename = "key")]
@@ -760,8 +900,14 @@ pub struct Keyring {
 }
 
 impl Keyring {
-    /// Creates a keyring in `dir` (created if missing) with a first, self-introduced key.
+    /// Creates an official keyring in `dir` (created if missing) with a first,
+    /// self-introduced key.
     pub fn create(dir: &Path, at: DateTime<Utc>) -> Result<Self, KeyError> {
+        Self::create_for(dir, KeyPurpose::Official, at)
+    }
+
+    /// Creates a keyring whose keys sign `purpose` bundles only.
+    pub fn create_for(dir: &Path, purpose: KeyPurpose, at: DateTime<Utc>) -> Result<Self, KeyError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let index_path = dir.join(KEYRING_INDEX);
         if index_path.exists() {
@@ -769,17 +915,22 @@ impl Keyring {
         }
         let mut ring = Self {
             dir: dir.to_owned(),
-            index: KeyringIndex::default(),
+            index: KeyringIndex {
+                purpose,
+                ..KeyringIndex::default()
+            },
             history: KeyHistory::default(),
         };
         let key = Ed25519Key::generate()?;
-        ring.history.introduce(key.public_jwk(), &key, at)?;
+        ring.history
+            .introduce(&key.public_jwk().clone().with_purpose(purpose), &key, at)?;
         ring.add_key(&key, at)?;
         ring.save()?;
         Ok(ring)
     }
 
-    /// Opens an existing keyring and checks its index against its history.
+    /// Opens an existing keyring and checks its index against its history. Key files an
+    /// earlier version wrote as PKCS#8 v2 are rewritten as v1 in place.
     pub fn open(dir: &Path) -> Result<Self, KeyError> {
         let index_path = dir.join(KEYRING_INDEX);
         let text = std::fs::read_to_string(&index_path).map_err(io_err(&index_path))?;
@@ -816,6 +967,16 @@ impl Keyring {
                     "active key {active} is not the unretired latest key of the history"
                 )));
             }
+        }
+        if chain.purpose() != index.purpose {
+            return Err(bad(format!(
+                "the index says {:?} keys, the history holds {:?} keys",
+                index.purpose,
+                chain.purpose()
+            )));
+        }
+        for entry in &index.keys {
+            Ed25519Key::migrate_pem_file(&dir.join(&entry.file))?;
         }
         Ok(Self {
             dir: dir.to_owned(),
@@ -879,6 +1040,11 @@ impl Keyring {
         &self.index.keys
     }
 
+    /// What this keyring's keys sign.
+    pub fn purpose(&self) -> KeyPurpose {
+        self.index.purpose
+    }
+
     /// The kid of the key that signs, if any.
     pub fn active_kid(&self) -> Option<&str> {
         self.index.active.as_deref()
@@ -913,7 +1079,8 @@ impl Keyring {
             .ok_or(KeyHistoryError::Empty)?;
         let predecessor = self.load(&latest)?;
         let key = Ed25519Key::generate()?;
-        self.history.introduce(key.public_jwk(), &predecessor, at)?;
+        let jwk = key.public_jwk().clone().with_purpose(self.index.purpose);
+        self.history.introduce(&jwk, &predecessor, at)?;
         let stamp = format_time(at);
         for entry in &mut self.index.keys {
             if entry.retired.is_none() {
@@ -936,7 +1103,8 @@ impl Keyring {
             });
         }
         let key = self.load(kid)?;
-        self.history.retire(&key, key.public_jwk(), at)?;
+        let jwk = key.public_jwk().clone().with_purpose(self.index.purpose);
+        self.history.retire(&key, &jwk, at)?;
         let stamp = format_time(at);
         for entry in &mut self.index.keys {
             if entry.kid == kid {

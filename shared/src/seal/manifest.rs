@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::BUNDLE_SCHEMA;
+use super::{BUNDLE_SCHEMA, BundleVersion};
 use super::canonical::{CanonicalError, canonical_sha256, to_canonical_json};
 use super::device::{DeviceSignatureError, verify_item_signature};
 use super::hash::{is_sha256_hex, parse_sha256_hex};
@@ -71,7 +71,7 @@ pub struct ManifestItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// Always [`BUNDLE_SCHEMA`].
+    /// [`BUNDLE_SCHEMA`] when sealed now; `hecha.bundle/v1` in bundles sealed before.
     pub schema: String,
     pub inspection: Inspection,
     /// Sorted by item id.
@@ -125,7 +125,7 @@ pub enum ManifestError {
     BadDigest { field: &'static str, value: String },
     #[error("inspection {0} is a supplement: the previous manifest's digest is required")]
     SupplementWithoutPrevious(String),
-    #[error("manifest schema is {0:?}, expected {BUNDLE_SCHEMA:?}")]
+    #[error("manifest schema is {0:?}, expected {BUNDLE_SCHEMA:?} (or hecha.bundle/v1)")]
     Schema(String),
     #[error("items are not sorted by id at position {0}")]
     Unsorted(usize),
@@ -304,15 +304,22 @@ impl Manifest {
         Ok(InclusionProof::build(&leaves, index)?)
     }
 
-    /// The claims the bundle JWS signs.
+    /// The format this manifest says it is in (`None`: one this verifier does not read).
+    pub fn version(&self) -> Option<BundleVersion> {
+        BundleVersion::of(&self.schema)
+    }
+
+    /// The claims the bundle JWS signs (v2: with the tree size).
     pub fn claims(&self) -> Result<BundleClaims, ManifestError> {
         Ok(BundleClaims {
             inspection_id: self.inspection.id.clone(),
             manifest_sha256: self.digest()?,
             merkle_root: self.merkle_root.clone(),
             mode: self.mode,
-            schema: BUNDLE_SCHEMA.into(),
+            schema: self.schema.clone(),
             sealed_at: self.sealed_at.clone(),
+            tree_size: (self.version() != Some(BundleVersion::V1))
+                .then_some(self.items.len() as u64),
         })
     }
 
@@ -331,7 +338,7 @@ impl Manifest {
     /// the Merkle root, the mode. Returns every problem found.
     pub fn check_integrity(&self) -> Vec<ManifestError> {
         let mut problems = Vec::new();
-        if self.schema != BUNDLE_SCHEMA {
+        if self.version().is_none() {
             problems.push(ManifestError::Schema(self.schema.clone()));
         }
         if self.mode != self.inspection.mode {
@@ -412,6 +419,16 @@ impl Manifest {
         })
     }
 
+    /// The kids of the device keys the items' signatures name (unverified: the signatures
+    /// are checked by [`Self::verify_device_signatures`]).
+    pub fn device_kids(&self) -> BTreeSet<String> {
+        self.items
+            .iter()
+            .filter_map(|i| i.device_signature.as_ref())
+            .filter_map(|s| jws_kid(&s.jws))
+            .collect()
+    }
+
     /// Checks every device signature against the device keys in `jwks`; returns every
     /// problem found.
     pub fn verify_device_signatures(&self, jwks: &Jwks) -> Vec<ManifestError> {
@@ -441,7 +458,7 @@ impl Manifest {
 }
 
 /// The `kid` of a compact JWS's header, unverified.
-fn jws_kid(jws: &str) -> Option<String> {
+pub(crate) fn jws_kid(jws: &str) -> Option<String> {
     let header = super::b64url_decode(jws.split('.').next()?)?;
     let value: serde_json::Value = serde_json::from_slice(&header).ok()?;
     value.get("kid")?.as_str().map(str::to_owned)

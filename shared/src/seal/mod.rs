@@ -1,4 +1,4 @@
-//! Sealing: the primitives a sealed bundle (`hecha.bundle/v1`) is made of.
+//! Sealing: the primitives a sealed bundle (`hecha.bundle/v2`; v1 still verified) is made of.
 //!
 //! - [`canonical`]: RFC 8785 (JCS) canonical JSON, with no floats.
 //! - [`hash`]: streaming SHA-256, lowercase hex.
@@ -24,8 +24,39 @@ pub mod seat;
 pub mod sign;
 pub mod timestamp;
 
-/// Schema id of a sealed bundle, in the manifest and in the JWS claims.
-pub const BUNDLE_SCHEMA: &str = "hecha.bundle/v1";
+/// Schema id of the bundles sealed now, in the manifest and in the JWS claims.
+pub const BUNDLE_SCHEMA: &str = BUNDLE_SCHEMA_V2;
+/// The first format: still verified, never written.
+pub const BUNDLE_SCHEMA_V1: &str = "hecha.bundle/v1";
+/// The current format (`docs/bundle-format.md`).
+pub const BUNDLE_SCHEMA_V2: &str = "hecha.bundle/v2";
+
+/// Which format a bundle was sealed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum BundleVersion {
+    #[serde(rename = "hecha.bundle/v1")]
+    V1,
+    #[serde(rename = "hecha.bundle/v2")]
+    V2,
+}
+
+impl BundleVersion {
+    /// The version a schema id names, if it is one this verifier reads.
+    pub fn of(schema: &str) -> Option<Self> {
+        match schema {
+            BUNDLE_SCHEMA_V1 => Some(Self::V1),
+            BUNDLE_SCHEMA_V2 => Some(Self::V2),
+            _ => None,
+        }
+    }
+
+    pub fn schema(self) -> &'static str {
+        match self {
+            Self::V1 => BUNDLE_SCHEMA_V1,
+            Self::V2 => BUNDLE_SCHEMA_V2,
+        }
+    }
+}
 
 /// base64url without padding (RFC 7515 §2), as JWS and JWK use it.
 pub(crate) fn b64url(bytes: &[u8]) -> String {

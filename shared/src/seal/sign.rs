@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::canonical::{CanonicalError, to_canonical_json};
 use super::keys::{JwkError, Jwks, KeyChain, KeyHistoryError};
-use super::{BUNDLE_SCHEMA, b64url, b64url_decode};
+use super::{BUNDLE_SCHEMA, BundleVersion, b64url, b64url_decode};
 use crate::model::Mode;
 
 /// Something that holds an Ed25519 bundle-signing key and signs bytes with it.
@@ -49,10 +49,15 @@ pub struct BundleClaims {
     pub merkle_root: String,
     /// `official` or `rehearsal`: a rehearsal bundle never verifies as official.
     pub mode: Mode,
-    /// Always [`BUNDLE_SCHEMA`].
+    /// [`BUNDLE_SCHEMA`] when sealed now; `hecha.bundle/v1` in bundles sealed before.
     pub schema: String,
     /// RFC 3339 sealing time (the same string as the manifest's `sealed_at`).
     pub sealed_at: String,
+    /// v2: the number of items, the Merkle tree's size. With the root, it makes the JWS a
+    /// statement an inclusion proof is checked against on its own (`hecha verify-proof
+    /// --statement`), so neither the size nor the root is taken from the proof file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree_size: Option<u64>,
 }
 
 impl BundleClaims {
@@ -84,6 +89,8 @@ pub enum JwsError {
     BadClaims(String),
     #[error("the JWS schema is {found:?}, expected {BUNDLE_SCHEMA:?}")]
     WrongSchema { found: String },
+    #[error("the JWS claims of a {schema} bundle {problem}")]
+    TreeSize { schema: String, problem: &'static str },
     #[error("the signer failed: {0}")]
     Signer(#[from] SignerError),
     #[error(transparent)]
@@ -105,11 +112,17 @@ fn header(kid: &str) -> Header {
 /// `{"typ":"JWT","alg":"EdDSA","kid":…}` as `jsonwebtoken` writes it, so the token is
 /// byte-identical to `jsonwebtoken::encode` with the same key.
 pub fn sign_bundle(claims: &BundleClaims, signer: &dyn BundleSigner) -> Result<String, JwsError> {
-    if claims.schema != BUNDLE_SCHEMA {
+    if claims.schema != BUNDLE_SCHEMA || claims.tree_size.is_none() {
         return Err(JwsError::WrongSchema {
             found: claims.schema.clone(),
         });
     }
+    sign_claims(claims, signer)
+}
+
+/// A compact EdDSA JWS over the canonical JSON of `claims`, with the signer's kid: the one
+/// signing form of the format (bundle claims, addendum claims).
+pub fn sign_claims<T: Serialize>(claims: &T, signer: &dyn BundleSigner) -> Result<String, JwsError> {
     let header = serde_json::to_vec(&header(signer.kid()))
         .map_err(|e| JwsError::Malformed(e.to_string()))?;
     let payload = to_canonical_json(claims)?;
@@ -162,6 +175,33 @@ pub fn bundle_jws_kid(token: &str) -> Result<String, JwsError> {
 /// the key's thumbprint), the signature must hold, the claims must be bundle claims.
 /// Returns the claims; the caller compares them with the manifest and checks `mode`.
 pub fn verify_bundle_jws(token: &str, jwks: &Jwks) -> Result<BundleClaims, JwsError> {
+    let claims: BundleClaims = verify_claims(token, jwks)?;
+    let problem = match (BundleVersion::of(&claims.schema), claims.tree_size) {
+        (None, _) => {
+            return Err(JwsError::WrongSchema {
+                found: claims.schema,
+            });
+        }
+        (Some(BundleVersion::V1), Some(_)) => Some("carry a tree_size (a v2 member)"),
+        (Some(BundleVersion::V2), None) => Some("lack the tree_size"),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        return Err(JwsError::TreeSize {
+            schema: claims.schema,
+            problem,
+        });
+    }
+    Ok(claims)
+}
+
+/// Verifies a compact EdDSA JWS (the format's only algorithm: `none`, HS256 and the rest are
+/// refused before any key is touched) with the key of its kid in `jwks`, and parses its
+/// claims as `T` (whose unknown members are refused by `T`'s serde rules).
+pub fn verify_claims<T: serde::de::DeserializeOwned>(
+    token: &str,
+    jwks: &Jwks,
+) -> Result<T, JwsError> {
     let kid = bundle_jws_kid(token)?;
     let jwk = jwks
         .find(&kid)
@@ -186,14 +226,7 @@ pub fn verify_bundle_jws(token: &str, jwks: &Jwks) -> Result<BundleClaims, JwsEr
         }
         _ => JwsError::Malformed(e.to_string()),
     })?;
-    let claims: BundleClaims =
-        serde_json::from_value(data.claims).map_err(|e| JwsError::BadClaims(e.to_string()))?;
-    if claims.schema != BUNDLE_SCHEMA {
-        return Err(JwsError::WrongSchema {
-            found: claims.schema,
-        });
-    }
-    Ok(claims)
+    serde_json::from_value(data.claims).map_err(|e| JwsError::BadClaims(e.to_string()))
 }
 
 /// [`verify_bundle_jws`] against a verified key history, and the signer must have been
@@ -220,6 +253,7 @@ mod tests {
             mode,
             schema: BUNDLE_SCHEMA.into(),
             sealed_at: "2025-03-01T10:00:00Z".into(),
+            tree_size: Some(2),
         }
     }
 

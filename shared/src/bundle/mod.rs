@@ -6,3 +6,4 @@ pub mod report;
 pub mod seal;
 pub mod thumbnail;
 pub mod verify;
+pub mod zipread;

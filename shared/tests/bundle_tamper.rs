@@ -34,6 +34,10 @@ use hecha_core::seal::manifest::{DeviceSignature, Manifest, item_digest};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+/// Archives two zip readers could read differently (crafted with Python's zipfile).
+#[path = "bundle_tamper/zip_attacks.rs"]
+mod zip_attacks;
+
 // ───────────────────────────── fixture ─────────────────────────────
 
 const DEVICE_ITEM: &str = "photo-ups";

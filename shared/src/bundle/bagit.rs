@@ -498,13 +498,18 @@ impl<R: Read + Seek> BagZip<R> {
             .index
             .get(rel)
             .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
+        // Once past the total, nothing more is inflated (not even the byte that tells).
+        if self.inflated > self.limits.max_total_bytes {
+            return Err(BagError::TooLarge(self.inflated));
+        }
         let entry = self
             .entries
             .get(i)
             .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
         let limits = EntryLimits {
             declared: entry.size,
-            ratio_cap: (1u64 << 20).max(self.limits.max_ratio.saturating_mul(entry.compressed_size)),
+            ratio_cap: (1u64 << 20)
+                .max(self.limits.max_ratio.saturating_mul(entry.compressed_size)),
             total_left: self.limits.max_total_bytes.saturating_sub(self.inflated),
         };
         let mut reader = EntryReader::new(&mut self.reader, entry, limits, &mut self.inflated)?;

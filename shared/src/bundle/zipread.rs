@@ -116,7 +116,11 @@ pub fn read_directory<R: Read + Seek>(
         let (central, next) = parse_central(&cd, at)?;
         at = next;
         let (entry, span_end) = check_local(r, len, &central)?;
-        spans.push((central.local_offset, span_end, format!("entry {:?}", entry.name)));
+        spans.push((
+            central.local_offset,
+            span_end,
+            format!("entry {:?}", entry.name),
+        ));
         entries.push(entry);
     }
     if entries.len() as u64 != end.entries {
@@ -248,7 +252,10 @@ fn find_end<R: Read + Seek>(r: &mut R, len: u64) -> Result<End, BagError> {
         return Err(structure("a multi-disk archive (zip64 locator)"));
     }
     let z64_at = u64_at(&locator, 8);
-    if z64_at.checked_add(ZIP64_EOCD_LEN).is_none_or(|e| e > locator_at) {
+    if z64_at
+        .checked_add(ZIP64_EOCD_LEN)
+        .is_none_or(|e| e > locator_at)
+    {
         return Err(structure("the zip64 end record lies outside the file"));
     }
     let z64 = read_at(r, z64_at, ZIP64_EOCD_LEN as usize)?;
@@ -256,7 +263,11 @@ fn find_end<R: Read + Seek>(r: &mut R, len: u64) -> Result<End, BagError> {
         return Err(structure("no zip64 end record where the locator points"));
     }
     // The record (with its extensible data) must end where the locator starts.
-    if z64_at.checked_add(12).and_then(|a| a.checked_add(u64_at(&z64, 4))) != Some(locator_at) {
+    if z64_at
+        .checked_add(12)
+        .and_then(|a| a.checked_add(u64_at(&z64, 4)))
+        != Some(locator_at)
+    {
         return Err(structure(
             "the zip64 end record does not end at its locator",
         ));
@@ -430,24 +441,31 @@ fn check_local<R: Read + Seek>(
         return Err(BagError::SizeLie(name.to_owned()));
     }
     if c.local_offset.saturating_add(LOCAL_LEN as u64) > len {
-        return Err(structure(format!("{name:?}: local header outside the file")));
+        return Err(structure(format!(
+            "{name:?}: local header outside the file"
+        )));
     }
     let fixed = read_at(r, c.local_offset, LOCAL_LEN)?;
     if fixed[..4] != LOCAL_SIG {
-        return Err(structure(format!("{name:?}: no local header at its offset")));
+        return Err(structure(format!(
+            "{name:?}: no local header at its offset"
+        )));
     }
     let name_len = usize::from(u16_at(&fixed, 26));
     let extra_len = usize::from(u16_at(&fixed, 28));
     let header_end = c.local_offset + (LOCAL_LEN + name_len + extra_len) as u64;
     if header_end > len {
-        return Err(structure(format!("{name:?}: local header outside the file")));
+        return Err(structure(format!(
+            "{name:?}: local header outside the file"
+        )));
     }
     let rest = read_at(r, c.local_offset + LOCAL_LEN as u64, name_len + extra_len)?;
     // The classic attack: readers that stream local headers see this name instead.
     if rest[..name_len] != c.name_raw[..] {
         return Err(mismatch(name, "name"));
     }
-    let fields = extra_fields(&rest[name_len..]).map_err(|e| structure(format!("{name:?}: {e}")))?;
+    let fields =
+        extra_fields(&rest[name_len..]).map_err(|e| structure(format!("{name:?}: {e}")))?;
     check_unicode_path(name, &fields)?;
     if u16_at(&fixed, 6) != c.flags {
         return Err(mismatch(name, "flags"));
@@ -455,7 +473,10 @@ fn check_local<R: Read + Seek>(
     if u16_at(&fixed, 8) != c.method {
         return Err(mismatch(name, "method"));
     }
-    let zip64 = fields.iter().find(|(id, _)| *id == ZIP64_EXTRA).map(|f| f.1);
+    let zip64 = fields
+        .iter()
+        .find(|(id, _)| *id == ZIP64_EXTRA)
+        .map(|f| f.1);
     let mut size = u64::from(u32_at(&fixed, 22));
     let mut compressed_size = u64::from(u32_at(&fixed, 18));
     if let Some(z) = zip64 {
@@ -522,7 +543,11 @@ fn check_descriptor<R: Read + Seek>(
         Some(if zip64 {
             (u32_at(b, 0), u64_at(b, 4), u64_at(b, 12))
         } else {
-            (u32_at(b, 0), u64::from(u32_at(b, 4)), u64::from(u32_at(b, 8)))
+            (
+                u32_at(b, 0),
+                u64::from(u32_at(b, 4)),
+                u64::from(u32_at(b, 8)),
+            )
         })
     };
     let want = Some((c.crc32, c.compressed_size, c.size));

@@ -493,16 +493,14 @@ fn check_local<R: Read + Seek>(
         .checked_add(c.compressed_size)
         .filter(|&e| e <= len)
         .ok_or_else(|| structure(format!("{name:?}: data runs past the end of the file")))?;
-    let same = (crc, compressed_size, size) == (c.crc32, c.compressed_size, c.size);
     let mut span_end = data_end;
     if c.flags & FLAG_DESCRIPTOR != 0 {
         // Streamed entries: each value zero here (Info-ZIP fills in some) or the true
         // one, and all of them after the data.
         let zero_or = |v: u64, want: u64| v == 0 || v == want;
-        if !same
-            && !(zero_or(u64::from(crc), u64::from(c.crc32))
-                && zero_or(compressed_size, c.compressed_size)
-                && zero_or(size, c.size))
+        if !(zero_or(u64::from(crc), u64::from(c.crc32))
+            && zero_or(compressed_size, c.compressed_size)
+            && zero_or(size, c.size))
         {
             return Err(mismatch(name, "CRC or sizes (before a data descriptor)"));
         }

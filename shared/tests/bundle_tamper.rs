@@ -37,6 +37,10 @@ use hecha_core::seal::manifest::{DeviceSignature, Manifest, item_digest};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
+/// Archives two zip readers could read differently (crafted with Python's zipfile).
+#[path = "bundle_tamper/zip_attacks.rs"]
+mod zip_attacks;
+
 // ───────────────────────────── fixture ─────────────────────────────
 
 const DEVICE_ITEM: &str = "photo-ups";
@@ -1656,4 +1660,20 @@ fn garbage_is_an_error_not_a_panic() {
     // A truncated tail: the central directory is gone.
     let cut = BUNDLE[..BUNDLE.len() - 30].to_vec();
     assert!(verify_bundle(Cursor::new(cut), &no_options(), &mut |_| {}).is_err());
+}
+
+// ───────────────────────────── fuzz seeds ─────────────────────────────
+
+/// Writes the sealed reference bundle and its signed documents as seeds of the fuzz
+/// corpus (`fuzz/corpus/`): run again when the bundle format changes.
+#[test]
+#[ignore = "writes fuzz/corpus/ seeds: cargo test -p hecha-core --test bundle_tamper write_fuzz_seeds -- --ignored"]
+fn write_fuzz_seeds() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
+    std::fs::write(corpus.join("bundle_reader/sealed-bundle.zip"), &*BUNDLE).unwrap();
+    let bag = Bag::reference();
+    for path in [MANIFEST_PATH, JWS_PATH, KEY_HISTORY_PATH, JWKS_PATH] {
+        let name = path.rsplit('/').next().unwrap();
+        std::fs::write(corpus.join("jws_manifest").join(name), bag.get(path)).unwrap();
+    }
 }

@@ -239,7 +239,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,
-        Err(e @ (BagError::Io(_) | BagError::Zip(_))) => {
+        Err(e @ (BagError::Io(_) | BagError::Zip(_) | BagError::NotAZip)) => {
             eprintln!(
                 "hecha verify: {}: cannot read the bundle: {e}",
                 args.bundle.display()

@@ -10,7 +10,9 @@ use std::io::{Read, Seek, Write};
 
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, ZipWriter};
+
+use super::zipread::{self, EntryLimits, EntryReader, ZipEntry};
 
 /// Files already compressed are stored, not deflated (no gain, only CPU).
 const STORED_EXTENSIONS: &[&str] = &[
@@ -42,6 +44,26 @@ pub enum BagError {
     TooManyEntries(usize),
     #[error("entry {0:?} holds more bytes than its header declares")]
     SizeLie(String),
+    #[error("entry {0:?} holds fewer bytes than its header declares")]
+    Truncated(String),
+    #[error("entry {0:?}: the CRC-32 of its bytes is not the one its header declares")]
+    CrcMismatch(String),
+    #[error("entry {name:?}: {why}")]
+    CorruptEntry { name: String, why: String },
+    #[error("not a zip archive (no end-of-central-directory record)")]
+    NotAZip,
+    #[error("ambiguous zip structure, refused: {0}")]
+    Structure(String),
+    #[error("entry {name:?}: its local header and central directory record differ in {field}")]
+    HeaderMismatch { name: String, field: &'static str },
+    #[error("{first} and {second} overlap in the archive")]
+    Overlap { first: String, second: String },
+    #[error("entry {0:?} is encrypted")]
+    Encrypted(String),
+    #[error("entry {name:?} uses compression method {method} (only stored and deflate are read)")]
+    UnsupportedMethod { name: String, method: u16 },
+    #[error("entry {0:?} is a device, FIFO or socket")]
+    SpecialFile(String),
     #[error("no entry {0:?} in the bag")]
     NoEntry(String),
     #[error("bag path {0:?} is not allowed")]
@@ -346,58 +368,65 @@ pub struct BagCheck {
     pub payload: Vec<ManifestEntry>,
 }
 
-/// An opened, name-checked bag zip. Nothing is extracted: entries are read as streams.
+/// An opened, name-checked bag zip. Nothing is extracted: entries are read as streams,
+/// by the strict reader of [`zipread`](super::zipread).
 pub struct BagZip<R: Read + Seek> {
-    archive: ZipArchive<R>,
+    reader: R,
+    entries: Vec<ZipEntry>,
     top: String,
-    /// bag-relative path → (entry index, declared size)
-    index: BTreeMap<String, (usize, u64)>,
+    /// bag-relative path → index in `entries`
+    index: BTreeMap<String, usize>,
+    limits: ReadLimits,
+    /// Bytes read out of entries so far, re-reads included (the total bomb limit).
+    inflated: u64,
 }
 
 impl<R: Read + Seek> BagZip<R> {
-    /// Opens a bag, refusing traversal, absolute paths, symlinks, duplicates, several top
-    /// folders, too many entries and zip bombs — before reading any content.
+    /// Opens a bag, refusing an ambiguous archive structure (see [`zipread`](super::zipread)),
+    /// traversal, absolute paths, symlinks, duplicates (also names equal but for case),
+    /// several top folders, too many entries and zip bombs — before reading any content.
     pub fn open(mut reader: R, limits: ReadLimits) -> Result<Self, BagError> {
-        let declared = declared_entry_count(&mut reader)?;
-        let mut archive = ZipArchive::new(reader)?;
-        // The zip reader keeps one entry per name; a central directory holding more
-        // records than names means duplicate names (two different contents for one path).
-        if let Some(n) = declared
-            && n != archive.len()
-        {
-            return Err(BagError::Duplicate(format!(
-                "{} records for {} names",
-                n,
-                archive.len()
-            )));
-        }
-        if archive.len() > limits.max_entries {
-            return Err(BagError::TooManyEntries(archive.len()));
+        let entries = zipread::read_directory(&mut reader, limits.max_entries)?;
+        if entries.len() > limits.max_entries {
+            return Err(BagError::TooManyEntries(entries.len()));
         }
         let mut tops = BTreeSet::new();
         let mut index = BTreeMap::new();
+        // Names as a case-insensitive file system (macOS, Windows) would merge them.
+        let mut folded = BTreeSet::new();
         let mut total = 0u64;
-        for i in 0..archive.len() {
-            let entry = archive.by_index_raw(i)?;
-            let raw = String::from_utf8_lossy(entry.name_raw()).into_owned();
-            if entry.is_symlink() {
-                return Err(BagError::Symlink(raw));
+        for (i, entry) in entries.iter().enumerate() {
+            let raw = &entry.name;
+            match entry.unix_type {
+                0 | 0o100000 | 0o040000 => {}
+                0o120000 => return Err(BagError::Symlink(raw.clone())),
+                _ => return Err(BagError::SpecialFile(raw.clone())),
             }
+            let path = raw.strip_suffix('/').unwrap_or(raw);
+            // Directory entries too: an extracting tool creates them.
+            if !safe_rel(path) {
+                return Err(BagError::UnsafeName(raw.clone()));
+            }
+            if !folded.insert(path.to_lowercase()) {
+                return Err(BagError::Duplicate(raw.clone()));
+            }
+            let (top, rel) = match path.split_once('/') {
+                Some(split) => split,
+                None if entry.is_dir() => (path, ""),
+                None => return Err(BagError::TopFolder(format!("a file at the root: {raw}"))),
+            };
+            tops.insert(top.to_owned());
             if entry.is_dir() {
+                if entry.size != 0 {
+                    return Err(BagError::SizeLie(raw.clone()));
+                }
                 continue;
             }
-            if !safe_rel(&raw) || entry.enclosed_name().is_none() {
-                return Err(BagError::UnsafeName(raw));
-            }
-            let (top, rel) = raw
-                .split_once('/')
-                .ok_or_else(|| BagError::TopFolder(format!("a file at the root: {raw}")))?;
-            tops.insert(top.to_owned());
-            let size = entry.size();
-            let packed = entry.compressed_size().max(1);
+            let size = entry.size;
+            let packed = entry.compressed_size.max(1);
             if size > 1 << 20 && size / packed > limits.max_ratio {
                 return Err(BagError::Bomb {
-                    name: raw,
+                    name: raw.clone(),
                     ratio: size / packed,
                 });
             }
@@ -405,8 +434,8 @@ impl<R: Read + Seek> BagZip<R> {
             if total > limits.max_total_bytes {
                 return Err(BagError::TooLarge(total));
             }
-            if index.insert(rel.to_owned(), (i, size)).is_some() {
-                return Err(BagError::Duplicate(raw));
+            if index.insert(rel.to_owned(), i).is_some() {
+                return Err(BagError::Duplicate(raw.clone()));
             }
         }
         let top = match tops.len() {
@@ -420,9 +449,12 @@ impl<R: Read + Seek> BagZip<R> {
             }
         };
         Ok(Self {
-            archive,
+            reader,
+            entries,
             top,
             index,
+            limits,
+            inflated: 0,
         })
     }
 
@@ -440,34 +472,59 @@ impl<R: Read + Seek> BagZip<R> {
         self.index.contains_key(rel)
     }
 
-    /// Streams one entry through `f`, refusing more bytes than the header declared.
+    /// Bytes read out of entries so far by this bag (every read counts, re-reads again);
+    /// reading stops with [`BagError::TooLarge`] past `max_total_bytes`.
+    pub fn inflated_bytes(&self) -> u64 {
+        self.inflated
+    }
+
+    fn entry(&self, rel: &str) -> Result<&ZipEntry, BagError> {
+        self.index
+            .get(rel)
+            .and_then(|&i| self.entries.get(i))
+            .ok_or_else(|| BagError::NoEntry(rel.to_owned()))
+    }
+
+    /// Streams one entry through `f`. Reading stops with an error as soon as more bytes
+    /// come out than the header declared, than `max(1 MiB, max_ratio × compressed size)`,
+    /// or than the bag's total allows; at the end the size and CRC-32 must be the declared
+    /// ones (what `f` did not read is read and checked too).
     pub fn with_entry<T>(
         &mut self,
         rel: &str,
         f: impl FnOnce(&mut dyn Read) -> std::io::Result<T>,
     ) -> Result<T, BagError> {
-        let (i, declared) = *self
+        let i = *self
             .index
             .get(rel)
             .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
-        let entry = self.archive.by_index(i)?;
-        let mut limited = entry.take(declared.saturating_add(1));
-        let out = f(&mut limited)?;
-        // Anything left beyond the declared size means the header lied.
-        let mut extra = [0u8; 1];
-        if limited.limit() == 0 || limited.read(&mut extra)? > 0 {
-            return Err(BagError::SizeLie(rel.to_owned()));
+        // Once past the total, nothing more is inflated (not even the byte that tells).
+        if self.inflated > self.limits.max_total_bytes {
+            return Err(BagError::TooLarge(self.inflated));
         }
+        let entry = self
+            .entries
+            .get(i)
+            .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
+        let limits = EntryLimits {
+            declared: entry.size,
+            ratio_cap: (1u64 << 20)
+                .max(self.limits.max_ratio.saturating_mul(entry.compressed_size)),
+            total_left: self.limits.max_total_bytes.saturating_sub(self.inflated),
+        };
+        let mut reader = EntryReader::new(&mut self.reader, entry, limits, &mut self.inflated)?;
+        let out = f(&mut reader);
+        if let Some(e) = reader.take_failure() {
+            return Err(e);
+        }
+        let out = out?;
+        reader.finish()?;
         Ok(out)
     }
 
     /// Reads a small entry whole (manifests, tag files), at most `max` bytes.
     pub fn read_small(&mut self, rel: &str, max: u64) -> Result<Vec<u8>, BagError> {
-        let declared = self
-            .index
-            .get(rel)
-            .map(|(_, s)| *s)
-            .ok_or_else(|| BagError::NoEntry(rel.to_owned()))?;
+        let declared = self.entry(rel)?.size;
         if declared > max {
             return Err(BagError::TooLarge(declared));
         }
@@ -503,7 +560,11 @@ impl<R: Read + Seek> BagZip<R> {
 
     /// Total declared payload bytes (for a progress bar).
     pub fn total_bytes(&self) -> u64 {
-        self.index.values().map(|(_, s)| *s).sum()
+        self.index
+            .values()
+            .filter_map(|&i| self.entries.get(i))
+            .map(|e| e.size)
+            .sum()
     }
 
     /// Checks the bag against RFC 8493: `bagit.txt`, both SHA-256 manifests (every listed
@@ -613,29 +674,11 @@ impl<R: Read + Seek> BagZip<R> {
     }
 }
 
-/// The number of central-directory records the end-of-central-directory record declares
-/// (`None` for zip64 archives, whose count lives elsewhere).
-fn declared_entry_count<R: Read + Seek>(r: &mut R) -> Result<Option<usize>, BagError> {
-    use std::io::SeekFrom;
-    let len = r.seek(SeekFrom::End(0))?;
-    let tail = len.min(22 + 65_535);
-    r.seek(SeekFrom::Start(len - tail))?;
-    let mut buf = vec![0u8; tail as usize];
-    r.read_exact(&mut buf)?;
-    r.seek(SeekFrom::Start(0))?;
-    let Some(pos) = buf.windows(4).rposition(|w| w == [0x50, 0x4b, 0x05, 0x06]) else {
-        return Ok(None); // not a zip: the zip reader says so
-    };
-    let Some(count) = buf.get(pos + 10..pos + 12) else {
-        return Ok(None);
-    };
-    let count = u16::from_le_bytes([count[0], count[1]]);
-    Ok((count != u16::MAX).then_some(usize::from(count)))
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
+
+    use zip::ZipArchive;
 
     use super::*;
 

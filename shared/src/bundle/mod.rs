@@ -9,3 +9,4 @@ pub mod seal;
 pub mod thumbnail;
 pub mod trust;
 pub mod verify;
+pub mod zipread;

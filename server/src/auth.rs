@@ -137,7 +137,7 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Opens the keyring at `dir`, creating it (one new key) on first start.
     pub fn open_or_create(dir: &Path, ttl_s: i64) -> anyhow::Result<Self> {
-        let ring = crate::seat::open_or_create(dir)?;
+        let ring = crate::seat::open_or_create(dir, hecha_core::seal::keys::KeyPurpose::Official)?;
         let signer = ring.active_signer()?;
         let der = signer.to_pkcs8_der()?;
         let jwks = ring.jwks()?;

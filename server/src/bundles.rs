@@ -19,7 +19,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
-use crate::db::entities::{device, inspection, organization};
+use crate::db::entities::{device, inspection};
 use crate::error::{ApiError, ApiResult};
 use crate::inspections::{
     SEALED, append_event, begin_write, event_log, evidence_rows, load_profile, parse_body,

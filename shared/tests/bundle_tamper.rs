@@ -926,7 +926,11 @@ fn a_device_key_swapped() {
     jwks.keys.push(impostor.public_jwk().clone());
     bag.set(JWKS_PATH, serde_json::to_vec_pretty(&jwks).unwrap())
         .fix_bag();
-    assert_codes(&bag.verify(&no_options()), &["device.signature"]);
+    // The impostor's key is also a key of no signing device (v2: jwks.json is exact).
+    assert_codes(
+        &bag.verify(&no_options()),
+        &["device.signature", "keys.jwks"],
+    );
 
     // A device signature re-made by another device key (the manifest then no longer
     // matches the bundle signature, and the device key is unknown).
@@ -940,9 +944,10 @@ fn a_device_key_swapped() {
     let sig = entry.device_signature.as_mut().unwrap();
     sig.jws = sign_item(DEVICE_ITEM, &entry.digest, &impostor).unwrap();
     bag.set(MANIFEST_PATH, canonical(&m)).fix_bag();
+    // (and jwks.json now lists a device key no item's signature names)
     assert_codes(
         &bag.verify(&no_options()),
-        &["device.signature", "signature.manifest"],
+        &["device.signature", "keys.jwks", "signature.manifest"],
     );
 }
 
@@ -1437,9 +1442,16 @@ fn a_rehearsal_relabelled_official() {
     m.mode = Mode::Official;
     bag.set(MANIFEST_PATH, canonical(&m)).fix_bag();
     let r = bag.verify(&no_options());
+    // v2 also sees a rehearsal key signing an official bundle, and no sign-offs.
     assert_codes(
         &r,
-        &["manifest.integrity", "signature.manifest", "signature.mode"],
+        &[
+            "manifest.integrity",
+            "signature.manifest",
+            "signature.mode",
+            "signature.purpose",
+            "signoff.invalid",
+        ],
     );
 
     // The inspection's mode too (consistent, and required official).
@@ -1452,7 +1464,16 @@ fn a_rehearsal_relabelled_official() {
     let mut c = codes(&bag.verify(&options));
     // The rules may or may not depend on the mode; the signature does.
     c.remove("findings.differ");
-    assert_eq!(c, BTreeSet::from(["signature.manifest", "signature.mode"]));
+    assert_eq!(
+        c,
+        BTreeSet::from([
+            "signature.manifest",
+            "signature.mode",
+            "signature.purpose",
+            "signoff.invalid",
+            "mode.unpinned",
+        ])
+    );
 
     // Naive attacker (tag manifest not fixed).
     let mut bag = Bag::reference();

@@ -14,6 +14,8 @@ use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
+mod personal_ids;
+
 fn verify(zip: &[u8], trusted: &Jwks) -> hecha_core::bundle::verify::VerifyReport {
     verify_bundle(
         Cursor::new(zip.to_vec()),

@@ -14,6 +14,7 @@ use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
+#[path = "flow/personal_ids.rs"]
 mod personal_ids;
 
 fn verify(zip: &[u8], trusted: &Jwks) -> hecha_core::bundle::verify::VerifyReport {

@@ -214,7 +214,6 @@ impl Inspection {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::model::*;
     use chrono::{DateTime, NaiveDate};
     use rust_decimal::Decimal;

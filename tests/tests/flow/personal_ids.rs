@@ -303,7 +303,7 @@ fn a_full_id_number_never_gets_in(backend: Backend) {
     let mut bag = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
     for i in 0..bag.len() {
         let mut entry = bag.by_index(i).unwrap();
-        let name = entry.name().to_owned();
+        let name = format!("{:?}", entry.name());
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
         assert_clean(&format!("the export's {name}"), &bytes);

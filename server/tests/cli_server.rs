@@ -264,3 +264,59 @@ fn migrate_admin_serve_export_verify() {
     assert_exit(&o, 2);
     assert!(!d.join("x.zip").exists());
 }
+
+/// `hecha pii-scan` over the configured database and store: exit 0 when clean; exit 1 when
+/// a row holds a full ID number (here a sign-in name an older server accepted, which no
+/// migration rewrites), naming table, row and column and printing the value masked only.
+#[test]
+fn pii_scan_names_the_place_masks_the_number_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let scan = |json: bool| {
+        let mut args = vec!["pii-scan", "--data-dir", s(d)];
+        if json {
+            args.push("--json");
+        }
+        Command::new(env!("CARGO_BIN_EXE_hecha"))
+            .args(&args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(["admin", "create", "--username", "root", "--data-dir", s(d)])
+        .env_remove("DATABASE_URL")
+        .env("HECHA_ADMIN_PASSWORD", "an admin password")
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    let o = scan(true);
+    assert_exit(&o, 0);
+    let clean: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(clean["clean"], true);
+
+    let url = format!("sqlite://{}?mode=rwc", d.join("hecha.db").display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            use sea_orm::ConnectionTrait;
+            let db = hecha_server::db::connect(&url).await?;
+            db.execute_unprepared("UPDATE users SET username = 'u11010519491231002X'")
+                .await?;
+            db.close().await
+        })
+        .unwrap();
+    let o = scan(false);
+    assert_exit(&o, 1);
+    let out = text(&o);
+    assert!(out.contains("table users"), "{out}");
+    assert!(out.contains("username: u110***********002X"), "{out}");
+    assert!(!out.contains("11010519491231002"), "{out}");
+    let o = scan(true);
+    assert_exit(&o, 1);
+    let found: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(found["findings"][0]["path"], "username");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("11010519491231002"));
+}

@@ -259,3 +259,45 @@ pub fn run_async<F: std::future::Future>(f: F) -> F::Output {
         .expect("runtime")
         .block_on(f)
 }
+
+/// Every log line written at debug level by this test binary's servers, once
+/// [`capture_debug_logs`] was called (before the first server started).
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogSink;
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends every server's tracing output at debug level (as `HECHA_LOG=debug` would) to a
+/// buffer the test reads with [`captured_logs`]. The subscriber is global: call it before any
+/// server of the binary starts; panics when another subscriber was installed first.
+pub fn capture_debug_logs() {
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = *INSTALLED.get_or_init(|| {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new("debug"))
+            .with_ansi(false)
+            .with_writer(|| LogSink)
+            .try_init()
+            .is_ok()
+    });
+    assert!(
+        ok,
+        "another tracing subscriber was installed first (HECHA_TEST_LOG?)"
+    );
+}
+
+/// What the servers logged since [`capture_debug_logs`].
+pub fn captured_logs() -> Vec<u8> {
+    LOGS.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}

@@ -129,6 +129,76 @@ fn phone_captures_offline_survives_kills_and_syncs_exactly_once() {
     hecha_tests::flow::export_verified(&a.auditor, &id);
 }
 
+/// A full ID number typed into every text the phone takes (note, checklist notes and
+/// models, document title and scope, sign-off name, SI text and specialty) through the
+/// Python bindings: masked before signing, in no outbox file, no error message and no item
+/// the server holds, and every item still arrives signed (`mobile_flow.py personal-ids`).
+#[test]
+fn a_full_id_number_typed_on_the_phone_is_masked_before_signing() {
+    let root = workspace_root();
+    let bindings = std::env::var("HECHA_PY_BINDINGS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root.join("target/uniffi/python"));
+    assert!(
+        bindings.join("hecha_mobile.py").is_file(),
+        "the Python bindings of hecha-mobile are missing in {} (see this file's header)",
+        bindings.display()
+    );
+    let server = TestServer::start(Backend::Sqlite);
+    let w = world(&server);
+    let a = &w.a;
+    let id = create_inspection(&a.inspector, &a.company, "official");
+    let mut secret = [0u8; 32];
+    let key = loop {
+        getrandom_fill(&mut secret);
+        if let Ok(k) = DeviceKey::from_secret_bytes(&secret) {
+            break k;
+        }
+    };
+    let device_id = a
+        .inspector
+        .post(
+            "/api/v1/devices",
+            &json!({"name": "Python phone", "public_jwk": key.public_jwk()}),
+        )
+        .expect(201)
+        .str("id");
+    let assignment = a
+        .inspector
+        .get(&format!(
+            "/api/v1/inspections/{id}/assignment?device_id={device_id}"
+        ))
+        .ok();
+    let work = tempfile::tempdir().unwrap();
+    let assignment_path = work.path().join("assignment.json");
+    std::fs::write(&assignment_path, assignment.to_string()).unwrap();
+    let result_path = work.path().join("result.json");
+    let out = Command::new("python3")
+        .arg(root.join("tests/python/mobile_flow.py"))
+        .arg("personal-ids")
+        .env("HECHA_BINDINGS", &bindings)
+        .env("HECHA_URL", &server.base)
+        .env("HECHA_ACCESS_TOKEN", a.inspector.token.as_deref().unwrap())
+        .env("HECHA_ASSIGNMENT", &assignment_path)
+        .env("HECHA_USER_ID", &a.inspector_id)
+        .env("HECHA_DEVICE_ID", &device_id)
+        .env("HECHA_DEVICE_SECRET", hex::encode(secret))
+        .env("HECHA_WORKDIR", work.path())
+        .env("HECHA_EXAMPLES", root.join("examples/suzhou"))
+        .env("HECHA_RESULT", &result_path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "the Python phone failed:\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&result_path).unwrap()).unwrap();
+    assert_eq!(result["items"], 7, "{result}");
+}
+
 fn getrandom_fill(buf: &mut [u8; 32]) {
     // A fresh key per run; uuid's randomness is enough for a test key.
     let a = uuid::Uuid::new_v4();

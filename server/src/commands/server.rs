@@ -28,7 +28,7 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    fn load(&self, listen: Option<String>) -> anyhow::Result<Settings> {
+    pub(crate) fn load(&self, listen: Option<String>) -> anyhow::Result<Settings> {
         Settings::load(&Overrides {
             config: self.config.clone(),
             listen,

@@ -697,6 +697,19 @@ fn take_rule_ids(v: &mut serde_json::Value) -> Result<Vec<String>, MobileError> 
     }
 }
 
+/// The Chinese of an ID-number check failure.
+fn id_error_zh(e: &hecha_core::capture::ids::IdError) -> &'static str {
+    use hecha_core::capture::ids::IdError;
+    match e {
+        IdError::Length { .. } => "位数不对（应为 18 位，或 15 位旧号码）",
+        IdError::Characters => "只能是 17 位数字加一位校验码（数字或 X）",
+        IdError::CheckDigit => "校验码不符（GB 11643）",
+        IdError::BirthDate => "出生日期（第 7–14 位）不是真实日期",
+        IdError::Region => "前两位不是省级行政区划代码",
+        IdError::Legacy15 => "15 位旧号码无校验码，无法核验",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -862,18 +875,5 @@ mod tests {
             recording_item: None,
             rule_ids: vec!["seats.dial_test".into()],
         }
-    }
-}
-
-/// The Chinese of an ID-number check failure.
-fn id_error_zh(e: &hecha_core::capture::ids::IdError) -> &'static str {
-    use hecha_core::capture::ids::IdError;
-    match e {
-        IdError::Length { .. } => "位数不对（应为 18 位，或 15 位旧号码）",
-        IdError::Characters => "只能是 17 位数字加一位校验码（数字或 X）",
-        IdError::CheckDigit => "校验码不符（GB 11643）",
-        IdError::BirthDate => "出生日期（第 7–14 位）不是真实日期",
-        IdError::Region => "前两位不是省级行政区划代码",
-        IdError::Legacy15 => "15 位旧号码无校验码，无法核验",
     }
 }

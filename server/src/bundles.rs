@@ -161,7 +161,9 @@ pub async fn seal(
             "seal.timestamp",
             format!("the time-stamping authority failed; not sealed: {m}"),
         ),
-        e @ SealError::SignOffs(_) => ApiError::unprocessable("seal.sign_off_missing", e.to_string()),
+        e @ SealError::SignOffs(_) => {
+            ApiError::unprocessable("seal.sign_off_missing", e.to_string())
+        }
         e @ SealError::EvidencePathCollision { .. } => {
             ApiError::unprocessable("seal.evidence_path", e.to_string())
         }
@@ -329,11 +331,9 @@ async fn with_addendum(
         .skip(sealed)
         .cloned()
         .collect();
-    let ring = crate::seat::open_keyring(
-        &state.settings,
-        KeyPurpose::for_mode(bundle.manifest.mode),
-    )
-    .map_err(ApiError::internal)?;
+    let ring =
+        crate::seat::open_keyring(&state.settings, KeyPurpose::for_mode(bundle.manifest.mode))
+            .map_err(ApiError::internal)?;
     if bundle.key_history.is_prefix_of(ring.history()) {
         bundle.key_history = ring.history().clone();
         for k in ring.jwks().map_err(ApiError::internal)?.keys {

@@ -223,11 +223,25 @@ fn prove_and_verify_proof_against_the_signed_statement() {
         if i % 8 != 0 {
             continue;
         }
-        let ok = hecha(&["verify-proof", s(&file), "--statement", s(&statement), "--trust", s(&b.key)]);
+        let ok = hecha(&[
+            "verify-proof",
+            s(&file),
+            "--statement",
+            s(&statement),
+            "--trust",
+            s(&b.key),
+        ]);
         assert_exit(&ok, 0);
         assert!(stdout(&ok).contains("(trusted)"), "{}", stdout(&ok));
         // Another signer pinned: untrusted.
-        let other = hecha(&["verify-proof", s(&file), "--statement", s(&statement), "--trust", s(&b.other_key)]);
+        let other = hecha(&[
+            "verify-proof",
+            s(&file),
+            "--statement",
+            s(&statement),
+            "--trust",
+            s(&b.other_key),
+        ]);
         assert_exit(&other, 1);
         // The proof file's own size is never believed: a smaller tree is refused.
         let mut lying = proof.clone();
@@ -236,19 +250,29 @@ fn prove_and_verify_proof_against_the_signed_statement() {
         std::fs::write(&lie, serde_json::to_vec(&lying).unwrap()).unwrap();
         let out = hecha(&["verify-proof", s(&lie), "--statement", s(&statement)]);
         assert_exit(&out, 1);
-        assert!(stdout(&out).contains("signed statement"), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("signed statement"),
+            "{}",
+            stdout(&out)
+        );
         // A swapped leaf.
         let mut swapped = proof.clone();
         swapped["leaf"] = serde_json::json!("ab".repeat(32));
         std::fs::write(&lie, serde_json::to_vec(&swapped).unwrap()).unwrap();
-        assert_exit(&hecha(&["verify-proof", s(&lie), "--statement", s(&statement)]), 1);
+        assert_exit(
+            &hecha(&["verify-proof", s(&lie), "--statement", s(&statement)]),
+            1,
+        );
     }
     let out = hecha(&["prove", s(&b.zip), "no-such-item"]);
     assert_ne!(out.status.code(), Some(0));
     // Unreadable input: usage error.
     let garbage = proofs.join("garbage.json");
     std::fs::write(&garbage, "{not a proof").unwrap();
-    assert_exit(&hecha(&["verify-proof", s(&garbage), "--statement", s(&statement)]), 2);
+    assert_exit(
+        &hecha(&["verify-proof", s(&garbage), "--statement", s(&statement)]),
+        2,
+    );
 }
 
 #[test]
@@ -256,7 +280,10 @@ fn require_official_needs_trust_and_findings_are_printed() {
     let b = &*SEALED;
     let out = hecha(&["verify", s(&b.zip), "--require-official"]);
     assert_exit(&out, 2);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--trust"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--trust"),
+        "{out:?}"
+    );
     let out = hecha(&["findings", s(&b.zip), "--json"]);
     assert_exit(&out, 0);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -270,7 +297,11 @@ fn require_official_needs_trust_and_findings_are_printed() {
     assert_eq!(doc["time_source"], "signer_claim");
     let out = hecha(&["verify", s(&b.zip), "--require-timestamp"]);
     assert_exit(&out, 1);
-    assert!(stdout(&out).contains("timestamp.required"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("timestamp.required"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 // ───────────────────────────── bagit-python ─────────────────────────────

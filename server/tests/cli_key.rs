@@ -88,10 +88,27 @@ fn rotate_list_retire_a_keyring() {
 fn export_history_writes_the_keyrings_history_as_a_trust_anchor() {
     let dir = tempfile::tempdir().unwrap();
     let ring = dir.path().join("ring");
-    assert_eq!(hecha(&["key", "rotate", "--keyring", s(&ring)]).status.code(), Some(0));
-    assert_eq!(hecha(&["key", "rotate", "--keyring", s(&ring)]).status.code(), Some(0));
+    assert_eq!(
+        hecha(&["key", "rotate", "--keyring", s(&ring)])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        hecha(&["key", "rotate", "--keyring", s(&ring)])
+            .status
+            .code(),
+        Some(0)
+    );
     let out = dir.path().join("history.json");
-    let done = hecha(&["key", "export-history", "--keyring", s(&ring), "--out", s(&out)]);
+    let done = hecha(&[
+        "key",
+        "export-history",
+        "--keyring",
+        s(&ring),
+        "--out",
+        s(&out),
+    ]);
     assert_eq!(done.status.code(), Some(0), "{done:?}");
     let written: KeyHistory =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
@@ -125,7 +142,9 @@ fn private_keys_are_pkcs8_v1_that_openssl_loads() {
     let out = hecha(&["key", "generate", "--out", s(&pem)]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let kid = stdout(&out).lines().next().unwrap().to_owned();
-    assert!(Ed25519Key::pem_is_v1(&std::fs::read_to_string(&pem).unwrap()));
+    assert!(Ed25519Key::pem_is_v1(
+        &std::fs::read_to_string(&pem).unwrap()
+    ));
     // openssl reads it and derives the same public key.
     let pubout = std::process::Command::new("openssl")
         .args(["pkey", "-in", s(&pem), "-pubout"])
@@ -133,10 +152,14 @@ fn private_keys_are_pkcs8_v1_that_openssl_loads() {
         .unwrap();
     assert!(pubout.status.success(), "{pubout:?}");
     use ed25519_dalek::pkcs8::DecodePublicKey;
-    let public =
-        ed25519_dalek::VerifyingKey::from_public_key_pem(&String::from_utf8(pubout.stdout).unwrap())
-            .unwrap();
-    assert_eq!(hecha_core::seal::keys::PublicJwk::ed25519(public.as_bytes()).kid, kid);
+    let public = ed25519_dalek::VerifyingKey::from_public_key_pem(
+        &String::from_utf8(pubout.stdout).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        hecha_core::seal::keys::PublicJwk::ed25519(public.as_bytes()).kid,
+        kid
+    );
     // And a key openssl made is one hecha reads.
     let theirs = dir.path().join("openssl.pem");
     let made = std::process::Command::new("openssl")
@@ -151,7 +174,12 @@ fn private_keys_are_pkcs8_v1_that_openssl_loads() {
 fn a_keyring_of_pkcs8_v2_files_is_migrated_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let ring = dir.path().join("ring");
-    assert_eq!(hecha(&["key", "rotate", "--keyring", s(&ring)]).status.code(), Some(0));
+    assert_eq!(
+        hecha(&["key", "rotate", "--keyring", s(&ring)])
+            .status
+            .code(),
+        Some(0)
+    );
     // Rewrite the key file as an earlier version did: PKCS#8 v2 (with the public key).
     let index = std::fs::read_to_string(ring.join("keyring.toml")).unwrap();
     let file = index
@@ -170,7 +198,9 @@ fn a_keyring_of_pkcs8_v2_files_is_migrated_in_place() {
             .unwrap()
     };
     std::fs::write(&path, v2.as_bytes()).unwrap();
-    assert!(!Ed25519Key::pem_is_v1(&std::fs::read_to_string(&path).unwrap()));
+    assert!(!Ed25519Key::pem_is_v1(
+        &std::fs::read_to_string(&path).unwrap()
+    ));
     // Opening the keyring (any command) migrates it; the key is the same.
     let list = hecha(&["key", "list", "--keyring", s(&ring)]);
     assert_eq!(list.status.code(), Some(0), "{list:?}");
@@ -180,6 +210,9 @@ fn a_keyring_of_pkcs8_v2_files_is_migrated_in_place() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 }

@@ -213,7 +213,8 @@ fn migrate_admin_serve_export_verify() {
     post(
         &ev,
         Some(&insp),
-        json!({"item": {"id": "sign-2", "kind": "sign_off", "signer_role": "company_representative", "name": "周明", "signed_at": "2026-11-23T16:01:00+08:00", "rule_ids": [], "blob": blob}}),
+        json!({"item": {"id": "sign-2", "kind": "sign_off", "signer_role": "company_representative", "name": "周明", "signed_at": "2026-11-23T16:01:00+08:00", "rule_ids": [], "blob": blob},
+            "id_number": "11010519491231002X"}),
     );
     let sealed = post(
         &format!("{base}/api/v1/inspections/{id}/seal"),

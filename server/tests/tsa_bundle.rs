@@ -112,7 +112,10 @@ fn a_failing_tsa_fails_the_seal_and_leaves_no_bundle() {
 
 /// Seals `examples/suzhou` in-process, claiming `sealed_at` = now + `claim_offset_s`, with
 /// the real TSA's token (dated now); returns the verified report.
-fn sealed_with_claim(tsa_url: &str, claim_offset_s: i64) -> hecha_core::bundle::verify::VerifyReport {
+fn sealed_with_claim(
+    tsa_url: &str,
+    claim_offset_s: i64,
+) -> hecha_core::bundle::verify::VerifyReport {
     use hecha_core::bundle::export::{BlobSource, bag_info_for, write_bundle};
     use hecha_core::bundle::seal::{SealRequest, seal_bundle};
     use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
@@ -135,7 +138,8 @@ fn sealed_with_claim(tsa_url: &str, claim_offset_s: i64) -> hecha_core::bundle::
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let hasher = PersonHasher::new("tsa-test", &[7; 32]).unwrap();
-    let folder = hecha_core::rehearsal::load_folder(&root.join("examples/suzhou"), &hasher).unwrap();
+    let folder =
+        hecha_core::rehearsal::load_folder(&root.join("examples/suzhou"), &hasher).unwrap();
     let key = Ed25519Key::from_secret_bytes(&[9; 32]);
     let mut history = KeyHistory::default();
     let jwk = key.public_jwk().clone().with_purpose(KeyPurpose::Rehearsal);
@@ -165,10 +169,21 @@ fn sealed_with_claim(tsa_url: &str, claim_offset_s: i64) -> hecha_core::bundle::
     .unwrap();
     let info = bag_info_for(&bundle.manifest, "2026-12-01").unwrap();
     let blobs = Files(folder.files.iter().cloned().collect());
-    let zip = write_bundle(std::io::Cursor::new(Vec::new()), &bundle, &blobs, &info, &mut |_| {})
-        .unwrap()
-        .into_inner();
-    verify_bundle(std::io::Cursor::new(zip), &VerifyOptions::default(), &mut |_| {}).unwrap()
+    let zip = write_bundle(
+        std::io::Cursor::new(Vec::new()),
+        &bundle,
+        &blobs,
+        &info,
+        &mut |_| {},
+    )
+    .unwrap()
+    .into_inner();
+    verify_bundle(
+        std::io::Cursor::new(zip),
+        &VerifyOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap()
 }
 
 #[test]
@@ -182,12 +197,20 @@ fn sealed_at_must_agree_with_the_tokens_time_either_way() {
         r.time_source,
         Some(hecha_core::bundle::verify::TimeSource::Timestamp)
     );
-    assert_eq!(r.trusted_time.as_deref(), r.timestamp.as_ref().map(|t| t.gen_time.as_str()));
+    assert_eq!(
+        r.trusted_time.as_deref(),
+        r.timestamp.as_ref().map(|t| t.gen_time.as_str())
+    );
     // Backdated behind the token, or dated after it, beyond the one tolerance (300 s).
     for offset in [-900, 900] {
         let r = sealed_with_claim(&tsa.url, offset);
         let codes: Vec<&str> = r.problems.iter().map(|p| p.code).collect();
-        assert_eq!(codes, ["timestamp.sealed_at"], "offset {offset}: {:?}", r.problems);
+        assert_eq!(
+            codes,
+            ["timestamp.sealed_at"],
+            "offset {offset}: {:?}",
+            r.problems
+        );
     }
     // Within it: fine.
     let r = sealed_with_claim(&tsa.url, -60);

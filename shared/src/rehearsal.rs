@@ -203,10 +203,14 @@ fn read_item(
     } = draft;
     match (&mut item.body, id_number) {
         (EvidenceBody::SignOff(s), Some(number)) => {
-            s.person = Some(hasher.person_id(&number).map_err(|e| RehearsalError::Item {
-                item: item.id.clone(),
-                message: format!("id_number: {e}"),
-            })?);
+            s.person = Some(
+                hasher
+                    .person_id(&number)
+                    .map_err(|e| RehearsalError::Item {
+                        item: item.id.clone(),
+                        message: format!("id_number: {e}"),
+                    })?,
+            );
         }
         (_, Some(_)) => {
             return Err(RehearsalError::Item {

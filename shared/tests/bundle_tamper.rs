@@ -15,15 +15,15 @@ use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
+use hecha_core::bundle::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum};
 use hecha_core::bundle::bagit::{BagError, BagZip, ReadLimits};
 use hecha_core::bundle::export::{
     BlobSource, EVENTS_PATH, JWKS_PATH, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, SealedBundle,
     bag_info_for, write_bundle,
 };
-use hecha_core::bundle::trust::TrustAnchors;
-use hecha_core::bundle::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum};
 use hecha_core::bundle::proof::{ProofCheckError, ProofStatement};
 use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle};
+use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::verify::{TimeSource, VerifyOptions, VerifyReport, verify_bundle};
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::model::{EvidenceBody, EvidenceItem, KeyedHash, Mode, PersonId, SignerRole};
@@ -991,13 +991,21 @@ fn a_retired_key_with_a_cut_history_passes_bare_keys_with_a_note_and_fails_the_p
     );
     assert_codes(&r, &[]);
     assert_eq!(r.retirement_checked, Some(false));
-    assert!(note_codes(&r).contains("trust.retirement_unchecked"), "{:?}", r.notes);
+    assert!(
+        note_codes(&r).contains("trust.retirement_unchecked"),
+        "{:?}",
+        r.notes
+    );
 
     // The published history is the anchor: A was retired before the bundle's time.
     let r = verify(forged, &trusting_history(&full));
     assert_codes(&r, &["signature.key_period"]);
     assert_eq!(r.signer_pinned, Some(false));
-    assert!(r.problems[0].message.contains("after its retirement"), "{:?}", r.problems);
+    assert!(
+        r.problems[0].message.contains("after its retirement"),
+        "{:?}",
+        r.problems
+    );
     let _ = a;
 }
 
@@ -1013,7 +1021,10 @@ fn a_forked_key_history_is_not_a_prefix_of_the_pinned_one() {
         ..full.clone()
     };
     fork.introduce(
-        &forger.public_jwk().clone().with_purpose(KeyPurpose::Rehearsal),
+        &forger
+            .public_jwk()
+            .clone()
+            .with_purpose(KeyPurpose::Rehearsal),
         &a,
         time("2026-05-01T00:00:00Z"),
     )
@@ -1028,7 +1039,11 @@ fn a_forked_key_history_is_not_a_prefix_of_the_pinned_one() {
     assert_codes(&verify(forged.clone(), &trusting(&a)), &[]);
     let r = verify(forged, &trusting_history(&full));
     assert_codes(&r, &["signature.untrusted"]);
-    assert!(r.problems[0].message.contains("not a prefix"), "{:?}", r.problems);
+    assert!(
+        r.problems[0].message.contains("not a prefix"),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]
@@ -1055,7 +1070,11 @@ fn a_bundle_signed_in_its_key_period_verifies_against_the_pinned_history() {
 fn without_a_time_stamp_the_time_is_the_signers_claim() {
     let r = verify(BUNDLE.clone(), &no_options());
     assert_eq!(r.time_source, Some(TimeSource::SignerClaim));
-    assert!(note_codes(&r).contains("time.signer_claim"), "{:?}", r.notes);
+    assert!(
+        note_codes(&r).contains("time.signer_claim"),
+        "{:?}",
+        r.notes
+    );
     let r = verify(
         BUNDLE.clone(),
         &VerifyOptions {
@@ -1113,7 +1132,8 @@ fn jwks_holds_exactly_the_history_and_the_signing_devices() {
         let c = codes(&bag.verify(&no_options()));
         assert!(c.contains("keys.jwks"), "{what}: {c:?}");
         assert!(
-            c.iter().all(|c| ["keys.jwks", "device.signature"].contains(c)),
+            c.iter()
+                .all(|c| ["keys.jwks", "device.signature"].contains(c)),
             "{what}: {c:?}"
         );
     }
@@ -1167,13 +1187,19 @@ fn an_inclusion_proof_checks_against_the_signed_statement_alone() {
     // though its path would fit that tree.
     let mut lying = proof.clone();
     lying.tree_size -= 1;
-    let err = statement.check(&lying, &TrustAnchors::default()).unwrap_err();
+    let err = statement
+        .check(&lying, &TrustAnchors::default())
+        .unwrap_err();
     assert!(matches!(err, ProofCheckError::TreeSize { .. }), "{err}");
 
     // A statement whose JWS is altered, or signed by someone else, proves nothing.
     let mut bad = statement.clone();
     bad.jws = seal(default_params(&other_signer())).jws;
-    assert!(statement.check(&proof, &trusting(&other_signer()).trust).is_err());
+    assert!(
+        statement
+            .check(&proof, &trusting(&other_signer()).trust)
+            .is_err()
+    );
     assert!(bad.check(&proof, &TrustAnchors::default()).is_err());
 }
 
@@ -1217,7 +1243,9 @@ fn a_review_after_the_seal_travels_as_a_signed_addendum() {
 
     // An addendum event edited (verdict changed), the BagIt manifests fixed.
     let mut bag = Bag::read(&zip);
-    let text = bag.text(ADDENDUM_EVENTS_PATH).replace("accepted", "rejected");
+    let text = bag
+        .text(ADDENDUM_EVENTS_PATH)
+        .replace("accepted", "rejected");
     bag.set(ADDENDUM_EVENTS_PATH, text).fix_bag();
     assert_codes(&bag.verify(&no_options()), &["addendum.invalid"]);
 
@@ -1235,19 +1263,39 @@ fn a_review_after_the_seal_travels_as_a_signed_addendum() {
         });
         let digest = b.manifest.digest().unwrap();
         let mut log = b.events.clone();
-        log.append("2026-11-30T10:00:00+08:00", "auditor-1", "inspection.reviewed", serde_json::json!({}))
-            .unwrap();
+        log.append(
+            "2026-11-30T10:00:00+08:00",
+            "auditor-1",
+            "inspection.reviewed",
+            serde_json::json!({}),
+        )
+        .unwrap();
         let after = log.events()[b.events.events().len()..].to_vec();
-        b.addendum = Some(Addendum::sign(&b.manifest, &digest, after, &signer(), "2026-11-30T02:00:00Z").unwrap());
+        b.addendum = Some(
+            Addendum::sign(
+                &b.manifest,
+                &digest,
+                after,
+                &signer(),
+                "2026-11-30T02:00:00Z",
+            )
+            .unwrap(),
+        );
         b
     }));
-    bag.set(ADDENDUM_EVENTS_PATH, other.get(ADDENDUM_EVENTS_PATH).to_vec())
-        .set(ADDENDUM_JWS_PATH, other.get(ADDENDUM_JWS_PATH).to_vec())
-        .fix_bag();
+    bag.set(
+        ADDENDUM_EVENTS_PATH,
+        other.get(ADDENDUM_EVENTS_PATH).to_vec(),
+    )
+    .set(ADDENDUM_JWS_PATH, other.get(ADDENDUM_JWS_PATH).to_vec())
+    .fix_bag();
     assert_codes(&bag.verify(&no_options()), &["addendum.invalid"]);
 
     // Signed by a key outside --trust.
-    assert_codes(&verify(zip, &trusting(&other_signer())), &["signature.untrusted", "addendum.untrusted"]);
+    assert_codes(
+        &verify(zip, &trusting(&other_signer())),
+        &["signature.untrusted", "addendum.untrusted"],
+    );
 }
 
 // ───────────────────────────── official means official ─────────────────────────────
@@ -1301,19 +1349,32 @@ fn an_official_seal_needs_the_sign_offs_the_profile_requires() {
     let image = "ab".repeat(32);
     let cases: Vec<(&str, Vec<EvidenceItem>)> = vec![
         ("none", vec![]),
-        ("no representative", vec![sign_off("so-1", SignerRole::Inspector, None, false)]),
+        (
+            "no representative",
+            vec![sign_off("so-1", SignerRole::Inspector, None, false)],
+        ),
         (
             "a representative without the person",
             vec![
                 sign_off("so-1", SignerRole::Inspector, None, false),
-                sign_off("so-2", SignerRole::CompanyRepresentative, Some(&image), false),
+                sign_off(
+                    "so-2",
+                    SignerRole::CompanyRepresentative,
+                    Some(&image),
+                    false,
+                ),
             ],
         ),
         (
             "one image for two roles",
             vec![
                 sign_off("so-1", SignerRole::Inspector, Some(&image), false),
-                sign_off("so-2", SignerRole::CompanyRepresentative, Some(&image), true),
+                sign_off(
+                    "so-2",
+                    SignerRole::CompanyRepresentative,
+                    Some(&image),
+                    true,
+                ),
             ],
         ),
     ];
@@ -1328,7 +1389,12 @@ fn an_official_seal_needs_the_sign_offs_the_profile_requires() {
     // All there: the seal goes through.
     let mut evidence = base.clone();
     evidence.push(sign_off("so-1", SignerRole::Inspector, None, false));
-    evidence.push(sign_off("so-2", SignerRole::CompanyRepresentative, Some(&image), true));
+    evidence.push(sign_off(
+        "so-2",
+        SignerRole::CompanyRepresentative,
+        Some(&image),
+        true,
+    ));
     seal_bundle(official_request(&inspection, &evidence, &key), &key, None).unwrap();
 }
 
@@ -1355,7 +1421,9 @@ fn each_mode_is_sealed_by_its_own_keys_only() {
     m.mode = Mode::Official;
     m.inspection.mode = Mode::Official;
     let jws = m.sign(&signer()).unwrap();
-    bag.set(MANIFEST_PATH, canonical(&m)).set(JWS_PATH, jws).fix_bag();
+    bag.set(MANIFEST_PATH, canonical(&m))
+        .set(JWS_PATH, jws)
+        .fix_bag();
     let c = codes(&bag.verify(&no_options()));
     assert!(c.contains("signature.purpose"), "{c:?}");
     assert!(c.contains("signoff.invalid"), "{c:?}");
@@ -1364,10 +1432,14 @@ fn each_mode_is_sealed_by_its_own_keys_only() {
 #[test]
 fn two_items_never_share_an_evidence_file() {
     let mut evidence = FOLDER.evidence.clone();
-    let photo = evidence.iter().find(|i| i.id == DEVICE_ITEM).unwrap().clone();
+    let photo = evidence
+        .iter()
+        .find(|i| i.id == DEVICE_ITEM)
+        .unwrap()
+        .clone();
     let mut twin = photo.clone();
-    // `photo/ups` and `photo-ups` differ, but both are stored as photo_ups / photo-ups…
-    twin.id = format!("{}", DEVICE_ITEM.replace('-', "/"));
+    // `photo/ups` and `photo_ups` differ, but both would be stored as photo_ups.jpg.
+    twin.id = DEVICE_ITEM.replace('-', "/");
     let mut first = photo;
     first.id = DEVICE_ITEM.replace('-', "_");
     evidence.push(first);
@@ -1390,7 +1462,10 @@ fn two_items_never_share_an_evidence_file() {
     )
     .err()
     .expect("refused");
-    assert!(matches!(err, SealError::EvidencePathCollision { .. }), "{err}");
+    assert!(
+        matches!(err, SealError::EvidencePathCollision { .. }),
+        "{err}"
+    );
 }
 
 // ───────────────────────────── v1 bundles ─────────────────────────────
@@ -1418,7 +1493,9 @@ fn a_v1_bundle_still_verifies_and_says_what_it_cannot_prove() {
         bag.text(JWS_PATH).trim().to_owned(),
         serde_json::from_slice(bag.get(KEY_HISTORY_PATH)).unwrap(),
     );
-    let proof = manifest_of(&bag).prove(&manifest_of(&bag).items[0].item.id).unwrap();
+    let proof = manifest_of(&bag)
+        .prove(&manifest_of(&bag).items[0].item.id)
+        .unwrap();
     assert!(matches!(
         statement.check(&proof, &TrustAnchors::default()),
         Err(ProofCheckError::NoTreeSize)

@@ -22,7 +22,9 @@ mod personal_ids;
 /// record required.
 fn verify(zip: &[u8], history: &KeyHistory) -> hecha_core::bundle::verify::VerifyReport {
     let mut trust = TrustAnchors::default();
-    trust.add_history(history.clone()).expect("the published history verifies");
+    trust
+        .add_history(history.clone())
+        .expect("the published history verifies");
     verify_bundle(
         Cursor::new(zip.to_vec()),
         &VerifyOptions {
@@ -290,7 +292,10 @@ fn whole_flow_on(server: &TestServer) {
         Some(manifest_sha.as_str())
     );
     let addendum = report.addendum.expect("the review is in the addendum");
-    assert_eq!(addendum.kinds.last().map(String::as_str), Some("inspection.reviewed"));
+    assert_eq!(
+        addendum.kinds.last().map(String::as_str),
+        Some("inspection.reviewed")
+    );
 }
 
 fn findings_items(api: &hecha_tests::Api, id: &str) -> serde_json::Value {

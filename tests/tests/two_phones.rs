@@ -102,7 +102,7 @@ fn two_inspectors_two_phones_one_inspection() {
             Some(png),
             Some(hecha_tests::flow::REPRESENTATIVE_ID.into()),
         )
-            .unwrap();
+        .unwrap();
     });
     h1.join().unwrap();
     h2.join().unwrap();

@@ -9,16 +9,15 @@ use anyhow::{Context, bail};
 use chrono::Utc;
 use hecha_core::bundle::bagit::{BagError, BagZip, ReadLimits};
 use hecha_core::bundle::export::{
-    BlobSource, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, PROFILE_PATH, bag_info_for,
-    write_bundle,
+    BlobSource, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, PROFILE_PATH, bag_info_for, write_bundle,
 };
-use hecha_core::rules::{RuleProfile, evaluate};
 use hecha_core::bundle::proof::ProofStatement;
-use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::seal::{SealRequest, seal_bundle};
+use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::verify::{VerifyOptions, VerifyReport, verify_bundle};
 use hecha_core::model::{EvidenceItem, Mode};
 use hecha_core::rehearsal::load_folder;
+use hecha_core::rules::{RuleProfile, evaluate};
 use hecha_core::seal::events::EventLog;
 use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, format_time};
 use hecha_core::seal::manifest::{Manifest, item_digest};

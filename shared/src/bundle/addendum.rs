@@ -85,12 +85,8 @@ impl Addendum {
         signer: &dyn BundleSigner,
         signed_at: &str,
     ) -> Result<Self, AddendumError> {
-        let head = verify_chain_after(
-            &events,
-            manifest.event_log.count,
-            &manifest.event_log.head,
-        )
-        .map_err(AddendumError::Chain)?;
+        let head = verify_chain_after(&events, manifest.event_log.count, &manifest.event_log.head)
+            .map_err(AddendumError::Chain)?;
         if events.is_empty() {
             return Err(AddendumError::Empty);
         }
@@ -132,12 +128,8 @@ impl Addendum {
         if events.is_empty() {
             return Err(AddendumError::Empty);
         }
-        let head = verify_chain_after(
-            &events,
-            manifest.event_log.count,
-            &manifest.event_log.head,
-        )
-        .map_err(AddendumError::Chain)?;
+        let head = verify_chain_after(&events, manifest.event_log.count, &manifest.event_log.head)
+            .map_err(AddendumError::Chain)?;
         let claims: AddendumClaims = verify_claims(jws, &chain.jwks())?;
         let kid = bundle_jws_kid(jws)?;
         chain
@@ -145,7 +137,11 @@ impl Addendum {
             .map_err(JwsError::from)?;
         let checks = [
             ("schema", claims.schema.clone(), ADDENDUM_SCHEMA.to_owned()),
-            ("manifest", claims.manifest_sha256.clone(), digest.to_owned()),
+            (
+                "manifest",
+                claims.manifest_sha256.clone(),
+                digest.to_owned(),
+            ),
             (
                 "inspection",
                 claims.inspection_id.clone(),

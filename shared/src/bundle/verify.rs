@@ -571,8 +571,10 @@ fn check_addendum<R: Read + Seek>(
                         .judge(history, chain, &info.signer_kid, &info.signed_at);
                 if !judgement.pinned {
                     for (_, message) in judgement.problems {
-                        b.report
-                            .push("addendum.untrusted", format!("the addendum's signer: {message}"));
+                        b.report.push(
+                            "addendum.untrusted",
+                            format!("the addendum's signer: {message}"),
+                        );
                     }
                 }
             }

@@ -100,6 +100,10 @@ impl EvidenceBody {
             EvidenceBody::SignOff(s) => {
                 f("name", &mut s.name);
                 opt("statement", &mut s.statement, f);
+                if let Some(p) = &mut s.person {
+                    f("person.id_masked", &mut p.id_masked);
+                    f("person.id_hash.key_id", &mut p.id_hash.key_id);
+                }
             }
         }
     }
@@ -389,6 +393,13 @@ mod tests {
                 name: "x".into(),
                 signed_at: t(),
                 statement: s(),
+                person: Some(PersonId {
+                    id_masked: "x".into(),
+                    id_hash: KeyedHash {
+                        key_id: "x".into(),
+                        hmac_sha256: "ab".repeat(32),
+                    },
+                }),
             }),
         ];
         bodies.extend(checklists.into_iter().map(EvidenceBody::Checklist));

@@ -331,10 +331,13 @@ impl Ed25519Key {
     /// The PKCS#8 v1 DER of the private key (what `jsonwebtoken::EncodingKey::from_ed_der`
     /// takes).
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
-        let doc = self.v1_keypair().to_pkcs8_der().map_err(|e| KeyError::BadPem {
-            path: "<der>".into(),
-            problem: e.to_string(),
-        })?;
+        let doc = self
+            .v1_keypair()
+            .to_pkcs8_der()
+            .map_err(|e| KeyError::BadPem {
+                path: "<der>".into(),
+                problem: e.to_string(),
+            })?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
     }
 
@@ -907,7 +910,11 @@ impl Keyring {
     }
 
     /// Creates a keyring whose keys sign `purpose` bundles only.
-    pub fn create_for(dir: &Path, purpose: KeyPurpose, at: DateTime<Utc>) -> Result<Self, KeyError> {
+    pub fn create_for(
+        dir: &Path,
+        purpose: KeyPurpose,
+        at: DateTime<Utc>,
+    ) -> Result<Self, KeyError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let index_path = dir.join(KEYRING_INDEX);
         if index_path.exists() {

@@ -90,7 +90,10 @@ pub enum JwsError {
     #[error("the JWS schema is {found:?}, expected {BUNDLE_SCHEMA:?}")]
     WrongSchema { found: String },
     #[error("the JWS claims of a {schema} bundle {problem}")]
-    TreeSize { schema: String, problem: &'static str },
+    TreeSize {
+        schema: String,
+        problem: &'static str,
+    },
     #[error("the signer failed: {0}")]
     Signer(#[from] SignerError),
     #[error(transparent)]
@@ -122,7 +125,10 @@ pub fn sign_bundle(claims: &BundleClaims, signer: &dyn BundleSigner) -> Result<S
 
 /// A compact EdDSA JWS over the canonical JSON of `claims`, with the signer's kid: the one
 /// signing form of the format (bundle claims, addendum claims).
-pub fn sign_claims<T: Serialize>(claims: &T, signer: &dyn BundleSigner) -> Result<String, JwsError> {
+pub fn sign_claims<T: Serialize>(
+    claims: &T,
+    signer: &dyn BundleSigner,
+) -> Result<String, JwsError> {
     let header = serde_json::to_vec(&header(signer.kid()))
         .map_err(|e| JwsError::Malformed(e.to_string()))?;
     let payload = to_canonical_json(claims)?;

@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use hecha_core::bundle::report::{ReportInput, render_report};
 use hecha_core::capture::exif::{read_exif, sniff_format};
 use hecha_core::capture::photo::assess_photo;
-use hecha_core::capture::pii::{PersonHasher, mask_id_like};
+use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::{
     BlobRef, CaptureSource, Checklist, DialTest, Document, EvidenceBody, EvidenceItem, ImageFormat,
@@ -74,8 +74,8 @@ pub struct InspectionSession {
 fn invalid_json(what: &str, e: impl std::fmt::Display) -> MobileError {
     MobileError::invalid(
         "input.json",
-        format!("{what} 不是有效的JSON：{}", mask_id_like(&e.to_string())),
-        format!("{what} is not valid JSON: {}", mask_id_like(&e.to_string())),
+        format!("{what} 不是有效的JSON：{e}"),
+        format!("{what} is not valid JSON: {e}"),
     )
 }
 
@@ -91,9 +91,6 @@ impl InspectionSession {
         signer: Arc<dyn DeviceSigner>,
         outbox: Outbox,
     ) -> Result<Arc<Self>, MobileError> {
-        // The readiness report and findings show the inspection's text: mask it once here.
-        let mut inspection = inspection;
-        inspection.mask_personal_ids();
         let signer = CoreSigner::new(signer);
         if hecha_core::seal::device::DeviceSigner::kid(&signer) != device_id {
             return Err(MobileError::invalid(
@@ -182,9 +179,6 @@ impl InspectionSession {
                 file_name: Some(format!("{}.{ext}", item.id)),
             });
         }
-        // Before signing: the device signature covers the masked item, so the server can
-        // keep it as signed (requirements.md, Personal data).
-        item.mask_personal_ids();
         let digest = item_digest(&item).map_err(MobileError::internal)?;
         let jws = sign_item(&item.id, &digest, &self.signer).map_err(MobileError::signer)?;
         outbox.insert(&item, &digest, &jws)?;
@@ -216,8 +210,8 @@ impl InspectionSession {
                     |_| {
                         MobileError::invalid(
                             "input.role",
-                            format!("未知岗位：{}", mask_id_like(r)),
-                            format!("unknown role: {}", mask_id_like(r)),
+                            format!("未知岗位：{r}"),
+                            format!("unknown role: {r}"),
                         )
                     },
                 )
@@ -238,11 +232,7 @@ impl InspectionSession {
             certificate_sha256: certificate_sha256.clone(),
             certificate_kept: false,
         });
-        let (captured, item) = self.record(entered.rule_ids, CaptureSource::InApp, body, None)?;
-        let record = match item.body {
-            EvidenceBody::SiScan(scan) => scan.record,
-            _ => record,
-        };
+        let (captured, _) = self.record(entered.rule_ids, CaptureSource::InApp, body, None)?;
         Ok(SiCaptured::new(captured, &record, certificate_sha256))
     }
 }
@@ -265,8 +255,8 @@ fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, MobileError> {
     DateTime::parse_from_rfc3339(s).map_err(|_| {
         MobileError::invalid(
             "input.time",
-            format!("时间格式应为 RFC 3339：{}", mask_id_like(s)),
-            format!("times are RFC 3339: {}", mask_id_like(s)),
+            format!("时间格式应为 RFC 3339：{s}"),
+            format!("times are RFC 3339: {s}"),
         )
     })
 }
@@ -276,8 +266,8 @@ pub fn parse_decimal<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Mobil
     serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
         MobileError::invalid(
             "input.number",
-            format!("不是数字：{}", mask_id_like(s)),
-            format!("not a number: {}", mask_id_like(s)),
+            format!("不是数字：{s}"),
+            format!("not a number: {s}"),
         )
     })
 }
@@ -499,8 +489,8 @@ impl InspectionSession {
                 serde_json::from_value(serde_json::Value::String(kind.clone())).map_err(|_| {
                     MobileError::invalid(
                         "input.media_kind",
-                        format!("未知媒体类型：{}", mask_id_like(&kind)),
-                        format!("unknown media kind: {}", mask_id_like(&kind)),
+                        format!("未知媒体类型：{kind}"),
+                        format!("unknown media kind: {kind}"),
                     )
                 })?;
             if let Some(tag) = &seat_tag {
@@ -576,8 +566,8 @@ impl InspectionSession {
                 serde_json::from_value(serde_json::Value::String(role.clone())).map_err(|_| {
                     MobileError::invalid(
                         "input.signer_role",
-                        format!("未知签字角色：{}", mask_id_like(&role)),
-                        format!("unknown signer role: {}", mask_id_like(&role)),
+                        format!("未知签字角色：{role}"),
+                        format!("unknown signer role: {role}"),
                     )
                 })?;
             if signer_role == SignerRole::CompanyRepresentative && signature_png.is_none() {
@@ -821,26 +811,6 @@ mod tests {
             .map(|i| i.item_id)
             .collect();
         assert_eq!(ids, vec![p.item.item_id, si.item.item_id, d.item_id]);
-    }
-
-    #[test]
-    fn a_full_id_number_in_a_note_is_masked_before_signing() {
-        let dir = tempfile::tempdir().unwrap();
-        let signer = SoftwareSigner::generate().unwrap();
-        let s = open(dir.path(), &signer);
-        let c = s
-            .add_note(format!("身份证 {FULL_ID}，见附件"), vec![])
-            .unwrap();
-        assert!(!c.item_json.contains(FULL_ID), "{}", c.item_json);
-        assert!(c.item_json.contains("身份证 320***********0425，见附件"));
-        // The signature covers the masked item, as stored in the outbox.
-        let item: EvidenceItem = serde_json::from_str(&c.item_json).unwrap();
-        assert_eq!(item_digest(&item).unwrap(), c.digest);
-        let stored = s.outbox().items().unwrap().remove(0);
-        assert_eq!(stored.item, item);
-        let jwk: hecha_core::seal::keys::PublicJwk =
-            serde_json::from_str(&signer.public_jwk_json().unwrap()).unwrap();
-        verify_item_signature(&stored.jws, &item.id, &c.digest, &jwk).unwrap();
     }
 
     #[test]

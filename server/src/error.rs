@@ -4,14 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use hecha_core::capture::pii::{contains_full_id, mask_id_like};
-
 use crate::store::StoreError;
 
 /// An error answered to a client. `code` is stable (clients branch on it); `detail` is for
-/// people and never holds personal data: it is passed through `mask_id_like` when made, so
-/// a parser's message quoting the request (serde's "unknown variant `…`") cannot carry a
-/// full ID number either.
+/// people and never holds personal data.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -38,33 +34,11 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        let detail: String = detail.into();
         ApiError {
             status,
             code,
-            detail: mask_id_like(&detail),
+            detail: detail.into(),
             retry_after: None,
-        }
-    }
-    /// A full ID number where it cannot be masked: in a signed item (masking would break
-    /// the device signature) or in an id that others refer to. Names the fields, never the
-    /// value.
-    pub fn personal_id(fields: &[&str]) -> Self {
-        Self::unprocessable(
-            "input.personal_id",
-            format!(
-                "a full ID number is in {}; it cannot be masked here (a signed item or an id): \
-                 remove it (keep at most the masked form, e.g. 320***********1234) and send again",
-                fields.join(", ")
-            ),
-        )
-    }
-    /// Refuses `value` when it holds a full ID number (see [`ApiError::personal_id`]).
-    pub fn refuse_personal_id(field: &str, value: &str) -> ApiResult<()> {
-        if contains_full_id(value) {
-            Err(Self::personal_id(&[field]))
-        } else {
-            Ok(())
         }
     }
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
@@ -103,7 +77,7 @@ impl ApiError {
         }
     }
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %mask_id_like(&detail.to_string()), "internal error");
+        tracing::error!(error = %detail, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

@@ -10,7 +10,6 @@ pub mod gc;
 pub mod inspections;
 pub mod metrics;
 pub mod oidc;
-pub mod pii_scan;
 pub mod seat;
 pub mod settings;
 pub mod startup;

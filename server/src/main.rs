@@ -33,9 +33,6 @@ enum Command {
     Export(commands::server::ExportArgs),
     /// Delete blobs no row refers to and expired resumable uploads.
     Gc(commands::server::GcArgs),
-    /// List where full ID numbers remain (database rows, stored bundles), masked; exit 1
-    /// when any is found.
-    PiiScan(commands::pii_scan::PiiScanArgs),
     /// Print the EXIF facts of photos, one JSON line per file.
     Exif {
         #[arg(required = true)]
@@ -91,7 +88,6 @@ fn main() -> ExitCode {
         Command::Admin(args) => commands::server::admin(&args),
         Command::Export(args) => commands::server::export(&args),
         Command::Gc(args) => commands::server::gc(&args),
-        Command::PiiScan(args) => commands::pii_scan::run(&args),
         Command::Exif { files } => commands::exif::run(&files),
         Command::Qr { files } => commands::qr::run(&files),
         Command::Check(args) => commands::check::run(&args),

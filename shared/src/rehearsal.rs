@@ -14,7 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::capture::exif::read_exif;
-use crate::capture::pii::{PersonHasher, mask_id_like};
+use crate::capture::pii::PersonHasher;
 use crate::capture::qr::{QrLimits, decode_qr};
 use crate::capture::si::parse_si_payload;
 use crate::model::{
@@ -102,7 +102,7 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
         .iter()
         .find(|d| !seen.insert(d.item.id.as_str()))
     {
-        return Err(RehearsalError::DuplicateId(mask_id_like(&dup.item.id)));
+        return Err(RehearsalError::DuplicateId(dup.item.id.clone()));
     }
     // Refuse a path outside the folder before reading anything.
     for d in &parsed.evidence {
@@ -119,11 +119,9 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
         }
         evidence.push(item);
     }
-    let mut inspection = parsed.inspection;
-    inspection.mask_personal_ids();
     Ok(Rehearsal {
         dir: dir.to_owned(),
-        inspection,
+        inspection: parsed.inspection,
         evidence,
         files,
     })
@@ -282,8 +280,6 @@ fn read_item(
             }
         }
     }
-    // Before the item is sealed (and signed): no full ID number in any free text.
-    item.mask_personal_ids();
     Ok((item, kept))
 }
 

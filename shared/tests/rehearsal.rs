@@ -109,24 +109,3 @@ fn duplicate_ids_and_escaping_paths_are_refused() {
         Err(RehearsalError::PathEscapes { .. })
     ));
 }
-
-#[test]
-fn a_full_id_number_in_a_rehearsal_note_is_masked_before_sealing() {
-    let dir = std::env::temp_dir().join(format!("hecha-rehearsal-pii-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
-    let head = base.split("[[evidence]]").next().unwrap();
-    let toml = format!(
-        "{head}[[evidence]]\nid = \"note-1\"\nkind = \"note\"\n\
-         text = \"联系人身份证 11010519491231002X，旧号 110105491231002\"\n"
-    );
-    std::fs::write(dir.join("inspection.toml"), toml).unwrap();
-    let r = load_folder(&dir, &hasher()).unwrap();
-    let EvidenceBody::Note(note) = &r.evidence[0].body else {
-        panic!("not a note")
-    };
-    assert_eq!(
-        note.text,
-        "联系人身份证 110***********002X，旧号 110********1002"
-    );
-}

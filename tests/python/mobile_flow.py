@@ -385,73 +385,6 @@ def parent():
     print(json.dumps(result))
 
 
-ID18 = "11010519491231002X"
-ID15 = "110105491231002"
-GROUPED = "110105 19491231 002X"
-# What must never be found: the digits before the check character, the old form, grouped.
-FORMS = ["11010519491231002", ID15, "110105 19491231 002", "1101 0519 4912 3100 2"]
-EVERY_FORM = f"身份证 {ID18}，旧号 {ID15}，分组 {GROUPED}"
-
-
-def assert_clean(what, data):
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    for form in FORMS:
-        # Name the place, never print the number.
-        assert form.encode() not in data, f"{what} holds a full ID number"
-
-
-def assert_outbox_clean(outbox):
-    files = 0
-    for root, _, names in os.walk(outbox):
-        for name in names:
-            with open(os.path.join(root, name), "rb") as f:
-                assert_clean(os.path.join(root, name), f.read())
-            files += 1
-    assert files >= 2, files  # the SQLite file, its WAL, the blobs
-
-
-def personal_ids():
-    """A full ID number typed into every text the phone takes: masked before the item is
-    signed, so it is in no captured item, no outbox file (SQLite, WAL, blobs), no error
-    message, and the server keeps every item signed."""
-    outbox = os.path.join(ENV["HECHA_WORKDIR"], "outbox-pii")
-    signer = hm.SoftwareSigner.from_secret(bytes.fromhex(ENV["HECHA_DEVICE_SECRET"]))
-    s = hm.InspectionSession.open_assignment(
-        outbox, ASSIGNMENT_JSON, ENV["HECHA_USER_ID"], ENV["HECHA_DEVICE_ID"],
-        signer.as_device_signer())
-    dump = lambda v: json.dumps(v, ensure_ascii=False)  # noqa: E731
-    captured = [
-        s.add_note(EVERY_FORM, [f"r-{ID15}"]),
-        s.record_checklist(dump({"checklist": "office", "area_m2": "120", "note": EVERY_FORM})),
-        s.record_checklist(dump({"checklist": "ups", "present": True, "model": EVERY_FORM})),
-        s.record_checklist(dump({"checklist": "system_demo", "function": "inbound",
-                                 "demonstrated": True, "note": EVERY_FORM})),
-        s.add_document(dump({"doc_kind": "business_license", "title": EVERY_FORM,
-                             "business_scope": EVERY_FORM}), b"%PDF-1.4 personal ids"),
-        s.sign_off("inspector", EVERY_FORM, None),
-        s.scan_qr_text(f"姓名：{ID15}\n公民身份号码：{ID18}\n参保地：苏州工业园区\n缴费月数：20",
-                       si(["agent"], [], EVERY_FORM)).item,
-    ]
-    for c in captured:
-        assert_clean(f"captured {c.kind}", c.item_json)
-    assert "110***********002X" in json.loads(captured[0].item_json)["text"]
-    try:
-        s.sign_off(EVERY_FORM, "x", None)
-        raise AssertionError("an unknown signer role was accepted")
-    except hm.MobileError.Invalid as e:
-        assert_clean("the error message", str(e))
-    assert_outbox_clean(outbox)
-    report = s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), Progress())
-    assert (report.created, report.pending) == (len(captured), 0), report
-    server = api(f"/api/v1/inspections/{s.inspection_id()}/evidence")
-    assert_clean("the server's evidence", dump(server))
-    assert len(server) == len(captured) and all(e["signed"] for e in server), server
-    assert_outbox_clean(outbox)
-    with open(ENV["HECHA_RESULT"], "w") as f:
-        json.dump({"items": len(server)}, f)
-
-
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "parent"
     if mode == "capture-loop":
@@ -460,7 +393,5 @@ if __name__ == "__main__":
         capture_visit()
     elif mode == "sync":
         sync_child()
-    elif mode == "personal-ids":
-        personal_ids()
     else:
         parent()

@@ -34,8 +34,7 @@ pub fn base_url() -> &'static str {
     })
 }
 
-/// A PostgreSQL program (`pg_dump`, `initdb` …) of the newest installed version.
-pub fn pg_bin(name: &str) -> String {
+fn pg_bin(name: &str) -> String {
     for v in ["17", "16", "15", "14", "13"] {
         let p = format!("/usr/lib/postgresql/{v}/bin/{name}");
         if std::path::Path::new(&p).exists() {

@@ -15,9 +15,6 @@ use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
-#[path = "flow/personal_ids.rs"]
-mod personal_ids;
-
 /// Verified as an auditor does: the authority's published key history pinned, an official
 /// record required.
 fn verify(zip: &[u8], history: &KeyHistory) -> hecha_core::bundle::verify::VerifyReport {

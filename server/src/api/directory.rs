@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use hecha_core::capture::ids::validate_uscc;
-use hecha_core::capture::pii::mask_id_like;
 use hecha_core::seal::keys::PublicJwk;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -107,11 +106,11 @@ pub async fn create_org<C: ConnectionTrait>(
     }
     let id = uuid::Uuid::now_v7().to_string();
     let model = organization::Model {
-        name: mask_id_like(new.name.trim()),
         person_hash_key_id: format!("{id}/1"),
         person_hash_key: random_hex(32)?,
         id,
         kind: new.kind.as_str().into(),
+        name: new.name.trim().to_owned(),
         uscc,
         authority_id,
         created_at: Utc::now(),
@@ -253,11 +252,6 @@ pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResu
         ));
     }
     let username = new.username.trim().to_owned();
-    // Sign-in names and provider subjects are ids (looked up, shown in logs): refused.
-    ApiError::refuse_personal_id("username", &username)?;
-    if let Some(sub) = &new.external_subject {
-        ApiError::refuse_personal_id("external_subject", sub)?;
-    }
     if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
         return Err(ApiError::unprocessable(
             "user.username",
@@ -290,7 +284,7 @@ pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResu
         id: uuid::Uuid::now_v7().to_string(),
         org_id: org.id,
         username,
-        display_name: mask_id_like(&new.display_name),
+        display_name: new.display_name,
         role: new.role.as_str().into(),
         password_hash: hash,
         external_subject: new.external_subject.filter(|s| !s.trim().is_empty()),
@@ -431,7 +425,7 @@ pub async fn enroll_device(
         id,
         user_id: caller.user_id.clone(),
         org_id: caller.org_id.clone(),
-        name: mask_id_like(&name),
+        name,
         public_jwk: serde_json::to_string(&public_jwk).map_err(ApiError::internal)?,
         enrolled_at: Utc::now(),
         revoked_at: None,

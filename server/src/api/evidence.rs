@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use hecha_core::capture::exif::read_exif;
 use hecha_core::capture::photo::{PhotoAssessment, assess_photo};
-use hecha_core::capture::pii::{PersonHasher, mask_id_like};
+use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::{
     BlobRef, Checklist, EvidenceBody, EvidenceItem, SiScan, SiSource, SignerRole, StaffRole,
@@ -195,20 +195,6 @@ async fn prepare(
             "item ids are 1–128 of A–Z a–z 0–9 - _ . :",
         ));
     }
-    // Other items, the manifest and the device signature refer to the id: refused, not
-    // masked.
-    ApiError::refuse_personal_id("item.id", &item.id)?;
-    let signed = new.device_signature.is_some();
-    if signed {
-        // The device masks before signing; a signed item still holding a full number
-        // cannot be masked here without breaking its signature.
-        let fields = item.personal_id_fields();
-        if !fields.is_empty() {
-            let named: Vec<String> = fields.iter().map(|f| format!("item.{f}")).collect();
-            let named: Vec<&str> = named.iter().map(String::as_str).collect();
-            return Err(ApiError::personal_id(&named));
-        }
-    }
     match &item.captured_by {
         Some(by) if *by != caller.user_id => {
             return Err(ApiError::unprocessable(
@@ -233,6 +219,7 @@ async fn prepare(
             "blob.sha256 must be 64 lowercase hex digits",
         ));
     }
+    let signed = new.device_signature.is_some();
     match &mut item.body {
         EvidenceBody::Photo(photo) => {
             let b = item.blob.clone().ok_or_else(|| {
@@ -245,12 +232,8 @@ async fn prepare(
                 .await
                 .map_err(ApiError::internal)?
             {
-                Ok(mut f) => {
-                    // Masked as the phone masks it, so a signed photo's facts still match.
-                    f.mask_personal_ids();
-                    (Some(f), None)
-                }
-                Err(e) => (None, Some(mask_id_like(&e.to_string()))),
+                Ok(f) => (Some(f), None),
+                Err(e) => (None, Some(e.to_string())),
             };
             if signed {
                 // The device read the same bytes with the same core: its facts must agree.
@@ -332,11 +315,6 @@ async fn prepare(
                 check_blob(state, &row.id, b, false).await?;
             }
         }
-    }
-    // An unsigned item is the server's to mask: every free-text field, in one place
-    // (`EvidenceItem::mask_personal_ids`), after the server's own facts are filled in.
-    if !signed {
-        item.mask_personal_ids();
     }
     Ok(())
 }
@@ -489,7 +467,10 @@ fn same_or_conflict(
     } else {
         Err(ApiError::conflict(
             "evidence.conflict",
-            "the item id is recorded already with different content",
+            format!(
+                "item {} is recorded already with different content",
+                e.item_id
+            ),
         ))
     }
 }
@@ -645,12 +626,7 @@ pub async fn si_scan_photo(
         .filter(|s| !s.trim().is_empty())
         .map(|s| serde_json::from_value(serde_json::Value::String(s.trim().to_owned())))
         .collect::<Result<_, _>>()
-        .map_err(|_| {
-            ApiError::unprocessable(
-                "evidence.roles",
-                "roles are staff roles (license_lead, customer_service_lead, …)",
-            )
-        })?;
+        .map_err(|e| ApiError::unprocessable("evidence.roles", e.to_string()))?;
     let rule_ids: Vec<String> = q
         .rule_ids
         .as_deref()

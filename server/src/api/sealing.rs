@@ -98,9 +98,7 @@ pub async fn review(
         Verdict::HasIssues => "has_issues",
         Verdict::Rejected => "rejected",
     };
-    // The comment goes into the event chain and the webhook payload: masked first.
-    let comment = hecha_core::capture::pii::mask_id_like(&body.comment);
-    let out = crate::bundles::review(&state, &caller, &row, verdict, &comment).await?;
+    let out = crate::bundles::review(&state, &caller, &row, verdict, &body.comment).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

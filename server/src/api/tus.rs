@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, delete, head, options, patch, post, w
 use base64::Engine;
 use chrono::{Duration, Utc};
 use futures_util::StreamExt;
-use hecha_core::capture::pii::mask_id_like;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use sha2::{Digest, Sha256};
@@ -75,13 +74,9 @@ fn parse_metadata(v: Option<&str>) -> ApiResult<serde_json::Map<String, serde_js
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(|| {
-                ApiError::bad_request("tus.metadata", "a metadata value is not base64 UTF-8")
+                ApiError::bad_request("tus.metadata", format!("metadata {k} is not base64 UTF-8"))
             })?;
-        // File names and the like are kept with the upload: masked like any free text.
-        out.insert(
-            mask_id_like(k),
-            serde_json::Value::String(mask_id_like(&decoded)),
-        );
+        out.insert(k.to_owned(), serde_json::Value::String(decoded));
     }
     Ok(out)
 }

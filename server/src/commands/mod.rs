@@ -4,7 +4,6 @@ pub mod bundle;
 pub mod check;
 pub mod exif;
 pub mod key;
-pub mod pii_scan;
 pub mod profiles;
 pub mod proof;
 pub mod qr;

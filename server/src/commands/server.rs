@@ -28,7 +28,7 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    pub(crate) fn load(&self, listen: Option<String>) -> anyhow::Result<Settings> {
+    fn load(&self, listen: Option<String>) -> anyhow::Result<Settings> {
         Settings::load(&Overrides {
             config: self.config.clone(),
             listen,

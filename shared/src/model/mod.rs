@@ -5,7 +5,6 @@ mod evidence;
 mod facts;
 mod finding;
 mod inspection;
-mod personal_ids;
 
 pub use evidence::*;
 pub use facts::*;

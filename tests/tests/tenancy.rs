@@ -669,11 +669,13 @@ fn cases(method: &str, template: &str, fx: &Fixture) -> Option<Vec<Case>> {
 
 /// The operations that need no token (OpenAPI `security: [{}]`); a new one must be added
 /// here on purpose.
-const PUBLIC: [(&str, &str); 8] = [
+const PUBLIC: [(&str, &str); 9] = [
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/revoke"),
     ("GET", "/api/v1/auth/jwks.json"),
     ("GET", "/.well-known/jwks.json"),
+    // The trust anchor auditors pin: public by design, like the JWKS.
+    ("GET", "/.well-known/hecha-key-history.json"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

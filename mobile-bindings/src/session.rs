@@ -13,6 +13,7 @@ use hecha_core::capture::exif::{read_exif, sniff_format};
 use hecha_core::capture::photo::assess_photo;
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
+use hecha_core::model::personal_ids;
 use hecha_core::model::{
     BlobRef, CaptureSource, Checklist, DialTest, Document, EvidenceBody, EvidenceItem, ImageFormat,
     Inspection, Media, MediaKind, Mode, Note, Photo, SiScan, SiSource, SignOff, SignerRole,
@@ -128,10 +129,11 @@ impl InspectionSession {
         self.outbox.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A unique item id: the device id's first characters and a random UUID.
+    /// A unique item id: the device id's first characters and a random UUID, hyphenated so
+    /// that no run of digits in it is ever long enough to be taken for an ID number.
     fn new_item_id(&self) -> String {
         let prefix: String = self.device_id.chars().take(8).collect();
-        format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+        format!("{prefix}-{}", uuid::Uuid::new_v4().hyphenated())
     }
 
     fn check_seat_tag(&self, tag: &str) -> Result<(), MobileError> {
@@ -179,6 +181,10 @@ impl InspectionSession {
                 file_name: Some(format!("{}.{ext}", item.id)),
             });
         }
+        // Full ID numbers typed into any text are masked before the item is signed.
+        let item = personal_ids::mask_item(&item)
+            .map_err(|e| MobileError::invalid("input.personal_id", e.zh(), e.to_string()))?
+            .value;
         let digest = item_digest(&item).map_err(MobileError::internal)?;
         let jws = sign_item(&item.id, &digest, &self.signer).map_err(MobileError::signer)?;
         outbox.insert(&item, &digest, &jws)?;

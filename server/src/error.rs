@@ -37,7 +37,9 @@ impl ApiError {
         ApiError {
             status,
             code,
-            detail: detail.into(),
+            // An error may echo what the client sent (a parser's message): a full ID
+            // number in it is masked, whatever the code path.
+            detail: hecha_core::capture::pii::mask_full_ids(&detail.into()),
             retry_after: None,
         }
     }

@@ -33,6 +33,8 @@ enum Command {
     Export(commands::server::ExportArgs),
     /// Delete blobs no row refers to and expired resumable uploads.
     Gc(commands::server::GcArgs),
+    /// List where full ID numbers remain in the database and stored bundles (exit 1 when any).
+    PiiScan(commands::server::PiiScanArgs),
     /// Print the EXIF facts of photos, one JSON line per file.
     Exif {
         #[arg(required = true)]
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
         Command::Admin(args) => commands::server::admin(&args),
         Command::Export(args) => commands::server::export(&args),
         Command::Gc(args) => commands::server::gc(&args),
+        Command::PiiScan(args) => commands::server::pii_scan(&args),
         Command::Exif { files } => commands::exif::run(&files),
         Command::Qr { files } => commands::qr::run(&files),
         Command::Check(args) => commands::check::run(&args),
@@ -110,10 +113,5 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(default: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HECHA_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    hecha_server::telemetry::init(default);
 }

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::capture::exif::read_exif;
-use crate::capture::pii::PersonHasher;
+use crate::capture::pii::{PersonHasher, contains_full_id};
 use crate::capture::qr::{QrLimits, decode_qr};
 use crate::capture::si::parse_si_payload;
+use crate::model::personal_ids::{PersonalIdError, mask_inspection, mask_item};
 use crate::model::{
     BlobRef, EvidenceBody, EvidenceItem, Inspection, SiPayloadFormat, SiRecord, SiSource,
 };
@@ -42,6 +43,17 @@ pub enum RehearsalError {
     DuplicateId(String),
     #[error("evidence {item}: {message}")]
     Item { item: String, message: String },
+    /// Named by position: the item's id may be what holds the number.
+    #[error("evidence #{index} (counting from 1): {source}")]
+    PersonalId {
+        index: usize,
+        source: crate::model::personal_ids::PersonalIdError,
+    },
+    #[error("{path}: {source}")]
+    InspectionPersonalId {
+        path: PathBuf,
+        source: crate::model::personal_ids::PersonalIdError,
+    },
 }
 
 /// One `[[evidence]]` entry as written: the model's item plus where its bytes come from.
@@ -96,6 +108,24 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
             path: path.clone(),
             message,
         })?;
+    // Full ID numbers typed into the description are masked before anything is signed;
+    // one in an identifier is refused, named by position, before any message names the id.
+    let inspection = mask_inspection(&parsed.inspection)
+        .map_err(|source| RehearsalError::InspectionPersonalId {
+            path: path.clone(),
+            source,
+        })?
+        .value;
+    if let Some(index) = parsed
+        .evidence
+        .iter()
+        .position(|d| contains_full_id(&d.item.id))
+    {
+        return Err(RehearsalError::PersonalId {
+            index: index + 1,
+            source: PersonalIdError::InIdentifier { field: "id".into() },
+        });
+    }
     let mut seen = BTreeSet::new();
     if let Some(dup) = parsed
         .evidence
@@ -112,8 +142,14 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
     }
     let mut evidence = Vec::with_capacity(parsed.evidence.len());
     let mut files = Vec::new();
-    for draft in parsed.evidence {
+    for (index, draft) in parsed.evidence.into_iter().enumerate() {
         let (item, kept) = read_item(dir, draft, hasher)?;
+        let item = mask_item(&item)
+            .map_err(|source| RehearsalError::PersonalId {
+                index: index + 1,
+                source,
+            })?
+            .value;
         if let Some(kept) = kept {
             files.push((item.id.clone(), kept));
         }
@@ -121,7 +157,7 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
     }
     Ok(Rehearsal {
         dir: dir.to_owned(),
-        inspection: parsed.inspection,
+        inspection,
         evidence,
         files,
     })

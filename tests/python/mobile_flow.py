@@ -35,6 +35,29 @@ SEAT_TAGS = [t["tag"] for t in ASSIGNMENT["seat_tags"]]
 PHOTOS = sorted(os.listdir(os.path.join(EXAMPLES, "photos")))
 
 
+def check_char(first17):
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return "10X98765432"[sum(int(c) * k for c, k in zip(first17, w)) % 11]
+
+
+# A full ID number typed into a note (valid check character), and every full number the
+# visit hands the phone: none may be found in the outbox or on the server afterwards.
+PLANTED_ID = "32050819770815061" + check_char("32050819770815061")
+FULL_IDS = [PLANTED_ID, "11010519491231002X", "320506198803120425", "320581199207153014",
+            "320102198506202523"]
+
+
+def outbox_leaks():
+    """Files of the outbox (SQLite with its WAL, blobs) holding a full ID number."""
+    leaks = []
+    for root, _, files in os.walk(OUTBOX):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                data = f.read()
+            leaks += [(name, i) for i in FULL_IDS if i.encode() in data]
+    return leaks
+
+
 def read(*parts):
     with open(os.path.join(EXAMPLES, *parts), "rb") as f:
         return f.read()
@@ -172,6 +195,10 @@ def capture_visit():
     # The certificate photo is not kept: the record carries its SHA-256 only.
     assert json.loads(r.item.item_json).get("blob") is None
     emit(r.item.item_id)
+    # A full ID number typed into free text is masked before the item is signed.
+    n = s.add_note(f"代表身份证 {PLANTED_ID}，复印件已核对", ["site.real_address"])
+    assert PLANTED_ID not in n.item_json and "***" in n.item_json, n.item_json
+    emit(n.item_id)
     emit(s.sign_off("inspector", "检查员甲", None, None).item_id)
     with open(ENV["HECHA_SIGNATURE_PNG"], "rb") as f:
         emit(s.sign_off("company_representative", "周明", f.read(), "11010519491231002X").item_id)
@@ -371,6 +398,13 @@ def parent():
     assert big_server["item"]["blob"]["sha256"] == hashlib.sha256(big).hexdigest()
     photos = [e for e in server if e["kind"] == "photo"]
     assert photos and all(e["assessment"] is not None for e in photos)
+
+    # No full ID number anywhere: the outbox files (database, WAL, blobs) and what the
+    # server answers.
+    assert not outbox_leaks(), outbox_leaks()
+    server_text = json.dumps(server, ensure_ascii=False)
+    assert not [i for i in FULL_IDS if i in server_text], "a full ID number reached the server"
+    assert any(e["kind"] == "note" and "***" in e["item"]["text"] for e in server)
 
     # Nothing left to send.
     again = s.sync(ENV["HECHA_URL"], Tokens(ENV["HECHA_ACCESS_TOKEN"]), Progress())

@@ -13,6 +13,9 @@ use hecha_core::seal::keys::{Jwks, KeyHistory};
 use hecha_tests::flow::{create_inspection, push_example, sign_off, world};
 use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
+
+#[path = "flow/personal_ids.rs"]
+mod personal_ids;
 use serde_json::json;
 
 /// Verified as an auditor does: the authority's published key history pinned, an official

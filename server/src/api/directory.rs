@@ -3,6 +3,8 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use hecha_core::capture::ids::validate_uscc;
+use hecha_core::capture::pii::contains_full_id;
+use hecha_core::model::personal_ids::mask_text;
 use hecha_core::seal::keys::PublicJwk;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -110,7 +112,7 @@ pub async fn create_org<C: ConnectionTrait>(
         person_hash_key: random_hex(32)?,
         id,
         kind: new.kind.as_str().into(),
-        name: new.name.trim().to_owned(),
+        name: mask_text(new.name.trim()),
         uscc,
         authority_id,
         created_at: Utc::now(),
@@ -258,6 +260,13 @@ pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResu
             "1–64 characters, no spaces",
         ));
     }
+    // A user name is an identifier (sign-in, logs): never rewritten, so refused.
+    if contains_full_id(&username) {
+        return Err(ApiError::unprocessable(
+            "input.personal_id",
+            "the user name holds a full ID number; choose one without it",
+        ));
+    }
     let hash = match new.password {
         Some(password) => {
             if password.chars().count() < MIN_PASSWORD_LEN {
@@ -284,7 +293,7 @@ pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResu
         id: uuid::Uuid::now_v7().to_string(),
         org_id: org.id,
         username,
-        display_name: new.display_name,
+        display_name: mask_text(&new.display_name),
         role: new.role.as_str().into(),
         password_hash: hash,
         external_subject: new.external_subject.filter(|s| !s.trim().is_empty()),
@@ -404,6 +413,7 @@ pub async fn enroll_device(
         name,
         mut public_jwk,
     } = body.into_inner();
+    let name = mask_text(&name);
     public_jwk.p256_coordinates().map_err(|e| {
         ApiError::unprocessable("device.key", format!("not a P-256 public key: {e}"))
     })?;

@@ -5,8 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use hecha_core::capture::exif::read_exif;
 use hecha_core::capture::photo::{PhotoAssessment, assess_photo};
-use hecha_core::capture::pii::PersonHasher;
+use hecha_core::capture::pii::{PersonHasher, contains_full_id};
 use hecha_core::capture::si::parse_si_payload;
+use hecha_core::model::personal_ids::{
+    PersonalIdError, full_id_fields, mask_facts, mask_item, mask_text,
+};
 use hecha_core::model::{
     BlobRef, Checklist, EvidenceBody, EvidenceItem, SiScan, SiSource, SignerRole, StaffRole,
 };
@@ -47,6 +50,10 @@ pub struct NewEvidence {
     pub device_signature: Option<DeviceSignature>,
     /// The device clock minus the server clock, measured by the phone at sync.
     pub clock_offset_ms: Option<i64>,
+    /// Set by the server when it parsed the SI record itself (a certificate photo).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub server_parsed: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -195,6 +202,12 @@ async fn prepare(
             "item ids are 1–128 of A–Z a–z 0–9 - _ . :",
         ));
     }
+    // Before any message can name the id.
+    if contains_full_id(&item.id) {
+        return Err(personal_id_problem(&PersonalIdError::InIdentifier {
+            field: "id".into(),
+        }));
+    }
     match &item.captured_by {
         Some(by) if *by != caller.user_id => {
             return Err(ApiError::unprocessable(
@@ -235,6 +248,12 @@ async fn prepare(
                 Ok(f) => (Some(f), None),
                 Err(e) => (None, Some(e.to_string())),
             };
+            // The phone masks ID-number-like text in what it read before signing.
+            let exif = exif
+                .map(|f| mask_facts(&f))
+                .transpose()
+                .map_err(|e| personal_id_problem(&e))?;
+            let exif_error = exif_error.map(|e| mask_text(&e));
             if signed {
                 // The device read the same bytes with the same core: its facts must agree.
                 if photo.exif != exif || photo.exif_error != exif_error {
@@ -259,6 +278,16 @@ async fn prepare(
                 let hasher = person_hasher(state, row).await?;
                 scan.record = parse_si_payload(&text, Some(&hasher));
                 scan.source_kind = SiSource::ScannerText;
+            } else if !signed
+                && !new.server_parsed
+                && (scan.record.id_masked.is_some() || scan.record.id_hash.is_some())
+            {
+                // The masked ID and its hash come from a parse: the server's (qr_text, the
+                // certificate photo) or the signing device's, never a client's say-so.
+                return Err(ApiError::unprocessable(
+                    "evidence.record",
+                    "send the scanned text as qr_text or the certificate photo: the server parses, masks and hashes the ID number",
+                ));
             }
             if let Some(b) = &item.blob {
                 check_blob(state, &row.id, b, false).await?;
@@ -316,7 +345,37 @@ async fn prepare(
             }
         }
     }
+    // Full ID numbers: a signed item cannot be changed here, so one holding a number is
+    // refused (the phone masks before signing); an unsigned one is masked before it is
+    // stored. Problems name the fields, never the values.
+    if signed {
+        let fields = full_id_fields(&*item);
+        if !fields.is_empty() {
+            return Err(ApiError::unprocessable(
+                "input.personal_id",
+                format!(
+                    "{} hold a full ID number; a signed item is not rewritten, mask it on the device and sign again",
+                    fields.join(", ")
+                ),
+            ));
+        }
+    } else {
+        let masked = mask_item(item).map_err(|e| personal_id_problem(&e))?;
+        if !masked.masked_fields.is_empty() {
+            tracing::info!(
+                inspection = %row.id,
+                fields = %masked.masked_fields.join(","),
+                "ID numbers masked in an unsigned item"
+            );
+        }
+        *item = masked.value;
+    }
     Ok(())
+}
+
+/// 422 naming the field that holds a full ID number (never the value).
+fn personal_id_problem(e: &PersonalIdError) -> ApiError {
+    ApiError::unprocessable("input.personal_id", e.to_string())
 }
 
 /// The enrolled device's key, checked against the signature's claim.
@@ -681,6 +740,7 @@ pub async fn si_scan_photo(
         id_number: None,
         device_signature: None,
         clock_offset_ms: None,
+        server_parsed: true,
     };
     prepare(&state, &caller, &row, &mut new).await?;
     let (status, view) = record(&state, &caller, &row, new).await?;

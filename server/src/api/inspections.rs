@@ -106,6 +106,10 @@ pub async fn create_inspection(
     let mut insp: Inspection = serde_json::from_value(raw)
         .map_err(|e| ApiError::unprocessable("inspection.invalid", e.to_string()))?;
     insp.id = id.clone();
+    // Full ID numbers typed into the company's or the site's texts are masked.
+    let mut insp = hecha_core::model::personal_ids::mask_inspection(&insp)
+        .map_err(|e| ApiError::unprocessable("input.personal_id", e.to_string()))?
+        .value;
     match (insp.mode, caller.role) {
         (Mode::Official, Role::Inspector) | (Mode::Rehearsal, Role::CompanyStaff) => {}
         (Mode::Official, _) => {
@@ -423,6 +427,13 @@ pub async fn create_seat_tags(
             return Err(ApiError::unprocessable(
                 "seat.id",
                 "seat ids are 1–64 characters, no ':'",
+            ));
+        }
+        // A seat id is printed into the signed tag: it is never rewritten, so refused.
+        if hecha_core::capture::pii::contains_full_id(s) {
+            return Err(ApiError::unprocessable(
+                "input.personal_id",
+                "a seat id holds a full ID number; choose a seat number without one",
             ));
         }
     }

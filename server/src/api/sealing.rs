@@ -98,7 +98,14 @@ pub async fn review(
         Verdict::HasIssues => "has_issues",
         Verdict::Rejected => "rejected",
     };
-    let out = crate::bundles::review(&state, &caller, &row, verdict, &body.comment).await?;
+    let out = crate::bundles::review(
+        &state,
+        &caller,
+        &row,
+        verdict,
+        &hecha_core::model::personal_ids::mask_text(&body.comment),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 

@@ -76,7 +76,17 @@ fn parse_metadata(v: Option<&str>) -> ApiResult<serde_json::Map<String, serde_js
             .ok_or_else(|| {
                 ApiError::bad_request("tus.metadata", format!("metadata {k} is not base64 UTF-8"))
             })?;
-        out.insert(k.to_owned(), serde_json::Value::String(decoded));
+        // A file name may carry an ID number: masked like any free text (the digest is not
+        // free text).
+        let decoded = if k == "sha256" {
+            decoded
+        } else {
+            hecha_core::model::personal_ids::mask_text(&decoded)
+        };
+        out.insert(
+            hecha_core::model::personal_ids::mask_text(k),
+            serde_json::Value::String(decoded),
+        );
     }
     Ok(out)
 }

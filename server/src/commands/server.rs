@@ -280,3 +280,43 @@ pub fn gc(args: &GcArgs) -> anyhow::Result<u8> {
         Ok(0)
     })
 }
+
+#[derive(clap::Args, Debug)]
+pub struct PiiScanArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Print the report as one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Lists where full ID numbers remain (places and fields, never values); exit 1 when any.
+pub fn pii_scan(args: &PiiScanArgs) -> anyhow::Result<u8> {
+    let settings = args.config.load(None)?;
+    let json = args.json;
+    system(async move {
+        let state = startup::prepare(settings).await?;
+        let report = hecha_server::pii_scan::scan(&state).await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            for hit in &report.hits {
+                println!("{}\t{}", hit.place, hit.field);
+            }
+            eprintln!(
+                "扫描 {} 行、{} 个封存文档：{} 处含完整身份证号码 / scanned {} rows and {} stored bundle documents: {} places hold a full ID number",
+                report.rows,
+                report.objects,
+                report.hits.len(),
+                report.rows,
+                report.objects,
+                report.hits.len()
+            );
+        }
+        Ok(if report.hits.is_empty() {
+            0
+        } else {
+            crate::EXIT_PROBLEMS
+        })
+    })
+}

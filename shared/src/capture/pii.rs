@@ -151,6 +151,116 @@ pub fn mask_id_like(text: &str) -> String {
     out
 }
 
+/// Whether `text` holds a full resident ID number: 18 characters with a valid check
+/// character (also written in groups, or full-width), or a 15-digit legacy number whose
+/// region and birth date are real. Stricter than [`mask_id_like`]: it is what the server
+/// refuses in a signed item or an identifier and what `hecha pii-scan` reports, so it does
+/// not fire on other long numbers (a digit run inside a hex digest is not a person).
+pub fn contains_full_id(text: &str) -> bool {
+    !full_id_spans(text).is_empty()
+}
+
+/// Masks the full ID numbers of [`contains_full_id`] in `text` and nothing else: for text
+/// that is not the model's free text but may echo it (log lines, error messages), where a
+/// digit run inside a digest must survive.
+pub fn mask_full_ids(text: &str) -> String {
+    let spans = full_id_spans(text);
+    if spans.is_empty() {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for (start, end) in spans {
+        out.extend(&chars[pos..start]);
+        let code: String = chars[start..end]
+            .iter()
+            .filter(|c| !is_group_sep(**c))
+            .collect();
+        out.push_str(&mask_id(&code));
+        pos = end;
+    }
+    out.extend(&chars[pos..]);
+    out
+}
+
+/// The character spans `[start, end)` of the full ID numbers in `text` (see
+/// [`contains_full_id`]).
+pub fn full_id_spans(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if digit(chars[i]).is_some() {
+            let start = i;
+            while i < chars.len() && digit(chars[i]).is_some() {
+                i += 1;
+            }
+            runs.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    let digits_of = |from: usize, to: usize| -> String {
+        chars[from..to].iter().filter_map(|c| digit(*c)).collect()
+    };
+    let x_at = |pos: usize| chars.get(pos).is_some_and(|c| is_x(*c));
+    let valid18 = |code: &str| validate_resident_id(code).is_ok();
+    let mut spans = Vec::new();
+    let mut k = 0;
+    while k < runs.len() {
+        let (start, end) = runs[k];
+        let len = end - start;
+        let code = digits_of(start, end);
+        if len == 17 && x_at(end) && valid18(&format!("{code}X")) {
+            spans.push((start, end + 1));
+        } else if len == 15 && upgrade_legacy15(&code).is_some_and(|u| valid18(&u)) {
+            spans.push((start, end));
+        } else if len >= 18 {
+            // An ID glued to other digits: any 18-digit window with a valid check digit.
+            if let Some(w) = (0..=len - 18).find(|&w| valid18(&code[w..w + 18])) {
+                spans.push((start + w, start + w + 18));
+            } else if x_at(end) && valid18(&format!("{}X", &code[len - 17..])) {
+                spans.push((end - 17, end + 1));
+            }
+        } else {
+            // Written in groups separated by single spaces or hyphens.
+            let mut total = len;
+            let mut last = k;
+            while total < 18 {
+                let Some(&(next_start, next_end)) = runs.get(last + 1) else {
+                    break;
+                };
+                let (_, cur_end) = runs[last];
+                if next_start != cur_end + 1 || !is_group_sep(chars[cur_end]) {
+                    break;
+                }
+                total += next_end - next_start;
+                last += 1;
+                if total == 17 && x_at(next_end) {
+                    break;
+                }
+            }
+            if last > k {
+                let group_end = runs[last].1;
+                let mut code = digits_of(start, group_end);
+                let mut span_end = group_end;
+                if total == 17 && x_at(group_end) {
+                    code.push('X');
+                    span_end += 1;
+                }
+                if code.len() == 18 && valid18(&code) {
+                    spans.push((start, span_end));
+                    k = last + 1;
+                    continue;
+                }
+            }
+        }
+        k += 1;
+    }
+    spans
+}
+
 /// Shortest person-hash key accepted: 128 bits, the floor for an HMAC key that must resist
 /// guessing (ID numbers themselves have little entropy, so the key carries the secrecy).
 pub const MIN_KEY_LEN: usize = 16;
@@ -259,6 +369,40 @@ mod tests {
     use super::*;
     use crate::capture::ids::resident_id_check_char;
     use proptest::prelude::*;
+
+    #[test]
+    fn full_ids_are_found_in_every_written_form() {
+        for text in [
+            "身份证号:320102199001011232,电话13800138000",
+            "id=11010519491231002X&x=1",
+            "11010519491231002x",
+            "旧号110105491231002。",
+            "３２０１０２１９９００１０１１２３２",
+            "a99320102199001011232b",
+            "号码 3201 0219 9001 0112 32 完",
+            "320102-19900101-1232",
+            "110105 19491231 002X",
+        ] {
+            assert!(contains_full_id(text), "{text}");
+            assert!(!contains_full_id(&mask_id_like(text)), "{text} masked");
+            assert!(
+                !contains_full_id(&mask_full_ids(text)),
+                "{text} masked strictly"
+            );
+        }
+        // Wrong check digit, no real date, a phone number, a credit code, a UUID, digests.
+        for text in [
+            "320102199001011233",
+            "320102199013011232",
+            "13800138000",
+            "91320594MA1MXXXX3K",
+            "0b6c1a2e-8f1d-4c59-9f3a-2d1e0c9b7a61",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "2026-12-01T10:00:00+08:00",
+        ] {
+            assert!(!contains_full_id(text), "{text}");
+        }
+    }
 
     #[test]
     fn mask_id_forms() {

@@ -5,6 +5,7 @@ mod evidence;
 mod facts;
 mod finding;
 mod inspection;
+pub mod personal_ids;
 
 pub use evidence::*;
 pub use facts::*;

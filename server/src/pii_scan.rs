@@ -12,11 +12,10 @@
 //! documents: binary) are not read.
 
 use hecha_core::model::personal_ids::{full_id_fields_in_json, full_id_fields_in_text};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde::Serialize;
 
-use crate::state::AppState;
-use crate::store::StoreError;
+use crate::store::{BlobStore, StoreError};
 
 /// One place holding a full ID number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,13 +71,13 @@ const TABLES: &[(&str, &str, &[&str])] = &[
 /// The largest stored bundle document read.
 const MAX_DOCUMENT: u64 = 256 * 1024 * 1024;
 
-pub async fn scan(state: &AppState) -> Result<ScanReport, ScanError> {
+/// Scans the database and the store.
+pub async fn scan(db: &DatabaseConnection, store: &dyn BlobStore) -> Result<ScanReport, ScanError> {
     let mut report = ScanReport::default();
-    let backend = state.db.get_database_backend();
+    let backend = db.get_database_backend();
     for (table, key, cols) in TABLES {
         let sql = format!("SELECT {key}, {} FROM {table}", cols.join(", "));
-        let rows = state
-            .db
+        let rows = db
             .query_all_raw(Statement::from_string(backend, sql))
             .await?;
         for row in rows {
@@ -97,9 +96,9 @@ pub async fn scan(state: &AppState) -> Result<ScanReport, ScanError> {
             }
         }
     }
-    for object in state.store.list("bundles/").await? {
+    for object in store.list("bundles/").await? {
         report.objects += 1;
-        let bytes = state.store.get_bytes(&object.key, MAX_DOCUMENT).await?;
+        let bytes = store.get_bytes(&object.key, MAX_DOCUMENT).await?;
         let place = format!("store:{}", object.key);
         let fields = match serde_json::from_slice::<serde_json::Value>(&bytes) {
             Ok(doc) => full_id_fields_in_json(&doc),

@@ -109,3 +109,57 @@ fn duplicate_ids_and_escaping_paths_are_refused() {
         Err(RehearsalError::PathEscapes { .. })
     ));
 }
+
+#[test]
+fn full_id_numbers_are_masked_before_anything_is_signed() {
+    let full = "320508197708150616";
+    let dir = std::env::temp_dir().join(format!("hecha-rehearsal-pii-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for sub in ["photos", "certificates", "media", "documents", "signatures"] {
+        let from = example().join(sub);
+        if from.is_dir() {
+            let to = dir.join(sub);
+            std::fs::create_dir_all(&to).unwrap();
+            for f in std::fs::read_dir(&from).unwrap() {
+                let f = f.unwrap();
+                std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+            }
+        }
+    }
+    let base = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
+    let with_number = base
+        .replace(
+            "现场核查顺利，坐席拨测与录音回放均正常。",
+            &format!("代表身份证 {full}，现场核查顺利。"),
+        )
+        .replace(
+            "registered_address = \"江苏省苏州市",
+            &format!("registered_address = \"{full} 江苏省苏州市"),
+        );
+    assert_ne!(with_number, base);
+    std::fs::write(dir.join("inspection.toml"), &with_number).unwrap();
+    let r = load_folder(&dir, &hasher()).unwrap();
+    let all = serde_json::to_string(&(&r.inspection, &r.evidence)).unwrap();
+    assert!(!all.contains(full), "a full ID number was loaded");
+    assert!(all.contains("320***********0616"));
+    assert!(
+        r.inspection
+            .company
+            .registered_address
+            .starts_with("320***")
+    );
+
+    // An id holding one is refused, named by position, never echoed.
+    std::fs::write(
+        dir.join("inspection.toml"),
+        base.replace("id = \"note-visit\"", &format!("id = \"note-{full}\"")),
+    )
+    .unwrap();
+    let err = load_folder(&dir, &hasher()).unwrap_err();
+    assert!(
+        matches!(err, RehearsalError::PersonalId { index, .. } if index > 1),
+        "{err}"
+    );
+    assert!(!err.to_string().contains(full), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

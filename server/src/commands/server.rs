@@ -296,7 +296,7 @@ pub fn pii_scan(args: &PiiScanArgs) -> anyhow::Result<u8> {
     let json = args.json;
     system(async move {
         let state = startup::prepare(settings).await?;
-        let report = hecha_server::pii_scan::scan(&state).await?;
+        let report = hecha_server::pii_scan::scan(&state.db, state.store.as_ref()).await?;
         if json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {

@@ -19,7 +19,7 @@ use hecha_core::bundle::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Adde
 use hecha_core::bundle::bagit::{BagError, BagZip, ReadLimits};
 use hecha_core::bundle::export::{
     BlobSource, EVENTS_PATH, JWKS_PATH, JWS_PATH, KEY_HISTORY_PATH, MANIFEST_PATH, SealedBundle,
-    bag_info_for, write_bundle,
+    bag_info_for, findings_csv, write_bundle,
 };
 use hecha_core::bundle::proof::{ProofCheckError, ProofStatement};
 use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle};
@@ -1592,6 +1592,49 @@ fn findings_changed_and_re_digested() {
             "signature.manifest",
         ],
     );
+}
+
+#[test]
+fn findings_worded_otherwise_by_a_later_engine_still_verify() {
+    // What a bundle sealed by an engine with other words looks like today: the same data,
+    // other text, properly signed. It verifies, with a note naming the rule.
+    let mut bag = Bag::reference();
+    let mut m = manifest_of(&bag);
+    let rule = m.findings[0].rule_id.clone();
+    m.findings[0].message.zh = "后来的引擎换了一种说法".into();
+    m.findings[0].message.en = "a later engine's words".into();
+    let jws = m.sign(&signer()).unwrap();
+    bag.set(MANIFEST_PATH, canonical(&m))
+        .set(JWS_PATH, jws)
+        .set("data/findings.csv", findings_csv(&m.findings))
+        .fix_bag();
+    let r = bag.verify(&trusting(&signer()));
+    assert_codes(&r, &[]);
+    assert!(
+        note_codes(&r).contains("findings.reworded"),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        r.notes.iter().any(|n| n.message.contains(&rule)),
+        "{:?}",
+        r.notes
+    );
+    // The same signer claiming another status: the data disagrees.
+    let mut m = manifest_of(&Bag::reference());
+    let f = m
+        .findings
+        .iter_mut()
+        .find(|f| serde_json::to_value(f.status).unwrap() == "pass")
+        .unwrap();
+    f.status = serde_json::from_value(serde_json::json!("fail")).unwrap();
+    let jws = m.sign(&signer()).unwrap();
+    let mut bag = Bag::reference();
+    bag.set(MANIFEST_PATH, canonical(&m))
+        .set(JWS_PATH, jws)
+        .set("data/findings.csv", findings_csv(&m.findings))
+        .fix_bag();
+    assert_codes(&bag.verify(&trusting(&signer())), &["findings.differ"]);
 }
 
 // ───────────────────────────── malicious zips ─────────────────────────────

@@ -112,8 +112,36 @@ fn an_edited_item_or_finding_is_caught() {
         [ManifestError::MerkleRoot { .. }]
     ));
 
+    // Words are not data: a verdict worded otherwise (a later engine, a reworded
+    // catalogue) still agrees, and the rule is named.
+    let mut reworded = manifest.clone();
+    reworded.findings[1].message.zh = "另一种措辞".into();
+    reworded.findings[1].title.en = "Other words".into();
+    assert_eq!(
+        reworded.verify_findings(&profile()).unwrap(),
+        vec![reworded.findings[1].rule_id.clone()]
+    );
+    assert!(manifest.verify_findings(&profile()).unwrap().is_empty());
+    // A measure is data.
+    let mut remeasured = manifest.clone();
+    let with_measure = remeasured
+        .findings
+        .iter_mut()
+        .find(|f| !f.measures.is_empty())
+        .expect("a finding with a measure");
+    with_measure.measures[0].value.push('0');
+    assert!(matches!(
+        remeasured.verify_findings(&profile()),
+        Err(ManifestError::FindingsDiffer { .. })
+    ));
+
     let mut edited = manifest.clone();
-    edited.findings[0].status = hecha_core::model::FindingStatus::Pass;
+    use hecha_core::model::FindingStatus;
+    edited.findings[0].status = if edited.findings[0].status == FindingStatus::Pass {
+        FindingStatus::Fail
+    } else {
+        FindingStatus::Pass
+    };
     edited.findings[0].message.en = "all good".into();
     assert!(matches!(
         edited.verify_findings(&profile()),

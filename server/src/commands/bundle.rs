@@ -385,7 +385,8 @@ pub struct FindingsArgs {
 
 /// `hecha findings BUNDLE`: the findings re-computed by this engine from the bundle's
 /// recorded facts and profile, so a verifier that cannot run the engine can compare them
-/// with the sealed ones. Exit 0 when they equal the sealed findings, 1 when not.
+/// with the sealed ones. Exit 0 when they equal the sealed findings as data (rule, status,
+/// severity, evidence, measures, sources — not the words), 1 when not.
 pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
     let file = File::open(&args.bundle)
         .with_context(|| format!("cannot read {}", args.bundle.display()))?;
@@ -396,7 +397,8 @@ pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
     let profile = RuleProfile::from_toml(&toml)?;
     let evidence: Vec<EvidenceItem> = manifest.items.iter().map(|i| i.item.clone()).collect();
     let recomputed = evaluate(&profile, &manifest.inspection, &evidence);
-    let same = recomputed == manifest.findings;
+    // Compared as data (bundle-format §17): a verdict worded differently is the same.
+    let same = manifest.verify_findings(&profile).is_ok();
     if args.json {
         let doc = serde_json::json!({
             "inspection_id": manifest.inspection.id,

@@ -648,8 +648,16 @@ fn check_profile_and_findings<R: Read + Seek>(
             return;
         }
     };
-    if let Err(e) = manifest.verify_findings(&profile) {
-        r.push("findings.differ", e.to_string());
+    match manifest.verify_findings(&profile) {
+        Ok(reworded) if !reworded.is_empty() => r.note(
+            "findings.reworded",
+            format!(
+                "the findings agree as data; this engine words {} differently than the sealed text (the sealed words are shown)",
+                reworded.join(", ")
+            ),
+        ),
+        Ok(_) => {}
+        Err(e) => r.push("findings.differ", e.to_string()),
     }
     if v2 && manifest.mode == Mode::Official {
         let evidence: Vec<_> = manifest.items.iter().map(|i| i.item.clone()).collect();

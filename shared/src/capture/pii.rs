@@ -98,8 +98,20 @@ pub fn mask_id_like(text: &str) -> String {
                 code.push('X');
                 span_end += 1;
             }
-            let company_code =
-                code.len() == 18 && validate_uscc(&code).is_ok() && !looks_like_resident_id(&code);
+            // A Unified Social Credit Code is a company's, not a person's: the whole
+            // alphanumeric token around the run (`91110000600037341L`), when it is one.
+            let mut tok_start = start;
+            while tok_start > 0 && chars[tok_start - 1].is_ascii_alphanumeric() {
+                tok_start -= 1;
+            }
+            let mut tok_end = end;
+            while tok_end < chars.len() && chars[tok_end].is_ascii_alphanumeric() {
+                tok_end += 1;
+            }
+            let token: String = chars[tok_start..tok_end].iter().collect();
+            let company_code = token.len() == 18
+                && validate_uscc(&token).is_ok()
+                && !looks_like_resident_id(&token);
             if !company_code {
                 spans.push((start, span_end, mask_id(&code)));
             }
@@ -402,6 +414,16 @@ mod tests {
         ] {
             assert!(!contains_full_id(text), "{text}");
         }
+    }
+
+    #[test]
+    fn credit_codes_are_not_masked() {
+        for code in ["91110000600037341L", "91320594MA1XY2E40D"] {
+            let text = format!("统一社会信用代码：{code}。");
+            assert_eq!(mask_id_like(&text), text, "{code}");
+        }
+        // A full ID glued to letters is still masked.
+        assert!(!contains_full_id(&mask_id_like("ab320102199001011232cd")));
     }
 
     #[test]

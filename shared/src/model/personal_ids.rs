@@ -9,7 +9,8 @@
 //!   [`mask_id_like`](crate::capture::pii::mask_id_like): any run of 15 or more digits, an ID
 //!   ending in `X`, an ID written in groups;
 //! - **identifiers** (an item's `id`, `device_id`, seat tags, references to other items,
-//!   rule ids, an inspection's `id`, `profile` and `supplement_of`) are never rewritten —
+//!   rule ids, credit codes, an inspection's `id`, `profile` and `supplement_of`) are never
+//!   rewritten —
 //!   other records point at them — so one holding a full ID number is refused;
 //! - **digests** (`sha256`, `certificate_sha256`, `hmac_sha256`) are left alone: they are
 //!   hex computed by hecha, and a digit run inside one is not a person.
@@ -93,10 +94,15 @@ const ITEM_IDENTIFIERS: &[&str] = &[
     "hosting_agreement_item",
     "idc_license_item",
     "rule_ids",
+    "employer_uscc",
 ];
 
 /// Keys of an inspection that identify something (at the top level).
 const INSPECTION_IDENTIFIERS: &[&str] = &["id", "profile", "supplement_of"];
+
+/// Keys of an inspection that identify something at any depth: the company's credit code
+/// (GB 32100, a company's and checked as one; a digit run in it is not a person).
+const INSPECTION_DEEP_IDENTIFIERS: &[&str] = &["uscc"];
 
 fn class_of(path: &[String], top_level_ids: &[&str], ids: &[&str]) -> Class {
     let keys: Vec<&str> = path
@@ -210,7 +216,7 @@ pub fn mask_item(item: &EvidenceItem) -> Result<Masked<EvidenceItem>, PersonalId
 /// [`mask_item`] for an inspection: company name, addresses, business scope, licence
 /// number and every other text.
 pub fn mask_inspection(insp: &Inspection) -> Result<Masked<Inspection>, PersonalIdError> {
-    mask_document(insp, INSPECTION_IDENTIFIERS, &[])
+    mask_document(insp, INSPECTION_IDENTIFIERS, INSPECTION_DEEP_IDENTIFIERS)
 }
 
 /// [`mask_item`] for facts read from bytes (EXIF, an SI record): every string is free text

@@ -378,9 +378,12 @@ impl Manifest {
         problems
     }
 
-    /// Re-evaluates `profile` over the recorded facts and compares with the sealed findings.
-    /// `profile` must be the sealed one (same id, same TOML digest).
-    pub fn verify_findings(&self, profile: &RuleProfile) -> Result<(), ManifestError> {
+    /// Re-evaluates `profile` over the recorded facts and compares with the sealed findings
+    /// as data: rule, status, severity, evidence ids, measures and sources, in profile
+    /// order. The words (title, message) are not compared — a later engine may word a
+    /// verdict differently without the bundle becoming invalid; the rules whose words
+    /// differ are returned. `profile` must be the sealed one (same id, same TOML digest).
+    pub fn verify_findings(&self, profile: &RuleProfile) -> Result<Vec<String>, ManifestError> {
         if profile.id != self.profile.id || profile.sha256() != self.profile.sha256 {
             return Err(ManifestError::ProfileDiffers {
                 given: profile.id.clone(),
@@ -391,16 +394,24 @@ impl Manifest {
         }
         let evidence: Vec<EvidenceItem> = self.items.iter().map(|i| i.item.clone()).collect();
         let recomputed = evaluate(profile, &self.inspection, &evidence);
-        if recomputed == self.findings {
-            return Ok(());
+        if data_of(&recomputed) == data_of(&self.findings) {
+            return Ok(self
+                .findings
+                .iter()
+                .zip(&recomputed)
+                .filter(|(a, b)| a.title != b.title || a.message != b.message)
+                .map(|(a, _)| a.rule_id.clone())
+                .collect());
         }
-        let sealed: BTreeMap<&str, &Finding> = self
+        let sealed: BTreeMap<&str, FindingData> = self
             .findings
             .iter()
-            .map(|f| (f.rule_id.as_str(), f))
+            .map(|f| (f.rule_id.as_str(), FindingData::of(f)))
             .collect();
-        let fresh: BTreeMap<&str, &Finding> =
-            recomputed.iter().map(|f| (f.rule_id.as_str(), f)).collect();
+        let fresh: BTreeMap<&str, FindingData> = recomputed
+            .iter()
+            .map(|f| (f.rule_id.as_str(), FindingData::of(f)))
+            .collect();
         let mut differing: Vec<&str> = sealed
             .keys()
             .chain(fresh.keys())
@@ -462,4 +473,32 @@ pub(crate) fn jws_kid(jws: &str) -> Option<String> {
     let header = super::b64url_decode(jws.split('.').next()?)?;
     let value: serde_json::Value = serde_json::from_slice(&header).ok()?;
     value.get("kid")?.as_str().map(str::to_owned)
+}
+
+/// What a finding says as data, without its words: what `verify_findings` compares.
+#[derive(Debug, PartialEq, Eq)]
+struct FindingData<'a> {
+    rule_id: &'a str,
+    status: crate::model::FindingStatus,
+    severity: crate::model::Severity,
+    evidence_ids: &'a [String],
+    measures: &'a [crate::model::Measure],
+    seeds: &'a [String],
+}
+
+fn data_of(findings: &[Finding]) -> Vec<FindingData<'_>> {
+    findings.iter().map(FindingData::of).collect()
+}
+
+impl<'a> FindingData<'a> {
+    fn of(f: &'a Finding) -> Self {
+        Self {
+            rule_id: &f.rule_id,
+            status: f.status,
+            severity: f.severity,
+            evidence_ids: &f.evidence_ids,
+            measures: &f.measures,
+            seeds: &f.seeds,
+        }
+    }
 }

@@ -120,3 +120,96 @@ fn huge_and_odd_inputs_never_panic() {
 
 /// Just below the 16 KiB cap (é is 2 bytes), so the ID straddles the cut.
 const MAXISH: usize = 16 * 1024 / 2 - 8;
+
+/// Every string leaf of a value, as JSON pointers.
+fn string_leaves(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(_) => out.push(at),
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                string_leaves(x, format!("{at}/{i}"), out);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                string_leaves(
+                    x,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A full ID number put into every text field of every kind of item the example holds (one
+/// field at a time): masked by the core's one masking function, or the item refused when
+/// the field is an identifier — never kept. Fields that are not free text (dates, enums,
+/// numbers written as strings) refuse the change when the item is read back and are skipped.
+#[test]
+fn a_full_id_in_any_text_field_of_the_model_is_masked_or_refused() {
+    use hecha_core::model::EvidenceItem;
+    use hecha_core::model::personal_ids::{full_id_fields, mask_inspection, mask_item};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou");
+    let folder = hecha_core::rehearsal::load_folder(&dir, &hasher()).unwrap();
+    let id = "32050819770815061".to_owned()
+        + &resident_id_check_char("32050819770815061")
+            .unwrap()
+            .to_string();
+    let (mut masked, mut refused, mut kinds) = (0, 0, std::collections::BTreeSet::new());
+    for item in &folder.evidence {
+        let value = serde_json::to_value(item).unwrap();
+        let mut leaves = Vec::new();
+        string_leaves(&value, String::new(), &mut leaves);
+        for leaf in leaves {
+            let mut v = value.clone();
+            let s = v.pointer_mut(&leaf).unwrap();
+            *s = serde_json::Value::String(format!("{} {id}", s.as_str().unwrap()));
+            let Ok(planted) = serde_json::from_value::<EvidenceItem>(v) else {
+                continue;
+            };
+            kinds.insert(planted.body.kind_name());
+            assert!(!full_id_fields(&planted).is_empty(), "{leaf} is scanned");
+            match mask_item(&planted) {
+                Ok(m) => {
+                    masked += 1;
+                    let json = serde_json::to_string(&m.value).unwrap();
+                    assert!(!json.contains(&id), "{leaf} kept the number");
+                    assert!(full_id_fields(&m.value).is_empty(), "{leaf}");
+                }
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.to_string().contains(&id), "{e}");
+                }
+            }
+        }
+    }
+    assert!(kinds.len() >= 6, "{kinds:?}");
+    assert!(
+        masked > 40 && refused > 5,
+        "masked {masked}, refused {refused}"
+    );
+
+    // The inspection's every text field too.
+    let value = serde_json::to_value(&folder.inspection).unwrap();
+    let mut leaves = Vec::new();
+    string_leaves(&value, String::new(), &mut leaves);
+    let mut checked = 0;
+    for leaf in leaves {
+        let mut v = value.clone();
+        let s = v.pointer_mut(&leaf).unwrap();
+        *s = serde_json::Value::String(format!("{} {id}", s.as_str().unwrap()));
+        let Ok(planted) = serde_json::from_value::<hecha_core::model::Inspection>(v) else {
+            continue;
+        };
+        checked += 1;
+        if let Ok(m) = mask_inspection(&planted) {
+            assert!(
+                !serde_json::to_string(&m.value).unwrap().contains(&id),
+                "{leaf}"
+            );
+        }
+    }
+    assert!(checked > 8, "{checked}");
+}

@@ -12,8 +12,9 @@
 //!   rule ids, credit codes, an inspection's `id`, `profile` and `supplement_of`) are never
 //!   rewritten —
 //!   other records point at them — so one holding a full ID number is refused;
-//! - **digests** (`sha256`, `certificate_sha256`, `hmac_sha256`) are left alone: they are
-//!   hex computed by hecha, and a digit run inside one is not a person.
+//! - **digests** (`sha256`, `certificate_sha256`, `hmac_sha256`) are left alone when they
+//!   are hex (computed by hecha: a digit run inside one is not a person); one that is not
+//!   hex is treated as an identifier.
 //!
 //! [`full_id_fields`] is the strict check ([`contains_full_id`]): what the server refuses in
 //! a signed item, and what `hecha pii-scan` reports in stored documents.
@@ -143,8 +144,10 @@ fn mask_value(
 ) -> Result<(), PersonalIdError> {
     match v {
         Value::String(s) => match class_of(path, top_level_ids, ids) {
-            Class::Digest => {}
-            Class::Identifier => {
+            Class::Digest if is_hex_digest(s) => {}
+            // A "digest" that is not one is not rewritten either: refused when it holds a
+            // number.
+            Class::Digest | Class::Identifier => {
                 if contains_full_id(s) {
                     return Err(PersonalIdError::InIdentifier {
                         field: field_name(path),
@@ -301,7 +304,7 @@ fn scan_string(s: &str, path: &mut Vec<String>, found: &mut Vec<String>) {
 
 fn scan_value(v: &Value, path: &mut Vec<String>, found: &mut Vec<String>) {
     match v {
-        Value::String(s) if class_of(path, &[], &[]) != Class::Digest => {
+        Value::String(s) if class_of(path, &[], &[]) != Class::Digest || !is_hex_digest(s) => {
             scan_string(s, path, found);
         }
         Value::Array(items) => {

@@ -6,7 +6,7 @@
 //! The bindings are built before `cargo test` (never a cargo build inside a test), by
 //! `.ci/run`:
 //! ```sh
-//! cargo build -p hecha-mobile
+//! cargo build --workspace --all-targets
 //! target/debug/uniffi-bindgen generate --library target/debug/libhecha_mobile.so \
 //!     --language python --out-dir target/uniffi/python
 //! cp target/debug/libhecha_mobile.so target/uniffi/python/
@@ -29,7 +29,7 @@ fn phone_captures_offline_survives_kills_and_syncs_exactly_once() {
     assert!(
         bindings.join("hecha_mobile.py").is_file() && bindings.join("libhecha_mobile.so").is_file(),
         "the Python bindings of hecha-mobile are missing in {}; build them first:\n  \
-         cargo build -p hecha-mobile\n  \
+         cargo build --workspace --all-targets\n  \
          target/debug/uniffi-bindgen generate --library target/debug/libhecha_mobile.so --language python --out-dir target/uniffi/python\n  \
          cp target/debug/libhecha_mobile.so target/uniffi/python/",
         bindings.display()

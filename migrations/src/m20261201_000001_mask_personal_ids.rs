@@ -32,6 +32,25 @@ async fn rows(
     db.query_all(&stmt).await
 }
 
+fn json<T: serde::Serialize>(v: &T) -> Result<String, DbErr> {
+    serde_json::to_string(v).map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+/// Sets columns of the row `id` of `table`.
+async fn update(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    id: String,
+    values: Vec<(&'static str, SimpleExpr)>,
+) -> Result<(), DbErr> {
+    let mut stmt = Query::update();
+    stmt.table(table).and_where(Expr::col("id").eq(id));
+    for (col, value) in values {
+        stmt.value(col, value);
+    }
+    manager.exec_stmt(stmt.to_owned()).await
+}
+
 /// Masks one text column of a table, row by row.
 async fn mask_column(
     manager: &SchemaManager<'_>,
@@ -47,15 +66,13 @@ async fn mask_column(
         let value = text(&row, col)?;
         let masked = mask_text(&value);
         if masked != value {
-            manager
-                .exec_stmt(
-                    Query::update()
-                        .table(table)
-                        .value(col, masked)
-                        .and_where(Expr::col("id").eq(text(&row, "id")?))
-                        .to_owned(),
-                )
-                .await?;
+            update(
+                manager,
+                table,
+                text(&row, "id")?,
+                vec![(col, masked.into())],
+            )
+            .await?;
         }
     }
     Ok(())
@@ -98,17 +115,14 @@ pub async fn mask_rows(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             continue;
         };
         if !masked.masked_fields.is_empty() {
-            let body =
-                serde_json::to_string(&masked.value).map_err(|e| DbErr::Custom(e.to_string()))?;
-            manager
-                .exec_stmt(
-                    Query::update()
-                        .table("inspections")
-                        .value("body", body)
-                        .and_where(Expr::col("id").eq(id.clone()))
-                        .to_owned(),
-                )
-                .await?;
+            let body = json(&masked.value)?;
+            update(
+                manager,
+                "inspections",
+                id.clone(),
+                vec![("body", body.into())],
+            )
+            .await?;
         }
         let items = rows(
             manager,
@@ -130,19 +144,13 @@ pub async fn mask_rows(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 continue;
             }
             let digest = item_digest(&masked.value).map_err(|e| DbErr::Custom(e.to_string()))?;
-            let body =
-                serde_json::to_string(&masked.value).map_err(|e| DbErr::Custom(e.to_string()))?;
-            manager
-                .exec_stmt(
-                    Query::update()
-                        .table("evidence")
-                        .value("body", body)
-                        .value("digest", digest)
-                        .value("device_signature", Option::<String>::None)
-                        .and_where(Expr::col("id").eq(text(&item_row, "id")?))
-                        .to_owned(),
-                )
-                .await?;
+            let body = json(&masked.value)?;
+            let values = vec![
+                ("body", body.into()),
+                ("digest", digest.into()),
+                ("device_signature", Option::<String>::None.into()),
+            ];
+            update(manager, "evidence", text(&item_row, "id")?, values).await?;
         }
     }
     Ok(())

@@ -61,40 +61,106 @@ fn is_group_sep(c: char) -> bool {
     )
 }
 
+/// A text's characters and its maximal runs of digits (ASCII or full-width), as
+/// `[start, end)` character indices: what both maskers scan.
+struct DigitRuns {
+    chars: Vec<char>,
+    runs: Vec<(usize, usize)>,
+}
+
+impl DigitRuns {
+    fn of(text: &str) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if digit(chars[i]).is_some() {
+                let start = i;
+                while i < chars.len() && digit(chars[i]).is_some() {
+                    i += 1;
+                }
+                runs.push((start, i));
+            } else {
+                i += 1;
+            }
+        }
+        Self { chars, runs }
+    }
+
+    /// The ASCII digits of `[from, to)`.
+    fn digits(&self, from: usize, to: usize) -> String {
+        self.chars[from..to]
+            .iter()
+            .filter_map(|c| digit(*c))
+            .collect()
+    }
+
+    fn x_at(&self, pos: usize) -> bool {
+        self.chars.get(pos).is_some_and(|c| is_x(*c))
+    }
+
+    /// Runs `k..` joined by single group separators into 18 characters (17 digits and an
+    /// `X` included): the index of the last run joined, the code and the span's end.
+    fn grouped(&self, k: usize) -> Option<(usize, String, usize)> {
+        let (start, end) = self.runs[k];
+        let mut total = end - start;
+        let mut last = k;
+        while total < 18 {
+            let Some(&(next_start, next_end)) = self.runs.get(last + 1) else {
+                break;
+            };
+            let (_, cur_end) = self.runs[last];
+            if next_start != cur_end + 1 || !is_group_sep(self.chars[cur_end]) {
+                break;
+            }
+            total += next_end - next_start;
+            last += 1;
+            if total == 17 && self.x_at(next_end) {
+                break;
+            }
+        }
+        if last == k {
+            return None;
+        }
+        let group_end = self.runs[last].1;
+        let mut code = self.digits(start, group_end);
+        let mut span_end = group_end;
+        if total == 17 && self.x_at(group_end) {
+            code.push('X');
+            span_end += 1;
+        }
+        (code.len() == 18).then_some((last, code, span_end))
+    }
+
+    /// `text` with each span replaced.
+    fn replaced(&self, spans: Vec<(usize, usize, String)>) -> String {
+        let mut out = String::with_capacity(self.chars.len());
+        let mut pos = 0;
+        for (start, end, replacement) in spans {
+            out.extend(&self.chars[pos..start]);
+            out.push_str(&replacement);
+            pos = end;
+        }
+        out.extend(&self.chars[pos..]);
+        out
+    }
+}
+
 /// Masks every ID-number-looking sequence in free text (see the module documentation for
 /// exactly what is covered). Everything else is kept as written.
 pub fn mask_id_like(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    // Maximal digit runs as [start, end) character indices.
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if digit(chars[i]).is_some() {
-            let start = i;
-            while i < chars.len() && digit(chars[i]).is_some() {
-                i += 1;
-            }
-            runs.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-
-    let digits_of = |from: usize, to: usize| -> String {
-        chars[from..to].iter().filter_map(|c| digit(*c)).collect()
-    };
-    let x_at = |pos: usize| chars.get(pos).is_some_and(|c| is_x(*c));
-
+    let d = DigitRuns::of(text);
+    let chars = &d.chars;
     // Spans to replace: [start, end) and the replacement.
     let mut spans: Vec<(usize, usize, String)> = Vec::new();
     let mut k = 0;
-    while k < runs.len() {
-        let (start, end) = runs[k];
+    while k < d.runs.len() {
+        let (start, end) = d.runs[k];
         let len = end - start;
         if len >= 15 {
-            let mut code = digits_of(start, end);
+            let mut code = d.digits(start, end);
             let mut span_end = end;
-            if len >= 17 && x_at(end) {
+            if len >= 17 && d.x_at(end) {
                 code.push('X');
                 span_end += 1;
             }
@@ -115,52 +181,18 @@ pub fn mask_id_like(text: &str) -> String {
             if !company_code {
                 spans.push((start, span_end, mask_id(&code)));
             }
-            k += 1;
-            continue;
-        }
-        // Grouped form: join following runs separated by exactly one separator.
-        let mut total = len;
-        let mut last = k;
-        while total < 18 {
-            let Some(&(next_start, next_end)) = runs.get(last + 1) else {
-                break;
-            };
-            let (_, cur_end) = runs[last];
-            if next_start != cur_end + 1 || !is_group_sep(chars[cur_end]) {
-                break;
-            }
-            total += next_end - next_start;
-            last += 1;
-        }
-        if last > k {
-            let group_end = runs[last].1;
-            let mut code = digits_of(start, group_end);
-            let mut span_end = group_end;
-            if total == 17 && x_at(group_end) {
-                code.push('X');
-                span_end += 1;
-            }
-            if code.len() == 18 && looks_like_resident_id(&code) {
-                spans.push((start, span_end, mask_id(&code)));
-                k = last + 1;
-                continue;
-            }
+        } else if let Some((last, code, span_end)) = d.grouped(k)
+            && looks_like_resident_id(&code)
+        {
+            spans.push((start, span_end, mask_id(&code)));
+            k = last;
         }
         k += 1;
     }
-
     if spans.is_empty() {
         return text.to_owned();
     }
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for (start, end, replacement) in spans {
-        out.extend(&chars[pos..start]);
-        out.push_str(&replacement);
-        pos = end;
-    }
-    out.extend(&chars[pos..]);
-    out
+    d.replaced(spans)
 }
 
 /// Whether `text` holds a full resident ID number: 18 characters with a valid check
@@ -169,62 +201,41 @@ pub fn mask_id_like(text: &str) -> String {
 /// refuses in a signed item or an identifier and what `hecha pii-scan` reports, so it does
 /// not fire on other long numbers (a digit run inside a hex digest is not a person).
 pub fn contains_full_id(text: &str) -> bool {
-    !full_id_spans(text).is_empty()
+    !full_id_spans(&DigitRuns::of(text)).is_empty()
 }
 
 /// Masks the full ID numbers of [`contains_full_id`] in `text` and nothing else: for text
 /// that is not the model's free text but may echo it (log lines, error messages), where a
 /// digit run inside a digest must survive.
 pub fn mask_full_ids(text: &str) -> String {
-    let spans = full_id_spans(text);
+    let d = DigitRuns::of(text);
+    let spans = full_id_spans(&d);
     if spans.is_empty() {
         return text.to_owned();
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    for (start, end) in spans {
-        out.extend(&chars[pos..start]);
-        let code: String = chars[start..end]
-            .iter()
-            .filter(|c| !is_group_sep(**c))
-            .collect();
-        out.push_str(&mask_id(&code));
-        pos = end;
-    }
-    out.extend(&chars[pos..]);
-    out
+    let spans = spans
+        .into_iter()
+        .map(|(start, end)| {
+            let code: String = d.chars[start..end]
+                .iter()
+                .filter(|c| !is_group_sep(**c))
+                .collect();
+            (start, end, mask_id(&code))
+        })
+        .collect();
+    d.replaced(spans)
 }
 
-/// The character spans `[start, end)` of the full ID numbers in `text` (see
-/// [`contains_full_id`]).
-pub fn full_id_spans(text: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if digit(chars[i]).is_some() {
-            let start = i;
-            while i < chars.len() && digit(chars[i]).is_some() {
-                i += 1;
-            }
-            runs.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    let digits_of = |from: usize, to: usize| -> String {
-        chars[from..to].iter().filter_map(|c| digit(*c)).collect()
-    };
-    let x_at = |pos: usize| chars.get(pos).is_some_and(|c| is_x(*c));
+/// The character spans `[start, end)` of the full ID numbers (see [`contains_full_id`]).
+fn full_id_spans(d: &DigitRuns) -> Vec<(usize, usize)> {
     let valid18 = |code: &str| validate_resident_id(code).is_ok();
     let mut spans = Vec::new();
     let mut k = 0;
-    while k < runs.len() {
-        let (start, end) = runs[k];
+    while k < d.runs.len() {
+        let (start, end) = d.runs[k];
         let len = end - start;
-        let code = digits_of(start, end);
-        if len == 17 && x_at(end) && valid18(&format!("{code}X")) {
+        let code = d.digits(start, end);
+        if len == 17 && d.x_at(end) && valid18(&format!("{code}X")) {
             spans.push((start, end + 1));
         } else if len == 15 && upgrade_legacy15(&code).is_some_and(|u| valid18(&u)) {
             spans.push((start, end));
@@ -232,41 +243,14 @@ pub fn full_id_spans(text: &str) -> Vec<(usize, usize)> {
             // An ID glued to other digits: any 18-digit window with a valid check digit.
             if let Some(w) = (0..=len - 18).find(|&w| valid18(&code[w..w + 18])) {
                 spans.push((start + w, start + w + 18));
-            } else if x_at(end) && valid18(&format!("{}X", &code[len - 17..])) {
+            } else if d.x_at(end) && valid18(&format!("{}X", &code[len - 17..])) {
                 spans.push((end - 17, end + 1));
             }
-        } else {
-            // Written in groups separated by single spaces or hyphens.
-            let mut total = len;
-            let mut last = k;
-            while total < 18 {
-                let Some(&(next_start, next_end)) = runs.get(last + 1) else {
-                    break;
-                };
-                let (_, cur_end) = runs[last];
-                if next_start != cur_end + 1 || !is_group_sep(chars[cur_end]) {
-                    break;
-                }
-                total += next_end - next_start;
-                last += 1;
-                if total == 17 && x_at(next_end) {
-                    break;
-                }
-            }
-            if last > k {
-                let group_end = runs[last].1;
-                let mut code = digits_of(start, group_end);
-                let mut span_end = group_end;
-                if total == 17 && x_at(group_end) {
-                    code.push('X');
-                    span_end += 1;
-                }
-                if code.len() == 18 && valid18(&code) {
-                    spans.push((start, span_end));
-                    k = last + 1;
-                    continue;
-                }
-            }
+        } else if let Some((last, code, span_end)) = d.grouped(k)
+            && valid18(&code)
+        {
+            spans.push((start, span_end));
+            k = last;
         }
         k += 1;
     }

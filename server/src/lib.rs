@@ -10,6 +10,7 @@ pub mod gc;
 pub mod inspections;
 pub mod metrics;
 pub mod oidc;
+pub mod seal_log;
 pub mod seat;
 pub mod settings;
 pub mod startup;

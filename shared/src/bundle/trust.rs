@@ -13,6 +13,8 @@ use ed25519_dalek::pkcs8::DecodePublicKey;
 use crate::seal::keys::{
     Ed25519Key, Jwks, KEY_HISTORY_SCHEMA, KeyChain, KeyHistory, KeyHistoryError, PublicJwk,
 };
+use crate::seal::log::{TreeHead, verify_tree_head, verify_tree_head_with};
+use crate::seal::sign::bundle_jws_kid;
 
 /// Why a trust file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +94,45 @@ impl TrustAnchors {
             .map_err(|e| TrustError::Unrecognised(e.to_string()))?;
         self.keys.push(PublicJwk::ed25519(key.as_bytes()));
         Ok(())
+    }
+
+    /// Checks a seal-log tree head (format §19) against the anchors alone: with a pinned key
+    /// history, its signer must be a key of it allowed to sign at the head's timestamp, and
+    /// the head must name that history's log; with bare keys, its signer must be one of them
+    /// (retirement and the log id cannot be checked). Returns the head, the signer's kid and
+    /// whether retirement was checked.
+    pub fn verify_tree_head(&self, token: &str) -> Result<(TreeHead, String, bool), String> {
+        let kid = bundle_jws_kid(token).map_err(|e| format!("the tree head: {e}"))?;
+        let mut problem = None;
+        for (_, chain) in &self.histories {
+            if !chain.keys().iter().any(|k| k.jwk.kid == kid) {
+                continue;
+            }
+            match verify_tree_head(token, chain) {
+                Ok((head, kid)) => return Ok((head, kid, true)),
+                Err(e) => problem = Some(format!("by the pinned key history: {e}")),
+            }
+        }
+        if let Some(problem) = problem {
+            return Err(problem);
+        }
+        let keys: Vec<PublicJwk> = self
+            .keys
+            .iter()
+            .filter(|k| k.thumbprint() == kid)
+            .map(|k| PublicJwk {
+                kid: kid.clone(),
+                ..k.clone()
+            })
+            .collect();
+        if keys.is_empty() {
+            return Err(format!(
+                "the tree head is signed by {kid}, which no --trust anchor pins"
+            ));
+        }
+        verify_tree_head_with(token, &Jwks { keys })
+            .map(|(head, kid)| (head, kid, false))
+            .map_err(|e| e.to_string())
     }
 
     /// Judges the signer `signer` of a bundle whose own key history is `bundle_history`

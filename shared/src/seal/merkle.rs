@@ -32,7 +32,7 @@ pub fn node_hash(left: &Hash32, right: &Hash32) -> Hash32 {
 }
 
 /// Largest power of two strictly smaller than `n` (n ≥ 2).
-fn split(n: usize) -> usize {
+pub(crate) fn split(n: usize) -> usize {
     let mut k = 1;
     while k << 1 < n {
         k <<= 1;
@@ -40,8 +40,8 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// The tree head over leaf hashes (RFC 6962 MTH).
-fn root_of_leaf_hashes(leaves: &[Hash32]) -> Hash32 {
+/// The tree head over leaf hashes (RFC 6962 MTH); the seal log's trees use it too.
+pub fn root_of_leaf_hashes(leaves: &[Hash32]) -> Hash32 {
     match leaves.len() {
         0 => Sha256::digest([]).into(),
         1 => leaves[0],
@@ -56,7 +56,7 @@ fn root_of_leaf_hashes(leaves: &[Hash32]) -> Hash32 {
 }
 
 /// The audit path of leaf `m` (RFC 6962 PATH), from the leaf up. `m < leaves.len()`.
-fn path_of(m: usize, leaves: &[Hash32], out: &mut Vec<Hash32>) {
+pub(crate) fn path_of(m: usize, leaves: &[Hash32], out: &mut Vec<Hash32>) {
     let n = leaves.len();
     if n <= 1 {
         return;
@@ -79,7 +79,7 @@ pub fn merkle_root(item_digests: &[Hash32]) -> Hash32 {
 
 /// Root from leaf hashes and an audit path (RFC 9162 §2.1.3.2); `None` when the path's
 /// length does not fit the index and size.
-fn root_from_path(
+pub(crate) fn root_from_path(
     leaf_index: u64,
     tree_size: u64,
     leaf: Hash32,
@@ -197,7 +197,7 @@ impl InclusionProof {
     }
 }
 
-fn parse_hex(field: &'static str, value: &str) -> Result<Hash32, ProofError> {
+pub(crate) fn parse_hex(field: &'static str, value: &str) -> Result<Hash32, ProofError> {
     if !is_sha256_hex(value) {
         return Err(ProofError::BadHex {
             field,

@@ -195,8 +195,65 @@ fn seal_log_flow(backend: Backend) {
     );
     assert!(text.contains("pinned by the --trust key history"), "{text}");
 
-    // ---- A fork: the same key, another database ----------------------------------------
+    // ---- A rotation: logged before the new key signs, and the log goes on ----------------
     let keyring = server.state.settings.signing_keyring();
+    assert_exit(&hecha(&["key", "rotate", "--keyring", s(&keyring)]), 0);
+    // Fetched right after the rotation: the new key signs (its period starts there,
+    // inclusive). The old heads stay valid: the rotation took effect at the next whole
+    // second, after everything the old key signed (its period ends there, exclusive).
+    let head4 = tree_head(&a.auditor);
+    assert_eq!(
+        head4["tree_size"], 4,
+        "the new key history is a leaf: {head4}"
+    );
+    std::fs::write(d.join("head4.json"), head4.to_string()).unwrap();
+    let rotated = d.join("rotated.json");
+    std::fs::write(
+        &rotated,
+        a.auditor
+            .anonymous()
+            .get("/.well-known/hecha-key-history.json")
+            .ok()
+            .to_string(),
+    )
+    .unwrap();
+    // The old head (old key, before the rotation) and the new one are judged by the
+    // current history, and the log extends.
+    let text = assert_exit(
+        &hecha(&[
+            "log",
+            "consistency",
+            s(&d.join("head1.json")),
+            s(&d.join("head4.json")),
+            "--server",
+            &server.base,
+            "--trust",
+            s(&rotated),
+        ]),
+        0,
+    );
+    assert!(text.contains("CONSISTENT"), "{text}");
+    // An export after the rotation: its tree head is signed by the new key.
+    let zip = a
+        .auditor
+        .get(&format!("/api/v1/inspections/{first}/export"))
+        .expect(200)
+        .bytes;
+    let path = d.join("after-rotation.zip");
+    std::fs::write(&path, &zip).unwrap();
+    assert_exit(
+        &hecha(&[
+            "verify",
+            s(&path),
+            "--trust",
+            s(&rotated),
+            "--require-official",
+            "--require-log",
+        ]),
+        0,
+    );
+
+    // ---- A fork: the same key, another database ----------------------------------------
     let fork = TestServer::start_with(backend, |s| s.signing_keyring = Some(keyring));
     let fw = world(&fork);
     let (_, fork_sha) = seal_one(&fw.a.inspector, &fw.a.company);
@@ -211,7 +268,7 @@ fn seal_log_flow(backend: Backend) {
             "--server",
             &fork.base,
             "--trust",
-            s(&trust),
+            s(&rotated),
         ]),
         0,
     );
@@ -230,7 +287,7 @@ fn seal_log_flow(backend: Backend) {
                 "--server",
                 base,
                 "--trust",
-                s(&trust),
+                s(&rotated),
             ]),
             1,
         );

@@ -1,7 +1,8 @@
 //! The seal log (format §19): one row per leaf of the server's append-only RFC 6962 log of
 //! official seals and key-history changes. `seq` (from 0, the leaf index) is the primary
 //! key: an append inserts max + 1 inside the sealing transaction, so two replicas that race
-//! for one index fail one insert, which retries — the database serializes the log.
+//! for one index fail one insert, which retries — the database serializes the log. The leaf
+//! hash is unique: one entry is one leaf, however many replicas append it at once.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -21,6 +22,16 @@ impl MigrationTrait for Migration {
                 // The entry's canonical JSON (JCS): the leaf's bytes.
                 .col(text("entry"))
                 .col(timestamp_with_time_zone("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        // One leaf per entry: replicas logging the same key history at once log it once.
+        m.create_index(
+            Index::create()
+                .name("seal_log_leaf_hash")
+                .table("seal_log")
+                .col("leaf_hash")
+                .unique()
                 .to_owned(),
         )
         .await

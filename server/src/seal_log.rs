@@ -77,6 +77,15 @@ pub async fn append(txn: &DatabaseTransaction, entry: &LogEntry) -> ApiResult<u6
             }
             Err(e) if crate::db::is_unique_violation(&e) => {
                 sp.rollback().await?;
+                // Another writer took the index, or logged this very entry (a key history
+                // two replicas saw change at once): then it is in the log already.
+                if let Some(row) = seal_log::Entity::find()
+                    .filter(seal_log::Column::LeafHash.eq(&leaf))
+                    .one(txn)
+                    .await?
+                {
+                    return Ok(row.seq as u64);
+                }
                 tracing::debug!(seq, "seal log index taken by another writer; retrying");
             }
             Err(e) => return Err(e.into()),
@@ -100,8 +109,7 @@ async fn next_seq<C: ConnectionTrait>(db: &C) -> ApiResult<u64> {
 /// recorded (a rotation or retirement made with `hecha key` since). Called on every seal and
 /// before every tree head, so a change is logged before anything it signs.
 pub async fn sync_key_history(txn: &DatabaseTransaction, ring: &Keyring) -> ApiResult<()> {
-    let now = format_time(Utc::now());
-    let current = LogEntry::key_history(ring.history(), &now).map_err(ApiError::internal)?;
+    let current = LogEntry::key_history(ring.history()).map_err(ApiError::internal)?;
     let LogEntry::KeyHistory { history_sha256, .. } = &current else {
         return Ok(());
     };

@@ -38,7 +38,8 @@ pub enum LogEntry {
         sealed_at: String,
     },
     /// The official key history as it became: SHA-256 of its canonical JSON, its number of
-    /// entries, and when the server logged it.
+    /// entries, and the time of its last entry (when it took this form). The same history
+    /// always makes the same entry, so replicas logging it at once log it once.
     KeyHistory {
         history_sha256: String,
         entries: u64,
@@ -48,11 +49,15 @@ pub enum LogEntry {
 
 impl LogEntry {
     /// The entry of a key history as it is now.
-    pub fn key_history(history: &KeyHistory, at: &str) -> Result<Self, CanonicalError> {
+    pub fn key_history(history: &KeyHistory) -> Result<Self, CanonicalError> {
         Ok(Self::KeyHistory {
             history_sha256: canonical_sha256(history)?,
             entries: history.entries.len() as u64,
-            at: at.to_owned(),
+            at: history
+                .entries
+                .last()
+                .map(|e| e.statement.at.clone())
+                .unwrap_or_default(),
         })
     }
 

@@ -85,7 +85,7 @@ impl Log {
             sealed_at: "2026-11-20T10:00:00Z".into(),
         };
         let entries = vec![
-            LogEntry::key_history(&official_history(), "2026-01-01T00:00:00Z").unwrap(),
+            LogEntry::key_history(&official_history()).unwrap(),
             other(1),
             other(2),
             entry,

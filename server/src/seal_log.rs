@@ -170,30 +170,29 @@ async fn leaves<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<Hash32>> {
 /// again after signing: if a rotation happened meanwhile, the head is signed again by the
 /// new key, whose period starts at (inclusive) its introduction second — the old key's
 /// ends there (exclusive), so a head it signed in that second would not verify.
-fn sign_head(state: &AppState, leaves: &[Hash32]) -> ApiResult<SignedTreeHead> {
+/// `None` when the keyring has no active key (its last key retired): nothing can sign.
+fn sign_head(state: &AppState, leaves: &[Hash32]) -> ApiResult<Option<SignedTreeHead>> {
     for _ in 0..3 {
         let ring = official_ring(state)?;
         let chain = ring.history().verify().map_err(ApiError::internal)?;
         let log_id = log_id_of(&chain)
             .ok_or_else(|| ApiError::internal("empty official key history"))?
             .to_owned();
-        let signer = ring.active_signer().map_err(|e| {
-            ApiError::conflict(
-                "log.no_signing_key",
-                format!("the seal log's tree head cannot be signed: {e}"),
-            )
-        })?;
+        if ring.active_kid().is_none() {
+            return Ok(None);
+        }
+        let signer = ring.active_signer().map_err(ApiError::internal)?;
         let head = TreeHead::of(leaves, &log_id, &format_time(Utc::now()));
         let jws = head.sign(&signer).map_err(ApiError::internal)?;
         let after = official_ring(state)?;
         if after.active_kid() == Some(hecha_core::seal::sign::BundleSigner::kid(&signer)) {
-            return Ok(SignedTreeHead {
+            return Ok(Some(SignedTreeHead {
                 tree_size: head.tree_size,
                 root_hash: head.root_hash,
                 timestamp: head.timestamp,
                 log_id: head.log_id,
                 tree_head_jws: jws,
-            });
+            }));
         }
     }
     Err(ApiError::conflict(
@@ -205,7 +204,12 @@ fn sign_head(state: &AppState, leaves: &[Hash32]) -> ApiResult<SignedTreeHead> {
 /// The latest signed tree head (a key-history change not yet logged is logged first).
 pub async fn tree_head(state: &AppState) -> ApiResult<SignedTreeHead> {
     let (_, leaves) = synced_leaves(state).await?;
-    sign_head(state, &leaves)
+    sign_head(state, &leaves)?.ok_or_else(|| {
+        ApiError::conflict(
+            "log.no_signing_key",
+            "the bundle keyring has no active key: no tree head can be signed",
+        )
+    })
 }
 
 async fn synced_leaves(state: &AppState) -> ApiResult<(Keyring, Vec<Hash32>)> {
@@ -251,7 +255,11 @@ pub async fn proof_for(state: &AppState, entry: &LogEntry) -> ApiResult<Option<S
     let (_, leaves) = synced_leaves(state).await?;
     let index = row.seq as u64;
     let path = inclusion_path(&leaves, index).map_err(ApiError::internal)?;
-    let head = sign_head(state, &leaves)?;
+    let Some(head) = sign_head(state, &leaves)? else {
+        // A retired keyring still exports what it sealed, without a fresh tree head.
+        tracing::warn!("no active bundle key: the export carries no seal-log proof");
+        return Ok(None);
+    };
     Ok(Some(SealLogProof::new(
         entry.clone(),
         index,

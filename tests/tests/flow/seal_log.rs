@@ -254,7 +254,7 @@ fn seal_log_flow(backend: Backend) {
     );
 
     // ---- A fork: the same key, another database ----------------------------------------
-    let fork = TestServer::start_with(backend, |s| s.signing_keyring = Some(keyring));
+    let fork = TestServer::start_with(backend, |s| s.signing_keyring = Some(keyring.clone()));
     let fw = world(&fork);
     let (_, fork_sha) = seal_one(&fw.a.inspector, &fw.a.company);
     assert_ne!(fork_sha, second_sha);
@@ -310,6 +310,29 @@ fn seal_log_flow(backend: Backend) {
         1,
     );
     assert!(text.contains("INVALID"), "{text}");
+
+    // ---- The keyring retired: no head can be signed, exports go on without a proof -----
+    let o = hecha(&["key", "list", "--keyring", s(&keyring), "--json"]);
+    assert_exit(&o, 0);
+    let active: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let kid = active["active"].as_str().unwrap();
+    assert_exit(&hecha(&["key", "retire", kid, "--keyring", s(&keyring)]), 0);
+    let r = a.auditor.anonymous().get("/api/v1/log/tree-head");
+    assert_eq!(
+        (r.status, r.code()),
+        (409, "log.no_signing_key"),
+        "{}",
+        r.body
+    );
+    let zip = a
+        .auditor
+        .get(&format!("/api/v1/inspections/{second}/export"))
+        .expect(200)
+        .bytes;
+    let path = d.join("retired.zip");
+    std::fs::write(&path, &zip).unwrap();
+    let text = assert_exit(&hecha(&["verify", s(&path), "--require-log"]), 1);
+    assert!(text.contains("log.required"), "{text}");
 }
 
 both_backends!(seal_log_works, seal_log_flow);

@@ -211,13 +211,14 @@ pub(crate) fn parse_hex(field: &'static str, value: &str) -> Result<Hash32, Proo
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     /// The Certificate Transparency reference leaves (certificate-transparency
-    /// merkle_tree_test) and the tree heads for sizes 0..=8.
-    const CT_LEAVES: [&str; 8] = [
+    /// merkle_tree_test, transparency-dev/merkle testdata) and the tree heads for sizes
+    /// 0..=8; the seal log's tests use them too.
+    pub(crate) const CT_LEAVES: [&str; 8] = [
         "",
         "00",
         "10",
@@ -227,7 +228,7 @@ mod tests {
         "5051525354555657",
         "606162636465666768696a6b6c6d6e6f",
     ];
-    const CT_ROOTS: [&str; 9] = [
+    pub(crate) const CT_ROOTS: [&str; 9] = [
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -239,7 +240,7 @@ mod tests {
         "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
     ];
 
-    fn ct_leaf_hashes() -> Vec<Hash32> {
+    pub(crate) fn ct_leaf_hashes() -> Vec<Hash32> {
         CT_LEAVES
             .iter()
             .map(|h| leaf_hash(&hex::decode(h).unwrap()))

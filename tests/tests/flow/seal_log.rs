@@ -31,6 +31,20 @@ fn assert_exit(o: &Output, code: i32) -> String {
     text
 }
 
+/// `hecha log consistency D/OLD D/NEW --server URL|--proof FILE --trust TRUST`.
+fn consistency(d: &Path, old: &str, new: &str, via: (&str, &str), trust: &Path) -> Output {
+    hecha(&[
+        "log",
+        "consistency",
+        s(&d.join(old)),
+        s(&d.join(new)),
+        via.0,
+        via.1,
+        "--trust",
+        s(trust),
+    ])
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
@@ -126,16 +140,13 @@ fn seal_log_flow(backend: Backend) {
 
     // The two heads belong to one log: the server's proof joins them.
     let text = assert_exit(
-        &hecha(&[
-            "log",
-            "consistency",
-            s(&d.join("head1.json")),
-            s(&d.join("head2.json")),
-            "--server",
-            &server.base,
-            "--trust",
-            s(&trust),
-        ]),
+        &consistency(
+            d,
+            "head1.json",
+            "head2.json",
+            ("--server", &server.base),
+            &trust,
+        ),
         0,
     );
     assert!(text.contains("CONSISTENT"), "{text}");
@@ -147,29 +158,23 @@ fn seal_log_flow(backend: Backend) {
         .ok();
     std::fs::write(d.join("proof.json"), proof.to_string()).unwrap();
     assert_exit(
-        &hecha(&[
-            "log",
-            "consistency",
-            s(&d.join("head1.json")),
-            s(&d.join("head2.json")),
-            "--proof",
-            s(&d.join("proof.json")),
-            "--trust",
-            s(&trust),
-        ]),
+        &consistency(
+            d,
+            "head1.json",
+            "head2.json",
+            ("--proof", s(&d.join("proof.json"))),
+            &trust,
+        ),
         0,
     );
     let text = assert_exit(
-        &hecha(&[
-            "log",
-            "consistency",
-            s(&d.join("head2.json")),
-            s(&d.join("head1.json")),
-            "--server",
-            &server.base,
-            "--trust",
-            s(&trust),
-        ]),
+        &consistency(
+            d,
+            "head2.json",
+            "head1.json",
+            ("--server", &server.base),
+            &trust,
+        ),
         1,
     );
     assert!(text.contains("truncated"), "{text}");
@@ -220,16 +225,13 @@ fn seal_log_flow(backend: Backend) {
     // The old head (old key, before the rotation) and the new one are judged by the
     // current history, and the log extends.
     let text = assert_exit(
-        &hecha(&[
-            "log",
-            "consistency",
-            s(&d.join("head1.json")),
-            s(&d.join("head4.json")),
-            "--server",
-            &server.base,
-            "--trust",
-            s(&rotated),
-        ]),
+        &consistency(
+            d,
+            "head1.json",
+            "head4.json",
+            ("--server", &server.base),
+            &rotated,
+        ),
         0,
     );
     assert!(text.contains("CONSISTENT"), "{text}");
@@ -278,35 +280,20 @@ fn seal_log_flow(backend: Backend) {
         ("fork.json", "head2.json", &server.base),
         ("head1.json", "fork.json", &fork.base),
     ] {
-        let text = assert_exit(
-            &hecha(&[
-                "log",
-                "consistency",
-                s(&d.join(old)),
-                s(&d.join(new)),
-                "--server",
-                base,
-                "--trust",
-                s(&rotated),
-            ]),
-            1,
-        );
+        let text = assert_exit(&consistency(d, old, new, ("--server", base), &rotated), 1);
         assert!(text.contains("INCONSISTENT"), "{old} {new}: {text}");
     }
     // A head signed by a key outside --trust is refused before any proof.
     let other = d.join("other.pem");
     assert_exit(&hecha(&["key", "generate", "--out", s(&other)]), 0);
     let text = assert_exit(
-        &hecha(&[
-            "log",
-            "consistency",
-            s(&d.join("head1.json")),
-            s(&d.join("head2.json")),
-            "--server",
-            &server.base,
-            "--trust",
-            s(&other),
-        ]),
+        &consistency(
+            d,
+            "head1.json",
+            "head2.json",
+            ("--server", &server.base),
+            &other,
+        ),
         1,
     );
     assert!(text.contains("INVALID"), "{text}");

@@ -215,6 +215,46 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     #[test]
+    fn a_tree_head_is_judged_by_the_anchors_alone() {
+        use crate::seal::keys::KeyPurpose;
+        use crate::seal::log::TreeHead;
+        let key = Ed25519Key::from_secret_bytes(&[6; 32]);
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let head = TreeHead::of(&[[7; 32]], key.kid(), "2026-02-01T00:00:00Z");
+        let sth = head.sign(&key).unwrap();
+        // A pinned official history: retirement checked.
+        let mut official = KeyHistory::default();
+        official.introduce(key.public_jwk(), &key, at).unwrap();
+        let mut anchors = TrustAnchors::default();
+        anchors.add_history(official).unwrap();
+        let (got, kid, checked) = anchors.verify_tree_head(&sth).unwrap();
+        assert_eq!(
+            (got, kid.as_str(), checked),
+            (head.clone(), key.kid(), true)
+        );
+        // A bare key: who, not when.
+        let mut bare = TrustAnchors::default();
+        bare.add_key(key.public_jwk().clone());
+        assert!(!bare.verify_tree_head(&sth).unwrap().2);
+        // Another key pinned: refused.
+        let mut other = TrustAnchors::default();
+        other.add_key(Ed25519Key::from_secret_bytes(&[8; 32]).public_jwk().clone());
+        assert!(other.verify_tree_head(&sth).is_err());
+        // The same key pinned as a rehearsal history signs no tree head.
+        let mut rehearsal = KeyHistory::default();
+        rehearsal
+            .introduce(
+                &key.public_jwk().clone().with_purpose(KeyPurpose::Rehearsal),
+                &key,
+                at,
+            )
+            .unwrap();
+        let mut anchors = TrustAnchors::default();
+        anchors.add_history(rehearsal).unwrap();
+        assert!(anchors.verify_tree_head(&sth).is_err());
+    }
+
+    #[test]
     fn a_trust_file_is_read_by_what_it_is() {
         let key = Ed25519Key::from_secret_bytes(&[5; 32]);
         let mut history = KeyHistory::default();

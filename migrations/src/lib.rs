@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_init;
 pub mod m20261201_000001_mask_personal_ids;
+mod m20261201_000002_seal_log;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_init::Migration),
             Box::new(m20261201_000001_mask_personal_ids::Migration),
+            Box::new(m20261201_000002_seal_log::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use hecha_core::model::EvidenceItem;
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::events::EventLog;
 use hecha_core::seal::keys::{Jwks, KeyHistory, KeyPurpose, PublicJwk};
+use hecha_core::seal::log::LogEntry;
 use hecha_core::seal::manifest::{DeviceSignature, Manifest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -204,6 +205,20 @@ pub async fn seal(
     if res.rows_affected != 1 {
         return Err(ApiError::sealed());
     }
+    // Official seals enter the seal log in the same transaction (format §19), after the
+    // key history they are signed under. Rehearsals are never official and stay out.
+    if insp.mode == hecha_core::model::Mode::Official {
+        crate::seal_log::sync_key_history(&txn, &ring).await?;
+        crate::seal_log::append(
+            &txn,
+            &LogEntry::Manifest {
+                manifest_sha256: digest.clone(),
+                inspection_id: row.id.clone(),
+                sealed_at: bundle.manifest.sealed_at.clone(),
+            },
+        )
+        .await?;
+    }
     let payload = webhook_payload(&row.id, "inspection.sealed", &bundle, &digest, None)?;
     crate::webhooks::enqueue(&txn, row, "inspection.sealed", &payload).await?;
     txn.commit().await?;
@@ -312,6 +327,7 @@ pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ApiResult
             .transpose()
             .map_err(ApiError::internal)?,
         addendum: None,
+        seal_log: None,
     })
 }
 
@@ -339,6 +355,17 @@ async fn with_addendum(
         for k in ring.jwks().map_err(ApiError::internal)?.keys {
             bundle.jwks.insert(k);
         }
+    }
+    if bundle.manifest.mode == hecha_core::model::Mode::Official {
+        let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
+        let entry = LogEntry::Manifest {
+            manifest_sha256: digest,
+            inspection_id: bundle.manifest.inspection.id.clone(),
+            sealed_at: bundle.manifest.sealed_at.clone(),
+        };
+        bundle.seal_log = crate::seal_log::proof_for(state, &entry).await?;
+        // The tree head may be signed by a key introduced since: the export's history
+        // (the keyring's, above) holds it.
     }
     if after.is_empty() {
         return Ok(bundle);

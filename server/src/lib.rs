@@ -11,6 +11,7 @@ pub mod inspections;
 pub mod metrics;
 pub mod oidc;
 pub mod pii_scan;
+pub mod seal_log;
 pub mod seat;
 pub mod settings;
 pub mod startup;

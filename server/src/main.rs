@@ -61,6 +61,8 @@ enum Command {
     Prove(commands::bundle::ProveArgs),
     /// Check an item's Merkle inclusion proof against a bundle's signed statement (exit 0 valid, 1 invalid).
     VerifyProof(commands::proof::VerifyProofArgs),
+    /// Audit a server's seal log: fetch tree heads, check that two belong to one log.
+    Log(commands::log::LogArgs),
     /// Print the findings this engine re-computes from a bundle (exit 1 when they differ from the sealed ones).
     Findings(commands::bundle::FindingsArgs),
 }
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         Command::Prove(args) => commands::bundle::prove(&args),
         Command::VerifyProof(args) => commands::proof::run(&args),
         Command::Findings(args) => commands::bundle::findings(&args),
+        Command::Log(args) => commands::log::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

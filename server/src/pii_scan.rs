@@ -66,6 +66,7 @@ const TABLES: &[(&str, &str, &[&str])] = &[
     ("seat_tags", "inspection_id", &["seat_id", "tag"]),
     ("webhooks", "id", &["url", "events"]),
     ("webhook_deliveries", "id", &["payload", "last_error"]),
+    ("seal_log", "seq", &["entry"]),
 ];
 
 /// The largest stored bundle document read.
@@ -82,7 +83,10 @@ pub async fn scan(db: &DatabaseConnection, store: &dyn BlobStore) -> Result<Scan
             .await?;
         for row in rows {
             report.rows += 1;
-            let row_key: String = row.try_get("", key).unwrap_or_default();
+            let row_key: String = row
+                .try_get::<String>("", key)
+                .or_else(|_| row.try_get::<i64>("", key).map(|n| n.to_string()))
+                .unwrap_or_default();
             for col in *cols {
                 let Ok(Some(value)) = row.try_get::<Option<String>>("", col) else {
                     continue;

@@ -189,6 +189,18 @@ fn unreadable_input_exits_2() {
 }
 
 #[test]
+fn require_log_refuses_a_bundle_sealed_offline() {
+    // `hecha seal` signs with a local key and no server: the seal is in no seal log.
+    let b = &*SEALED;
+    let out = hecha(&["verify", s(&b.zip), "--trust", s(&b.key)]);
+    assert_exit(&out, 0);
+    assert!(stdout(&out).contains("[log.absent]"), "{}", stdout(&out));
+    let out = hecha(&["verify", s(&b.zip), "--trust", s(&b.key), "--require-log"]);
+    assert_exit(&out, 1);
+    assert!(stdout(&out).contains("[log.required]"), "{}", stdout(&out));
+}
+
+#[test]
 fn require_official_refuses_a_rehearsal() {
     let b = &*SEALED;
     let out = hecha(&[

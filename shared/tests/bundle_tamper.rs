@@ -41,6 +41,10 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 #[path = "bundle_tamper/zip_attacks.rs"]
 mod zip_attacks;
 
+/// The seal log's proof in an export (format §19), and every attack on it.
+#[path = "bundle_tamper/seal_log.rs"]
+mod seal_log;
+
 // ───────────────────────────── fixture ─────────────────────────────
 
 const DEVICE_ITEM: &str = "photo-ups";

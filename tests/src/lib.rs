@@ -23,6 +23,23 @@ pub fn workspace_root() -> std::path::PathBuf {
         .unwrap_or_default()
 }
 
+/// The built `hecha` binary (target/<profile>/hecha, beside this test's `deps/`).
+/// `cargo test --workspace` builds it with the server's tests; never a nested cargo build.
+pub fn hecha_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let bin = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .map(|d| d.join(format!("hecha{}", std::env::consts::EXE_SUFFIX)))
+        .unwrap_or_default();
+    assert!(
+        bin.exists(),
+        "{} is missing: build the workspace first (cargo build --workspace --all-targets)",
+        bin.display()
+    );
+    bin
+}
+
 /// `len` reproducible bytes that look random (no two seeds alike, nothing compresses).
 pub fn noise(len: usize, seed: u64) -> Vec<u8> {
     // xorshift64*: enough to make distinct, incompressible test files.

@@ -18,6 +18,11 @@ use hecha_tests::{Backend, TestServer, both_backends};
 mod personal_ids;
 use serde_json::json;
 
+/// The seal log end to end: two seals, exports verified with `--require-log`, two tree
+/// heads checked consistent by `hecha log consistency`, and a forked log caught.
+#[path = "flow/seal_log.rs"]
+mod seal_log;
+
 /// Verified as an auditor does: the authority's published key history pinned, an official
 /// record required.
 fn verify(zip: &[u8], history: &KeyHistory) -> hecha_core::bundle::verify::VerifyReport {

@@ -58,6 +58,81 @@ fn concurrent_writers(backend: Backend) {
 
 both_backends!(concurrent_writers_keep_one_chain, concurrent_writers);
 
+/// Seals racing on two replicas of one database append to one seal log: every seal gets its
+/// own leaf (the losers of a race for an index retry), no gap, and each export proves it.
+fn replicas_share_one_seal_log(backend: Backend) {
+    use hecha_core::bundle::trust::TrustAnchors;
+    use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
+    use hecha_core::seal::keys::KeyHistory;
+
+    let one = TestServer::start(backend);
+    let two = one.replica();
+    let w = world(&one);
+    let ids: Vec<String> = (0..6)
+        .map(|_| {
+            let id = create_inspection(&w.a.inspector, &w.a.company, "official");
+            sign_off(&w.a.inspector, &id);
+            id
+        })
+        .collect();
+    let threads: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut api = w.a.inspector.clone();
+            if i % 2 == 1 {
+                api.base = two.base.clone();
+            }
+            let id = id.clone();
+            std::thread::spawn(move || {
+                api.post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
+                    .ok();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let mut auditor = w.a.auditor.clone();
+    auditor.base = two.base.clone();
+    let head = auditor.anonymous().get("/api/v1/log/tree-head").ok();
+    // The key history, then the six seals.
+    assert_eq!(head["tree_size"], 7, "{head}");
+    let history: KeyHistory = serde_json::from_value(
+        auditor
+            .anonymous()
+            .get("/.well-known/hecha-key-history.json")
+            .ok(),
+    )
+    .unwrap();
+    let mut trust = TrustAnchors::default();
+    trust.add_history(history).unwrap();
+    let options = VerifyOptions {
+        trust,
+        require_log: true,
+        ..Default::default()
+    };
+    let mut leaves: Vec<u64> = ids
+        .iter()
+        .map(|id| {
+            let zip = auditor
+                .get(&format!("/api/v1/inspections/{id}/export"))
+                .expect(200)
+                .bytes;
+            let r = verify_bundle(std::io::Cursor::new(zip), &options, &mut |_| {}).unwrap();
+            assert!(r.ok(), "{id}: {:?}", r.problems);
+            r.log.expect("in the log").leaf_index
+        })
+        .collect();
+    leaves.sort_unstable();
+    assert_eq!(leaves, [1, 2, 3, 4, 5, 6]);
+}
+
+both_backends!(
+    seals_on_two_replicas_share_one_log,
+    replicas_share_one_seal_log
+);
+
 #[test]
 fn two_replicas_behave_as_one() {
     let s3 = S3Server::start_s3s_fs();

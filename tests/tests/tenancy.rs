@@ -669,13 +669,16 @@ fn cases(method: &str, template: &str, fx: &Fixture) -> Option<Vec<Case>> {
 
 /// The operations that need no token (OpenAPI `security: [{}]`); a new one must be added
 /// here on purpose.
-const PUBLIC: [(&str, &str); 9] = [
+const PUBLIC: [(&str, &str); 11] = [
     ("POST", "/api/v1/auth/token"),
     ("POST", "/api/v1/auth/revoke"),
     ("GET", "/api/v1/auth/jwks.json"),
     ("GET", "/.well-known/jwks.json"),
     // The trust anchor auditors pin: public by design, like the JWKS.
     ("GET", "/.well-known/hecha-key-history.json"),
+    // The seal log is audited by anyone holding tree heads, as Certificate Transparency.
+    ("GET", "/api/v1/log/tree-head"),
+    ("GET", "/api/v1/log/consistency"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

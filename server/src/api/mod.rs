@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod health;
 pub mod hooks;
 pub mod inspections;
+pub mod seal_log;
 pub mod sealing;
 pub mod tus;
 
@@ -81,6 +82,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sealing::seal)
         .service(sealing::export)
         .service(sealing::review)
+        .service(seal_log::tree_head)
+        .service(seal_log::consistency)
         .service(hooks::create_webhook)
         .service(hooks::list_webhooks)
         .service(hooks::delete_webhook)

@@ -189,6 +189,10 @@ pub struct VerifyArgs {
     /// Certificates (PEM or DER) the time-stamping authority must chain to.
     #[arg(long)]
     pub tsa_trust: Vec<PathBuf>,
+    /// Fail unless the bundle carries a seal-log proof that holds (a server's export): a
+    /// bundle sealed offline is in no log, so nothing shows it was not backdated.
+    #[arg(long)]
+    pub require_log: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -233,6 +237,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
         require_official: args.require_official,
         require_timestamp: args.require_timestamp,
         tsa_anchors,
+        require_log: args.require_log,
     };
     let result = verify_bundle(BufReader::new(file), &options, &mut |n| bar.inc(n));
     bar.finish_and_clear();
@@ -313,6 +318,18 @@ fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
         ),
         None if r.timestamped => println!("time-stamp  present but not valid"),
         None => println!("time-stamp  none: the sealing time is the signer's claim"),
+    }
+    if let Some(log) = &r.log {
+        println!(
+            "seal log    leaf {} of {} (tree head {}, {})",
+            log.leaf_index,
+            log.tree_size,
+            log.tree_head_time,
+            match log.pinned {
+                Some(true) => "signed by a pinned key",
+                _ => "signer not pinned",
+            }
+        );
     }
     for n in &r.notes {
         println!("note        [{}] {}", n.code, n.message);

@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use hecha_core::seal::keys::{Ed25519Key, KEYRING_INDEX, KeyPurpose, Keyring};
 
@@ -62,6 +62,22 @@ pub enum KeyCommand {
     },
 }
 
+/// When a rotation or retirement takes effect. The key history records whole seconds and a
+/// key's period ends at its successor's introduction, exclusive (`KeyChain::key_at`), so
+/// whatever the old key signed earlier in the current second — a seal, a seal-log tree
+/// head a monitor keeps — would stop verifying if the change were recorded in that second.
+/// Wait for the next second to begin and record that one: everything the old key signed
+/// before the keyring is written is then inside its period (the server re-reads the keyring
+/// after signing a tree head, for the milliseconds between this wake-up and the write).
+fn at_next_second() -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    let next = now.with_nanosecond(0).unwrap_or(now) + chrono::Duration::seconds(1);
+    if let Ok(wait) = (next - now).to_std() {
+        std::thread::sleep(wait);
+    }
+    next
+}
+
 pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
     match &args.command {
         KeyCommand::Generate { out } => {
@@ -73,7 +89,7 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
         KeyCommand::Rotate { keyring, rehearsal } => {
             if keyring.join(KEYRING_INDEX).exists() {
                 let mut ring = Keyring::open(keyring)?;
-                let kid = ring.rotate(Utc::now())?;
+                let kid = ring.rotate(at_next_second())?;
                 println!("{kid}");
             } else {
                 let purpose = if *rehearsal {
@@ -125,7 +141,7 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
         }
         KeyCommand::Retire { kid, keyring } => {
             let mut ring = Keyring::open(keyring)?;
-            ring.retire(kid, Utc::now())?;
+            ring.retire(kid, at_next_second())?;
             println!("retired {kid}");
         }
         KeyCommand::ExportHistory { keyring, out } => {

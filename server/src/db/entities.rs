@@ -268,3 +268,21 @@ pub mod webhook_delivery {
     }
     no_relations!();
 }
+
+pub mod seal_log {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "seal_log")]
+    pub struct Model {
+        /// The leaf index, from 0.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        /// RFC 6962 leaf hash (hex) of `entry`.
+        pub leaf_hash: String,
+        /// The core's `LogEntry`, canonical JSON: the leaf's bytes.
+        #[sea_orm(column_type = "Text")]
+        pub entry: String,
+        pub created_at: ChronoDateTimeUtc,
+    }
+    no_relations!();
+}

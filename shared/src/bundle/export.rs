@@ -8,6 +8,7 @@
 //!   data/findings.csv
 //!   hecha/manifest.json  manifest.jws  jwks.json  key-history.json  events.jsonl
 //!   hecha/profile.toml   timestamp.tsr (when time-stamped)
+//!   hecha/addendum.jsonl addendum.jws (events after the seal)  seal-log.json (server exports)
 //! ```
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use std::io::{Read, Seek, Write};
 use super::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum};
 use super::bagit::{BagError, BagInfo, BagZipWriter, path_safe};
 use super::report::{ReportInput, render_report};
+use super::seal_log::{SEAL_LOG_PATH, SealLogProof};
 use super::thumbnail::redacted_thumbnail;
 use crate::model::{EvidenceBody, EvidenceItem, Finding};
 use crate::rules::RuleProfile;
@@ -72,6 +74,9 @@ pub struct SealedBundle {
     pub timestamp: Option<Vec<u8>>,
     /// The events after the seal (reviews), signed: written by exports made after them.
     pub addendum: Option<Addendum>,
+    /// The seal's place in the server's seal log (format §19): written by server exports of
+    /// official bundles sealed since the log exists.
+    pub seal_log: Option<SealLogProof>,
 }
 
 /// Where the original bytes of an item come from (a local directory, S3, the rehearsal
@@ -260,6 +265,10 @@ pub fn write_bundle<W: Write + Seek>(
             .map_err(|e| ExportError::Events(e.to_string()))?;
         bag.add_tag(ADDENDUM_EVENTS_PATH, &events)?;
         bag.add_tag(ADDENDUM_JWS_PATH, addendum.jws.as_bytes())?;
+    }
+    // Outside the signed manifest, like the addendum: a tag file the tag manifest covers.
+    if let Some(proof) = &bundle.seal_log {
+        bag.add_tag(SEAL_LOG_PATH, &json("seal log proof", proof)?)?;
     }
     Ok(bag.finish(info)?)
 }

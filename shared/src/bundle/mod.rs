@@ -6,6 +6,7 @@ pub mod export;
 pub mod proof;
 pub mod report;
 pub mod seal;
+pub mod seal_log;
 pub mod thumbnail;
 pub mod trust;
 pub mod verify;

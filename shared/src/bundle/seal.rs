@@ -226,5 +226,6 @@ pub fn seal_bundle(
         profile: req.profile,
         timestamp,
         addendum: None,
+        seal_log: None,
     })
 }

@@ -13,6 +13,8 @@ use ed25519_dalek::pkcs8::DecodePublicKey;
 use crate::seal::keys::{
     Ed25519Key, Jwks, KEY_HISTORY_SCHEMA, KeyChain, KeyHistory, KeyHistoryError, PublicJwk,
 };
+use crate::seal::log::{TreeHead, verify_tree_head, verify_tree_head_with};
+use crate::seal::sign::bundle_jws_kid;
 
 /// Why a trust file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +96,45 @@ impl TrustAnchors {
         Ok(())
     }
 
+    /// Checks a seal-log tree head (format §19) against the anchors alone: with a pinned key
+    /// history, its signer must be a key of it allowed to sign at the head's timestamp, and
+    /// the head must name that history's log; with bare keys, its signer must be one of them
+    /// (retirement and the log id cannot be checked). Returns the head, the signer's kid and
+    /// whether retirement was checked.
+    pub fn verify_tree_head(&self, token: &str) -> Result<(TreeHead, String, bool), String> {
+        let kid = bundle_jws_kid(token).map_err(|e| format!("the tree head: {e}"))?;
+        let mut problem = None;
+        for (_, chain) in &self.histories {
+            if !chain.keys().iter().any(|k| k.jwk.kid == kid) {
+                continue;
+            }
+            match verify_tree_head(token, chain) {
+                Ok((head, kid)) => return Ok((head, kid, true)),
+                Err(e) => problem = Some(format!("by the pinned key history: {e}")),
+            }
+        }
+        if let Some(problem) = problem {
+            return Err(problem);
+        }
+        let keys: Vec<PublicJwk> = self
+            .keys
+            .iter()
+            .filter(|k| k.thumbprint() == kid)
+            .map(|k| PublicJwk {
+                kid: kid.clone(),
+                ..k.clone()
+            })
+            .collect();
+        if keys.is_empty() {
+            return Err(format!(
+                "the tree head is signed by {kid}, which no --trust anchor pins"
+            ));
+        }
+        verify_tree_head_with(token, &Jwks { keys })
+            .map(|(head, kid)| (head, kid, false))
+            .map_err(|e| e.to_string())
+    }
+
     /// Judges the signer `signer` of a bundle whose own key history is `bundle_history`
     /// (already verified as `bundle_chain`), at the bundle's trusted time `at` (the
     /// time-stamp's genTime, or the signer's `sealed_at` when there is none).
@@ -172,6 +213,46 @@ impl TrustAnchors {
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn a_tree_head_is_judged_by_the_anchors_alone() {
+        use crate::seal::keys::KeyPurpose;
+        use crate::seal::log::TreeHead;
+        let key = Ed25519Key::from_secret_bytes(&[6; 32]);
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let head = TreeHead::of(&[[7; 32]], key.kid(), "2026-02-01T00:00:00Z");
+        let sth = head.sign(&key).unwrap();
+        // A pinned official history: retirement checked.
+        let mut official = KeyHistory::default();
+        official.introduce(key.public_jwk(), &key, at).unwrap();
+        let mut anchors = TrustAnchors::default();
+        anchors.add_history(official).unwrap();
+        let (got, kid, checked) = anchors.verify_tree_head(&sth).unwrap();
+        assert_eq!(
+            (got, kid.as_str(), checked),
+            (head.clone(), key.kid(), true)
+        );
+        // A bare key: who, not when.
+        let mut bare = TrustAnchors::default();
+        bare.add_key(key.public_jwk().clone());
+        assert!(!bare.verify_tree_head(&sth).unwrap().2);
+        // Another key pinned: refused.
+        let mut other = TrustAnchors::default();
+        other.add_key(Ed25519Key::from_secret_bytes(&[8; 32]).public_jwk().clone());
+        assert!(other.verify_tree_head(&sth).is_err());
+        // The same key pinned as a rehearsal history signs no tree head.
+        let mut rehearsal = KeyHistory::default();
+        rehearsal
+            .introduce(
+                &key.public_jwk().clone().with_purpose(KeyPurpose::Rehearsal),
+                &key,
+                at,
+            )
+            .unwrap();
+        let mut anchors = TrustAnchors::default();
+        anchors.add_history(rehearsal).unwrap();
+        assert!(anchors.verify_tree_head(&sth).is_err());
+    }
 
     #[test]
     fn a_trust_file_is_read_by_what_it_is() {

@@ -15,6 +15,7 @@ use super::export::{
     TIMESTAMP_PATH, bag_info_for, evidence_path, findings_csv,
 };
 use super::seal::{evidence_path_collision, sign_off_problems};
+use super::seal_log::{LogInfo, SEAL_LOG_PATH, check_seal_log};
 use super::trust::TrustAnchors;
 use crate::model::Mode;
 use crate::rules::RuleProfile;
@@ -45,6 +46,9 @@ pub struct VerifyOptions {
     /// Certificates the time-stamping authority must chain to (`--tsa-trust`). Empty: a
     /// token is checked for integrity and the TSA is reported as not pinned.
     pub tsa_anchors: TsaTrustAnchors,
+    /// Fail a bundle without a seal-log proof (`--require-log`): one sealed offline, or
+    /// before the server kept a log, is in no log anyone can audit.
+    pub require_log: bool,
 }
 
 /// Where the bundle's trusted time comes from.
@@ -83,6 +87,8 @@ pub struct VerifyReport {
     pub time_source: Option<TimeSource>,
     /// The signed events after the seal (reviews), when the export carries them.
     pub addendum: Option<AddendumInfo>,
+    /// The seal's place in the server's seal log, when the bundle carries a proof that holds.
+    pub log: Option<LogInfo>,
     pub problems: Vec<Problem>,
     /// What the verifier could not establish, without being a problem (a v1 bundle's
     /// limits, a time that is only the signer's claim, an unchecked retirement).
@@ -143,6 +149,7 @@ impl VerifyReport {
             trusted_time: None,
             time_source: None,
             addendum: None,
+            log: None,
             problems: Vec::new(),
             notes: Vec::new(),
         }
@@ -221,6 +228,7 @@ pub fn verify_bundle<R: Read + Seek>(
     }
     check_keys(&mut b, &manifest, chain.as_ref().map(|(_, c)| c), v2);
     check_addendum(&mut b, &manifest, &digest, chain.as_ref());
+    check_log(&mut b, &manifest, &digest, chain.as_ref().map(|(_, c)| c));
     check_events(&mut b, &manifest);
     check_profile_and_findings(&mut b, &manifest, v2);
     check_evidence(&mut b, &manifest, &payload, v2);
@@ -584,6 +592,36 @@ fn check_addendum<R: Read + Seek>(
     }
 }
 
+/// The seal log (format §19): the entry names this seal, it is included in the signed tree,
+/// and the tree head's signer is pinned (or the bundle's own history at least signs it).
+fn check_log<R: Read + Seek>(
+    b: &mut Bundle<'_, R>,
+    manifest: &Manifest,
+    digest: &str,
+    chain: Option<&KeyChain>,
+) {
+    if !b.bag.contains(SEAL_LOG_PATH) {
+        const ABSENT: &str = "no hecha/seal-log.json: the seal is in no seal log (sealed offline by `hecha seal`, before the server kept a log, or a rehearsal), so nothing shows it was not backdated";
+        if b.options.require_log {
+            b.report.push("log.required", ABSENT);
+        } else {
+            b.report.note("log.absent", ABSENT);
+        }
+        return;
+    }
+    let Some(bytes) = b.read(SEAL_LOG_PATH) else {
+        return;
+    };
+    let check = check_seal_log(&bytes, manifest, digest, chain, &b.options.trust);
+    for (code, message) in check.problems {
+        b.report.push(code, message);
+    }
+    for (code, message) in check.notes {
+        b.report.note(code, message);
+    }
+    b.report.log = check.info;
+}
+
 /// The event chain and its head.
 fn check_events<R: Read + Seek>(b: &mut Bundle<'_, R>, manifest: &Manifest) {
     let Some(bytes) = b.read(EVENTS_PATH) else {
@@ -846,6 +884,7 @@ fn is_bundle_file(rel: &str) -> bool {
             | TIMESTAMP_PATH
             | ADDENDUM_EVENTS_PATH
             | ADDENDUM_JWS_PATH
+            | SEAL_LOG_PATH
     ) || manifest_of_alg("manifest-")
         || manifest_of_alg("tagmanifest-")
 }

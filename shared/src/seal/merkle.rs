@@ -32,7 +32,7 @@ pub fn node_hash(left: &Hash32, right: &Hash32) -> Hash32 {
 }
 
 /// Largest power of two strictly smaller than `n` (n ≥ 2).
-fn split(n: usize) -> usize {
+pub(crate) fn split(n: usize) -> usize {
     let mut k = 1;
     while k << 1 < n {
         k <<= 1;
@@ -40,8 +40,8 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// The tree head over leaf hashes (RFC 6962 MTH).
-fn root_of_leaf_hashes(leaves: &[Hash32]) -> Hash32 {
+/// The tree head over leaf hashes (RFC 6962 MTH); the seal log's trees use it too.
+pub fn root_of_leaf_hashes(leaves: &[Hash32]) -> Hash32 {
     match leaves.len() {
         0 => Sha256::digest([]).into(),
         1 => leaves[0],
@@ -56,7 +56,7 @@ fn root_of_leaf_hashes(leaves: &[Hash32]) -> Hash32 {
 }
 
 /// The audit path of leaf `m` (RFC 6962 PATH), from the leaf up. `m < leaves.len()`.
-fn path_of(m: usize, leaves: &[Hash32], out: &mut Vec<Hash32>) {
+pub(crate) fn path_of(m: usize, leaves: &[Hash32], out: &mut Vec<Hash32>) {
     let n = leaves.len();
     if n <= 1 {
         return;
@@ -79,7 +79,7 @@ pub fn merkle_root(item_digests: &[Hash32]) -> Hash32 {
 
 /// Root from leaf hashes and an audit path (RFC 9162 §2.1.3.2); `None` when the path's
 /// length does not fit the index and size.
-fn root_from_path(
+pub(crate) fn root_from_path(
     leaf_index: u64,
     tree_size: u64,
     leaf: Hash32,
@@ -197,7 +197,7 @@ impl InclusionProof {
     }
 }
 
-fn parse_hex(field: &'static str, value: &str) -> Result<Hash32, ProofError> {
+pub(crate) fn parse_hex(field: &'static str, value: &str) -> Result<Hash32, ProofError> {
     if !is_sha256_hex(value) {
         return Err(ProofError::BadHex {
             field,
@@ -211,13 +211,14 @@ fn parse_hex(field: &'static str, value: &str) -> Result<Hash32, ProofError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     /// The Certificate Transparency reference leaves (certificate-transparency
-    /// merkle_tree_test) and the tree heads for sizes 0..=8.
-    const CT_LEAVES: [&str; 8] = [
+    /// merkle_tree_test, transparency-dev/merkle testdata) and the tree heads for sizes
+    /// 0..=8; the seal log's tests use them too.
+    pub(crate) const CT_LEAVES: [&str; 8] = [
         "",
         "00",
         "10",
@@ -227,7 +228,7 @@ mod tests {
         "5051525354555657",
         "606162636465666768696a6b6c6d6e6f",
     ];
-    const CT_ROOTS: [&str; 9] = [
+    pub(crate) const CT_ROOTS: [&str; 9] = [
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
         "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
         "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -239,7 +240,7 @@ mod tests {
         "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
     ];
 
-    fn ct_leaf_hashes() -> Vec<Hash32> {
+    pub(crate) fn ct_leaf_hashes() -> Vec<Hash32> {
         CT_LEAVES
             .iter()
             .map(|h| leaf_hash(&hex::decode(h).unwrap()))

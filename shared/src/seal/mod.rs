@@ -9,6 +9,7 @@
 //! - [`device`]: ES256 device signatures over item digests.
 //! - [`manifest`]: the manifest, its digest and its Merkle root.
 //! - [`timestamp`]: RFC 3161 time-stamp requests, responses and offline token checks.
+//! - [`log`]: the seal log's entries, consistency and inclusion proofs, signed tree heads.
 //!
 //! `docs/bundle-format.md` specifies every byte these produce. Nothing here does network
 //! I/O; only [`keys::Keyring`] and the file-hashing helpers touch the file system.
@@ -18,6 +19,7 @@ pub mod device;
 pub mod events;
 pub mod hash;
 pub mod keys;
+pub mod log;
 pub mod manifest;
 pub mod merkle;
 pub mod seat;

@@ -109,6 +109,14 @@ fn header(kid: &str) -> Header {
     header
 }
 
+/// The protected header of a JWS whose `typ` says what it is (a seal-log tree head), so it
+/// can never be taken for a bundle or an addendum signature.
+fn typed_header(kid: &str, typ: &str) -> Header {
+    let mut header = header(kid);
+    header.typ = Some(typ.to_owned());
+    header
+}
+
 /// Signs `claims` (its `schema` must be [`BUNDLE_SCHEMA`]) into a compact JWS.
 ///
 /// The payload is the claims' canonical JSON; the header is
@@ -129,8 +137,24 @@ pub fn sign_claims<T: Serialize>(
     claims: &T,
     signer: &dyn BundleSigner,
 ) -> Result<String, JwsError> {
-    let header = serde_json::to_vec(&header(signer.kid()))
-        .map_err(|e| JwsError::Malformed(e.to_string()))?;
+    sign_with_header(&header(signer.kid()), claims, signer)
+}
+
+/// [`sign_claims`] with the header's `typ` set to `typ` (instead of `JWT`).
+pub fn sign_typed_claims<T: Serialize>(
+    claims: &T,
+    signer: &dyn BundleSigner,
+    typ: &str,
+) -> Result<String, JwsError> {
+    sign_with_header(&typed_header(signer.kid(), typ), claims, signer)
+}
+
+fn sign_with_header<T: Serialize>(
+    header: &Header,
+    claims: &T,
+    signer: &dyn BundleSigner,
+) -> Result<String, JwsError> {
+    let header = serde_json::to_vec(header).map_err(|e| JwsError::Malformed(e.to_string()))?;
     let payload = to_canonical_json(claims)?;
     let signing_input = format!("{}.{}", b64url(&header), b64url(&payload));
     let signature = signer.sign(signing_input.as_bytes())?;
@@ -140,6 +164,17 @@ pub fn sign_claims<T: Serialize>(
 /// The kid of a JWS whose header is that of a bundle JWS (EdDSA, a kid, nothing exotic).
 /// Reads the header only; proves nothing.
 pub fn bundle_jws_kid(token: &str) -> Result<String, JwsError> {
+    Ok(read_header(token)?.0)
+}
+
+/// The `typ` of a JWS header (checked as [`bundle_jws_kid`] checks it), if it has one.
+/// Reads the header only; proves nothing.
+pub fn jws_typ(token: &str) -> Result<Option<String>, JwsError> {
+    Ok(read_header(token)?.1)
+}
+
+/// The kid and the `typ` of a compact EdDSA JWS header.
+fn read_header(token: &str) -> Result<(String, Option<String>), JwsError> {
     let mut parts = token.split('.');
     let (Some(h), Some(_), Some(_), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -171,8 +206,12 @@ pub fn bundle_jws_kid(token: &str) -> Result<String, JwsError> {
             return Err(JwsError::UnsupportedHeader(member.into()));
         }
     }
+    let typ = obj
+        .get("typ")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     match obj.get("kid") {
-        Some(serde_json::Value::String(kid)) if !kid.is_empty() => Ok(kid.clone()),
+        Some(serde_json::Value::String(kid)) if !kid.is_empty() => Ok((kid.clone(), typ)),
         _ => Err(JwsError::MissingKid),
     }
 }

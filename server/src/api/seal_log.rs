@@ -1,0 +1,46 @@
+//! The seal log's public face (format §19): the latest signed tree head and consistency
+//! proofs between two tree sizes. Public, like the key history: anyone may audit the log.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::{ApiResult, Problem};
+use crate::seal_log::{ConsistencyProof, SignedTreeHead};
+use crate::state::AppState;
+
+/// The latest signed tree head of the seal log: its size, its RFC 6962 root, when it was
+/// signed and the JWS by the bundle keyring's active key (`typ: hecha-sth+jwt`). Keep the
+/// heads you fetch: `hecha log consistency OLD NEW` shows two of them belong to one log
+/// that never forked.
+#[utoipa::path(tag = "seal log", responses((status = 200, body = SignedTreeHead),
+    (status = 409, body = Problem)), security(()))]
+#[get("/log/tree-head")]
+pub async fn tree_head(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let head = crate::seal_log::tree_head(&state).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(head))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsistencyQuery {
+    /// The older tree size (≥ 1).
+    pub first: u64,
+    /// The newer tree size (≥ first, ≤ the log's size).
+    pub second: u64,
+}
+
+/// The RFC 6962 consistency proof from the tree of `first` leaves to the tree of `second`.
+#[utoipa::path(tag = "seal log", params(ConsistencyQuery),
+    responses((status = 200, body = ConsistencyProof), (status = 422, body = Problem)), security(()))]
+#[get("/log/consistency")]
+pub async fn consistency(
+    state: web::Data<AppState>,
+    query: web::Query<ConsistencyQuery>,
+) -> ApiResult<web::Json<ConsistencyProof>> {
+    Ok(web::Json(
+        crate::seal_log::consistency(&state, query.first, query.second).await?,
+    ))
+}

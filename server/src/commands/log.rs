@@ -1,0 +1,266 @@
+//! `hecha log …`: audit a server's seal log (format §19) from the outside.
+//!
+//! - `tree-head --server URL [--trust FILE] [--out FILE]`: fetches the latest signed tree
+//!   head, checks its signature and prints it (or writes it, to keep for later).
+//! - `consistency OLD NEW [--server URL | --proof FILE] [--trust FILE]`: both heads are
+//!   signed by pinned keys (allowed to sign at their timestamps) and NEW's tree extends
+//!   OLD's — the log was neither truncated nor forked in between.
+//!
+//! Without `--trust`, the server's published key history (`--server`) judges the heads and
+//! the command says they are not pinned (as `hecha verify` does without `--trust`). Exit 0
+//! valid, 1 invalid, inconsistent or signed by a key outside `--trust`, 2 usage or
+//! unreachable.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use hecha_core::bundle::trust::TrustAnchors;
+use hecha_core::seal::keys::KeyHistory;
+use hecha_core::seal::log::{TreeHead, parse_path, verify_consistency};
+
+use crate::EXIT_PROBLEMS;
+
+#[derive(clap::Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: LogCommand,
+}
+
+#[derive(clap::Subcommand)]
+pub enum LogCommand {
+    /// Fetch and check the latest signed tree head of a server's seal log.
+    TreeHead {
+        /// The server's base URL (https://hecha.example.org).
+        #[arg(long)]
+        server: String,
+        /// Trust anchors: the authority's key history (or bare keys). Without: the
+        /// server's published history, not pinned.
+        #[arg(long)]
+        trust: Vec<PathBuf>,
+        /// Write the tree head (JSON) to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check that two signed tree heads belong to one log that never forked.
+    Consistency {
+        /// The older tree head (as `hecha log tree-head` writes it, or the bare JWS).
+        old: PathBuf,
+        /// The newer tree head.
+        new: PathBuf,
+        /// Ask this server for the consistency proof.
+        #[arg(long, conflicts_with = "proof", required_unless_present = "proof")]
+        server: Option<String>,
+        /// A consistency proof file (`{first, second, proof}`, as the server serves it).
+        #[arg(long)]
+        proof: Option<PathBuf>,
+        /// Trust anchors: the authority's key history (or bare keys).
+        #[arg(long)]
+        trust: Vec<PathBuf>,
+    },
+}
+
+/// The HTTP side: a small blocking GET of JSON.
+fn get_json(url: &str) -> anyhow::Result<serde_json::Value> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut res = agent
+        .get(url)
+        .call()
+        .with_context(|| format!("GET {url} failed"))?;
+    let status = res.status().as_u16();
+    let body = res
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_string()
+        .with_context(|| format!("GET {url}: reading the reply failed"))?;
+    if status != 200 {
+        bail!("GET {url}: HTTP {status}: {body}");
+    }
+    serde_json::from_str(&body).with_context(|| format!("GET {url}: not JSON"))
+}
+
+fn base(server: &str) -> &str {
+    server.trim_end_matches('/')
+}
+
+/// The anchors that judge the heads: `--trust`, else the server's published history.
+fn anchors(trust: &[PathBuf], server: Option<&str>) -> anyhow::Result<(TrustAnchors, bool)> {
+    if !trust.is_empty() {
+        return Ok((super::bundle::read_trust(trust)?, true));
+    }
+    let Some(server) = server else {
+        bail!("pass --trust HISTORY (the authority's key history) to judge the tree heads");
+    };
+    let url = format!("{}/.well-known/hecha-key-history.json", base(server));
+    let history: KeyHistory = serde_json::from_value(get_json(&url)?)
+        .with_context(|| format!("{url} is not a key history"))?;
+    let mut anchors = TrustAnchors::default();
+    anchors
+        .add_history(history)
+        .with_context(|| format!("the key history of {url}"))?;
+    Ok((anchors, false))
+}
+
+/// The JWS of a tree-head file: the `tree_head_jws` member of a JSON document, or the file
+/// itself.
+fn read_head(path: &Path) -> anyhow::Result<String> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(trimmed)
+            .with_context(|| format!("{} is not JSON", path.display()))?;
+        return v["tree_head_jws"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("{} has no tree_head_jws", path.display()));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn describe(head: &TreeHead, kid: &str, retirement_checked: bool, pinned: bool) -> String {
+    format!(
+        "size {} root {} at {} (log {}), signed by {kid}{}",
+        head.tree_size,
+        head.root_hash,
+        head.timestamp,
+        head.log_id,
+        match (pinned, retirement_checked) {
+            (true, true) => " (pinned by the --trust key history)",
+            (true, false) => " (pinned by a --trust key; retirement not checked)",
+            (false, _) => " (NOT pinned: the server's own history; pass --trust HISTORY)",
+        }
+    )
+}
+
+pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
+    match &args.command {
+        LogCommand::TreeHead { server, trust, out } => {
+            let (anchors, pinned) = anchors(trust, Some(server))?;
+            let url = format!("{}/api/v1/log/tree-head", base(server));
+            let doc = get_json(&url)?;
+            let jws = doc["tree_head_jws"]
+                .as_str()
+                .with_context(|| format!("{url}: no tree_head_jws"))?;
+            let (head, kid, checked) = match anchors.verify_tree_head(jws) {
+                Ok(v) => v,
+                Err(e) => {
+                    println!("INVALID tree head from {url}: {e}");
+                    return Ok(EXIT_PROBLEMS);
+                }
+            };
+            let text = serde_json::to_string_pretty(&doc)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(path, text + "\n")
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    println!("tree head {}", describe(&head, &kid, checked, pinned));
+                }
+                None => {
+                    println!("{text}");
+                    eprintln!("tree head {}", describe(&head, &kid, checked, pinned));
+                }
+            }
+            Ok(0)
+        }
+        LogCommand::Consistency {
+            old,
+            new,
+            server,
+            proof,
+            trust,
+        } => {
+            let (anchors, pinned) = anchors(trust, server.as_deref())?;
+            let (old_jws, new_jws) = (read_head(old)?, read_head(new)?);
+            let mut heads = Vec::new();
+            for (name, jws) in [("OLD", &old_jws), ("NEW", &new_jws)] {
+                match anchors.verify_tree_head(jws) {
+                    Ok((head, kid, checked)) => {
+                        println!("{name} {}", describe(&head, &kid, checked, pinned));
+                        heads.push(head);
+                    }
+                    Err(e) => {
+                        println!("INVALID: the {name} tree head: {e}");
+                        return Ok(EXIT_PROBLEMS);
+                    }
+                }
+            }
+            let (a, b) = (&heads[0], &heads[1]);
+            if a.log_id != b.log_id {
+                println!(
+                    "INCONSISTENT: the heads are of two logs ({} and {})",
+                    a.log_id, b.log_id
+                );
+                return Ok(EXIT_PROBLEMS);
+            }
+            if a.tree_size > b.tree_size {
+                println!(
+                    "INCONSISTENT: the newer head has {} entries, the older {}: the log was truncated (or pass OLD first)",
+                    b.tree_size, a.tree_size
+                );
+                return Ok(EXIT_PROBLEMS);
+            }
+            let nodes: Vec<String> = if a.tree_size == b.tree_size || a.tree_size == 0 {
+                Vec::new()
+            } else {
+                let doc = match (server, proof) {
+                    (_, Some(path)) => {
+                        let text = std::fs::read_to_string(path)
+                            .with_context(|| format!("cannot read {}", path.display()))?;
+                        serde_json::from_str(&text)
+                            .with_context(|| format!("{} is not JSON", path.display()))?
+                    }
+                    (Some(server), None) => get_json(&format!(
+                        "{}/api/v1/log/consistency?first={}&second={}",
+                        base(server),
+                        a.tree_size,
+                        b.tree_size
+                    ))?,
+                    (None, None) => bail!("pass --server URL or --proof FILE"),
+                };
+                if doc["first"].as_u64() != Some(a.tree_size)
+                    || doc["second"].as_u64() != Some(b.tree_size)
+                {
+                    println!(
+                        "INVALID: the proof is not between sizes {} and {}",
+                        a.tree_size, b.tree_size
+                    );
+                    return Ok(EXIT_PROBLEMS);
+                }
+                serde_json::from_value(doc["proof"].clone()).context("the proof's nodes")?
+            };
+            let checked = (|| {
+                let path = parse_path("proof", &nodes)?;
+                if a.tree_size == 0 {
+                    // Every log extends the empty one.
+                    return Ok(());
+                }
+                verify_consistency(a.tree_size, b.tree_size, &a.root()?, &b.root()?, &path)
+            })();
+            match checked {
+                Ok(()) => {
+                    println!(
+                        "CONSISTENT: the log of {} entries extends the log of {}, nothing rewritten{}",
+                        b.tree_size,
+                        a.tree_size,
+                        if pinned {
+                            ""
+                        } else {
+                            " (heads judged by the server's own key history, not pinned)"
+                        }
+                    );
+                    Ok(0)
+                }
+                Err(e) => {
+                    println!("INCONSISTENT: {e}");
+                    Ok(EXIT_PROBLEMS)
+                }
+            }
+        }
+    }
+}

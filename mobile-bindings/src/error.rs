@@ -122,8 +122,11 @@ impl MobileError {
     }
 }
 
+/// Every message the app receives (and may log) passes here: a full ID number a parser's
+/// message echoes is masked.
 fn parts(code: &str, zh: impl Into<String>, en: impl Into<String>) -> (String, String, String) {
-    (code.to_owned(), zh.into(), en.into())
+    let mask = |s: String| hecha_core::capture::pii::mask_full_ids(&s);
+    (code.to_owned(), mask(zh.into()), mask(en.into()))
 }
 
 /// A callback into the app failed unexpectedly (an exception the app did not declare).

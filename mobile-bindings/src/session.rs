@@ -834,6 +834,26 @@ mod tests {
     }
 
     #[test]
+    fn a_full_id_is_masked_in_notes_and_never_echoed_in_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let signer = Arc::new(SoftwareSigner::generate().unwrap());
+        let s = open(dir.path(), &signer);
+        let full = "11010519491231002X";
+        let note = s.add_note(format!("代表 {full}"), vec![]).unwrap();
+        assert!(!note.item_json.contains(full), "{}", note.item_json);
+        assert!(note.item_json.contains("110***********002X"));
+        // A parser's message echoes the unknown value: masked.
+        let err = s
+            .record_checklist(format!(r#"{{"checklist": "{full}"}}"#))
+            .unwrap_err();
+        let MobileError::Invalid { zh, en, .. } = err else {
+            panic!("{err:?}")
+        };
+        assert!(!zh.contains(full) && !en.contains(full), "{en}");
+        assert!(en.contains("110***********002X"), "{en}");
+    }
+
+    #[test]
     fn a_panic_becomes_an_internal_error() {
         let r: Result<(), MobileError> = crate::error::guard(|| panic!("boom"));
         assert!(matches!(r, Err(MobileError::Internal { en, .. }) if en.contains("boom")));

@@ -13,8 +13,8 @@ use hecha_core::seal::keys::{KeyPurpose, Keyring, format_time};
 use hecha_core::seal::log::{LogEntry, TreeHead, consistency_proof, inclusion_path, log_id_of};
 use hecha_core::seal::merkle::Hash32;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +40,23 @@ pub struct SignedTreeHead {
     /// Compact JWS (`typ: hecha-sth+jwt`) over `{log_id, root_hash, timestamp, tree_size}`.
     pub tree_head_jws: String,
 }
+
+/// A page of the log's entries, in order: what an auditor reads to recompute the tree and
+/// check what was logged (each seal's digest and time, each key-history change).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntries {
+    /// The index of the first entry given.
+    pub start: u64,
+    /// The log's size when read.
+    pub tree_size: u64,
+    /// The entries from `start` on (the leaf of each is SHA-256(0x00 ‖ its canonical JSON)).
+    #[schema(value_type = Vec<Object>)]
+    pub entries: Vec<LogEntry>,
+}
+
+/// The most entries one page gives.
+pub const MAX_ENTRIES_PAGE: u64 = 1000;
 
 /// An RFC 6962 consistency proof between two tree sizes of the log.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -218,6 +235,32 @@ async fn synced_leaves(state: &AppState) -> ApiResult<(Keyring, Vec<Hash32>)> {
     sync_key_history(&txn, &ring).await?;
     txn.commit().await?;
     Ok((ring, leaves(&state.db).await?))
+}
+
+/// Entries `start..start + count` (at most [`MAX_ENTRIES_PAGE`]), as stored.
+pub async fn entries(state: &AppState, start: u64, count: u64) -> ApiResult<LogEntries> {
+    let size = seal_log::Entity::find().count(&state.db).await?;
+    if start > size {
+        return Err(ApiError::unprocessable(
+            "log.sizes",
+            format!("start {start} is beyond the log's size {size}"),
+        ));
+    }
+    let rows = seal_log::Entity::find()
+        .filter(seal_log::Column::Seq.gte(start as i64))
+        .order_by_asc(seal_log::Column::Seq)
+        .limit(count.clamp(1, MAX_ENTRIES_PAGE))
+        .all(&state.db)
+        .await?;
+    let entries = rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.entry).map_err(ApiError::internal))
+        .collect::<ApiResult<Vec<LogEntry>>>()?;
+    Ok(LogEntries {
+        start,
+        tree_size: size,
+        entries,
+    })
 }
 
 /// `PROOF(first, D[second])`; `0 < first ≤ second ≤` the log's size.

@@ -84,6 +84,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(sealing::review)
         .service(seal_log::tree_head)
         .service(seal_log::consistency)
+        .service(seal_log::entries)
         .service(hooks::create_webhook)
         .service(hooks::list_webhooks)
         .service(hooks::delete_webhook)

@@ -1,12 +1,12 @@
-//! The seal log's public face (format §19): the latest signed tree head and consistency
-//! proofs between two tree sizes. Public, like the key history: anyone may audit the log.
+//! The seal log's public face (format §19): the latest signed tree head, consistency
+//! proofs between two tree sizes, and the entries. Public, like the key history: anyone may audit the log.
 
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::error::{ApiResult, Problem};
-use crate::seal_log::{ConsistencyProof, SignedTreeHead};
+use crate::seal_log::{ConsistencyProof, LogEntries, SignedTreeHead};
 use crate::state::AppState;
 
 /// The latest signed tree head of the seal log: its size, its RFC 6962 root, when it was
@@ -43,4 +43,34 @@ pub async fn consistency(
     Ok(web::Json(
         crate::seal_log::consistency(&state, query.first, query.second).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntriesQuery {
+    /// The index of the first entry (0 is the first).
+    #[serde(default)]
+    pub start: u64,
+    /// How many (1–1000; default 1000).
+    pub count: Option<u64>,
+}
+
+/// The log's entries from `start` on, in order (pages of up to 1000): recompute the tree
+/// from them and check what was logged — `hecha log audit` does.
+#[utoipa::path(tag = "seal log", params(EntriesQuery),
+    responses((status = 200, body = LogEntries), (status = 422, body = Problem)), security(()))]
+#[get("/log/entries")]
+pub async fn entries(
+    state: web::Data<AppState>,
+    query: web::Query<EntriesQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = crate::seal_log::entries(
+        &state,
+        query.start,
+        query.count.unwrap_or(crate::seal_log::MAX_ENTRIES_PAGE),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(page))
 }

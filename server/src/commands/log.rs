@@ -2,6 +2,9 @@
 //!
 //! - `tree-head --server URL [--trust FILE] [--out FILE]`: fetches the latest signed tree
 //!   head, checks its signature and prints it (or writes it, to keep for later).
+//! - `audit --server URL [--trust FILE]`: reads every entry, recomputes the tree to the
+//!   signed head's root, and checks that no seal is dated before a seal logged ahead of it
+//!   (by more than the format's time tolerance) nor after the head: a backdated seal shows.
 //! - `consistency OLD NEW [--server URL | --proof FILE] [--trust FILE]`: both heads are
 //!   signed by pinned keys (allowed to sign at their timestamps) and NEW's tree extends
 //!   OLD's — the log was neither truncated nor forked in between.
@@ -41,6 +44,17 @@ pub enum LogCommand {
         /// Write the tree head (JSON) to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Read the whole log from a server and check it: the entries give the signed tree
+    /// head's root, and no seal is dated before one logged ahead of it (backdating).
+    Audit {
+        /// The server's base URL.
+        #[arg(long)]
+        server: String,
+        /// Trust anchors: the authority's key history (or bare keys). Without: the
+        /// server's published history, not pinned.
+        #[arg(long)]
+        trust: Vec<PathBuf>,
     },
     /// Check that two signed tree heads belong to one log that never forked.
     Consistency {
@@ -168,6 +182,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
+        LogCommand::Audit { server, trust } => audit(server, trust),
         LogCommand::Consistency {
             old,
             new,
@@ -262,5 +277,111 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
                 }
             }
         }
+    }
+}
+
+/// `hecha log audit`: the whole log read and checked against its signed head.
+fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
+    use hecha_core::seal::log::LogEntry;
+    let (anchors, pinned) = anchors(trust, Some(server))?;
+    let url = format!("{}/api/v1/log/tree-head", base(server));
+    let doc = get_json(&url)?;
+    let jws = doc["tree_head_jws"]
+        .as_str()
+        .with_context(|| format!("{url}: no tree_head_jws"))?;
+    let (head, kid, checked) = match anchors.verify_tree_head(jws) {
+        Ok(v) => v,
+        Err(e) => {
+            println!("INVALID tree head from {url}: {e}");
+            return Ok(EXIT_PROBLEMS);
+        }
+    };
+    println!("head {}", describe(&head, &kid, checked, pinned));
+    let mut entries: Vec<LogEntry> = Vec::new();
+    while (entries.len() as u64) < head.tree_size {
+        let page = get_json(&format!(
+            "{}/api/v1/log/entries?start={}",
+            base(server),
+            entries.len()
+        ))?;
+        let got: Vec<LogEntry> =
+            serde_json::from_value(page["entries"].clone()).context("the log's entries")?;
+        if got.is_empty() {
+            println!(
+                "INVALID: the server gives {} entries, its head signs {}",
+                entries.len(),
+                head.tree_size
+            );
+            return Ok(EXIT_PROBLEMS);
+        }
+        entries.extend(got);
+    }
+    entries.truncate(head.tree_size as usize);
+    let leaves = entries
+        .iter()
+        .map(LogEntry::leaf_hash)
+        .collect::<Result<Vec<_>, _>>()?;
+    let root = TreeHead::of(&leaves, &head.log_id, &head.timestamp).root_hash;
+    if root != head.root_hash {
+        println!(
+            "INVALID: the {} entries give the root {root}, the signed head says {}: the entries served are not the log signed",
+            entries.len(),
+            head.root_hash
+        );
+        return Ok(EXIT_PROBLEMS);
+    }
+    // Seals are appended as they are sealed: one dated before a seal logged ahead of it
+    // (beyond the tolerance replicas racing may cause) or after the head was backdated or
+    // postdated.
+    let tolerance = chrono::Duration::seconds(hecha_core::bundle::verify::TIME_TOLERANCE_S);
+    let head_time =
+        chrono::DateTime::parse_from_rfc3339(&head.timestamp).context("the head's timestamp")?;
+    let mut problems = Vec::new();
+    let mut latest: Option<(usize, chrono::DateTime<chrono::FixedOffset>)> = None;
+    let (mut seals, mut histories) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        match e {
+            LogEntry::Manifest {
+                sealed_at,
+                inspection_id,
+                ..
+            } => {
+                seals += 1;
+                let Ok(at) = chrono::DateTime::parse_from_rfc3339(sealed_at) else {
+                    problems.push(format!("entry {i}: sealed_at {sealed_at:?} is not a time"));
+                    continue;
+                };
+                if let Some((j, before)) = latest
+                    && at + tolerance < before
+                {
+                    problems.push(format!(
+                        "entry {i} (inspection {inspection_id}) says it was sealed at {sealed_at}, before entry {j} logged ahead of it ({}): backdated",
+                        before.to_rfc3339()
+                    ));
+                }
+                if at > head_time + tolerance {
+                    problems.push(format!(
+                        "entry {i} (inspection {inspection_id}) says it was sealed at {sealed_at}, after the head that holds it ({})",
+                        head.timestamp
+                    ));
+                }
+                if latest.is_none_or(|(_, t)| at > t) {
+                    latest = Some((i, at));
+                }
+            }
+            LogEntry::KeyHistory { .. } => histories += 1,
+        }
+    }
+    if problems.is_empty() {
+        println!(
+            "AUDITED: {} entries ({seals} seals, {histories} key-history changes) give the signed root; every seal is dated in order",
+            entries.len()
+        );
+        Ok(0)
+    } else {
+        for p in &problems {
+            println!("BACKDATED: {p}");
+        }
+        Ok(EXIT_PROBLEMS)
     }
 }

@@ -255,6 +255,94 @@ fn seal_log_flow(backend: Backend) {
         0,
     );
 
+    // ---- An audit of the whole log, and an insider's backdated seal --------------------
+    let text = assert_exit(
+        &hecha(&[
+            "log",
+            "audit",
+            "--server",
+            &server.base,
+            "--trust",
+            s(&rotated),
+        ]),
+        0,
+    );
+    assert!(
+        text.contains("AUDITED: 4 entries (2 seals, 2 key-history changes)"),
+        "{text}"
+    );
+    let page = a
+        .auditor
+        .anonymous()
+        .get("/api/v1/log/entries?start=1&count=1")
+        .ok();
+    assert_eq!(page["tree_size"], 4, "{page}");
+    assert_eq!(page["entries"][0]["kind"], "manifest", "{page}");
+    // Someone with the database appends a seal dated years back: the server signs heads
+    // over it like any other, and the audit shows it.
+    let forged = hecha_core::seal::log::LogEntry::Manifest {
+        manifest_sha256: "ab".repeat(32),
+        inspection_id: "forged".into(),
+        sealed_at: "2020-01-01T00:00:00Z".into(),
+    };
+    let entry = String::from_utf8(forged.to_canonical_json().unwrap()).unwrap();
+    let leaf = hex::encode(forged.leaf_hash().unwrap());
+    sql(
+        &server,
+        format!(
+            "INSERT INTO seal_log (seq, leaf_hash, entry, created_at) VALUES (4, '{leaf}', '{entry}', CURRENT_TIMESTAMP)"
+        ),
+    );
+    let text = assert_exit(
+        &hecha(&[
+            "log",
+            "audit",
+            "--server",
+            &server.base,
+            "--trust",
+            s(&rotated),
+        ]),
+        1,
+    );
+    assert!(
+        text.contains("BACKDATED") && text.contains("forged"),
+        "{text}"
+    );
+    sql(&server, "DELETE FROM seal_log WHERE seq = 4".into());
+    // Entries served that are not the ones signed (the text of a logged seal rewritten, its
+    // leaf hash kept): the recomputed root differs.
+    sql(
+        &server,
+        "UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"', '\"sealed_at\":\"1') WHERE seq = 1".into(),
+    );
+    let text = assert_exit(
+        &hecha(&[
+            "log",
+            "audit",
+            "--server",
+            &server.base,
+            "--trust",
+            s(&rotated),
+        ]),
+        1,
+    );
+    assert!(text.contains("not the log signed"), "{text}");
+    sql(
+        &server,
+        "UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"1', '\"sealed_at\":\"') WHERE seq = 1".into(),
+    );
+    assert_exit(
+        &hecha(&[
+            "log",
+            "audit",
+            "--server",
+            &server.base,
+            "--trust",
+            s(&rotated),
+        ]),
+        0,
+    );
+
     // ---- A fork: the same key, another database ----------------------------------------
     let fork = TestServer::start_with(backend, |s| s.signing_keyring = Some(keyring.clone()));
     let fw = world(&fork);
@@ -320,6 +408,18 @@ fn seal_log_flow(backend: Backend) {
     std::fs::write(&path, &zip).unwrap();
     let text = assert_exit(&hecha(&["verify", s(&path), "--require-log"]), 1);
     assert!(text.contains("log.required"), "{text}");
+}
+
+/// Runs SQL on the server's database on a connection of its own.
+fn sql(server: &TestServer, sql: String) {
+    use sea_orm::ConnectionTrait;
+    let url = server.state.settings.database_url();
+    hecha_tests::server::run_async(async move {
+        let db = hecha_server::db::connect(&url).await?;
+        db.execute_unprepared(&sql).await?;
+        db.close().await
+    })
+    .expect("sql");
 }
 
 both_backends!(seal_log_works, seal_log_flow);

@@ -11,6 +11,7 @@ pub mod inspections;
 pub mod metrics;
 pub mod oidc;
 pub mod pii_scan;
+pub mod private_fs;
 pub mod seal_log;
 pub mod seat;
 pub mod settings;

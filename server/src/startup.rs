@@ -27,9 +27,9 @@ use crate::store::local::LocalStore;
 /// Opens everything the server needs, creating what is missing (data directory, SQLite
 /// database, keys) and running the migrations.
 pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+    crate::private_fs::secure_data_dir(&settings).with_context(|| {
         format!(
-            "cannot create the data directory {}",
+            "cannot create or protect the data directory {}",
             settings.data_dir.display()
         )
     })?;

@@ -52,7 +52,7 @@ pub async fn spool_file(
     prefix: &str,
 ) -> ApiResult<(tempfile::TempPath, tokio::io::BufWriter<tokio::fs::File>)> {
     let dir = state.settings.spool_dir();
-    tokio::fs::create_dir_all(&dir).await?;
+    crate::private_fs::private_dir(&dir)?;
     let path = tempfile::Builder::new()
         .prefix(prefix)
         .tempfile_in(&dir)?

@@ -325,3 +325,89 @@ fn migrate_admin_serve_export_verify() {
     assert_exit(&o, 2);
     assert!(!d.join("x.zip").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn secrets_at_rest_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = d.join("hecha-data");
+    // An installation from before: the data directory and the database world-readable.
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(data.join("hecha.db"), b"").unwrap();
+    std::fs::set_permissions(
+        data.join("hecha.db"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(["admin", "create", "--username", "root"])
+        .current_dir(d)
+        .env_remove("DATABASE_URL")
+        .env("HECHA_ADMIN_PASSWORD", "an admin password")
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("hecha.db")), 0o600);
+    for sub in [
+        "keys",
+        "keys/bundle",
+        "keys/rehearsal",
+        "keys/auth",
+        "blobs",
+        "spool",
+    ] {
+        assert_eq!(mode(&data.join(sub)), 0o700, "{sub}");
+    }
+    let mut pems = 0;
+    for ring in ["keys/bundle", "keys/rehearsal", "keys/auth"] {
+        for f in std::fs::read_dir(data.join(ring)).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "pem") {
+                assert_eq!(mode(&f), 0o600, "{}", f.display());
+                pems += 1;
+            }
+        }
+    }
+    assert!(pems >= 3, "{pems} keys");
+
+    // While the server runs, the WAL holds what the database holds: owner-only too. A blob
+    // and its directory as well.
+    let server = serve(d, &[]);
+    let base = server.1.clone();
+    let root = login(&base, "root", "an admin password");
+    post(
+        &format!("{base}/api/v1/organizations"),
+        Some(&root),
+        json!({"kind": "authority", "name": "江苏省通信管理局"}),
+    );
+    let wal = data.join("hecha.db-wal");
+    assert!(wal.exists(), "the database runs in WAL mode");
+    assert_eq!(mode(&wal), 0o600);
+    assert_eq!(mode(&data.join("hecha.db-shm")), 0o600);
+    drop(server);
+    // A database the operator created elsewhere, by URL, is created 0600 too.
+    let elsewhere = d.join("db").join("other.db");
+    let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .args(["migrate"])
+        .current_dir(d)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", elsewhere.display()),
+        )
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    assert_eq!(mode(&elsewhere), 0o600);
+    assert_eq!(mode(&d.join("db")), 0o700);
+}

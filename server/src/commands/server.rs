@@ -99,7 +99,12 @@ fn data_dir_flag(s: &Settings) -> String {
 pub fn migrate(args: &ConfigArgs) -> anyhow::Result<u8> {
     let settings = args.load(None)?;
     system(async move {
-        std::fs::create_dir_all(&settings.data_dir)?;
+        hecha_server::private_fs::secure_data_dir(&settings).with_context(|| {
+            format!(
+                "cannot create or protect the data directory {}",
+                settings.data_dir.display()
+            )
+        })?;
         let url = settings.database_url();
         let db = hecha_server::db::connect(&url)
             .await

@@ -17,7 +17,7 @@ pub struct LocalStore {
 impl LocalStore {
     /// Opens (creating it when missing) the store rooted at `root`.
     pub fn open(root: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(root)?;
+        crate::private_fs::private_dir(root)?;
         Ok(LocalStore {
             root: root.to_owned(),
         })
@@ -64,7 +64,7 @@ impl LocalStore {
         let dir = dest
             .parent()
             .ok_or_else(|| StoreError::Refused("key has no parent".into()))?;
-        std::fs::create_dir_all(dir)?;
+        crate::private_fs::private_dir(dir)?;
         Ok(tempfile::Builder::new()
             .prefix(".partial-")
             .tempfile_in(dir)?

@@ -915,7 +915,15 @@ impl Keyring {
         purpose: KeyPurpose,
         at: DateTime<Utc>,
     ) -> Result<Self, KeyError> {
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        // Owner-only, like the key files in it.
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir).map_err(io_err(dir))?;
         let index_path = dir.join(KEYRING_INDEX);
         if index_path.exists() {
             return Err(KeyError::Exists { path: index_path });

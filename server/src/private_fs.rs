@@ -68,10 +68,10 @@ pub fn secure_data_dir(settings: &Settings) -> io::Result<()> {
         }
     }
     if let Some(db) = sqlite_path(&settings.database_url()) {
-        if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.exists() {
-                private_dir(parent)?;
-            }
+        if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.exists()
+        {
+            private_dir(parent)?;
         }
         #[cfg(unix)]
         if !db.exists() {

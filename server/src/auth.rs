@@ -114,6 +114,24 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Clock skew allowed between the server that issued a token and the one checking it.
+pub const TOKEN_LEEWAY_S: i64 = 30;
+
+/// Whether a compact JWS's protected header has a `crit` member.
+fn header_has_crit(token: &str) -> bool {
+    use base64::Engine;
+    token
+        .split('.')
+        .next()
+        .and_then(|h| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(h)
+                .ok()
+        })
+        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+        .is_some_and(|h| h.get("crit").is_some())
+}
+
 /// Access-token claims.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -123,6 +141,9 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub jti: String,
+    /// Not before (never issued by us; refused when in the future).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 /// The token-signing keys: the keyring's active key signs, every key of it verifies.
@@ -178,6 +199,7 @@ impl TokenKeys {
             iat,
             exp: iat + ttl_s,
             jti: uuid::Uuid::new_v4().to_string(),
+            nbf: None,
         };
         jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(ApiError::internal)
     }
@@ -198,10 +220,16 @@ impl TokenKeys {
             .find(|(k, _)| *k == kid)
             .map(|(_, key)| key)
             .ok_or_else(|| bad("token signed by an unknown key"))?;
+        // RFC 7515 §4.1.11: a `crit` header names extensions the verifier must understand;
+        // we understand none, so a token carrying one is refused (jsonwebtoken ignores it).
+        if header_has_crit(token) {
+            return Err(bad("token has a critical header extension"));
+        }
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
-        v.leeway = 30;
+        v.leeway = TOKEN_LEEWAY_S as u64;
+        v.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, key, &v).map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
                 "auth.expired_token",
@@ -209,6 +237,19 @@ impl TokenKeys {
             ),
             _ => bad("token rejected"),
         })?;
+        let c = &data.claims;
+        let now = Utc::now().timestamp();
+        // Our key signed it, but not as we issue: issued in the future, or living longer
+        // than the configured lifetime (a leaked signing key, a clock gone wrong).
+        if c.iat > now + TOKEN_LEEWAY_S {
+            return Err(bad("token issued in the future"));
+        }
+        if c.nbf.is_some_and(|nbf| nbf > now + TOKEN_LEEWAY_S) {
+            return Err(bad("token not valid yet"));
+        }
+        if c.exp - c.iat > self.ttl_s + TOKEN_LEEWAY_S {
+            return Err(bad("token lives longer than the configured lifetime"));
+        }
         Ok(data.claims.sub)
     }
 }

@@ -716,6 +716,7 @@ fn forge(sub: &str, alg: &str, kid: &str, key: &Ed25519Key) -> String {
         iat: now,
         exp: now + 600,
         jti: uuid::Uuid::new_v4().to_string(),
+        nbf: None,
     };
     let input = format!(
         "{}.{}",
@@ -729,6 +730,31 @@ fn forge(sub: &str, alg: &str, kid: &str, key: &Ed25519Key) -> String {
     format!("{input}.{}", b64(&sig))
 }
 
+/// A JWT with this header and these claims, signed by `key`.
+fn forge_with(header: Value, claims: Value, key: &Ed25519Key) -> String {
+    let input = format!(
+        "{}.{}",
+        b64(&serde_json::to_vec(&header).unwrap()),
+        b64(&serde_json::to_vec(&claims).unwrap())
+    );
+    let sig = key.sign(input.as_bytes()).unwrap().to_vec();
+    format!("{input}.{}", b64(&sig))
+}
+
+/// The server's own token key (read from its keyring, as a thief of the key file would).
+fn our_token_key(server: &TestServer) -> Ed25519Key {
+    hecha_core::seal::keys::Keyring::open(&server.state.settings.auth_keyring())
+        .unwrap()
+        .active_signer()
+        .unwrap()
+}
+
+/// Claims as the server issues them, `iat` and `exp` given.
+fn claims(sub: &str, iat: i64, exp: i64) -> Value {
+    json!({"sub": sub, "iss": ISSUER, "aud": AUDIENCE, "iat": iat, "exp": exp,
+        "jti": uuid::Uuid::new_v4().to_string()})
+}
+
 /// Tokens of a valid user (tenant `a`'s inspector) that must all answer 401.
 fn bad_tokens(server: &TestServer, fx: &Fixture) -> Vec<(&'static str, Option<String>, Want)> {
     let sub = &fx.w.a.inspector_id;
@@ -739,6 +765,17 @@ fn bad_tokens(server: &TestServer, fx: &Fixture) -> Vec<(&'static str, Option<St
     let (input, sig) = valid.rsplit_once('.').unwrap();
     let flipped = if sig.starts_with('A') { "B" } else { "A" };
     let invalid = (401, "auth.invalid_token");
+    let key = our_token_key(server);
+    let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": ours});
+    // The forger's tool works: a token made like ours with our key is accepted, so each
+    // refusal below is for what the case changes.
+    let control = forge_with(header.clone(), claims(sub, now, now + 600), &key);
+    let r =
+        fx.w.a
+            .inspector
+            .with_token(&control)
+            .get("/api/v1/inspections");
+    assert_eq!(r.status, 200, "{}", r.body);
     vec![
         ("no token", None, (401, "auth.missing_token")),
         (
@@ -769,6 +806,47 @@ fn bad_tokens(server: &TestServer, fx: &Fixture) -> Vec<(&'static str, Option<St
         (
             "a token claiming HS256",
             Some(forge(sub, "HS256", &ours, &stranger)),
+            invalid,
+        ),
+        // Signed with our own key, but not as we issue tokens.
+        (
+            "a token issued in the future",
+            Some(forge_with(
+                header.clone(),
+                claims(sub, now + 3600, now + 3900),
+                &key,
+            )),
+            invalid,
+        ),
+        (
+            "a token not valid before a future time",
+            Some(forge_with(
+                header.clone(),
+                {
+                    let mut c = claims(sub, now, now + 600);
+                    c["nbf"] = json!(now + 3600);
+                    c
+                },
+                &key,
+            )),
+            invalid,
+        ),
+        (
+            "a token living a year",
+            Some(forge_with(
+                header.clone(),
+                claims(sub, now, now + 365 * 86_400),
+                &key,
+            )),
+            invalid,
+        ),
+        (
+            "a token with an unknown critical header",
+            Some(forge_with(
+                json!({"alg": "EdDSA", "typ": "JWT", "kid": ours, "crit": ["urn:example:x"], "urn:example:x": 1}),
+                claims(sub, now, now + 600),
+                &key,
+            )),
             invalid,
         ),
     ]

@@ -241,6 +241,19 @@ pub fn run(
                 Ok(res)
             }
         })
+        // Standard security headers on every answer (a handler that sets one keeps its own):
+        // the API serves JSON and files, never pages to frame, sniff or refer from.
+        .wrap(
+            actix_web::middleware::DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "no-referrer"))
+                .add((
+                    "Content-Security-Policy",
+                    "default-src 'none'; frame-ancestors 'none'",
+                ))
+                .add(("Cross-Origin-Resource-Policy", "same-origin")),
+        )
         .wrap(TracingLogger::<QuietSpan>::new())
     })
     .shutdown_timeout(state.settings.shutdown_timeout_s);

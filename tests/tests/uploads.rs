@@ -201,6 +201,7 @@ fn direct_uploads(backend: Backend) {
     let w = world(&server);
     let visit = Visit::official(&server, &w);
     bytes_with_their_digest_are_stored_and_served_back(&visit);
+    uploaded_pages_are_downloads_not_pages(&visit);
     content_digest_header_is_accepted(&visit);
     a_wrong_digest_stores_nothing(&visit);
     no_digest_header_is_refused(&visit);
@@ -263,6 +264,75 @@ fn bytes_with_their_digest_are_stored_and_served_back(v: &Visit) {
     assert!(back.bytes == bytes, "the bytes come back as they were sent");
     // The same bytes again: accepted, still one copy.
     v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);
+}
+
+/// A page uploaded as evidence (HTML, SVG with a script) is served as a download, never
+/// rendered on the API's origin; a photo is shown inline; nothing is sniffed.
+fn uploaded_pages_are_downloads_not_pages(v: &Visit) {
+    let cases: [(&[u8], &str, bool); 4] = [
+        (
+            b"<html><script>alert(document.cookie)</script></html>",
+            "text/html",
+            false,
+        ),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "image/svg+xml",
+            false,
+        ),
+        (b"%PDF-1.4 not a photo", "application/pdf", false),
+        (b"\xff\xd8\xff\xe0 a jpeg", "image/jpeg", true),
+    ];
+    for (n, (bytes, media_type, inline)) in cases.into_iter().enumerate() {
+        let sha = sha256_hex(bytes);
+        v.inspector
+            .send(
+                "POST",
+                &v.blobs_path(),
+                Some((bytes, media_type)),
+                &[("X-Content-SHA256", &sha)],
+            )
+            .expect(201);
+        v.inspector
+            .post(
+                &format!("/api/v1/inspections/{}/evidence", v.inspection),
+                &json!({"item": {"id": format!("page-{n}"), "kind": "document", "doc_kind": "other",
+                    "blob": {"sha256": sha, "size": bytes.len(), "media_type": media_type}}}),
+            )
+            .expect(201);
+        let back = v.download(&sha).expect(200);
+        assert_eq!(back.header("content-type"), Some(media_type));
+        assert_eq!(back.header("x-content-type-options"), Some("nosniff"));
+        let csp = back.header("content-security-policy").unwrap_or_default();
+        assert!(
+            csp.contains("sandbox") && csp.contains("default-src 'none'"),
+            "{csp}"
+        );
+        let disposition = back.header("content-disposition");
+        if inline {
+            assert_eq!(disposition, None, "{media_type}");
+        } else {
+            assert!(
+                disposition.is_some_and(|d| d.starts_with("attachment")),
+                "{media_type}: {disposition:?}"
+            );
+        }
+    }
+    // Every answer carries the standard headers, errors included.
+    for path in ["/healthz", "/api/v1/no-such-thing"] {
+        let r = v.inspector.get(path);
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert!(
+            r.header("content-security-policy")
+                .is_some_and(|c| c.contains("frame-ancestors 'none'")),
+            "{path}"
+        );
+    }
 }
 
 fn content_digest_header_is_accepted(v: &Visit) {

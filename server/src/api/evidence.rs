@@ -625,14 +625,41 @@ pub async fn get_blob(
         .store
         .get_stream(&crate::store::blob_key(&sha))
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(
-            b.media_type
-                .unwrap_or_else(|| "application/octet-stream".into()),
-        )
+    let media_type = b
+        .media_type
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let mut res = HttpResponse::Ok();
+    // Uploaded bytes are the company's or the inspector's, not ours: only photo formats a
+    // browser cannot run are shown inline; anything else (HTML, SVG, PDF, audio…) is a
+    // download, never a page on the API's origin. Never sniffed, and sandboxed whatever a
+    // browser makes of it.
+    if !is_inline_image(&media_type) {
+        res.insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{sha}\""),
+        ));
+    }
+    Ok(res
+        .content_type(media_type)
         .insert_header(("Content-Length", b.size.to_string()))
         .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
         .streaming(stream))
+}
+
+/// Media types served inline: raster photo formats, which carry no script.
+fn is_inline_image(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "image/heif" | "image/gif"
+    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

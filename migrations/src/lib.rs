@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_init;
 pub mod m20261201_000001_mask_personal_ids;
 mod m20261201_000002_seal_log;
+mod m20261201_000003_refresh_token_family;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_init::Migration),
             Box::new(m20261201_000001_mask_personal_ids::Migration),
             Box::new(m20261201_000002_seal_log::Migration),
+            Box::new(m20261201_000003_refresh_token_family::Migration),
         ]
     }
 }

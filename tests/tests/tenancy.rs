@@ -1154,13 +1154,28 @@ fn sign_in_flows(backend: Backend) {
     anon.with_token(second["access_token"].as_str().unwrap())
         .get("/api/v1/me")
         .ok();
-    let replay = refresh(&anon, &r1);
-    assert_eq!(
-        (replay.status, replay.code()),
-        (401, "auth.bad_refresh_token")
-    );
     let third = refresh(&anon, &r2).ok();
     let r3 = third["refresh_token"].as_str().unwrap().to_owned();
+    // Another sign-in of the same user: its own family.
+    let other_session = token_grant(
+        &anon,
+        json!({"grant_type": "password", "username": username, "password": PASSWORD}),
+    )
+    .ok();
+    let other = other_session["refresh_token"].as_str().unwrap().to_owned();
+    // A rotated token presented again (a stolen copy replayed): refused, and every token
+    // of that sign-in with it — the latest one, which the thief or the user holds, too.
+    let replay = refresh(&anon, &r1);
+    assert_eq!((replay.status, replay.code()), (401, "auth.refresh_reused"));
+    let after_replay = refresh(&anon, &r3);
+    assert_eq!(
+        (after_replay.status, after_replay.code()),
+        (401, "auth.bad_refresh_token"),
+        "the family's live token is revoked"
+    );
+    // The other sign-in goes on.
+    let other_next = refresh(&anon, &other).ok();
+    let r3 = other_next["refresh_token"].as_str().unwrap().to_owned();
 
     // Revocation (sign out): the token stops working; unknown tokens are accepted silently.
     anon.post("/api/v1/auth/revoke", &json!({"refresh_token": r3}))

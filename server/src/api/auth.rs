@@ -47,12 +47,20 @@ fn random_token() -> ApiResult<String> {
     Ok(hex::encode(b))
 }
 
-async fn issue_pair(state: &AppState, u: &user::Model) -> ApiResult<TokenResponse> {
+/// A new access token and refresh token; the refresh token continues `family` (a refresh)
+/// or starts one (a sign-in).
+async fn issue_pair(
+    state: &AppState,
+    u: &user::Model,
+    family: Option<String>,
+) -> ApiResult<TokenResponse> {
     let refresh = random_token()?;
     let now = Utc::now();
+    let id = uuid::Uuid::now_v7().to_string();
     refresh_token::Entity::insert(
         refresh_token::Model {
-            id: uuid::Uuid::now_v7().to_string(),
+            family_id: Some(family.unwrap_or_else(|| id.clone())),
+            id,
             user_id: u.id.clone(),
             token_sha256: token_sha(&refresh),
             expires_at: now + Duration::seconds(state.settings.auth.refresh_ttl_s),
@@ -114,7 +122,7 @@ pub async fn token(
                 }
             };
             match u {
-                Some(u) if ok && !u.disabled => Ok(web::Json(issue_pair(&state, &u).await?)),
+                Some(u) if ok && !u.disabled => Ok(web::Json(issue_pair(&state, &u, None).await?)),
                 _ => Err(bad_credentials()),
             }
         }
@@ -129,25 +137,64 @@ pub async fn token(
                 .filter(refresh_token::Column::ExpiresAt.gt(now))
                 .exec(&state.db)
                 .await?;
+            let row = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenSha256.eq(token_sha(&t)))
+                .one(&state.db)
+                .await?;
             if res.rows_affected != 1 {
+                // A token already used (or signed out) presented again: someone holds a
+                // copy. Every token of its sign-in is revoked, the thief's and the user's.
+                if let Some(row) = row.filter(|r| r.revoked_at.is_some() && r.expires_at > now) {
+                    let family = row.family_id.clone().unwrap_or(row.id.clone());
+                    // Rotated (a successor was issued), not signed out: a replay.
+                    let rotated = refresh_token::Entity::find()
+                        .filter(refresh_token::Column::FamilyId.eq(&family))
+                        .filter(refresh_token::Column::CreatedAt.gt(row.created_at))
+                        .one(&state.db)
+                        .await?
+                        .is_some();
+                    if !rotated {
+                        return Err(ApiError::unauthorized(
+                            "auth.bad_refresh_token",
+                            "the refresh token is unknown, expired or revoked; sign in again",
+                        ));
+                    }
+                    revoke_family(&state, &family).await?;
+                    tracing::warn!(user = %row.user_id, "a used refresh token was presented again: its sign-in is revoked");
+                    return Err(ApiError::unauthorized(
+                        "auth.refresh_reused",
+                        "this refresh token was used already: every token of this sign-in is revoked; sign in again",
+                    ));
+                }
                 return Err(ApiError::unauthorized(
                     "auth.bad_refresh_token",
                     "the refresh token is unknown, expired or revoked; sign in again",
                 ));
             }
-            let row = refresh_token::Entity::find()
-                .filter(refresh_token::Column::TokenSha256.eq(token_sha(&t)))
-                .one(&state.db)
-                .await?
-                .ok_or_else(bad_credentials)?;
-            let u = user::Entity::find_by_id(row.user_id)
+            let row = row.ok_or_else(bad_credentials)?;
+            let u = user::Entity::find_by_id(row.user_id.clone())
                 .one(&state.db)
                 .await?
                 .filter(|u| !u.disabled)
                 .ok_or_else(bad_credentials)?;
-            Ok(web::Json(issue_pair(&state, &u).await?))
+            let family = row.family_id.unwrap_or(row.id);
+            Ok(web::Json(issue_pair(&state, &u, Some(family)).await?))
         }
     }
+}
+
+/// Revokes every live token of a sign-in.
+async fn revoke_family(state: &AppState, family: &str) -> ApiResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(refresh_token::Column::FamilyId.eq(family))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&state.db)
+        .await?;
+    Ok(())
 }
 
 /// Revoke a refresh token (sign out). Unknown tokens are accepted silently (RFC 7009).

@@ -60,6 +60,8 @@ pub mod refresh_token {
         pub expires_at: ChronoDateTimeUtc,
         pub revoked_at: Option<ChronoDateTimeUtc>,
         pub created_at: ChronoDateTimeUtc,
+        /// The sign-in this token descends from (its first token's id).
+        pub family_id: Option<String>,
     }
     no_relations!();
 }

@@ -507,6 +507,11 @@ fn cases(method: &str, template: &str, fx: &Fixture) -> Option<Vec<Case>> {
                 .ok(Who::Admin, 201),
         ),
         ("GET", "/users") => one(Case::new("GET", template, Mine).ok(Who::Admin, 200)),
+        ("POST", "/users/{id}/enable") => one(
+            Case::new("POST", format!("/api/v1/users/{}/enable", fx.victim_id), AdminOnly)
+                .about(&fx.victim_id)
+                .ok(Who::Admin, 204),
+        ),
         ("POST", "/users/{id}/disable") => one(
             Case::new("POST", format!("/api/v1/users/{}/disable", fx.victim_id), AdminOnly)
                 .about(&fx.victim_id)
@@ -1215,6 +1220,79 @@ fn sign_in_flows(backend: Backend) {
             &json!({}),
         )
         .expect(404);
+    // Enabled again, the user signs in again (disabling ended their sign-ins).
+    w.admin
+        .post(&format!("/api/v1/users/{member_id}/enable"), &json!({}))
+        .expect(204);
+    let stale = refresh(&anon, live.refresh.as_deref().unwrap());
+    assert_eq!(stale.status, 401, "{}", stale.body);
+    member.login(&username, PASSWORD).get("/api/v1/me").ok();
+
+    // An admin cannot disable themself.
+    let me = w.admin.get("/api/v1/me").ok()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = w
+        .admin
+        .post(&format!("/api/v1/users/{me}/disable"), &json!({}));
+    assert_eq!((r.status, r.code()), (409, "user.self"), "{}", r.body);
+}
+
+both_backends!(admins_never_all_disabled, two_admins_disabling_each_other);
+
+/// Two admins disabling each other at the same moment: one wins, the other is refused (the
+/// last active admin) or finds itself disabled — never both disabled, which nobody could
+/// undo. Repeated, since a race shows only sometimes.
+fn two_admins_disabling_each_other(backend: Backend) {
+    let server = TestServer::start(backend);
+    for round in 0..6 {
+        let admins: Vec<(hecha_tests::Api, String)> = (0..2)
+            .map(|_| {
+                let api = server.admin();
+                let id = api.get("/api/v1/me").ok()["user_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                (api, id)
+            })
+            .collect();
+        // Only these two are active: every earlier admin is disabled first.
+        let everyone = admins[0].0.get("/api/v1/users").ok();
+        for u in everyone.as_array().unwrap() {
+            let id = u["id"].as_str().unwrap();
+            if u["role"] == "admin"
+                && u["disabled"] == false
+                && !admins.iter().any(|(_, a)| a == id)
+            {
+                admins[0]
+                    .0
+                    .post(&format!("/api/v1/users/{id}/disable"), &json!({}))
+                    .expect(204);
+            }
+        }
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let handles: Vec<_> = [(0, 1), (1, 0)]
+            .into_iter()
+            .map(|(me, other)| {
+                let api = admins[me].0.clone();
+                let target = admins[other].1.clone();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    api.post(&format!("/api/v1/users/{target}/disable"), &json!({}))
+                        .status
+                })
+            })
+            .collect();
+        let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let active = admins
+            .iter()
+            .filter(|(api, _)| api.get("/api/v1/me").status == 200)
+            .count();
+        assert_eq!(active, 1, "round {round}: {statuses:?}");
+        assert!(statuses.contains(&204), "round {round}: {statuses:?}");
+    }
 }
 
 both_backends!(sign_in, sign_in_flows);

@@ -8,13 +8,14 @@ use hecha_core::model::personal_ids::mask_text;
 use hecha_core::seal::keys::PublicJwk;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, OrgKind, Role, hash_password};
-use crate::db::entities::{device, organization, user};
+use crate::db::entities::{device, organization, refresh_token, user};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
@@ -347,9 +348,10 @@ pub async fn list_users(
     ))
 }
 
-/// Disable a user (admin): their tokens stop working at once.
+/// Disable a user (admin): their tokens stop working at once. An admin cannot disable
+/// themself, and the last active admin cannot be disabled (nobody could undo it).
 #[utoipa::path(tag = "directory", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = Problem)))]
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/users/{id}/disable")]
 pub async fn disable_user(
     state: web::Data<AppState>,
@@ -357,8 +359,74 @@ pub async fn disable_user(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     caller.require(&[Role::Admin])?;
-    let res = user::Entity::update_many()
+    let id = id.into_inner();
+    if id == caller.user_id {
+        return Err(ApiError::conflict(
+            "user.self",
+            "an admin cannot disable themself; another admin can",
+        ));
+    }
+    let txn = state.db.begin().await?;
+    // Every active admin's row is written first, so two admins disabling each other at
+    // once are serialized (row locks on PostgreSQL, the write lock on SQLite) and the
+    // count below sees the other's commit.
+    user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::col(user::Column::Disabled))
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Disabled.eq(false))
+        .exec(&txn)
+        .await?;
+    let target = user::Entity::find_by_id(id.clone())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
+    if target.role == Role::Admin.as_str() && !target.disabled {
+        let others = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .filter(user::Column::Disabled.eq(false))
+            .filter(user::Column::Id.ne(id.clone()))
+            .count(&txn)
+            .await?;
+        if others == 0 {
+            txn.rollback().await?;
+            return Err(ApiError::conflict(
+                "user.last_admin",
+                "this is the last active admin: create or enable another first",
+            ));
+        }
+    }
+    user::Entity::update_many()
         .col_expr(user::Column::Disabled, Expr::value(true))
+        .filter(user::Column::Id.eq(id.clone()))
+        .exec(&txn)
+        .await?;
+    // Their sign-ins end: enabled again, they sign in again.
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(refresh_token::Column::UserId.eq(id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Enable a disabled user again (admin). They sign in again: disabling revoked their
+/// refresh tokens.
+#[utoipa::path(tag = "directory", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+#[post("/users/{id}/enable")]
+pub async fn enable_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.require(&[Role::Admin])?;
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(false))
         .filter(user::Column::Id.eq(id.into_inner()))
         .exec(&state.db)
         .await?;

@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(directory::create_user)
         .service(directory::list_users)
         .service(directory::disable_user)
+        .service(directory::enable_user)
         .service(directory::enroll_device)
         .service(directory::list_devices)
         .service(directory::revoke_device)

@@ -12,6 +12,7 @@ mod m20261127_000001_init;
 pub mod m20261201_000001_mask_personal_ids;
 mod m20261201_000002_seal_log;
 mod m20261201_000003_refresh_token_family;
+mod m20261201_000004_sign_in_failures;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_mask_personal_ids::Migration),
             Box::new(m20261201_000002_seal_log::Migration),
             Box::new(m20261201_000003_refresh_token_family::Migration),
+            Box::new(m20261201_000004_sign_in_failures::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub mod private_fs;
 pub mod seal_log;
 pub mod seat;
 pub mod settings;
+pub mod sign_in;
 pub mod startup;
 pub mod state;
 pub mod store;

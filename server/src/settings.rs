@@ -49,6 +49,16 @@ pub struct AuthSettings {
     pub keyring: Option<PathBuf>,
     /// An external OpenID provider whose tokens are also accepted.
     pub oidc: Option<OidcSettings>,
+    /// Failed sign-ins of one user name within `failure_window_s` after which sign-in
+    /// answers 429 until the window has passed (counted in the database: every replica).
+    pub max_failures_per_user: u32,
+    /// The same for one client address (many user names tried from one place).
+    pub max_failures_per_address: u32,
+    pub failure_window_s: i64,
+    /// The header a trusted reverse proxy sets to the client's address (e.g.
+    /// `X-Forwarded-For`, whose last value is taken). Unset: the connection's peer address;
+    /// a client-sent header is then ignored, so it cannot choose its own address.
+    pub client_address_header: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -130,6 +140,10 @@ impl Default for AuthSettings {
             refresh_ttl_s: 30 * 24 * 3600,
             keyring: None,
             oidc: None,
+            max_failures_per_user: 10,
+            max_failures_per_address: 100,
+            failure_window_s: 15 * 60,
+            client_address_header: None,
         }
     }
 }

@@ -1332,3 +1332,99 @@ fn another_tenants_bytes_cannot_be_borrowed_by_their_digest() {
         (422, "evidence.blob_missing", 404)
     );
 }
+
+// ---- Sign-in limits ----------------------------------------------------------------------
+
+/// A password grant from `address` (sent as X-Forwarded-For; counted only where the
+/// server trusts that header).
+fn sign_in_from(api: &Api, username: &str, password: &str, address: Option<&str>) -> Resp {
+    let body = serde_json::to_vec(
+        &json!({"grant_type": "password", "username": username, "password": password}),
+    )
+    .unwrap();
+    let headers: Vec<(&str, &str)> = address
+        .map(|a| vec![("X-Forwarded-For", a)])
+        .unwrap_or_default();
+    api.anonymous().send(
+        "POST",
+        "/api/v1/auth/token",
+        Some((&body, "application/json")),
+        &headers,
+    )
+}
+
+fn name_of(api: &Api) -> String {
+    api.get("/api/v1/me").ok()["username"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn assert_limited(r: &Resp) {
+    assert_eq!(
+        (r.status, r.code()),
+        (429, "auth.too_many_failures"),
+        "{}",
+        r.body
+    );
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+}
+
+/// 200 wrong passwords, then the right one, used to work. Now: after N failures for a user
+/// name, or M from one address, the right password too answers 429 with Retry-After, on
+/// every replica; a client-sent X-Forwarded-For changes nothing unless the operator trusts
+/// that header.
+fn sign_in_limits(backend: Backend) {
+    let server = TestServer::start_with(backend, |s| {
+        s.auth.max_failures_per_user = 5;
+        s.auth.max_failures_per_address = 8;
+    });
+    let w = world(&server);
+    let (u, v) = (name_of(&w.a.staff), name_of(&w.a.inspector));
+    let anon = server.api();
+    for n in 0..5 {
+        // Another address each time, as a client may claim: not trusted, not counted apart.
+        let wrong = sign_in_from(&anon, &u, "not it", Some(&format!("198.51.100.{n}")));
+        assert_eq!((wrong.status, wrong.code()), (401, "auth.bad_credentials"));
+    }
+    assert_limited(&sign_in_from(&anon, &u, PASSWORD, None));
+    // Counted in the database: another replica refuses as well.
+    let replica = server.replica();
+    assert_limited(&sign_in_from(&replica.api(), &u, PASSWORD, None));
+    // Another user from the same address (5 failures of 8) signs in, which forgets only
+    // that user's failures.
+    sign_in_from(&anon, &v, PASSWORD, None).ok();
+    for _ in 0..3 {
+        sign_in_from(&anon, &v, "not it", None).expect(401);
+    }
+    // The address has failed 8 times now: nobody signs in from it, for a while.
+    assert_limited(&sign_in_from(&anon, &v, PASSWORD, None));
+    let doc = anon.get("/api/v1/openapi.json").ok();
+    assert!(
+        doc["paths"]["/api/v1/auth/token"]["post"]["responses"]["429"]["headers"]["Retry-After"]
+            .is_object(),
+        "the OpenAPI document says so"
+    );
+
+    // Behind a trusted proxy: its header names the client.
+    let proxied = TestServer::start_with(backend, |s| {
+        s.auth.max_failures_per_address = 3;
+        s.auth.client_address_header = Some("X-Forwarded-For".into());
+    });
+    let pw = world(&proxied);
+    let p = name_of(&pw.a.staff);
+    let api = proxied.api();
+    for name in ["x1", "x2", "x3"] {
+        sign_in_from(&api, name, "guess", Some("10.0.0.1, 203.0.113.5")).expect(401);
+    }
+    assert_limited(&sign_in_from(
+        &api,
+        &p,
+        PASSWORD,
+        Some("10.0.0.1, 203.0.113.5"),
+    ));
+    sign_in_from(&api, &p, PASSWORD, Some("10.0.0.1, 203.0.113.6")).ok();
+}
+
+both_backends!(sign_in_limited, sign_in_limits);

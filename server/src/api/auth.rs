@@ -81,6 +81,13 @@ async fn issue_pair(
     })
 }
 
+/// The hash a password is checked against: the user's, or [`DUMMY_PASSWORD_HASH`] (an
+/// unknown user, a user without a password), so every attempt costs the same.
+fn hash_to_check(u: Option<&user::Model>) -> &str {
+    u.and_then(|u| u.password_hash.as_deref())
+        .unwrap_or(crate::auth::DUMMY_PASSWORD_HASH)
+}
+
 fn bad_credentials() -> ApiError {
     ApiError::unauthorized("auth.bad_credentials", "wrong user name or password")
 }
@@ -89,41 +96,40 @@ fn bad_credentials() -> ApiError {
 #[utoipa::path(
     tag = "auth",
     request_body = TokenRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = Problem)),
+    responses((status = 200, body = TokenResponse), (status = 401, body = Problem),
+        (status = 429, body = Problem, description = "too many failed sign-ins for this user name or client address",
+            headers(("Retry-After" = u32, description = "seconds until a sign-in is counted again")))),
     security(())
 )]
 #[post("/auth/token")]
 pub async fn token(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     body: web::Json<TokenRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
     match body.into_inner() {
         TokenRequest::Password { username, password } => {
+            let attempt = crate::sign_in::Attempt::new(&state, &req, &username);
+            crate::sign_in::check(&state, &attempt).await?;
             let u = user::Entity::find()
                 .filter(user::Column::Username.eq(&username))
                 .one(&state.db)
                 .await?;
-            let ok = match &u {
-                Some(u) => {
-                    let hash = u.password_hash.clone().unwrap_or_default();
-                    let password = password.clone();
-                    // Argon2 is deliberately slow: off the async workers.
-                    web::block(move || verify_password(&password, &hash))
-                        .await
-                        .map_err(ApiError::internal)?
-                }
-                None => {
-                    // Same work for an unknown user: no timing oracle for user names.
-                    let _ = web::block(move || {
-                        verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
-                    })
-                    .await;
-                    false
-                }
-            };
+            // The same Argon2 work whoever is asked for: an unknown user, or one who signs
+            // in only through the external provider, is not told apart by speed.
+            let hash = hash_to_check(u.as_ref()).to_owned();
+            let ok = web::block(move || verify_password(&password, &hash))
+                .await
+                .map_err(ApiError::internal)?;
             match u {
-                Some(u) if ok && !u.disabled => Ok(web::Json(issue_pair(&state, &u, None).await?)),
-                _ => Err(bad_credentials()),
+                Some(u) if ok && !u.disabled && u.password_hash.is_some() => {
+                    crate::sign_in::succeeded(&state, &attempt).await?;
+                    Ok(web::Json(issue_pair(&state, &u, None).await?))
+                }
+                _ => {
+                    crate::sign_in::failed(&state, &attempt).await?;
+                    Err(bad_credentials())
+                }
             }
         }
         TokenRequest::RefreshToken { refresh_token: t } => {
@@ -243,4 +249,37 @@ pub async fn me(caller: Caller) -> ApiResult<web::Json<Me>> {
 #[get("/auth/jwks.json")]
 pub async fn token_jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(state.tokens.jwks())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_with(password_hash: Option<&str>) -> user::Model {
+        user::Model {
+            id: "u".into(),
+            org_id: "o".into(),
+            username: "name".into(),
+            display_name: "Name".into(),
+            role: "inspector".into(),
+            password_hash: password_hash.map(str::to_owned),
+            external_subject: Some("sub".into()),
+            disabled: false,
+            created_at: Utc::now(),
+        }
+    }
+
+    /// A user who signs in only through the external provider, and a user who does not
+    /// exist, are checked against the dummy hash: the same work as a real user's.
+    #[test]
+    fn every_attempt_checks_a_real_argon2_hash() {
+        assert_eq!(hash_to_check(None), crate::auth::DUMMY_PASSWORD_HASH);
+        let external = user_with(None);
+        assert_eq!(
+            hash_to_check(Some(&external)),
+            crate::auth::DUMMY_PASSWORD_HASH
+        );
+        let real = user_with(Some("$argon2id$real"));
+        assert_eq!(hash_to_check(Some(&real)), "$argon2id$real");
+    }
 }

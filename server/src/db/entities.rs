@@ -66,6 +66,19 @@ pub mod refresh_token {
     no_relations!();
 }
 
+pub mod sign_in_failure {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sign_in_failures")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub subject: String,
+        pub at: ChronoDateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub mod device {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

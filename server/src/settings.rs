@@ -32,6 +32,9 @@ pub struct Settings {
     pub profiles_dir: Option<PathBuf>,
     pub tsa: Option<TsaSettings>,
     pub webhooks: WebhookSettings,
+    /// A bearer token `/metrics` requires (Prometheus' `authorization` credentials). Unset:
+    /// `/metrics` is public — keep the port off the internet then.
+    pub metrics_token: Option<String>,
     /// Seconds graceful shutdown waits for requests in flight (uploads) to finish.
     pub shutdown_timeout_s: u64,
     /// HTTP worker threads (default: the number of cores).
@@ -127,6 +130,7 @@ impl Default for Settings {
             profiles_dir: None,
             tsa: None,
             webhooks: WebhookSettings::default(),
+            metrics_token: None,
             shutdown_timeout_s: 60,
             workers: None,
         }

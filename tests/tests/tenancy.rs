@@ -1428,3 +1428,23 @@ fn sign_in_limits(backend: Backend) {
 }
 
 both_backends!(sign_in_limited, sign_in_limits);
+
+/// `/metrics` behind a bearer token when one is configured.
+#[test]
+fn metrics_need_the_configured_token() {
+    let server = TestServer::start_with(Backend::Sqlite, |s| {
+        s.metrics_token = Some("a scrape secret".into())
+    });
+    let anon = server.api();
+    for token in [None, Some("a guess"), Some("a scrape secre")] {
+        let api = match token {
+            Some(t) => anon.with_token(t),
+            None => anon.anonymous(),
+        };
+        let r = api.get("/metrics");
+        assert_eq!((r.status, r.code()), (401, "metrics.token"), "{token:?}");
+    }
+    let r = anon.with_token("a scrape secret").get("/metrics");
+    assert_eq!(r.status, 200);
+    assert!(String::from_utf8_lossy(&r.bytes).contains("hecha_"));
+}

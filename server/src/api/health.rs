@@ -31,11 +31,36 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus text format.
-#[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain")), security(()))]
+/// Prometheus text format. With `metrics_token` configured, only for
+/// `Authorization: Bearer <token>` (401 otherwise).
+#[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain"),
+    (status = 401, body = crate::error::Problem)), security(()))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
+    if let Some(want) = &state.settings.metrics_token {
+        let given = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same_secret(given, want) {
+            return actix_web::ResponseError::error_response(
+                &crate::error::ApiError::unauthorized(
+                    "metrics.token",
+                    "/metrics needs the configured bearer token",
+                ),
+            );
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())
+}
+
+/// Compares two secrets by their SHA-256 digests, whose comparison time tells nothing
+/// about the secret.
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }

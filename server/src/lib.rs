@@ -10,6 +10,7 @@ pub mod gc;
 pub mod inspections;
 pub mod metrics;
 pub mod oidc;
+pub mod outbound;
 pub mod pii_scan;
 pub mod private_fs;
 pub mod seal_log;

@@ -114,6 +114,9 @@ pub struct WebhookSettings {
     pub timeout_s: u64,
     /// How often a replica looks for due deliveries.
     pub poll_interval_ms: u64,
+    /// Hosts (names or addresses, as written in the webhook URL) a webhook may reach even
+    /// when they are internal (loopback, private, link-local). Empty: public addresses only.
+    pub allow_hosts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -172,6 +175,7 @@ impl Default for WebhookSettings {
             base_delay_s: 5,
             timeout_s: 10,
             poll_interval_ms: 1000,
+            allow_hosts: Vec::new(),
         }
     }
 }

@@ -47,6 +47,8 @@ impl TestServer {
         };
         settings.webhooks.poll_interval_ms = 100;
         settings.webhooks.base_delay_s = 1;
+        // The tests' receivers listen on loopback: allowed as an operator would allow them.
+        settings.webhooks.allow_hosts = vec!["127.0.0.1".into()];
         adjust(&mut settings);
         Self::launch(settings, pg, data_dir)
     }

@@ -131,3 +131,128 @@ fn wait_log(
 }
 
 both_backends!(webhooks_deliver_and_retry, webhooks);
+
+/// Seals an official inspection of tenant `a` (its webhooks fire).
+fn seal_one(w: &hecha_tests::flow::World) {
+    let a = &w.a;
+    let id = create_inspection(&a.inspector, &a.company, "official");
+    push_example(&a.inspector, &id);
+    sign_off(&a.inspector, &id);
+    a.inspector
+        .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
+        .ok();
+}
+
+/// A webhook's deliveries once its first attempt is recorded.
+fn first_attempt(api: &hecha_tests::Api, hook: &str) -> serde_json::Value {
+    let log = wait_log(api, hook, |d| {
+        d.as_array().is_some_and(|a| !a.is_empty()) && d[0]["attempts"].as_i64() >= Some(1)
+    });
+    log[0].clone()
+}
+
+/// A company's staff cannot make the server reach internal hosts: such targets are refused
+/// at creation and, for a row from before, at delivery (nothing reaches the receiver); no
+/// redirect is followed; failures are recorded by class, so a closed port and an open
+/// non-HTTP one read alike.
+#[test]
+fn webhooks_reach_no_internal_host() {
+    let server = TestServer::start_with(Backend::Sqlite, |s| s.webhooks.allow_hosts.clear());
+    let w = world(&server);
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://localhost:9/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:9/hook",
+        "http://[fd00::1]/hook",
+        "http://[::ffff:127.0.0.1]:9/hook",
+        "http://0.0.0.0:9/hook",
+    ] {
+        let r = w.a.staff.post("/api/v1/webhooks", &json!({ "url": url }));
+        assert_eq!(
+            (r.status, r.code()),
+            (422, "webhook.target"),
+            "{url}: {}",
+            r.body
+        );
+    }
+    // A webhook row from before this check, to a live receiver on loopback.
+    let rx = Receiver::start(vec![200]);
+    let url = server.state.settings.database_url();
+    let authority = w.a.authority.clone();
+    let target = rx.url.clone();
+    hecha_tests::server::run_async(async move {
+        use sea_orm::ConnectionTrait;
+        let db = hecha_server::db::connect(&url).await.unwrap();
+        db.execute_unprepared(&format!(
+            "INSERT INTO webhooks (id, org_id, url, secret, events, active, created_at) VALUES ('old-hook', '{authority}', '{target}', 'secret', 'inspection.sealed', 1, CURRENT_TIMESTAMP)"
+        ))
+        .await
+        .unwrap();
+        db.close().await.unwrap();
+    });
+    seal_one(&w);
+    let d = first_attempt(&w.a.auditor, "old-hook");
+    assert!(
+        d["last_error"].as_str().unwrap().starts_with("refused"),
+        "{d}"
+    );
+    assert_eq!(rx.count(), 0, "nothing reached the internal receiver");
+
+    // Allowed by the operator: a redirect is the receiver's answer, not followed; a closed
+    // port and an open port that speaks no HTTP are one class of failure.
+    let server = TestServer::start(Backend::Sqlite);
+    let w = world(&server);
+    let inner = Receiver::start(vec![200]);
+    let redirector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let redirect_url = format!("http://{}/hook", redirector.local_addr().unwrap());
+    let location = inner.url.clone();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for s in redirector.incoming().flatten() {
+            let mut s = s;
+            let mut buf = [0u8; 65536];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/hook", l.local_addr().unwrap())
+    };
+    let mute = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mute_url = format!("http://{}/hook", mute.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for s in mute.incoming().flatten() {
+            drop(s);
+        }
+    });
+    let hooks: Vec<String> = [&redirect_url, &closed, &mute_url]
+        .iter()
+        .map(|u| {
+            w.a.auditor
+                .post(
+                    "/api/v1/webhooks",
+                    &json!({"url": u, "events": ["inspection.sealed"]}),
+                )
+                .expect(201)
+                .str("id")
+        })
+        .collect();
+    seal_one(&w);
+    let redirected = first_attempt(&w.a.auditor, &hooks[0]);
+    assert_eq!(redirected["last_status"], 307, "{redirected}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(inner.count(), 0, "the redirect was not followed");
+    let (c, m) = (
+        first_attempt(&w.a.auditor, &hooks[1]),
+        first_attempt(&w.a.auditor, &hooks[2]),
+    );
+    assert!(c["last_error"].is_string(), "{c}");
+    assert_eq!(c["last_error"], m["last_error"], "{c} {m}");
+}

@@ -78,6 +78,17 @@ pub async fn create_webhook(
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(ApiError::unprocessable("webhook.url", "http or https only"));
     }
+    // Checked again at every delivery (a name may resolve elsewhere later); a name that
+    // does not resolve yet is accepted and refused at delivery if it never does.
+    let allow = state.settings.webhooks.allow_hosts.clone();
+    let target = parsed.clone();
+    match web::block(move || crate::outbound::check_target(&target, &allow))
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Ok(_) | Err(crate::outbound::TargetError::Unresolvable) => {}
+        Err(e) => return Err(ApiError::unprocessable("webhook.target", e.to_string())),
+    }
     if events.is_empty() {
         events = EVENTS.iter().map(|e| (*e).to_owned()).collect();
     }

@@ -109,7 +109,7 @@ impl Resolver for PinnedResolver {
         for a in self.0.iter().take(16) {
             out.push(*a);
         }
-        if out.len() == 0 {
+        if out.is_empty() {
             return Err(ureq::Error::HostNotFound);
         }
         Ok(out)

@@ -130,6 +130,21 @@ impl TestServer {
         self.handle.clone()
     }
 
+    /// Runs SQL on the server's database on a connection of its own (a pooled connection
+    /// belongs to the runtime that opened it: the server's pool stays the server's) — rows
+    /// written behind the API's back, as an insider or data from before a fix would.
+    pub fn sql(&self, sql: &str) {
+        use sea_orm::ConnectionTrait;
+        let url = self.state.settings.database_url();
+        let sql = sql.to_owned();
+        run_async(async move {
+            let db = hecha_server::db::connect(&url).await?;
+            db.execute_unprepared(&sql).await?;
+            db.close().await
+        })
+        .expect("sql");
+    }
+
     pub fn api(&self) -> Api {
         Api::new(&self.base)
     }

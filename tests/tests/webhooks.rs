@@ -180,19 +180,10 @@ fn webhooks_reach_no_internal_host() {
     }
     // A webhook row from before this check, to a live receiver on loopback.
     let rx = Receiver::start(vec![200]);
-    let url = server.state.settings.database_url();
-    let authority = w.a.authority.clone();
-    let target = rx.url.clone();
-    hecha_tests::server::run_async(async move {
-        use sea_orm::ConnectionTrait;
-        let db = hecha_server::db::connect(&url).await.unwrap();
-        db.execute_unprepared(&format!(
-            "INSERT INTO webhooks (id, org_id, url, secret, events, active, created_at) VALUES ('old-hook', '{authority}', '{target}', 'secret', 'inspection.sealed', 1, CURRENT_TIMESTAMP)"
-        ))
-        .await
-        .unwrap();
-        db.close().await.unwrap();
-    });
+    server.sql(&format!(
+        "INSERT INTO webhooks (id, org_id, url, secret, events, active, created_at) VALUES ('old-hook', '{}', '{}', 'secret', 'inspection.sealed', 1, CURRENT_TIMESTAMP)",
+        w.a.authority, rx.url
+    ));
     seal_one(&w);
     let d = first_attempt(&w.a.auditor, "old-hook");
     assert!(

@@ -155,18 +155,15 @@ fn describe(head: &TreeHead, kid: &str, retirement_checked: bool, pinned: bool) 
 pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
     match &args.command {
         LogCommand::TreeHead { server, trust, out } => {
-            let (anchors, pinned) = anchors(trust, Some(server))?;
-            let url = format!("{}/api/v1/log/tree-head", base(server));
-            let doc = get_json(&url)?;
-            let jws = doc["tree_head_jws"]
-                .as_str()
-                .with_context(|| format!("{url}: no tree_head_jws"))?;
-            let (head, kid, checked) = match anchors.verify_tree_head(jws) {
-                Ok(v) => v,
-                Err(e) => {
-                    println!("INVALID tree head from {url}: {e}");
-                    return Ok(EXIT_PROBLEMS);
-                }
+            let Some(Fetched {
+                doc,
+                head,
+                kid,
+                checked,
+                pinned,
+            }) = fetch_head(server, trust)?
+            else {
+                return Ok(EXIT_PROBLEMS);
             };
             let text = serde_json::to_string_pretty(&doc)?;
             match out {
@@ -280,21 +277,53 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
     }
 }
 
-/// `hecha log audit`: the whole log read and checked against its signed head.
-fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
-    use hecha_core::seal::log::LogEntry;
+/// A server's latest tree head, checked.
+struct Fetched {
+    doc: serde_json::Value,
+    head: TreeHead,
+    kid: String,
+    /// Whether the signer's retirement was checked (a pinned history).
+    checked: bool,
+    /// Whether `--trust` judged it (else the server's own history).
+    pinned: bool,
+}
+
+/// Fetches and checks the latest tree head; `None` (after saying why) when it does not
+/// verify.
+fn fetch_head(server: &str, trust: &[PathBuf]) -> anyhow::Result<Option<Fetched>> {
     let (anchors, pinned) = anchors(trust, Some(server))?;
     let url = format!("{}/api/v1/log/tree-head", base(server));
     let doc = get_json(&url)?;
     let jws = doc["tree_head_jws"]
         .as_str()
         .with_context(|| format!("{url}: no tree_head_jws"))?;
-    let (head, kid, checked) = match anchors.verify_tree_head(jws) {
-        Ok(v) => v,
+    match anchors.verify_tree_head(jws) {
+        Ok((head, kid, checked)) => Ok(Some(Fetched {
+            doc,
+            head,
+            kid,
+            checked,
+            pinned,
+        })),
         Err(e) => {
             println!("INVALID tree head from {url}: {e}");
-            return Ok(EXIT_PROBLEMS);
+            Ok(None)
         }
+    }
+}
+
+/// `hecha log audit`: the whole log read and checked against its signed head.
+fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
+    use hecha_core::seal::log::LogEntry;
+    let Some(Fetched {
+        head,
+        kid,
+        checked,
+        pinned,
+        ..
+    }) = fetch_head(server, trust)?
+    else {
+        return Ok(EXIT_PROBLEMS);
     };
     println!("head {}", describe(&head, &kid, checked, pinned));
     let mut entries: Vec<LogEntry> = Vec::new();

@@ -16,7 +16,6 @@ use hecha_core::seal::device::{DeviceKey, sign_item};
 use hecha_core::seal::manifest::item_digest;
 use hecha_tests::flow::{EXAMPLE_USCC, example_inspection, push_example, sign_off, world};
 use hecha_tests::{Backend, TestServer, both_backends};
-use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 /// A valid 18-character ID number (check character computed), one per field under test.
@@ -351,24 +350,15 @@ fn personal_ids(backend: Backend) {
             &json!({"item": {"id": "old-note", "kind": "note", "text": "PLACEHOLDER", "rule_ids": []}}),
         )
         .expect(201);
-    let exec = |sql: String| {
-        let url = server.state.settings.database_url();
-        hecha_tests::server::run_async(async move {
-            let db = hecha_server::db::connect(&url).await?;
-            db.execute_unprepared(&sql).await?;
-            db.close().await
-        })
-        .expect("sql");
-    };
     let legacy = id(19);
-    exec(format!(
+    server.sql(&format!(
         "UPDATE organizations SET name = 'legacy {legacy}' WHERE id = '{}'",
         a.company
     ));
-    exec(format!(
+    server.sql(&format!(
         "UPDATE evidence SET body = REPLACE(body, 'PLACEHOLDER', '{legacy}') WHERE inspection_id = '{open}'"
     ));
-    exec(format!(
+    server.sql(&format!(
         "UPDATE evidence SET body = REPLACE(body, '检查员甲', '{legacy}') WHERE inspection_id = '{official}' AND item_id = 'sign-inspector'"
     ));
     let before = scan(&server);

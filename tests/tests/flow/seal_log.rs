@@ -287,12 +287,9 @@ fn seal_log_flow(backend: Backend) {
     };
     let entry = String::from_utf8(forged.to_canonical_json().unwrap()).unwrap();
     let leaf = hex::encode(forged.leaf_hash().unwrap());
-    sql(
-        &server,
-        format!(
-            "INSERT INTO seal_log (seq, leaf_hash, entry, created_at) VALUES (4, '{leaf}', '{entry}', CURRENT_TIMESTAMP)"
-        ),
-    );
+    server.sql(&format!(
+        "INSERT INTO seal_log (seq, leaf_hash, entry, created_at) VALUES (4, '{leaf}', '{entry}', CURRENT_TIMESTAMP)"
+    ));
     let text = assert_exit(
         &hecha(&[
             "log",
@@ -308,13 +305,10 @@ fn seal_log_flow(backend: Backend) {
         text.contains("BACKDATED") && text.contains("forged"),
         "{text}"
     );
-    sql(&server, "DELETE FROM seal_log WHERE seq = 4".into());
+    server.sql("DELETE FROM seal_log WHERE seq = 4");
     // Entries served that are not the ones signed (the text of a logged seal rewritten, its
     // leaf hash kept): the recomputed root differs.
-    sql(
-        &server,
-        "UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"', '\"sealed_at\":\"1') WHERE seq = 1".into(),
-    );
+    server.sql("UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"', '\"sealed_at\":\"1') WHERE seq = 1");
     let text = assert_exit(
         &hecha(&[
             "log",
@@ -327,10 +321,7 @@ fn seal_log_flow(backend: Backend) {
         1,
     );
     assert!(text.contains("not the log signed"), "{text}");
-    sql(
-        &server,
-        "UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"1', '\"sealed_at\":\"') WHERE seq = 1".into(),
-    );
+    server.sql("UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"1', '\"sealed_at\":\"') WHERE seq = 1");
     assert_exit(
         &hecha(&[
             "log",
@@ -408,18 +399,6 @@ fn seal_log_flow(backend: Backend) {
     std::fs::write(&path, &zip).unwrap();
     let text = assert_exit(&hecha(&["verify", s(&path), "--require-log"]), 1);
     assert!(text.contains("log.required"), "{text}");
-}
-
-/// Runs SQL on the server's database on a connection of its own.
-fn sql(server: &TestServer, sql: String) {
-    use sea_orm::ConnectionTrait;
-    let url = server.state.settings.database_url();
-    hecha_tests::server::run_async(async move {
-        let db = hecha_server::db::connect(&url).await?;
-        db.execute_unprepared(&sql).await?;
-        db.close().await
-    })
-    .expect("sql");
 }
 
 both_backends!(seal_log_works, seal_log_flow);

@@ -35,6 +35,9 @@ pub struct Settings {
     /// A bearer token `/metrics` requires (Prometheus' `authorization` credentials). Unset:
     /// `/metrics` is public — keep the port off the internet then.
     pub metrics_token: Option<String>,
+    /// An address of its own for `/metrics` (e.g. `127.0.0.1:9464`): when set, `/metrics`
+    /// is served there only, and that listener serves nothing else.
+    pub metrics_listen: Option<String>,
     /// Seconds graceful shutdown waits for requests in flight (uploads) to finish.
     pub shutdown_timeout_s: u64,
     /// HTTP worker threads (default: the number of cores).
@@ -134,6 +137,7 @@ impl Default for Settings {
             tsa: None,
             webhooks: WebhookSettings::default(),
             metrics_token: None,
+            metrics_listen: None,
             shutdown_timeout_s: 60,
             workers: None,
         }

@@ -262,6 +262,27 @@ pub fn run(
     }
     let server = server.listen(listener)?.run();
     let stop = Arc::new(tokio::sync::Notify::new());
+    if let Some(addr) = &state.settings.metrics_listen {
+        // `/metrics` alone, on its own address; stopped with the main server.
+        let data = web::Data::from(state.clone());
+        let metrics = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .route("/metrics", web::get().to(api::health::metrics_listener))
+        })
+        .workers(1)
+        .disable_signals()
+        .bind(addr)
+        .with_context(|| format!("cannot listen on {addr} (metrics)"))?
+        .run();
+        let handle = metrics.handle();
+        let stopped = stop.clone();
+        actix_web::rt::spawn(async move {
+            stopped.notified().await;
+            handle.stop(true).await;
+        });
+        actix_web::rt::spawn(metrics);
+    }
     actix_web::rt::spawn(crate::webhooks::run(state, stop.clone()));
     Ok((server, stop))
 }

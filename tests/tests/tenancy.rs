@@ -1448,3 +1448,21 @@ fn metrics_need_the_configured_token() {
     assert_eq!(r.status, 200);
     assert!(String::from_utf8_lossy(&r.bytes).contains("hecha_"));
 }
+
+/// `/metrics` on an address of its own: served there (and nothing else is), not on the
+/// API's listener.
+#[test]
+fn metrics_on_their_own_listener() {
+    let port = hecha_tests::s3::free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = TestServer::start_with(Backend::Sqlite, |s| s.metrics_listen = Some(addr.clone()));
+    let main = server.api().get("/metrics");
+    assert_eq!(main.status, 404, "not on the API's listener");
+    let own = Api::new(&format!("http://{addr}"));
+    let r = own.get("/metrics");
+    assert_eq!(r.status, 200);
+    assert!(String::from_utf8_lossy(&r.bytes).contains("hecha_"));
+    for path in ["/healthz", "/api/v1/me", "/api/v1/inspections"] {
+        assert_eq!(own.get(path).status, 404, "{path} on the metrics listener");
+    }
+}

@@ -37,6 +37,26 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     (status = 401, body = crate::error::Problem)), security(()))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
+    // Served on a listener of its own (`metrics_listen`): not here.
+    if state.settings.metrics_listen.is_some() {
+        return actix_web::ResponseError::error_response(&crate::error::ApiError::new(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "not_found",
+            "no such resource",
+        ));
+    }
+    render_metrics(&state, &req)
+}
+
+/// `/metrics` on its own listener (`metrics_listen`), which serves nothing else.
+pub async fn metrics_listener(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> HttpResponse {
+    render_metrics(&state, &req)
+}
+
+fn render_metrics(state: &AppState, req: &actix_web::HttpRequest) -> HttpResponse {
     if let Some(want) = &state.settings.metrics_token {
         let given = req
             .headers()

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod bundles;
 pub mod db;
+pub mod decode;
 pub mod error;
 pub mod gc;
 pub mod inspections;

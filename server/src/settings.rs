@@ -92,6 +92,10 @@ pub struct Limits {
     /// A body passed straight to the store (holding a store slot) is given up, 408
     /// `upload.stalled`, when no byte of it arrives for this many seconds.
     pub body_idle_timeout_s: u64,
+    /// Memory, MB, photos may take while being decoded at once (`crate::decode`).
+    pub decode_memory_mb: u32,
+    /// Seconds a decode waits for its share of that memory before 503 `decode.busy`.
+    pub decode_wait_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -168,6 +172,8 @@ impl Default for Limits {
             upload_concurrency: 8,
             upload_expiry_hours: 72,
             body_idle_timeout_s: 30,
+            decode_memory_mb: 768,
+            decode_wait_s: 60,
         }
     }
 }

@@ -60,6 +60,10 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
             .map(crate::oidc::OidcVerifier::new),
         metrics: Metrics::new()?,
         store_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+        decode_budget: crate::decode::DecodeBudget::new(
+            settings.limits.decode_memory_mb,
+            settings.limits.decode_wait_s,
+        ),
         settings,
     }))
 }

@@ -21,4 +21,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Bounds the uploads being written to the store at once (each spools to disk first).
     pub store_slots: Arc<Semaphore>,
+    /// The memory photos may take while the server decodes them (`crate::decode`).
+    pub decode_budget: crate::decode::DecodeBudget,
 }

@@ -409,3 +409,61 @@ fn assert_problem(r: &Resp, status: u16, code: &str) {
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     assert_eq!(r.body["status"], status);
 }
+
+/// Certificate photos take their share of the decode budget before they are decoded: with
+/// the budget held by other decodes, a photo waits, then 503 `decode.busy` with Retry-After
+/// and nothing is recorded; sent again once there is room, it is. A photo needing more than
+/// the whole budget is refused (413). (Peak memory itself is a benchmark's business.)
+#[test]
+fn certificate_photos_wait_for_the_decode_budget() {
+    let server = TestServer::start_with(Backend::Sqlite, |s| {
+        s.limits.decode_memory_mb = 64;
+        s.limits.decode_wait_s = 1;
+    });
+    let w = world(&server);
+    let id = create_inspection(&w.a.inspector, &w.a.company, "official");
+    // 1600 × 1600 pixels: about 25 MB to decode.
+    let photo = std::fs::read(
+        hecha_tests::workspace_root().join("examples/suzhou/certificates/si-chen.jpg"),
+    )
+    .unwrap();
+    let post = |api: &Api, inspection: &str, item: &str| {
+        api.send(
+            "POST",
+            &format!("/api/v1/inspections/{inspection}/si-scans?item_id={item}&roles=agent"),
+            Some((&photo, "image/jpeg")),
+            &[],
+        )
+    };
+    let held = server
+        .state
+        .decode_budget
+        .try_hold_all()
+        .expect("the whole budget");
+    let busy = post(&w.a.inspector, &id, "si-1");
+    assert_eq!(
+        (busy.status, busy.code()),
+        (503, "decode.busy"),
+        "{}",
+        busy.body
+    );
+    assert!(busy.header("retry-after").is_some());
+    let items =
+        w.a.inspector
+            .get(&format!("/api/v1/inspections/{id}/evidence"))
+            .ok();
+    assert_eq!(items.as_array().unwrap().len(), 0, "nothing recorded");
+    drop(held);
+    post(&w.a.inspector, &id, "si-1").expect(201);
+
+    let small = TestServer::start_with(Backend::Sqlite, |s| s.limits.decode_memory_mb = 8);
+    let w = world(&small);
+    let id = create_inspection(&w.a.inspector, &w.a.company, "official");
+    let big = post(&w.a.inspector, &id, "si-1");
+    assert_eq!(
+        (big.status, big.code()),
+        (413, "image.too_large_to_decode"),
+        "{}",
+        big.body
+    );
+}

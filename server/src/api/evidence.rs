@@ -724,6 +724,11 @@ pub async fn si_scan_photo(
     let hasher = person_hasher(&state, &row).await?;
     let keep = load_profile(&state.settings, &row.profile)?.keep_certificate_photos;
     let path = spooled.path.to_path_buf();
+    // Its share of the decode budget, held until the decode is done.
+    let _budget = state
+        .decode_budget
+        .acquire(crate::decode::DecodeBudget::estimate_mb(&path))
+        .await?;
     let si_record = web::block(move || -> std::io::Result<_> {
         let bytes = std::fs::read(&path)?;
         Ok(hecha_core::rehearsal::record_from_photo(&bytes, &hasher))

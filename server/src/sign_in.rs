@@ -22,15 +22,18 @@ pub struct Attempt {
 
 impl Attempt {
     pub fn new(state: &AppState, req: &HttpRequest, username: &str) -> Self {
+        let peer = || req.peer_addr().map(|a| a.ip().to_string());
         let address = match &state.settings.auth.client_address_header {
+            // A request that did not come through the proxy counts against its peer.
             Some(header) => req
                 .headers()
                 .get(header.as_str())
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.rsplit(',').next())
                 .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty()),
-            None => req.peer_addr().map(|a| a.ip().to_string()),
+                .filter(|v| !v.is_empty())
+                .or_else(peer),
+            None => peer(),
         };
         Attempt {
             user: format!("user:{}", username.trim().to_lowercase()),

@@ -1425,6 +1425,11 @@ fn sign_in_limits(backend: Backend) {
         Some("10.0.0.1, 203.0.113.5"),
     ));
     sign_in_from(&api, &p, PASSWORD, Some("10.0.0.1, 203.0.113.6")).ok();
+    // Without the header (not through the proxy): counted against the peer address.
+    for name in ["y1", "y2", "y3"] {
+        sign_in_from(&api, name, "guess", None).expect(401);
+    }
+    assert_limited(&sign_in_from(&api, &p, PASSWORD, None));
 }
 
 both_backends!(sign_in_limited, sign_in_limits);

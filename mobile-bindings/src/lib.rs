@@ -12,12 +12,14 @@ pub mod records;
 pub mod session;
 pub mod signer;
 pub mod sync;
+pub mod vault;
 
 pub use error::MobileError;
 pub use records::*;
 pub use session::InspectionSession;
 pub use signer::{DeviceSigner, SoftwareSigner};
 pub use sync::{SyncProgress, TokenProvider};
+pub use vault::KeyVault;
 
 /// The library's version (for the app's about screen and bug reports).
 #[uniffi::export]

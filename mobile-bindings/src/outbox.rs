@@ -255,6 +255,12 @@ impl Outbox {
             .optional()?)
     }
 
+    pub fn delete_meta(&self, key: &str) -> Result<(), MobileError> {
+        self.db
+            .execute("DELETE FROM meta WHERE key = ?1", params![key])?;
+        Ok(())
+    }
+
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), MobileError> {
         self.db.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -34,6 +34,7 @@ use crate::records::{
 };
 use crate::signer::{CoreSigner, DeviceSigner};
 use crate::sync::{SyncProgress, TokenProvider};
+use crate::vault::KeyVault;
 
 /// The part of `GET /api/v1/inspections/{id}/assignment` the phone keeps.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -281,8 +282,10 @@ pub fn parse_decimal<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Mobil
 #[uniffi::export]
 impl InspectionSession {
     /// Opens the session of an official (or company) inspection from the assignment JSON
-    /// fetched earlier (`GET …/assignment`), offline. The same call on the same `dir`
-    /// reopens it: every item captured before is there.
+    /// fetched earlier (`GET …/assignment`), offline. The assignment is kept in `dir` with
+    /// its person-hash key sealed by `vault` (the platform keystore): the app need not keep
+    /// it, and [`InspectionSession::reopen`] opens the session again from it. The same call
+    /// on the same `dir` reopens it too: every item captured before is there.
     #[uniffi::constructor]
     pub fn open_assignment(
         dir: String,
@@ -290,10 +293,69 @@ impl InspectionSession {
         user_id: String,
         device_id: String,
         signer: Arc<dyn DeviceSigner>,
+        vault: Arc<dyn KeyVault>,
     ) -> Result<Arc<Self>, MobileError> {
         guard(|| {
             let a: Assignment = serde_json::from_str(&assignment_json)
                 .map_err(|e| invalid_json("assignment", e))?;
+            let session = Self::from_assignment(a.clone(), &dir, user_id, device_id, signer)?;
+            // Kept for `reopen`: the key sealed, the rest as it came.
+            let key = hex::decode(&a.person_hash_key.key_hex).map_err(MobileError::internal)?;
+            let sealed = vault.seal(key)?;
+            let mut kept = a;
+            kept.person_hash_key.key_hex = String::new();
+            let outbox = session.outbox();
+            outbox.set_meta(
+                "assignment",
+                &serde_json::to_string(&kept).map_err(MobileError::internal)?,
+            )?;
+            outbox.set_meta("person_hash_key_sealed", &hex::encode(sealed))?;
+            drop(outbox);
+            Ok(session)
+        })
+    }
+
+    /// Opens again, offline, the session `open_assignment` opened in `dir`, from the
+    /// assignment kept there (its person-hash key opened by `vault`).
+    #[uniffi::constructor]
+    pub fn reopen(
+        dir: String,
+        user_id: String,
+        device_id: String,
+        signer: Arc<dyn DeviceSigner>,
+        vault: Arc<dyn KeyVault>,
+    ) -> Result<Arc<Self>, MobileError> {
+        guard(|| {
+            let outbox = Outbox::open(&PathBuf::from(&dir))?;
+            let (Some(kept), Some(sealed)) = (
+                outbox.meta("assignment")?,
+                outbox.meta("person_hash_key_sealed")?,
+            ) else {
+                return Err(MobileError::invalid(
+                    "outbox.no_assignment",
+                    "此目录中没有保存的核查任务，请先用任务数据打开",
+                    "no assignment is kept in this directory; open it with the assignment first",
+                ));
+            };
+            drop(outbox);
+            let mut a: Assignment =
+                serde_json::from_str(&kept).map_err(|e| invalid_json("assignment", e))?;
+            let sealed = hex::decode(sealed).map_err(MobileError::internal)?;
+            a.person_hash_key.key_hex = hex::encode(vault.open(sealed)?);
+            Self::from_assignment(a, &dir, user_id, device_id, signer)
+        })
+    }
+}
+
+impl InspectionSession {
+    fn from_assignment(
+        a: Assignment,
+        dir: &str,
+        user_id: String,
+        device_id: String,
+        signer: Arc<dyn DeviceSigner>,
+    ) -> Result<Arc<Self>, MobileError> {
+        {
             let profile = RuleProfile::from_toml(&a.profile_toml).map_err(|e| {
                 MobileError::invalid(
                     "assignment.profile",
@@ -310,7 +372,7 @@ impl InspectionSession {
             })?;
             let hasher = PersonHasher::new(a.person_hash_key.key_id.clone(), &key)
                 .map_err(MobileError::internal)?;
-            let outbox = Outbox::open(&PathBuf::from(&dir))?;
+            let outbox = Outbox::open(&PathBuf::from(dir))?;
             Self::open(
                 a.inspection,
                 profile,
@@ -321,9 +383,12 @@ impl InspectionSession {
                 signer,
                 outbox,
             )
-        })
+        }
     }
+}
 
+#[uniffi::export]
+impl InspectionSession {
     /// Opens a local rehearsal (预检) from the inspection JSON and a built-in profile id. ID
     /// numbers are hashed with a key made on this device (kept in the outbox).
     #[uniffi::constructor]
@@ -334,6 +399,7 @@ impl InspectionSession {
         user_id: String,
         device_id: String,
         signer: Arc<dyn DeviceSigner>,
+        vault: Arc<dyn KeyVault>,
     ) -> Result<Arc<Self>, MobileError> {
         guard(|| {
             let mut inspection: Inspection = serde_json::from_str(&inspection_json)
@@ -347,17 +413,30 @@ impl InspectionSession {
                 )
             })?;
             let outbox = Outbox::open(&PathBuf::from(&dir))?;
-            let key_hex = match outbox.meta("local_person_hash_key")? {
-                Some(k) => k,
-                None => {
-                    let mut key = [0u8; 32];
-                    getrandom::fill(&mut key).map_err(MobileError::internal)?;
-                    let k = hex::encode(key);
-                    outbox.set_meta("local_person_hash_key", &k)?;
-                    k
+            // The device's own key, kept sealed by the vault (a key kept in clear by an
+            // earlier version is sealed now and the clear copy removed).
+            let key = match (
+                outbox.meta("local_person_hash_key_sealed")?,
+                outbox.meta("local_person_hash_key")?,
+            ) {
+                (Some(sealed), _) => {
+                    vault.open(hex::decode(sealed).map_err(MobileError::internal)?)?
+                }
+                (None, clear) => {
+                    let key = match clear {
+                        Some(k) => hex::decode(k).map_err(MobileError::internal)?,
+                        None => {
+                            let mut key = [0u8; 32];
+                            getrandom::fill(&mut key).map_err(MobileError::internal)?;
+                            key.to_vec()
+                        }
+                    };
+                    let sealed = vault.seal(key.clone())?;
+                    outbox.set_meta("local_person_hash_key_sealed", &hex::encode(sealed))?;
+                    outbox.delete_meta("local_person_hash_key")?;
+                    key
                 }
             };
-            let key = hex::decode(&key_hex).map_err(MobileError::internal)?;
             let hasher = PersonHasher::new(format!("device-{}", &device_id), &key)
                 .map_err(MobileError::internal)?;
             Self::open(
@@ -737,6 +816,29 @@ mod tests {
         .to_string()
     }
 
+    /// A vault for tests: XOR with a fixed pad and a marker (no protection; the app's is
+    /// the platform keystore's).
+    #[derive(Debug)]
+    pub(crate) struct TestVault;
+
+    impl KeyVault for TestVault {
+        fn seal(&self, secret: Vec<u8>) -> Result<Vec<u8>, MobileError> {
+            let mut out: Vec<u8> = secret.iter().map(|b| b ^ 0xA5).collect();
+            out.extend_from_slice(b"sealed");
+            Ok(out)
+        }
+        fn open(&self, sealed: Vec<u8>) -> Result<Vec<u8>, MobileError> {
+            let body = sealed
+                .strip_suffix(b"sealed")
+                .ok_or_else(|| MobileError::internal("not sealed by this vault"))?;
+            Ok(body.iter().map(|b| b ^ 0xA5).collect())
+        }
+    }
+
+    fn vault() -> Arc<dyn KeyVault> {
+        Arc::new(TestVault)
+    }
+
     fn open(dir: &std::path::Path, signer: &Arc<SoftwareSigner>) -> Arc<InspectionSession> {
         let kid = DeviceSigner::kid(signer.as_ref());
         InspectionSession::open_assignment(
@@ -745,6 +847,7 @@ mod tests {
             "user-1".into(),
             kid,
             signer.clone().as_device_signer(),
+            vault(),
         )
         .unwrap()
     }
@@ -829,6 +932,7 @@ mod tests {
             "user-1".into(),
             "another-device".into(),
             signer.as_device_signer(),
+            vault(),
         );
         assert!(matches!(r, Err(MobileError::Invalid { code, .. }) if code == "device.mismatch"));
     }
@@ -851,6 +955,77 @@ mod tests {
         };
         assert!(!zh.contains(full) && !en.contains(full), "{en}");
         assert!(en.contains("110***********002X"), "{en}");
+    }
+
+    #[test]
+    fn the_person_hash_key_is_kept_only_sealed_and_reopen_needs_the_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let signer = SoftwareSigner::generate().unwrap();
+        let s = open(dir.path(), &signer);
+        let kid = DeviceSigner::kid(&*signer);
+        let first = s.add_note("一".into(), vec![]).unwrap();
+        drop(s);
+        let a: serde_json::Value = serde_json::from_str(&assignment()).unwrap();
+        let key_hex = a["person_hash_key"]["key_hex"].as_str().unwrap().to_owned();
+        let key = hex::decode(&key_hex).unwrap();
+        for f in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(f.unwrap().path()).unwrap_or_default();
+            assert!(
+                !bytes
+                    .windows(key_hex.len())
+                    .any(|w| w == key_hex.as_bytes())
+                    && !bytes.windows(key.len()).any(|w| w == key),
+                "the key in clear at rest"
+            );
+        }
+        // Reopened from what the outbox keeps, with the vault: the same session.
+        let again = InspectionSession::reopen(
+            dir.path().to_string_lossy().into_owned(),
+            "user-1".into(),
+            kid.clone(),
+            signer.clone().as_device_signer(),
+            vault(),
+        )
+        .unwrap();
+        assert!(
+            again
+                .items()
+                .unwrap()
+                .iter()
+                .any(|i| i.item_id == first.item_id)
+        );
+        // Another vault cannot open the key.
+        #[derive(Debug)]
+        struct Other;
+        impl KeyVault for Other {
+            fn seal(&self, s: Vec<u8>) -> Result<Vec<u8>, MobileError> {
+                Ok(s)
+            }
+            fn open(&self, _: Vec<u8>) -> Result<Vec<u8>, MobileError> {
+                Err(MobileError::internal("not this vault's"))
+            }
+        }
+        let r = InspectionSession::reopen(
+            dir.path().to_string_lossy().into_owned(),
+            "user-1".into(),
+            kid,
+            signer.as_device_signer(),
+            Arc::new(Other),
+        );
+        assert!(r.is_err());
+        // A directory that never held an assignment.
+        let empty = tempfile::tempdir().unwrap();
+        let signer = SoftwareSigner::generate().unwrap();
+        let r = InspectionSession::reopen(
+            empty.path().to_string_lossy().into_owned(),
+            "user-1".into(),
+            DeviceSigner::kid(&*signer),
+            signer.as_device_signer(),
+            vault(),
+        );
+        assert!(
+            matches!(r, Err(MobileError::Invalid { code, .. }) if code == "outbox.no_assignment")
+        );
     }
 
     #[test]

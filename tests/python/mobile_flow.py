@@ -63,11 +63,33 @@ def read(*parts):
         return f.read()
 
 
-def open_session():
+class SoftVault(hm.KeyVault):
+    """The platform keystore, in software for the test: the sealed form is the secret
+    XOR-ed with a pad only this process derives, and a tag."""
+
+    PAD = hashlib.sha256(b"test keystore of this phone").digest()
+
+    def seal(self, secret):
+        body = bytes(b ^ self.PAD[i % 32] for i, b in enumerate(secret))
+        return body + hashlib.sha256(self.PAD + body).digest()[:8]
+
+    def open(self, sealed):
+        body, tag = sealed[:-8], sealed[-8:]
+        if hashlib.sha256(self.PAD + body).digest()[:8] != tag:
+            raise hm.MobileError.Internal(code="vault.tag", zh="密封数据被改动", en="sealed data altered")
+        return bytes(b ^ self.PAD[i % 32] for i, b in enumerate(body))
+
+
+def open_session(reopen=False):
     signer = hm.SoftwareSigner.from_secret(bytes.fromhex(ENV["HECHA_DEVICE_SECRET"]))
+    if reopen:
+        # From what the outbox keeps: the assignment, its person-hash key sealed.
+        return hm.InspectionSession.reopen(
+            OUTBOX, ENV["HECHA_USER_ID"], ENV["HECHA_DEVICE_ID"], signer.as_device_signer(),
+            SoftVault())
     return hm.InspectionSession.open_assignment(
         OUTBOX, ASSIGNMENT_JSON, ENV["HECHA_USER_ID"], ENV["HECHA_DEVICE_ID"],
-        signer.as_device_signer())
+        signer.as_device_signer(), SoftVault())
 
 
 def emit(item_id):
@@ -402,6 +424,15 @@ def parent():
     # No full ID number anywhere: the outbox files (database, WAL, blobs) and what the
     # server answers.
     assert not outbox_leaks(), outbox_leaks()
+    # The person-hash key is at rest only sealed (neither its hex nor its bytes), and the
+    # session reopens from what the outbox keeps.
+    key_hex = ASSIGNMENT["person_hash_key"]["key_hex"]
+    for root, _, files in os.walk(OUTBOX):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                data = f.read()
+            assert key_hex.encode() not in data and bytes.fromhex(key_hex) not in data, name
+    assert [i.item_id for i in open_session(reopen=True).items()] == [i.item_id for i in s.items()]
     server_text = json.dumps(server, ensure_ascii=False)
     assert not [i for i in FULL_IDS if i in server_text], "a full ID number reached the server"
     assert any(e["kind"] == "note" and "***" in e["item"]["text"] for e in server)

@@ -57,9 +57,23 @@ fn phone(
         user_id.to_owned(),
         device.clone(),
         signer.as_device_signer(),
+        std::sync::Arc::new(TestVault),
     )
     .unwrap();
     (session, device)
+}
+
+/// A vault for the test (no protection; a phone's is its platform keystore's).
+#[derive(Debug)]
+struct TestVault;
+
+impl hecha_mobile::KeyVault for TestVault {
+    fn seal(&self, secret: Vec<u8>) -> Result<Vec<u8>, hecha_mobile::MobileError> {
+        Ok(secret.iter().map(|b| b ^ 0x3C).collect())
+    }
+    fn open(&self, sealed: Vec<u8>) -> Result<Vec<u8>, hecha_mobile::MobileError> {
+        Ok(sealed.iter().map(|b| b ^ 0x3C).collect())
+    }
 }
 
 #[test]

@@ -432,6 +432,24 @@ pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std
         }
         f.flush().await?;
     }
+    // The report's thumbnails decode the photos one at a time: the largest one's share of
+    // the decode budget, held while the bag is written.
+    let largest = bundle
+        .manifest
+        .items
+        .iter()
+        .filter_map(|mi| mi.item.blob.as_ref())
+        .filter(|b| {
+            b.media_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("image/"))
+        })
+        .map(|b| scratch.path().join(&b.sha256))
+        .filter(|p| p.exists())
+        .map(|p| crate::decode::DecodeBudget::estimate_mb(&p))
+        .max()
+        .unwrap_or(1);
+    let _budget = state.decode_budget.acquire_at_most(largest).await?;
     let scratch_path = scratch.path().to_owned();
     let file = actix_web::web::block(move || -> ApiResult<(std::fs::File, u64)> {
         let out = tempfile::tempfile().map_err(ApiError::internal)?;

@@ -4,7 +4,9 @@
 //! of a memory budget (`limits.decode_memory_mb`, default 768 MB: what a 2 GiB server can
 //! spare beside its database connections and uploads) before they start. A request that
 //! finds too little left waits up to `limits.decode_wait_s`, then answers 503 with
-//! Retry-After; a photo bigger than the whole budget is refused (413).
+//! Retry-After; a photo bigger than the whole budget is refused (413). An export, which
+//! renders the report's thumbnails one photo at a time, takes the share of its largest
+//! photo (at most the whole budget) for as long as it writes the bag.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -68,6 +70,12 @@ impl DecodeBudget {
                 "the server is decoding other photos; retry shortly",
             )),
         }
+    }
+
+    /// Takes `mb` of the budget, or the whole budget when `mb` is more (a job that decodes
+    /// its photos one at a time and must not be refused for one big photo: it runs alone).
+    pub async fn acquire_at_most(&self, mb: u32) -> ApiResult<OwnedSemaphorePermit> {
+        self.acquire(mb.min(self.total_mb)).await
     }
 
     /// Holds the whole budget (tests: a server busy decoding).

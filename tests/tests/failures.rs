@@ -456,6 +456,32 @@ fn certificate_photos_wait_for_the_decode_budget() {
     drop(held);
     post(&w.a.inspector, &id, "si-1").expect(201);
 
+    // An export renders thumbnails: it waits for its share as well.
+    let sealed = create_inspection(&w.a.inspector, &w.a.company, "official");
+    hecha_tests::flow::push_example(&w.a.inspector, &sealed);
+    hecha_tests::flow::sign_off(&w.a.inspector, &sealed);
+    w.a.inspector
+        .post(&format!("/api/v1/inspections/{sealed}/seal"), &json!({}))
+        .ok();
+    let held = server
+        .state
+        .decode_budget
+        .try_hold_all()
+        .expect("the whole budget");
+    let busy =
+        w.a.auditor
+            .get(&format!("/api/v1/inspections/{sealed}/export"));
+    assert_eq!(
+        (busy.status, busy.code()),
+        (503, "decode.busy"),
+        "{}",
+        busy.body
+    );
+    drop(held);
+    w.a.auditor
+        .get(&format!("/api/v1/inspections/{sealed}/export"))
+        .expect(200);
+
     let small = TestServer::start_with(Backend::Sqlite, |s| s.limits.decode_memory_mb = 8);
     let w = world(&small);
     let id = create_inspection(&w.a.inspector, &w.a.company, "official");

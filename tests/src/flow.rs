@@ -317,3 +317,14 @@ pub fn export_verified(api: &Api, inspection: &str) -> hecha_core::seal::manifes
         .expect("read");
     hecha_core::seal::manifest::Manifest::from_json(&manifest).expect("a manifest")
 }
+
+/// The bundle key history the server publishes (`/.well-known/hecha-key-history.json`): what
+/// an auditor pins.
+pub fn published_history(api: &Api) -> hecha_core::seal::keys::KeyHistory {
+    serde_json::from_value(
+        api.anonymous()
+            .get("/.well-known/hecha-key-history.json")
+            .ok(),
+    )
+    .expect("a key history")
+}

@@ -10,7 +10,7 @@ use std::io::{Cursor, Read, Write};
 use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
 use hecha_core::seal::keys::{Jwks, KeyHistory};
-use hecha_tests::flow::{create_inspection, push_example, sign_off, world};
+use hecha_tests::flow::{create_inspection, published_history, push_example, sign_off, world};
 use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};
 
@@ -220,13 +220,7 @@ fn whole_flow_on(server: &TestServer) {
         .get(&format!("/api/v1/inspections/{official}/export"))
         .expect(200);
     assert_eq!(export.header("content-type"), Some("application/zip"));
-    let history: KeyHistory = serde_json::from_value(
-        a.auditor
-            .anonymous()
-            .get("/.well-known/hecha-key-history.json")
-            .ok(),
-    )
-    .unwrap();
+    let history = published_history(&a.auditor);
     // The published JWKS holds the same keys as the published history.
     let jwks: Jwks =
         serde_json::from_value(a.auditor.anonymous().get("/.well-known/jwks.json").ok()).unwrap();

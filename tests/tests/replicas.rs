@@ -63,7 +63,6 @@ both_backends!(concurrent_writers_keep_one_chain, concurrent_writers);
 fn replicas_share_one_seal_log(backend: Backend) {
     use hecha_core::bundle::trust::TrustAnchors;
     use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
-    use hecha_core::seal::keys::KeyHistory;
 
     let one = TestServer::start(backend);
     let two = one.replica();
@@ -98,13 +97,7 @@ fn replicas_share_one_seal_log(backend: Backend) {
     let head = auditor.anonymous().get("/api/v1/log/tree-head").ok();
     // The key history, then the six seals.
     assert_eq!(head["tree_size"], 7, "{head}");
-    let history: KeyHistory = serde_json::from_value(
-        auditor
-            .anonymous()
-            .get("/.well-known/hecha-key-history.json")
-            .ok(),
-    )
-    .unwrap();
+    let history = hecha_tests::flow::published_history(&auditor);
     let mut trust = TrustAnchors::default();
     trust.add_history(history).unwrap();
     let options = VerifyOptions {

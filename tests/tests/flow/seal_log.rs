@@ -8,8 +8,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use hecha_core::seal::keys::KeyHistory;
-use hecha_tests::flow::{create_inspection, sign_off, world};
+use hecha_tests::flow::{create_inspection, published_history, sign_off, world};
 use hecha_tests::{Api, Backend, TestServer, both_backends};
 use serde_json::{Value, json};
 
@@ -93,13 +92,7 @@ fn seal_log_flow(backend: Backend) {
     std::fs::write(d.join("head1.json"), head1.to_string()).unwrap();
     std::fs::write(d.join("head2.json"), head2.to_string()).unwrap();
 
-    let history: KeyHistory = serde_json::from_value(
-        a.auditor
-            .anonymous()
-            .get("/.well-known/hecha-key-history.json")
-            .ok(),
-    )
-    .unwrap();
+    let history = published_history(&a.auditor);
     let trust = d.join("history.json");
     std::fs::write(&trust, serde_json::to_string(&history).unwrap()).unwrap();
 
@@ -256,17 +249,17 @@ fn seal_log_flow(backend: Backend) {
     );
 
     // ---- An audit of the whole log, and an insider's backdated seal --------------------
-    let text = assert_exit(
-        &hecha(&[
+    let audit = || {
+        hecha(&[
             "log",
             "audit",
             "--server",
             &server.base,
             "--trust",
             s(&rotated),
-        ]),
-        0,
-    );
+        ])
+    };
+    let text = assert_exit(&audit(), 0);
     assert!(
         text.contains("AUDITED: 4 entries (2 seals, 2 key-history changes)"),
         "{text}"
@@ -290,17 +283,7 @@ fn seal_log_flow(backend: Backend) {
     server.sql(&format!(
         "INSERT INTO seal_log (seq, leaf_hash, entry, created_at) VALUES (4, '{leaf}', '{entry}', CURRENT_TIMESTAMP)"
     ));
-    let text = assert_exit(
-        &hecha(&[
-            "log",
-            "audit",
-            "--server",
-            &server.base,
-            "--trust",
-            s(&rotated),
-        ]),
-        1,
-    );
+    let text = assert_exit(&audit(), 1);
     assert!(
         text.contains("BACKDATED") && text.contains("forged"),
         "{text}"
@@ -309,30 +292,10 @@ fn seal_log_flow(backend: Backend) {
     // Entries served that are not the ones signed (the text of a logged seal rewritten, its
     // leaf hash kept): the recomputed root differs.
     server.sql("UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"', '\"sealed_at\":\"1') WHERE seq = 1");
-    let text = assert_exit(
-        &hecha(&[
-            "log",
-            "audit",
-            "--server",
-            &server.base,
-            "--trust",
-            s(&rotated),
-        ]),
-        1,
-    );
+    let text = assert_exit(&audit(), 1);
     assert!(text.contains("not the log signed"), "{text}");
     server.sql("UPDATE seal_log SET entry = REPLACE(entry, '\"sealed_at\":\"1', '\"sealed_at\":\"') WHERE seq = 1");
-    assert_exit(
-        &hecha(&[
-            "log",
-            "audit",
-            "--server",
-            &server.base,
-            "--trust",
-            s(&rotated),
-        ]),
-        0,
-    );
+    assert_exit(&audit(), 0);
 
     // ---- A fork: the same key, another database ----------------------------------------
     let fork = TestServer::start_with(backend, |s| s.signing_keyring = Some(keyring.clone()));

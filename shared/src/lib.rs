@@ -6,6 +6,7 @@
 
 pub mod bundle;
 pub mod capture;
+pub mod i18n;
 pub mod model;
 pub mod rehearsal;
 pub mod rules;

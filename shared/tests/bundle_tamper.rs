@@ -1641,6 +1641,66 @@ fn findings_worded_otherwise_by_a_later_engine_still_verify() {
     assert_codes(&bag.verify(&trusting(&signer())), &["findings.differ"]);
 }
 
+#[test]
+fn findings_are_sealed_as_messages_and_their_arguments_are_data() {
+    let m = manifest_of(&Bag::reference());
+    assert!(
+        m.findings.iter().all(|f| !f.says.is_empty()),
+        "every sealed finding carries its messages"
+    );
+    // The signer's own words for a verdict that says something else: a measure-free
+    // argument (a name, a date, a count in words) forged is caught by recomputation.
+    let mut forged = m.clone();
+    let (fi, mi) = forged
+        .findings
+        .iter()
+        .enumerate()
+        .find_map(|(fi, f)| {
+            f.says
+                .iter()
+                .position(|s| !s.args.is_empty())
+                .map(|mi| (fi, mi))
+        })
+        .expect("a message with arguments");
+    let said = &mut forged.findings[fi].says[mi];
+    let name = said.args.keys().next().unwrap().clone();
+    said.args
+        .insert(name, hecha_core::i18n::Arg::Text("forged".into()));
+    forged.findings[fi].message = hecha_core::i18n::text_of(&forged.findings[fi].says);
+    let jws = forged.sign(&signer()).unwrap();
+    let mut bag = Bag::reference();
+    bag.set(MANIFEST_PATH, canonical(&forged))
+        .set(JWS_PATH, jws)
+        .set("data/findings.csv", findings_csv(&forged.findings))
+        .fix_bag();
+    assert_codes(&bag.verify(&trusting(&signer())), &["findings.differ"]);
+
+    // Findings sealed as words only (before the catalogue) still verify as data, and the
+    // verifier says their words were not re-rendered.
+    let mut old = m.clone();
+    for f in &mut old.findings {
+        f.says.clear();
+    }
+    let jws = old.sign(&signer()).unwrap();
+    let mut bag = Bag::reference();
+    bag.set(MANIFEST_PATH, canonical(&old))
+        .set(JWS_PATH, jws)
+        .set("data/findings.csv", findings_csv(&old.findings))
+        .fix_bag();
+    let r = bag.verify(&trusting(&signer()));
+    assert_codes(&r, &[]);
+    assert!(
+        note_codes(&r).contains("findings.words_only"),
+        "{:?}",
+        r.notes
+    );
+    assert!(
+        !note_codes(&r).contains("findings.reworded"),
+        "{:?}",
+        r.notes
+    );
+}
+
 // ───────────────────────────── malicious zips ─────────────────────────────
 
 fn files_under(dir: &Path) -> BTreeSet<PathBuf> {

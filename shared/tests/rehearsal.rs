@@ -163,3 +163,39 @@ fn full_id_numbers_are_masked_before_anything_is_signed() {
     assert!(!err.to_string().contains(full), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_examples_findings_render_from_the_catalogue_in_both_languages() {
+    use hecha_core::model::Lang;
+    use hecha_core::rules::{BUILTIN_PROFILES, RuleProfile, evaluate};
+    let english_word =
+        regex::Regex::new(r"(?:^|[^A-Za-z0-9_.\-])([a-z]{3,})(?:$|[^A-Za-z0-9_.\-])").unwrap();
+    let mut rendered = 0;
+    for dir in ["suzhou", "suzhou-gaps"] {
+        let r = load_folder(&example().join("..").join(dir), &hasher()).unwrap();
+        for (id, _) in BUILTIN_PROFILES {
+            let profile = RuleProfile::builtin(id).unwrap();
+            for f in evaluate(&profile, &r.inspection, &r.evidence) {
+                assert!(!f.says.is_empty(), "{dir} {id} {}: says nothing", f.rule_id);
+                for m in &f.says {
+                    for lang in [Lang::Zh, Lang::En] {
+                        m.try_render(lang)
+                            .unwrap_or_else(|e| panic!("{dir} {id} {}: {e}", f.rule_id));
+                    }
+                }
+                // The sealed words are the catalogue's rendering, and the Chinese holds no
+                // English sentence (ids and masked names aside).
+                assert_eq!(f.words(Lang::Zh), f.message.zh);
+                assert_eq!(f.words(Lang::En), f.message.en);
+                assert!(
+                    english_word.captures(&f.message.zh).is_none(),
+                    "{dir} {id} {}: {}",
+                    f.rule_id,
+                    f.message.zh
+                );
+                rendered += 1;
+            }
+        }
+    }
+    assert!(rendered > 100, "{rendered}");
+}

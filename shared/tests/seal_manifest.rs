@@ -117,11 +117,49 @@ fn an_edited_item_or_finding_is_caught() {
     let mut reworded = manifest.clone();
     reworded.findings[1].message.zh = "另一种措辞".into();
     reworded.findings[1].title.en = "Other words".into();
+    let check = reworded.verify_findings(&profile()).unwrap();
+    assert_eq!(check.reworded, vec![reworded.findings[1].rule_id.clone()]);
+    assert!(check.words_only.is_empty());
     assert_eq!(
-        reworded.verify_findings(&profile()).unwrap(),
-        vec![reworded.findings[1].rule_id.clone()]
+        manifest.verify_findings(&profile()).unwrap(),
+        Default::default()
     );
-    assert!(manifest.verify_findings(&profile()).unwrap().is_empty());
+    // What a finding says is data: its message ids and their arguments.
+    let said = manifest
+        .findings
+        .iter()
+        .position(|f| f.says.iter().any(|m| !m.args.is_empty()))
+        .expect("a finding whose message has arguments");
+    let mut forged_arg = manifest.clone();
+    let message = forged_arg.findings[said]
+        .says
+        .iter_mut()
+        .find(|m| !m.args.is_empty())
+        .unwrap();
+    let name = message.args.keys().next().unwrap().clone();
+    message
+        .args
+        .insert(name, hecha_core::i18n::Arg::Text("forged".into()));
+    assert!(matches!(
+        forged_arg.verify_findings(&profile()),
+        Err(ManifestError::FindingsDiffer { .. })
+    ));
+    let mut forged_id = manifest.clone();
+    forged_id.findings[said].says[0].id = "rule-not-applied".into();
+    assert!(matches!(
+        forged_id.verify_findings(&profile()),
+        Err(ManifestError::FindingsDiffer { .. })
+    ));
+    // A finding sealed as words only (before the catalogue) is compared without messages,
+    // and named.
+    let mut words_only = manifest.clone();
+    words_only.findings[said].says.clear();
+    let check = words_only.verify_findings(&profile()).unwrap();
+    assert_eq!(
+        check.words_only,
+        vec![manifest.findings[said].rule_id.clone()]
+    );
+    assert!(check.reworded.is_empty());
     // A measure is data.
     let mut remeasured = manifest.clone();
     let with_measure = remeasured

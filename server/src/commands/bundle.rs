@@ -15,7 +15,7 @@ use hecha_core::bundle::proof::ProofStatement;
 use hecha_core::bundle::seal::{SealRequest, seal_bundle};
 use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::verify::{VerifyOptions, VerifyReport, verify_bundle};
-use hecha_core::model::{EvidenceItem, Mode};
+use hecha_core::model::{EvidenceItem, Lang, Mode};
 use hecha_core::rehearsal::load_folder;
 use hecha_core::rules::{RuleProfile, evaluate};
 use hecha_core::seal::events::EventLog;
@@ -398,6 +398,9 @@ pub struct FindingsArgs {
     /// One JSON document (the findings as the engine gives them) instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Language of the table.
+    #[arg(long, default_value = "zh")]
+    pub lang: Lang,
 }
 
 /// `hecha findings BUNDLE`: the findings re-computed by this engine from the bundle's
@@ -415,7 +418,9 @@ pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
     let evidence: Vec<EvidenceItem> = manifest.items.iter().map(|i| i.item.clone()).collect();
     let recomputed = evaluate(&profile, &manifest.inspection, &evidence);
     // Compared as data (bundle-format §17): a verdict worded differently is the same.
-    let same = manifest.verify_findings(&profile).is_ok();
+    let check = manifest.verify_findings(&profile);
+    let same = check.is_ok();
+    let words_only = check.map(|c| c.words_only).unwrap_or_default();
     if args.json {
         let doc = serde_json::json!({
             "inspection_id": manifest.inspection.id,
@@ -423,16 +428,19 @@ pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
             "engine_version": hecha_core::ENGINE_VERSION,
             "sealed_engine_version": manifest.engine_version,
             "equal_to_sealed": same,
+            "sealed_as_words_only": words_only,
             "findings": recomputed,
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
+        // In the reader's language, from this catalogue: when the findings agree as data,
+        // these are the sealed verdicts' messages rendered anew.
         for f in &recomputed {
             println!(
                 "{:<34} {:<14} {}",
                 f.rule_id,
-                f.status.label().en,
-                f.message.zh
+                f.status.label().get(args.lang),
+                f.words(args.lang)
             );
         }
         println!(

@@ -155,6 +155,8 @@ pub fn findings_csv(findings: &[Finding]) -> String {
             q(&severity),
             q(&f.title.zh),
             q(&f.title.en),
+            // The sealed words, as written when sealed: the CSV is the sealed record, and
+            // a later catalogue must not make it disagree (verify compares it).
             q(&f.message.zh),
             q(&f.message.en),
             q(&f.evidence_ids.join(" ")),

@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::capture::photo::{PhotoParams, assess_photo};
 use crate::model::{
-    EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Mode, Scope, SignerRole,
+    EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Lang, Mode, Scope, SignerRole,
 };
 use crate::rules::summarize;
 
@@ -229,7 +229,7 @@ fn findings(h: &mut String, input: &ReportInput) {
             both(&label.zh, &label.en),
             esc(&f.rule_id),
             both(&f.title.zh, &f.title.en),
-            both(&f.message.zh, &f.message.en),
+            both(&f.words(Lang::Zh), &f.words(Lang::En)),
             esc(&measures.join("; ")),
             esc(&f.evidence_ids.join(", ")),
             esc(&f.seeds.join(", "))

@@ -687,14 +687,26 @@ fn check_profile_and_findings<R: Read + Seek>(
         }
     };
     match manifest.verify_findings(&profile) {
-        Ok(reworded) if !reworded.is_empty() => r.note(
-            "findings.reworded",
-            format!(
-                "the findings agree as data; this engine words {} differently than the sealed text (the sealed words are shown)",
-                reworded.join(", ")
-            ),
-        ),
-        Ok(_) => {}
+        Ok(check) => {
+            if !check.words_only.is_empty() {
+                r.note(
+                    "findings.words_only",
+                    format!(
+                        "{} sealed as words only (before the message catalogue): compared as data on status, evidence ids and measures; their words were not re-rendered",
+                        check.words_only.join(", ")
+                    ),
+                );
+            }
+            if !check.reworded.is_empty() {
+                r.note(
+                    "findings.reworded",
+                    format!(
+                        "the findings agree as data; this engine words {} differently than the sealed text (a report renders findings sealed as messages in this catalogue's words, the others in their sealed words)",
+                        check.reworded.join(", ")
+                    ),
+                );
+            }
+        }
         Err(e) => r.push("findings.differ", e.to_string()),
     }
     if v2 && manifest.mode == Mode::Official {

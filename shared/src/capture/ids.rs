@@ -43,6 +43,17 @@ pub enum UsccError {
     CheckDigit,
 }
 
+impl UsccError {
+    /// The problem as catalogue data.
+    pub fn message(&self) -> crate::i18n::Message {
+        match self {
+            UsccError::Length { found } => crate::msg!("uscc-length", found = *found),
+            UsccError::Characters => crate::msg!("uscc-characters"),
+            UsccError::CheckDigit => crate::msg!("uscc-check-character"),
+        }
+    }
+}
+
 /// GB 11643-1999 weights: 2^(17-i) mod 11 for positions 1–17.
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /// GB 11643-1999 check characters indexed by (weighted sum mod 11).

@@ -7,7 +7,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::capture::geo::{GeofenceVerdict, geofence_verdict};
+use crate::i18n::Message;
 use crate::model::{ExifFacts, Inspection, Text};
+use crate::msg;
 
 /// Photo thresholds from the rule profile.
 #[derive(Deserialize, Serialize, JsonSchema, Clone, Debug, PartialEq)]
@@ -60,31 +62,25 @@ pub enum PhotoFlag {
 }
 
 impl PhotoFlag {
-    /// A short message for the phone and the report.
-    pub fn text(&self) -> Text {
+    /// A short message for the phone and the report, as catalogue data.
+    pub fn message(&self) -> Message {
         match self {
-            PhotoFlag::NoGps => Text::new("照片没有GPS位置信息", "The photo has no GPS position"),
-            PhotoFlag::NoCaptureTime => Text::new(
-                "照片没有可用的拍摄时间",
-                "The photo has no usable capture time",
-            ),
-            PhotoFlag::OutsideWindow => Text::new(
-                "拍摄时间不在核查时段内",
-                "The photo was taken outside the inspection window",
-            ),
-            PhotoFlag::OutsideGeofence => Text::new(
-                "拍摄位置不在注册地址范围内",
-                "The photo was taken outside the registered site's geofence",
-            ),
-            PhotoFlag::EditingSoftware { software } => Text::new(
-                format!("照片经过编辑软件处理（{software}）"),
-                format!("The photo was processed by editing software ({software})"),
-            ),
-            PhotoFlag::GpsCameraSkew { seconds } => Text::new(
-                format!("GPS时间与相机时间相差{seconds}秒"),
-                format!("GPS time and camera time differ by {seconds} s"),
-            ),
+            PhotoFlag::NoGps => msg!("photo-no-gps"),
+            PhotoFlag::NoCaptureTime => msg!("photo-no-capture-time"),
+            PhotoFlag::OutsideWindow => msg!("photo-outside-window"),
+            PhotoFlag::OutsideGeofence => msg!("photo-outside-geofence"),
+            PhotoFlag::EditingSoftware { software } => {
+                msg!("photo-editing-software", software = software)
+            }
+            PhotoFlag::GpsCameraSkew { seconds } => {
+                msg!("photo-gps-camera-skew", seconds = *seconds)
+            }
         }
+    }
+
+    /// [`PhotoFlag::message`] in both languages.
+    pub fn text(&self) -> Text {
+        self.message().text()
     }
 }
 
@@ -339,8 +335,8 @@ mod tests {
         assert_eq!(
             (text.zh.as_str(), text.en.as_str()),
             (
-                "GPS时间与相机时间相差3600秒",
-                "GPS time and camera time differ by 3600 s"
+                "GPS时间与相机时间相差 3600 秒",
+                "GPS time and camera time differ by 3600 seconds"
             )
         );
         let round: PhotoAssessment =

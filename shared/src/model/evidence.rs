@@ -128,6 +128,20 @@ pub enum StaffRole {
     Other,
 }
 
+impl StaffRole {
+    /// The role's name, as catalogue data (许可证负责人 …).
+    pub fn message(self) -> crate::i18n::Message {
+        crate::i18n::Message::new(match self {
+            StaffRole::LicenseLead => "role-license-lead",
+            StaffRole::CustomerServiceLead => "role-customer-service-lead",
+            StaffRole::NetworkSecurityLead => "role-network-security-lead",
+            StaffRole::TechnicalLead => "role-technical-lead",
+            StaffRole::Agent => "role-agent",
+            StaffRole::Other => "role-other",
+        })
+    }
+}
+
 /// Where an SI payload came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

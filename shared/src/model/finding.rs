@@ -1,7 +1,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Text;
+use super::{Lang, Text};
+use crate::i18n::{self, Message};
 
 /// The verdict of one rule.
 #[derive(
@@ -20,19 +21,24 @@ pub enum FindingStatus {
 }
 
 impl FindingStatus {
+    /// The catalogue id of the status's label.
+    pub fn message(self) -> Message {
+        Message::new(match self {
+            FindingStatus::Pass => "status-pass",
+            FindingStatus::Fail => "status-fail",
+            FindingStatus::Missing => "status-missing",
+            FindingStatus::NeedsReview => "status-needs-review",
+            FindingStatus::NotApplicable => "status-not-applicable",
+        })
+    }
+
     /// Whether this status blocks the license (the `check` exit code and readiness).
     pub fn is_blocking(self) -> bool {
         matches!(self, FindingStatus::Fail | FindingStatus::Missing)
     }
 
     pub fn label(self) -> Text {
-        match self {
-            FindingStatus::Pass => Text::new("通过", "pass"),
-            FindingStatus::Fail => Text::new("不通过", "fail"),
-            FindingStatus::Missing => Text::new("缺少证据", "missing"),
-            FindingStatus::NeedsReview => Text::new("需人工复核", "needs review"),
-            FindingStatus::NotApplicable => Text::new("不适用", "not applicable"),
-        }
+        self.message().text()
     }
 }
 
@@ -72,8 +78,12 @@ pub struct Finding {
     pub status: FindingStatus,
     pub severity: Severity,
     pub title: Text,
-    /// Why: the numbers in words.
+    /// Why: the numbers in words, as rendered when the finding was made (from `says`).
     pub message: Text,
+    /// Why, as data: the catalogue messages the words were rendered from, one per sentence.
+    /// Absent in findings sealed before the catalogue (those carry only their words).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub says: Vec<Message>,
     /// Evidence ids the verdict rests on.
     #[serde(default)]
     pub evidence_ids: Vec<String>,
@@ -82,4 +92,16 @@ pub struct Finding {
     /// Seed files (shared/seeds) the rule's threshold comes from.
     #[serde(default)]
     pub seeds: Vec<String>,
+}
+
+impl Finding {
+    /// The reasons in one language: rendered from `says` by this catalogue when it knows
+    /// every message, else the words sealed with the finding.
+    pub fn words(&self, lang: Lang) -> String {
+        if !self.says.is_empty() && self.says.iter().all(Message::is_known) {
+            i18n::render_all(&self.says, lang)
+        } else {
+            self.message.get(lang).to_owned()
+        }
+    }
 }

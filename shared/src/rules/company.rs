@@ -7,6 +7,7 @@ use super::context::Ctx;
 use super::outcome::{Outcome, at_least, at_most};
 use crate::capture::ids::validate_uscc;
 use crate::model::{DocumentFacts, IcpFiling, Scope};
+use crate::msg;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -16,14 +17,8 @@ pub(crate) struct NoParams {}
 pub(crate) fn uscc(ctx: &Ctx, _: &NoParams) -> Outcome {
     let code = &ctx.inspection.company.uscc;
     match validate_uscc(code) {
-        Ok(()) => Outcome::pass(
-            format!("统一社会信用代码 {code} 校验通过。"),
-            format!("USCC {code} is valid."),
-        ),
-        Err(e) => Outcome::fail(
-            format!("统一社会信用代码 {code} 无效：{e}。"),
-            format!("USCC {code} is invalid: {e}."),
-        ),
+        Ok(()) => Outcome::pass(msg!("company-uscc-ok", code = code)),
+        Err(e) => Outcome::fail(msg!("company-uscc-invalid", code = code, why = e.message())),
     }
 }
 
@@ -44,29 +39,20 @@ pub(crate) fn capital(ctx: &Ctx, p: &CapitalParams) -> Outcome {
         Scope::Provincial => p.min_capital_cny_provincial,
     };
     let out = if c.capital_subscribed && !p.accept_subscribed {
-        Outcome::fail(
-            "本配置不接受认缴资本。",
-            "Subscribed capital is not accepted by this profile.",
-        )
+        Outcome::fail(msg!("company-capital-subscribed"))
     } else if c.registered_capital_cny >= min {
-        Outcome::pass(
-            format!(
-                "注册资本 {} 元，不低于 {min} 元。",
-                c.registered_capital_cny
-            ),
-            format!(
-                "Registered capital {} CNY is at least {min} CNY.",
-                c.registered_capital_cny
-            ),
-        )
+        Outcome::pass(msg!(
+            "company-capital-ok",
+            capital = c.registered_capital_cny,
+            min = min
+        ))
     } else {
-        Outcome::fail(
-            format!("注册资本 {} 元，低于 {min} 元。", c.registered_capital_cny),
-            format!(
-                "Registered capital {} CNY is below {min} CNY.",
-                c.registered_capital_cny
-            ),
-        )
+        Outcome::fail(msg!(
+            "company-capital-short",
+            capital = c.registered_capital_cny,
+            min = min,
+            short = min - c.registered_capital_cny
+        ))
     };
     out.measure(
         "registered_capital_cny",
@@ -107,26 +93,19 @@ pub(crate) fn business_scope(ctx: &Ctx, p: &ScopeParams) -> Outcome {
         })
         .next();
     let out = match hit {
-        Some(w) => Outcome::pass(
-            format!("经营范围包含“{w}”。"),
-            format!("The business scope lists “{w}”."),
-        ),
+        Some(w) => Outcome::pass(msg!("company-scope-ok", words = w)),
         None if ctx.inspection.company.business_scope.trim().is_empty() && licenses.is_empty() => {
-            Outcome::missing("未录入经营范围。", "No business scope was entered.")
+            Outcome::missing(msg!("company-scope-missing"))
         }
-        None => Outcome::fail(
-            format!("经营范围未包含：{}。", p.required_any.join(" / ")),
-            format!(
-                "The business scope lists none of: {}.",
-                p.required_any.join(" / ")
-            ),
-        ),
+        None => Outcome::fail(msg!(
+            "company-scope-lacking",
+            words = p.required_any.join(" / ")
+        )),
     };
     out.items(licenses.iter().map(|(i, _)| i.id.as_str()))
         .review_unless(
             !p.require_document || !licenses.is_empty(),
-            "但缺少营业执照照片。",
-            " No business-license document backs it.",
+            msg!("company-scope-no-document"),
         )
 }
 
@@ -142,32 +121,21 @@ pub(crate) fn foreign_ownership(ctx: &Ctx, p: &ForeignParams) -> Outcome {
     let c = &ctx.inspection.company;
     let share = c.foreign_share_percent;
     let out = if share > p.max_foreign_percent {
-        Outcome::fail(
-            format!("外资占比 {share}%，超过 {}%。", p.max_foreign_percent),
-            format!(
-                "Foreign share {share} % exceeds {} %.",
-                p.max_foreign_percent
-            ),
-        )
+        Outcome::fail(msg!(
+            "company-foreign-over",
+            share = share,
+            max = p.max_foreign_percent
+        ))
     } else if p.require_chinese_control
         && share > Decimal::ZERO
         && c.chinese_controlled != Some(true)
     {
         match c.chinese_controlled {
-            Some(false) => Outcome::fail(
-                "有外资且非中方控股。",
-                "Foreign capital without Chinese control.",
-            ),
-            _ => Outcome::review(
-                format!("外资占比 {share}%，未说明是否中方控股。"),
-                format!("Foreign share {share} %; Chinese control not stated."),
-            ),
+            Some(false) => Outcome::fail(msg!("company-foreign-not-controlled")),
+            _ => Outcome::review(msg!("company-foreign-control-unknown", share = share)),
         }
     } else {
-        Outcome::pass(
-            format!("外资占比 {share}%。"),
-            format!("Foreign share {share} %."),
-        )
+        Outcome::pass(msg!("company-foreign-ok", share = share))
     };
     out.measure(
         "foreign_share_percent",
@@ -185,16 +153,9 @@ pub(crate) fn no_violations(ctx: &Ctx, _: &NoParams) -> Outcome {
         .filter(|(_, d)| matches!(d, DocumentFacts::NoViolationDeclaration { .. }))
         .collect();
     if decl.is_empty() {
-        Outcome::missing(
-            "缺少近三年无违法违规承诺书。",
-            "No declaration of no violations in 3 years.",
-        )
+        Outcome::missing(msg!("company-declaration-missing"))
     } else {
-        Outcome::pass(
-            "已提供近三年无违法违规承诺书。",
-            "A declaration of no violations in 3 years is on file.",
-        )
-        .items(decl.iter().map(|(i, _)| i.id.as_str()))
+        Outcome::pass(msg!("company-declaration-ok")).items(decl.iter().map(|(i, _)| i.id.as_str()))
     }
 }
 
@@ -209,22 +170,16 @@ pub(crate) struct IcpParams {
 /// click-to-dial (004).
 pub(crate) fn icp_filing(ctx: &Ctx, p: &IcpParams) -> Outcome {
     match &ctx.inspection.company.icp_filing {
-        IcpFiling::Filed { number } if number.contains(p.number_marker.as_str()) => Outcome::pass(
-            format!("已完成 ICP 备案：{number}。"),
-            format!("ICP filing done: {number}."),
-        ),
-        IcpFiling::Filed { number } => Outcome::review(
-            format!("ICP 备案号“{number}”格式可疑。"),
-            format!("ICP filing number “{number}” looks malformed."),
-        ),
-        IcpFiling::NotNeeded => Outcome::pass(
-            "声明无需 ICP 备案（无语音验证码或点击拨号）。",
-            "Declared not needed (no voice codes or click-to-dial).",
-        ),
-        IcpFiling::Pending => Outcome::fail(
-            "需要先完成 ICP 备案。",
-            "The ICP filing must be completed first.",
-        ),
+        IcpFiling::Filed { number } if number.contains(p.number_marker.as_str()) => {
+            Outcome::pass(msg!("company-icp-ok", number = number))
+        }
+        IcpFiling::Filed { number } => Outcome::review(msg!(
+            "company-icp-malformed",
+            number = number,
+            marker = &p.number_marker
+        )),
+        IcpFiling::NotNeeded => Outcome::pass(msg!("company-icp-not-needed")),
+        IcpFiling::Pending => Outcome::fail(msg!("company-icp-pending")),
     }
 }
 
@@ -245,24 +200,15 @@ pub(crate) fn registered_in_province(ctx: &Ctx, p: &ProvinceParams) -> Outcome {
         Scope::Nationwide => None,
     };
     let Some(province) = p.province.as_ref().or(site_province) else {
-        return Outcome::not_applicable(
-            "未限定审批省份（全网许可由工信部审批）。",
-            "No approving province is set (nationwide licenses are approved by MIIT).",
-        );
+        return Outcome::not_applicable(msg!("company-province-unset"));
     };
     let registered = c
         .registered_province
         .as_deref()
         .unwrap_or(&c.registered_address);
     if registered.contains(province.as_str()) {
-        Outcome::pass(
-            format!("注册地在{province}。"),
-            format!("Registered in {province}."),
-        )
+        Outcome::pass(msg!("company-province-ok", province = province))
     } else {
-        Outcome::fail(
-            format!("注册地址不在{province}。"),
-            format!("The registered address is not in {province}."),
-        )
+        Outcome::fail(msg!("company-province-other", province = province))
     }
 }

@@ -6,7 +6,9 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::Outcome;
-use crate::model::{Checklist, EvidenceItem, OutboundConductCheck};
+use crate::i18n::Message;
+use crate::model::{Checklist, EvidenceItem, FindingStatus, OutboundConductCheck};
+use crate::msg;
 
 fn numbers<'a>(ctx: &Ctx<'a>) -> Vec<(&'a EvidenceItem, &'a OutboundConductCheck)> {
     ctx.checklists(|c| match c {
@@ -15,7 +17,8 @@ fn numbers<'a>(ctx: &Ctx<'a>) -> Vec<(&'a EvidenceItem, &'a OutboundConductCheck
     })
 }
 
-/// Checks one figure of every calling number against a limit.
+/// Checks one figure of every calling number against a limit. `what` is the figure's
+/// catalogue id and its measure name.
 fn per_number<T: std::fmt::Display>(
     ctx: &Ctx,
     what: (&str, &str),
@@ -25,19 +28,20 @@ fn per_number<T: std::fmt::Display>(
 ) -> Outcome {
     let checks = numbers(ctx);
     if checks.is_empty() {
-        return Outcome::missing(
-            "未录入外呼号码的运营数据。",
-            "No outbound calling-number figures were entered.",
-        );
+        return Outcome::missing(msg!("conduct-missing"));
     }
-    let mut out = Outcome::pass("", "");
+    let mut out = Outcome::pending();
     let mut bad = Vec::new();
     let mut unknown = Vec::new();
     for (item, c) in &checks {
         match value(c) {
             Some(v) => {
                 if !ok(&v) {
-                    bad.push(format!("{} ({v})", c.calling_number));
+                    bad.push(msg!(
+                        "conduct-number-value",
+                        number = &c.calling_number,
+                        value = v.to_string()
+                    ));
                 }
                 out = out.measure(what.1, &v, Some(threshold.clone()), Some(&item.id));
             }
@@ -45,32 +49,29 @@ fn per_number<T: std::fmt::Display>(
         }
         out = out.items([item.id.as_str()]);
     }
-    let (status, zh, en) = if !bad.is_empty() {
+    let figure = Message::new(what.0);
+    let (status, says) = if !bad.is_empty() {
         (
-            crate::model::FindingStatus::Fail,
-            format!("{}不达标：{}。", what.0, bad.join("、")),
-            format!(
-                "{} out of bounds ({threshold}): {}.",
-                what.1,
-                bad.join(", ")
+            FindingStatus::Fail,
+            msg!(
+                "conduct-out-of-bounds",
+                figure = figure,
+                threshold = threshold,
+                numbers = bad
             ),
         )
     } else if !unknown.is_empty() {
         (
-            crate::model::FindingStatus::NeedsReview,
-            format!("{}未录入：{}。", what.0, unknown.join("、")),
-            format!("{} not entered for: {}.", what.1, unknown.join(", ")),
+            FindingStatus::NeedsReview,
+            msg!("conduct-not-entered", figure = figure, numbers = unknown),
         )
     } else {
         (
-            crate::model::FindingStatus::Pass,
-            format!("{}均达标。", what.0),
-            format!("{} within bounds ({threshold}) for every number.", what.1),
+            FindingStatus::Pass,
+            msg!("conduct-ok", figure = figure, threshold = threshold),
         )
     };
-    out.status = status;
-    out.message = crate::model::Text::new(zh, en);
-    out
+    out.status(status).also(says)
 }
 
 #[derive(Deserialize)]
@@ -82,7 +83,7 @@ pub(crate) struct CallsParams {
 pub(crate) fn calls_per_day(ctx: &Ctx, p: &CallsParams) -> Outcome {
     per_number(
         ctx,
-        ("单号码日呼叫量", "calls per day"),
+        ("conduct-fig-calls-per-day", "calls per day"),
         |c| Some(c.max_calls_per_day),
         |v| *v <= p.max_calls_per_day,
         format!("<= {}", p.max_calls_per_day),
@@ -98,7 +99,7 @@ pub(crate) struct IntervalParams {
 pub(crate) fn call_interval(ctx: &Ctx, p: &IntervalParams) -> Outcome {
     per_number(
         ctx,
-        ("呼叫间隔", "interval between calls (s)"),
+        ("conduct-fig-interval", "interval between calls (s)"),
         |c| Some(c.min_interval_s),
         |v| *v >= p.min_interval_s,
         format!(">= {}", p.min_interval_s),
@@ -114,7 +115,7 @@ pub(crate) struct ComplaintParams {
 pub(crate) fn complaint_rate(ctx: &Ctx, p: &ComplaintParams) -> Outcome {
     per_number(
         ctx,
-        ("投诉率", "complaint rate (%)"),
+        ("conduct-fig-complaint-rate", "complaint rate (%)"),
         |c| Some(c.complaint_rate_percent),
         |v| *v <= p.max_complaint_rate_percent,
         format!("<= {}", p.max_complaint_rate_percent),
@@ -130,7 +131,7 @@ pub(crate) struct HealthParams {
 pub(crate) fn number_health(ctx: &Ctx, p: &HealthParams) -> Outcome {
     per_number(
         ctx,
-        ("号码健康度", "number health score"),
+        ("conduct-fig-health", "number health score"),
         |c| c.health_score,
         |v| *v >= p.min_health_score,
         format!(">= {}", p.min_health_score),
@@ -144,7 +145,7 @@ pub(crate) struct ConsentParams {}
 pub(crate) fn user_consent(ctx: &Ctx, _: &ConsentParams) -> Outcome {
     per_number(
         ctx,
-        ("用户同意凭证", "user-consent proof kept"),
+        ("conduct-fig-consent", "user-consent proof kept"),
         |c| Some(c.consent_proof_kept),
         |v| *v,
         "= true".to_owned(),

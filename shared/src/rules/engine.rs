@@ -7,6 +7,7 @@ use super::context::Ctx;
 use super::outcome::Outcome;
 use super::{company, conduct, license, room, seats, site, staff, system};
 use crate::model::{EvidenceItem, Finding, FindingStatus, Inspection};
+use crate::msg;
 use crate::rules::RuleProfile;
 
 /// One known rule: how to check its parameters and how to evaluate it.
@@ -189,19 +190,13 @@ pub fn evaluate(
         .iter()
         .map(|spec| {
             let outcome = if !spec.applies {
-                Outcome::not_applicable(
-                    "本配置不适用此规则。",
-                    "This profile does not apply the rule.",
-                )
+                Outcome::not_applicable(msg!("rule-not-applied"))
             } else {
                 match rule_def(&spec.id) {
                     Some(def) => (def.eval)(&ctx, &spec.params).unwrap_or_else(|reason| {
-                        Outcome::review(
-                            format!("规则参数错误：{reason}"),
-                            format!("bad rule parameters: {reason}"),
-                        )
+                        Outcome::review(msg!("rule-bad-parameters", reason = reason))
                     }),
-                    None => Outcome::review("未知规则。", "Unknown rule."),
+                    None => Outcome::review(msg!("rule-unknown")),
                 }
             };
             // Items that declare support for the rule are listed with it, after the ones
@@ -216,7 +211,8 @@ pub fn evaluate(
                 status: outcome.status,
                 severity: spec.severity,
                 title: spec.title.clone(),
-                message: outcome.message,
+                message: crate::i18n::text_of(&outcome.says),
+                says: outcome.says,
                 evidence_ids: outcome.evidence_ids,
                 measures: outcome.measures,
                 seeds: spec.seeds.clone(),
@@ -239,35 +235,21 @@ pub struct Summary {
 
 impl Summary {
     /// One line for people: the counts and whether the company is ready.
-    pub fn text(&self) -> crate::model::Text {
-        crate::model::Text::new(
-            format!(
-                "通过 {}，不通过 {}，缺少证据 {}，需复核 {}，不适用 {}。{}",
-                self.pass,
-                self.fail,
-                self.missing,
-                self.needs_review,
-                self.not_applicable,
-                if self.ready {
-                    "已就绪：无不通过、无缺项。"
-                } else {
-                    "尚未就绪：有不通过或缺项。"
-                }
-            ),
-            format!(
-                "pass {}, fail {}, missing {}, needs review {}, not applicable {}. {}",
-                self.pass,
-                self.fail,
-                self.missing,
-                self.needs_review,
-                self.not_applicable,
-                if self.ready {
-                    "Ready: nothing fails, nothing is missing."
-                } else {
-                    "Not ready: some findings fail or lack evidence."
-                }
-            ),
+    pub fn message(&self) -> crate::i18n::Message {
+        msg!(
+            "summary",
+            pass = self.pass,
+            fail = self.fail,
+            missing = self.missing,
+            needs_review = self.needs_review,
+            not_applicable = self.not_applicable,
+            ready = if self.ready { "yes" } else { "no" },
         )
+    }
+
+    /// [`Summary::message`] in both languages.
+    pub fn text(&self) -> crate::model::Text {
+        self.message().text()
     }
 }
 

@@ -6,22 +6,18 @@ use serde::Deserialize;
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least, at_most};
 use crate::model::{ApplicationKind, LicenseFacts};
+use crate::msg;
 
 /// The current license of a renewal; for a new application the rule does not apply, and a
 /// renewal without the license's dates is missing evidence.
 fn current_license<'a>(ctx: &Ctx<'a>) -> Result<&'a LicenseFacts, Outcome> {
     if ctx.inspection.application.kind != ApplicationKind::Renewal {
-        return Err(Outcome::not_applicable(
-            "新申请，不涉及现有许可证。",
-            "A new application: there is no current license.",
-        ));
+        return Err(Outcome::not_applicable(msg!("license-new-application")));
     }
-    ctx.inspection.license.as_ref().ok_or_else(|| {
-        Outcome::missing(
-            "续期申请未录入现有许可证信息。",
-            "A renewal without the current license's dates.",
-        )
-    })
+    ctx.inspection
+        .license
+        .as_ref()
+        .ok_or_else(|| Outcome::missing(msg!("license-missing")))
 }
 
 #[derive(Deserialize)]
@@ -46,32 +42,20 @@ pub(crate) fn renewal_window(ctx: &Ctx, p: &RenewalParams) -> Outcome {
         .unwrap_or_else(|| ctx.today());
     let days = (license.expires_on - filed).num_days();
     let out = if days < p.min_days_before_expiry {
-        Outcome::fail(
-            format!(
-                "续期申请距到期仅 {days} 天，应至少提前 {} 天。",
-                p.min_days_before_expiry
-            ),
-            format!(
-                "Renewal filed {days} days before expiry; at least {} required.",
-                p.min_days_before_expiry
-            ),
-        )
+        Outcome::fail(msg!(
+            "license-renewal-late",
+            days = days,
+            min = p.min_days_before_expiry,
+            short = p.min_days_before_expiry - days
+        ))
     } else if days < p.recommended_days_before_expiry {
-        Outcome::pass(
-            format!(
-                "提前 {days} 天申请续期（建议提前 {} 天）。",
-                p.recommended_days_before_expiry
-            ),
-            format!(
-                "Renewal filed {days} days before expiry ({} recommended).",
-                p.recommended_days_before_expiry
-            ),
-        )
+        Outcome::pass(msg!(
+            "license-renewal-ok-late",
+            days = days,
+            recommended = p.recommended_days_before_expiry
+        ))
     } else {
-        Outcome::pass(
-            format!("提前 {days} 天申请续期。"),
-            format!("Renewal filed {days} days before expiry."),
-        )
+        Outcome::pass(msg!("license-renewal-ok", days = days))
     };
     out.measure(
         "days_before_expiry",
@@ -99,26 +83,16 @@ pub(crate) fn validity(ctx: &Ctx, p: &ValidityParams) -> Outcome {
         .issued_on
         .checked_add_months(Months::new(p.validity_years * 12));
     let out = if license.expires_on < today {
-        Outcome::fail(
-            format!("许可证已于 {} 过期。", license.expires_on),
-            format!("The license expired on {}.", license.expires_on),
-        )
+        Outcome::fail(msg!("license-expired", expires = license.expires_on))
     } else if expected.is_some_and(|e| (e - license.expires_on).num_days().abs() > 1) {
-        Outcome::review(
-            format!(
-                "许可证有效期（{} 至 {}）不是 {} 年。",
-                license.issued_on, license.expires_on, p.validity_years
-            ),
-            format!(
-                "The license term ({} to {}) is not {} years.",
-                license.issued_on, license.expires_on, p.validity_years
-            ),
-        )
+        Outcome::review(msg!(
+            "license-term-odd",
+            issued = license.issued_on,
+            expires = license.expires_on,
+            years = p.validity_years
+        ))
     } else {
-        Outcome::pass(
-            format!("许可证有效期至 {}。", license.expires_on),
-            format!("The license is valid until {}.", license.expires_on),
-        )
+        Outcome::pass(msg!("license-valid", expires = license.expires_on))
     };
     out.measure(
         "expires_on",
@@ -158,29 +132,22 @@ pub(crate) fn annual_report(ctx: &Ctx, p: &AnnualParams) -> Outcome {
             .iter()
             .any(|d| d.year() == year && (p.first_month..=p.last_month).contains(&d.month()));
         if !filed {
-            missing_years.push(year.to_string());
+            missing_years.push(year);
         }
     }
     let out = if missing_years.is_empty() {
-        Outcome::pass(
-            "历年年报均按时报送。",
-            "Every annual report was filed on time.",
-        )
+        Outcome::pass(msg!("license-annual-ok"))
     } else {
-        Outcome::fail(
-            format!(
-                "以下年度未按时（{}–{} 月）报送年报：{}。",
-                p.first_month,
-                p.last_month,
-                missing_years.join("、")
-            ),
-            format!(
-                "Annual reports not filed in months {}–{} of: {}.",
-                p.first_month,
-                p.last_month,
-                missing_years.join(", ")
-            ),
-        )
+        Outcome::fail(msg!(
+            "license-annual-missing",
+            first = p.first_month,
+            last = p.last_month,
+            n = missing_years.len(),
+            years = missing_years
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+        ))
     };
     out.measure("years_missing", missing_years.len(), at_most(0), None)
 }
@@ -221,26 +188,19 @@ fn working_days_between(from: NaiveDate, to: NaiveDate, p: &DeadlineParams) -> i
 pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
     let app = &ctx.inspection.application;
     let Some(accepted) = app.accepted_on else {
-        return Outcome::missing("未录入受理日期。", "The acceptance date was not entered.");
+        return Outcome::missing(msg!("process-acceptance-missing"));
     };
     let visit = ctx.inspection.window.start.date_naive();
     let wd = working_days_between(accepted, visit, p);
     let mut out = if wd > p.max_working_days_after_acceptance {
-        Outcome::fail(
-            format!(
-                "受理后第 {wd} 个工作日才核查，超过 {} 个工作日。",
-                p.max_working_days_after_acceptance
-            ),
-            format!(
-                "Inspected {wd} working days after acceptance; at most {}.",
-                p.max_working_days_after_acceptance
-            ),
-        )
+        Outcome::fail(msg!(
+            "process-inspection-late",
+            days = wd,
+            max = p.max_working_days_after_acceptance,
+            over = wd - p.max_working_days_after_acceptance
+        ))
     } else {
-        Outcome::pass(
-            format!("受理后第 {wd} 个工作日核查。"),
-            format!("Inspected {wd} working days after acceptance."),
-        )
+        Outcome::pass(msg!("process-inspection-ok", days = wd))
     }
     .measure(
         "working_days_after_acceptance",
@@ -257,14 +217,11 @@ pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
             None,
         );
         if days > p.max_days_to_decision {
-            out.status = crate::model::FindingStatus::Fail;
-            out.message.zh.push_str(&format!(
-                "申请后 {days} 天才作出决定，超过 {} 天。",
-                p.max_days_to_decision
-            ));
-            out.message.en.push_str(&format!(
-                " Decision {days} days after application; at most {}.",
-                p.max_days_to_decision
+            out = out.status(crate::model::FindingStatus::Fail).also(msg!(
+                "process-decision-late",
+                days = days,
+                max = p.max_days_to_decision,
+                over = days - p.max_days_to_decision
             ));
         }
     }

@@ -1,39 +1,62 @@
 //! What one rule says before the engine dresses it as a `Finding`.
 
-use crate::model::{FindingStatus, Measure, Text};
+use crate::i18n::Message;
+use crate::model::{FindingStatus, Measure};
 
-/// A rule's verdict with its reasons.
+/// A rule's verdict with its reasons, as catalogue messages (one per sentence).
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
     pub status: FindingStatus,
-    pub message: Text,
+    pub says: Vec<Message>,
     pub evidence_ids: Vec<String>,
     pub measures: Vec<Measure>,
 }
 
 impl Outcome {
-    pub fn new(status: FindingStatus, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(status: FindingStatus, says: Message) -> Self {
         Self {
             status,
-            message: Text::new(zh, en),
+            says: vec![says],
             evidence_ids: Vec::new(),
             measures: Vec::new(),
         }
     }
-    pub fn pass(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(FindingStatus::Pass, zh, en)
+    /// A pass that says nothing yet: the caller adds the sentences and may change the
+    /// verdict.
+    pub fn pending() -> Self {
+        Self {
+            status: FindingStatus::Pass,
+            says: Vec::new(),
+            evidence_ids: Vec::new(),
+            measures: Vec::new(),
+        }
     }
-    pub fn fail(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(FindingStatus::Fail, zh, en)
+    pub fn pass(says: Message) -> Self {
+        Self::new(FindingStatus::Pass, says)
     }
-    pub fn missing(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(FindingStatus::Missing, zh, en)
+    pub fn fail(says: Message) -> Self {
+        Self::new(FindingStatus::Fail, says)
     }
-    pub fn review(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(FindingStatus::NeedsReview, zh, en)
+    pub fn missing(says: Message) -> Self {
+        Self::new(FindingStatus::Missing, says)
     }
-    pub fn not_applicable(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(FindingStatus::NotApplicable, zh, en)
+    pub fn review(says: Message) -> Self {
+        Self::new(FindingStatus::NeedsReview, says)
+    }
+    pub fn not_applicable(says: Message) -> Self {
+        Self::new(FindingStatus::NotApplicable, says)
+    }
+
+    /// Adds a sentence.
+    pub fn also(mut self, says: Message) -> Self {
+        self.says.push(says);
+        self
+    }
+
+    /// Sets the verdict (keeping the reasons).
+    pub fn status(mut self, status: FindingStatus) -> Self {
+        self.status = status;
+        self
     }
 
     /// Adds the evidence the verdict rests on.
@@ -68,12 +91,11 @@ impl Outcome {
         self
     }
 
-    /// Downgrades a pass to needs_review (e.g. no photo backs an entered value).
-    pub fn review_unless(mut self, ok: bool, zh: &str, en: &str) -> Self {
+    /// Downgrades a pass to needs_review, saying why (e.g. no photo backs an entered value).
+    pub fn review_unless(mut self, ok: bool, why: Message) -> Self {
         if !ok && self.status == FindingStatus::Pass {
             self.status = FindingStatus::NeedsReview;
-            self.message.zh.push_str(zh);
-            self.message.en.push_str(en);
+            self.says.push(why);
         }
         self
     }

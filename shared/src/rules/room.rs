@@ -5,13 +5,13 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least};
-use crate::model::{Checklist, DocumentFacts, RoomKind};
+use crate::model::{Checklist, DocumentFacts, FindingStatus, RoomKind};
+use crate::msg;
 
 fn photo_backed(out: Outcome, ctx: &Ctx, rule: &str, required: bool) -> Outcome {
     out.review_unless(
         !required || !ctx.pictures_for(rule).is_empty(),
-        "但缺少照片。",
-        " No photo backs it.",
+        msg!("room-no-photo"),
     )
 }
 
@@ -34,32 +34,26 @@ pub(crate) fn room_or_rack(ctx: &Ctx, p: &RoomParams) -> Outcome {
         _ => None,
     });
     let Some((item, room)) = checks.last() else {
-        return Outcome::missing(
-            "未记录机房或机柜情况。",
-            "No machine room or rack was recorded.",
-        );
+        return Outcome::missing(msg!("room-missing"));
     };
     let out = match room.room_kind {
         RoomKind::OwnRoom | RoomKind::OwnRack => {
-            let (zh, en) = if room.room_kind == RoomKind::OwnRoom {
-                ("独立机房", "an independent machine room")
+            let says = if room.room_kind == RoomKind::OwnRoom {
+                msg!("room-own-room")
             } else {
-                ("独立机柜", "a dedicated rack")
+                msg!("room-own-rack")
             };
             photo_backed(
-                Outcome::pass(format!("有{zh}。"), format!("The company has {en}.")),
+                Outcome::pass(says),
                 ctx,
                 "room.room_or_rack",
                 p.require_photo,
             )
         }
-        RoomKind::None => {
-            Outcome::fail("没有独立机房或机柜。", "There is no machine room or rack.")
+        RoomKind::None => Outcome::fail(msg!("room-none")),
+        RoomKind::CarrierHosted if !p.allow_carrier_hosting => {
+            Outcome::fail(msg!("room-hosting-not-accepted"))
         }
-        RoomKind::CarrierHosted if !p.allow_carrier_hosting => Outcome::fail(
-            "本配置不接受托管机房。",
-            "This profile does not accept carrier hosting.",
-        ),
         RoomKind::CarrierHosted => {
             let carrier = room.carrier.as_deref().unwrap_or("");
             let carrier_ok =
@@ -77,32 +71,18 @@ pub(crate) fn room_or_rack(ctx: &Ctx, p: &RoomParams) -> Outcome {
             });
             let mut missing = Vec::new();
             if !carrier_ok {
-                missing.push((
-                    "托管方不是基础电信运营商",
-                    "the host is not an accepted carrier",
-                ));
+                missing.push(msg!("room-hosting-not-carrier", carrier = carrier));
             }
             if !agreement {
-                missing.push(("缺少托管协议", "the hosting agreement is missing"));
+                missing.push(msg!("room-hosting-no-agreement"));
             }
             if !license {
-                missing.push((
-                    "缺少 IDC/ISP 许可证复印件",
-                    "the IDC/ISP license copy is missing",
-                ));
+                missing.push(msg!("room-hosting-no-license"));
             }
             let out = if missing.is_empty() {
-                Outcome::pass(
-                    format!("托管于{carrier}机房，协议与许可证齐全。"),
-                    format!("Hosted in a {carrier} data center with agreement and license."),
-                )
+                Outcome::pass(msg!("room-hosting-ok", carrier = carrier))
             } else {
-                let zh: Vec<_> = missing.iter().map(|m| m.0).collect();
-                let en: Vec<_> = missing.iter().map(|m| m.1).collect();
-                Outcome::fail(
-                    format!("托管机房：{}。", zh.join("；")),
-                    format!("Carrier hosting: {}.", en.join("; ")),
-                )
+                Outcome::fail(msg!("room-hosting-incomplete", problems = missing))
             };
             out.items(
                 room.hosting_agreement_item
@@ -130,40 +110,37 @@ pub(crate) fn ups(ctx: &Ctx, p: &UpsParams) -> Outcome {
         _ => None,
     });
     let Some((item, ups)) = checks.last() else {
-        return Outcome::missing("未检查 UPS。", "The UPS was not checked.");
+        return Outcome::missing(msg!("room-ups-missing"));
     };
     let mut out = if !ups.present {
-        Outcome::fail("没有 UPS。", "There is no UPS.")
+        Outcome::fail(msg!("room-ups-none"))
     } else if !ups.status_normal {
-        Outcome::fail("UPS 状态不正常。", "The UPS does not show normal status.")
+        Outcome::fail(msg!("room-ups-abnormal"))
     } else {
-        let model = ups
-            .model
-            .as_deref()
-            .map(|m| format!(" {m}"))
-            .unwrap_or_default();
-        Outcome::pass(
-            format!("UPS{model} 工作正常。"),
-            format!("The UPS{model} works normally."),
-        )
+        Outcome::pass(match ups.model.as_deref() {
+            Some(model) => msg!("room-ups-ok-model", model = model),
+            None => msg!("room-ups-ok"),
+        })
     }
     .items([item.id.as_str()]);
     if let Some(min) = p.min_runtime_minutes {
         match ups.runtime_minutes {
             Some(rt) => {
                 out = out.measure("runtime_minutes", rt, at_least(min), Some(&item.id));
-                if rt < min && out.status == crate::model::FindingStatus::Pass {
+                if rt < min && out.status == FindingStatus::Pass {
                     out = Outcome {
-                        status: crate::model::FindingStatus::Fail,
+                        status: FindingStatus::Fail,
+                        says: vec![msg!(
+                            "room-ups-runtime-short",
+                            runtime = rt,
+                            min = min,
+                            short = min - rt
+                        )],
                         ..out
                     };
-                    out.message = crate::model::Text::new(
-                        format!("UPS 续航 {rt} 分钟，少于 {min} 分钟。"),
-                        format!("UPS runtime {rt} min is below {min} min."),
-                    );
                 }
             }
-            None => out = out.review_unless(false, "未记录续航时间。", " Runtime not recorded."),
+            None => out = out.review_unless(false, msg!("room-ups-runtime-unknown")),
         }
     }
     photo_backed(out, ctx, "room.ups", p.require_photo)
@@ -183,30 +160,22 @@ pub(crate) fn fire_extinguisher(ctx: &Ctx, p: &ExtinguisherParams) -> Outcome {
         _ => None,
     });
     let Some((item, fe)) = checks.last() else {
-        return Outcome::missing("未检查灭火器。", "The fire extinguisher was not checked.");
+        return Outcome::missing(msg!("room-extinguisher-missing"));
     };
     let today = ctx.today();
     let out = if !fe.present {
-        Outcome::fail("没有灭火器。", "There is no fire extinguisher.")
+        Outcome::fail(msg!("room-extinguisher-none"))
     } else if !fe.pressure_in_range {
-        Outcome::fail(
-            "灭火器压力表不在正常范围。",
-            "The extinguisher's pressure gauge is out of range.",
-        )
+        Outcome::fail(msg!("room-extinguisher-pressure"))
     } else {
         match fe.inspection_valid_until {
-            Some(until) if until < today => Outcome::fail(
-                format!("灭火器检验标签已于 {until} 过期。"),
-                format!("The extinguisher's inspection tag expired on {until}."),
-            ),
-            Some(until) => Outcome::pass(
-                format!("灭火器正常，检验有效期至 {until}。"),
-                format!("Extinguisher in order, inspection valid until {until}."),
-            ),
-            None => Outcome::review(
-                "灭火器在位，但未记录检验有效期。",
-                "Extinguisher present, but its inspection date was not recorded.",
-            ),
+            Some(until) if until < today => Outcome::fail(msg!(
+                "room-extinguisher-expired",
+                until = until,
+                days = (today - until).num_days()
+            )),
+            Some(until) => Outcome::pass(msg!("room-extinguisher-ok", until = until)),
+            None => Outcome::review(msg!("room-extinguisher-date-unknown")),
         }
         .measure(
             "inspection_valid_until",
@@ -241,31 +210,24 @@ pub(crate) fn access_log(ctx: &Ctx, p: &AccessLogParams) -> Outcome {
         _ => None,
     });
     let Some((item, log)) = checks.last() else {
-        return Outcome::missing(
-            "未检查门禁记录。",
-            "The access-control log was not checked.",
-        );
+        return Outcome::missing(msg!("room-access-missing"));
     };
     let today = ctx.today();
     let out = if !log.present {
-        Outcome::fail("没有门禁记录。", "There is no access-control log.")
+        Outcome::fail(msg!("room-access-none"))
     } else {
         match log.latest_entry_on {
             Some(last) => {
                 let age = (today - last).num_days();
                 let o = if age > p.max_age_days {
-                    Outcome::fail(
-                        format!("最近一条门禁记录是 {last}，已超过 {} 天。", p.max_age_days),
-                        format!(
-                            "The latest access-log entry ({last}) is older than {} days.",
-                            p.max_age_days
-                        ),
-                    )
+                    Outcome::fail(msg!(
+                        "room-access-stale",
+                        last = last,
+                        age = age,
+                        max = p.max_age_days
+                    ))
                 } else {
-                    Outcome::pass(
-                        format!("门禁记录最近一条为 {last}。"),
-                        format!("The access log's latest entry is from {last}."),
-                    )
+                    Outcome::pass(msg!("room-access-ok", last = last))
                 };
                 o.measure(
                     "latest_entry_age_days",
@@ -274,10 +236,7 @@ pub(crate) fn access_log(ctx: &Ctx, p: &AccessLogParams) -> Outcome {
                     Some(&item.id),
                 )
             }
-            None => Outcome::review(
-                "有门禁记录，但未记录最近一条的日期。",
-                "An access log exists, but its latest entry date was not recorded.",
-            ),
+            None => Outcome::review(msg!("room-access-date-unknown")),
         }
     };
     photo_backed(

@@ -6,7 +6,9 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least};
+use crate::i18n::Message;
 use crate::model::{ApplicationKind, Checklist, DialTest, EvidenceBody, EvidenceItem, Scope};
+use crate::msg;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -35,23 +37,16 @@ pub(crate) fn physical_count(ctx: &Ctx, p: &CountParams) -> Outcome {
         })
         .map(|i| i.id.as_str());
     let out = if tags.is_empty() {
-        Outcome::missing("没有识别任何坐席。", "No seat was identified.")
+        Outcome::missing(msg!("seats-none"))
     } else if tags.len() >= min {
-        Outcome::pass(
-            format!("识别出 {} 个实体坐席（要求至少 {min} 个）。", tags.len()),
-            format!(
-                "{} physical seats identified (at least {min} required).",
-                tags.len()
-            ),
-        )
+        Outcome::pass(msg!("seats-count-ok", n = tags.len(), min = min))
     } else {
-        Outcome::fail(
-            format!("只识别出 {} 个实体坐席，少于 {min} 个。", tags.len()),
-            format!(
-                "Only {} physical seats identified; {min} required.",
-                tags.len()
-            ),
-        )
+        Outcome::fail(msg!(
+            "seats-count-short",
+            n = tags.len(),
+            min = min,
+            short = min - tags.len()
+        ))
     };
     out.items(ids)
         .measure("seats", tags.len(), at_least(min), None)
@@ -70,7 +65,7 @@ pub(crate) struct DialParams {
 }
 
 /// Why one dial test does not count, if it does not.
-fn dial_problem(d: &DialTest, prefix: &str, p: &DialParams, ctx: &Ctx) -> Option<(String, String)> {
+fn dial_problem(d: &DialTest, prefix: &str, p: &DialParams, ctx: &Ctx) -> Option<Message> {
     let number: String = d
         .dialed_number
         .chars()
@@ -78,27 +73,34 @@ fn dial_problem(d: &DialTest, prefix: &str, p: &DialParams, ctx: &Ctx) -> Option
         .collect();
     let trunk_ok = d.temporary_trunk && p.allow_temporary_trunk;
     if !(number.starts_with(prefix) || trunk_ok) {
-        return Some((
-            format!("拨打的号码 {} 不是 {prefix} 号码", d.dialed_number),
-            format!("dialed {} is not a {prefix} number", d.dialed_number),
+        return Some(msg!(
+            "seats-dial-wrong-number",
+            number = &d.dialed_number,
+            prefix = prefix
         ));
     }
     if !d.connected {
-        return Some(("未接通".into(), "not connected".into()));
+        return Some(msg!("seats-dial-not-connected"));
     }
     if p.require_caller_id && !d.caller_id_shown {
-        return Some(("未显示主叫号码".into(), "caller ID not shown".into()));
+        return Some(msg!("seats-dial-no-caller-id"));
     }
     if p.require_playback && !d.recording_played_back {
-        return Some(("录音未回放".into(), "recording not played back".into()));
+        return Some(msg!("seats-dial-no-playback"));
     }
     let w = ctx.inspection.window;
     if let Some(at) = d.started_at
         && (at < w.start || at > w.end)
     {
-        return Some((
-            format!("拨测时间 {at} 不在核查时段内"),
-            format!("test time {at} outside the inspection window"),
+        let minutes = if at < w.start {
+            (w.start - at).num_minutes()
+        } else {
+            (at - w.end).num_minutes()
+        };
+        return Some(msg!(
+            "seats-dial-outside-window",
+            at = at.to_rfc3339(),
+            minutes = minutes
         ));
     }
     None
@@ -121,10 +123,9 @@ pub(crate) fn dial_test(ctx: &Ctx, p: &DialParams) -> Outcome {
         }
     }
     if per_seat.is_empty() {
-        return Outcome::missing("没有拨测记录。", "No dial test was recorded.");
+        return Outcome::missing(msg!("seats-dial-none"));
     }
-    let mut failed_zh = Vec::new();
-    let mut failed_en = Vec::new();
+    let mut failed = Vec::new();
     let mut ok = 0usize;
     for (seat, tests) in &per_seat {
         if tests
@@ -132,32 +133,28 @@ pub(crate) fn dial_test(ctx: &Ctx, p: &DialParams) -> Outcome {
             .any(|(_, d)| dial_problem(d, prefix, p, ctx).is_none())
         {
             ok += 1;
-        } else if let Some((zh, en)) = tests
+        } else if let Some(why) = tests
             .last()
             .and_then(|(_, d)| dial_problem(d, prefix, p, ctx))
         {
-            failed_zh.push(format!("{seat}：{zh}"));
-            failed_en.push(format!("{seat}: {en}"));
+            failed.push(msg!("seats-seat", seat = *seat, why = why));
         }
     }
     // Seats that have equipment but were never dialled from.
     for seat in ctx.seat_tags() {
         if !per_seat.contains_key(seat) {
-            failed_zh.push(format!("{seat}：未拨测"));
-            failed_en.push(format!("{seat}: no dial test"));
+            failed.push(msg!(
+                "seats-seat",
+                seat = seat,
+                why = msg!("seats-dial-untested")
+            ));
         }
     }
     let ids = per_seat.values().flatten().map(|(i, _)| i.id.as_str());
-    let out = if failed_zh.is_empty() {
-        Outcome::pass(
-            format!("{ok} 个坐席拨测全部通过。"),
-            format!("All {ok} seats passed the live dial test."),
-        )
+    let out = if failed.is_empty() {
+        Outcome::pass(msg!("seats-dial-ok", n = ok))
     } else {
-        Outcome::fail(
-            format!("拨测未通过：{}。", failed_zh.join("；")),
-            format!("Dial tests failed: {}.", failed_en.join("; ")),
-        )
+        Outcome::fail(msg!("seats-dial-failed", n = failed.len(), seats = failed))
     };
     out.items(ids).measure("seats_passed", ok, None, None)
 }
@@ -176,7 +173,7 @@ pub(crate) fn equipment(ctx: &Ctx, p: &EquipmentParams) -> Outcome {
         _ => None,
     });
     if checks.is_empty() {
-        return Outcome::missing("未检查坐席设备。", "Seat equipment was not checked.");
+        return Outcome::missing(msg!("seats-equipment-missing"));
     }
     let mut lacking = Vec::new();
     for seat in ctx.seat_tags() {
@@ -189,22 +186,16 @@ pub(crate) fn equipment(ctx: &Ctx, p: &EquipmentParams) -> Outcome {
     }
     let ids = checks.iter().map(|(i, _)| i.id.as_str());
     let out = if lacking.is_empty() {
-        Outcome::pass(
-            format!("{} 个坐席设备齐全（电话、电脑、耳机）。", checks.len()),
-            format!(
-                "All {} seats have phone, computer and headset.",
-                checks.len()
-            ),
-        )
+        Outcome::pass(msg!("seats-equipment-ok", n = checks.len()))
     } else {
-        Outcome::fail(
-            format!("坐席设备不全：{}。", lacking.join("、")),
-            format!("Seats lacking equipment: {}.", lacking.join(", ")),
-        )
+        Outcome::fail(msg!(
+            "seats-equipment-lacking",
+            n = lacking.len(),
+            seats = lacking
+        ))
     };
     out.items(ids).review_unless(
         !p.require_photo || !ctx.pictures_for("seats.equipment").is_empty(),
-        "但缺少坐席照片。",
-        " No photo of the seats.",
+        msg!("seats-equipment-no-photo"),
     )
 }

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least};
 use crate::capture::photo::{PhotoFlag, PhotoParams, assess_photo};
-use crate::model::{CaptureSource, Checklist, DocumentFacts, EvidenceBody};
+use crate::model::{CaptureSource, Checklist, DocumentFacts, EvidenceBody, FindingStatus};
+use crate::msg;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,39 +26,29 @@ pub(crate) fn office_area(ctx: &Ctx, p: &OfficeAreaParams) -> Outcome {
         _ => None,
     });
     let Some((item, best)) = offices.iter().max_by_key(|(_, o)| o.area_m2) else {
-        return Outcome::missing("未录入办公面积。", "No office area was recorded.");
+        return Outcome::missing(msg!("site-area-missing"));
     };
     let threshold = at_least(format!("{} m²", p.min_area_m2));
     let outcome = if best.area_m2 >= p.min_area_m2 {
-        Outcome::pass(
-            format!(
-                "办公面积 {} ㎡，不少于 {} ㎡。",
-                best.area_m2, p.min_area_m2
-            ),
-            format!(
-                "Office area {} m² is at least {} m².",
-                best.area_m2, p.min_area_m2
-            ),
-        )
+        Outcome::pass(msg!(
+            "site-area-ok",
+            area = best.area_m2,
+            min = p.min_area_m2
+        ))
     } else {
-        Outcome::fail(
-            format!(
-                "办公面积 {} ㎡，少于要求的 {} ㎡。",
-                best.area_m2, p.min_area_m2
-            ),
-            format!(
-                "Office area {} m² is below the required {} m².",
-                best.area_m2, p.min_area_m2
-            ),
-        )
+        Outcome::fail(msg!(
+            "site-area-short",
+            area = best.area_m2,
+            min = p.min_area_m2,
+            short = p.min_area_m2 - best.area_m2
+        ))
     };
     outcome
         .items([item.id.as_str()])
         .measure("area_m2", best.area_m2, threshold, Some(&item.id))
         .review_unless(
             !p.require_photo || !ctx.pictures_for("site.office_area").is_empty(),
-            "但缺少办公场地照片。",
-            " No photo of the office backs it.",
+            msg!("site-area-no-photo"),
         )
 }
 
@@ -88,11 +79,7 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
         .iter()
         .find(|(_, d)| matches!(d, DocumentFacts::PropertyCertificate))
     {
-        return Outcome::pass(
-            "公司自有房产（房产证）。",
-            "The company owns the premises (property certificate).",
-        )
-        .items([item.id.as_str()]);
+        return Outcome::pass(msg!("site-lease-owned")).items([item.id.as_str()]);
     }
     let leases: Vec<_> = docs
         .iter()
@@ -112,72 +99,55 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
         .filter(|(_, s, e, _)| *s <= today && today <= *e)
         .max_by_key(|(_, s, e, _)| lease_months(*s, *e));
     let Some(&(item, start, end, registered)) = current.or(leases.first()) else {
-        return Outcome::missing(
-            "未提供租赁合同或房产证明。",
-            "No lease or property certificate was recorded.",
-        );
+        return Outcome::missing(msg!("site-lease-missing"));
     };
     let months = lease_months(start, end);
     let threshold = at_least(format!("{} months", p.min_term_months));
-    let base = Outcome::pass("", "")
-        .items([item.id.as_str()])
-        .measure("lease_months", months, threshold, Some(&item.id))
-        .measure("lease_end", end, None, Some(&item.id));
-    let (status_ok, zh, en) = if !(start <= today && today <= end) {
+    let (status_ok, says) = if !(start <= today && today <= end) {
         (
             false,
-            format!("租赁期 {start} 至 {end} 未覆盖核查日 {today}。"),
-            format!("The lease {start}..{end} does not cover the inspection day {today}."),
+            msg!(
+                "site-lease-not-covering",
+                start = start,
+                end = end,
+                today = today
+            ),
         )
     } else if months < i64::from(p.min_term_months) {
         (
             false,
-            format!("租期 {months} 个月，少于 {} 个月。", p.min_term_months),
-            format!(
-                "Lease term {months} months is shorter than {} months.",
-                p.min_term_months
+            msg!(
+                "site-lease-short",
+                months = months,
+                min = p.min_term_months,
+                short = i64::from(p.min_term_months) - months
             ),
         )
     } else {
         (
             true,
-            format!("租期 {months} 个月（{start} 至 {end}）。"),
-            format!("Lease term {months} months ({start} to {end})."),
+            msg!("site-lease-ok", months = months, start = start, end = end),
         )
     };
-    let mut out = Outcome {
-        message: crate::model::Text::new(zh, en),
-        ..base
-    };
+    let out = Outcome::pass(says)
+        .items([item.id.as_str()])
+        .measure("lease_months", months, threshold, Some(&item.id))
+        .measure("lease_end", end, None, Some(&item.id));
     if !status_ok {
-        out.status = crate::model::FindingStatus::Fail;
+        return out.status(FindingStatus::Fail);
+    }
+    if !p.require_housing_registration {
         return out;
     }
-    if p.require_housing_registration {
-        match registered {
-            Some(true) => {
-                out.message.zh.push_str("已在房管局备案。");
-                out.message
-                    .en
-                    .push_str(" Registered with the housing bureau.");
-            }
-            Some(false) => {
-                out.status = crate::model::FindingStatus::Fail;
-                out.message.zh.push_str("但租赁未在房管局备案。");
-                out.message
-                    .en
-                    .push_str(" The lease is not registered with the housing bureau.");
-            }
-            None => {
-                out.status = crate::model::FindingStatus::NeedsReview;
-                out.message.zh.push_str("未说明是否已在房管局备案。");
-                out.message
-                    .en
-                    .push_str(" Housing-bureau registration is not stated.");
-            }
-        }
+    match registered {
+        Some(true) => out.also(msg!("site-lease-registered")),
+        Some(false) => out
+            .status(FindingStatus::Fail)
+            .also(msg!("site-lease-unregistered")),
+        None => out
+            .status(FindingStatus::NeedsReview)
+            .also(msg!("site-lease-registration-unknown")),
     }
-    out
 }
 
 #[derive(Deserialize)]
@@ -199,16 +169,20 @@ pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
     let mut good = Vec::new();
     let mut bad = Vec::new();
     let mut doubtful = Vec::new();
-    let mut out = Outcome::pass("", "");
+    let mut out = Outcome::pending();
     for item in ctx.evidence {
         let EvidenceBody::Photo(photo) = &item.body else {
             continue;
         };
         let Some(exif) = &photo.exif else {
-            doubtful.push(format!(
-                "{}: {}",
-                item.id,
-                photo.exif_error.as_deref().unwrap_or("no EXIF")
+            let why = match photo.exif_error.as_deref() {
+                Some(error) => msg!("photo-exif-error", error = error),
+                None => msg!("photo-no-exif"),
+            };
+            doubtful.push(msg!(
+                "site-visit-photo",
+                item = &item.id,
+                reasons = vec![why]
             ));
             out = out.items([item.id.as_str()]);
             continue;
@@ -226,73 +200,50 @@ pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
             .flags
             .iter()
             .any(|f| matches!(f, PhotoFlag::OutsideGeofence | PhotoFlag::OutsideWindow));
-        let mut reasons: Vec<String> = a.flags.iter().map(|f| f.text().en).collect();
+        let mut reasons: Vec<_> = a.flags.iter().map(PhotoFlag::message).collect();
         if item.source == CaptureSource::Gallery && !p.allow_gallery {
-            reasons.push("imported from the gallery".into());
+            reasons.push(msg!("photo-from-gallery"));
         }
         if outside {
-            bad.push(format!("{}: {}", item.id, reasons.join("; ")));
+            bad.push(msg!("site-visit-photo", item = &item.id, reasons = reasons));
         } else if !reasons.is_empty() {
-            doubtful.push(format!("{}: {}", item.id, reasons.join("; ")));
+            doubtful.push(msg!("site-visit-photo", item = &item.id, reasons = reasons));
         } else {
             good.push(item.id.as_str());
         }
         out = out.items([item.id.as_str()]);
     }
     out = out.measure("photos_on_site", good.len(), at_least(p.min_photos), None);
-    let (status, zh, en) = if !bad.is_empty() {
+    let (status, says) = if !bad.is_empty() {
         (
-            crate::model::FindingStatus::Fail,
-            format!(
-                "有照片不在登记地址范围内或不在核查时段内：{}。",
-                bad.join("，")
-            ),
-            format!(
-                "Photos outside the geofence or the inspection window: {}.",
-                bad.join(", ")
-            ),
+            FindingStatus::Fail,
+            msg!("site-visit-outside", photos = bad),
         )
     } else if good.len() >= p.min_photos {
-        let extra = if doubtful.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " ({} more photos need review: {})",
-                doubtful.len(),
-                doubtful.join(", ")
-            )
-        };
-        (
-            crate::model::FindingStatus::Pass,
-            format!("{} 张照片的定位与拍摄时间证明到达登记地址。", good.len()),
-            format!(
-                "{} photos place the visit at the registered address within the window.{extra}",
-                good.len()
-            ),
-        )
+        (FindingStatus::Pass, msg!("site-visit-ok", n = good.len()))
     } else if good.is_empty() && doubtful.is_empty() {
-        (
-            crate::model::FindingStatus::Missing,
-            "没有现场照片。".to_owned(),
-            "No photos were taken on site.".to_owned(),
-        )
+        (FindingStatus::Missing, msg!("site-visit-none"))
     } else {
+        let n = doubtful.len();
         (
-            crate::model::FindingStatus::NeedsReview,
-            format!(
-                "现场照片不足 {} 张可自动核验；需人工复核：{}。",
-                p.min_photos,
-                doubtful.join("，")
-            ),
-            format!(
-                "Fewer than {} photos verify automatically; review: {}.",
-                p.min_photos,
-                doubtful.join(", ")
+            FindingStatus::NeedsReview,
+            msg!(
+                "site-visit-review",
+                min = p.min_photos,
+                n = n,
+                photos = doubtful.clone()
             ),
         )
     };
-    out.status = status;
-    out.message = crate::model::Text::new(zh, en);
+    let extra = (status == FindingStatus::Pass && !doubtful.is_empty()).then(|| {
+        msg!(
+            "site-visit-also-review",
+            n = doubtful.len(),
+            photos = doubtful
+        )
+    });
+    let mut out = out.status(status).also(says);
+    out.says.extend(extra);
     out
 }
 

@@ -5,31 +5,30 @@ use serde::Deserialize;
 
 use super::context::{Ctx, Person};
 use super::outcome::{Outcome, at_least};
+use crate::i18n::Message;
 use crate::model::{FindingStatus, StaffRole};
+use crate::msg;
 
 /// Whether one person satisfies a rule.
 enum Class {
     Yes,
     /// Only a human can tell (unknown payload format, a fact not entered).
-    Unknown(String),
-    No(String),
+    Unknown(Message),
+    No(Message),
 }
 
 /// The common base: the company pays this person's insurance, and the record is readable.
 fn insured_by_company(ctx: &Ctx, person: &Person) -> Class {
     if person.unreadable() {
-        return Class::Unknown(format!("{}: QR format not recognised", person.label()));
+        return Class::Unknown(msg!("staff-person-unreadable", who = person.label()));
     }
     if person.id_invalid() {
-        return Class::No(format!(
-            "{}: ID number fails its check digit",
-            person.label()
-        ));
+        return Class::No(msg!("staff-person-id-invalid", who = person.label()));
     }
     match person.employed_by(&ctx.inspection.company) {
         Some(true) => Class::Yes,
-        Some(false) => Class::No(format!("{}: insured by another employer", person.label())),
-        None => Class::Unknown(format!("{}: employer not shown", person.label())),
+        Some(false) => Class::No(msg!("staff-person-other-employer", who = person.label())),
+        None => Class::Unknown(msg!("staff-person-employer-unknown", who = person.label())),
     }
 }
 
@@ -38,15 +37,12 @@ fn insured_by_company(ctx: &Ctx, person: &Person) -> Class {
 fn count_persons(
     ctx: &Ctx,
     min: usize,
-    what: (&str, &str),
+    what: &str,
     classify: impl Fn(&Person) -> Class,
 ) -> Outcome {
     let persons = ctx.persons();
     if persons.is_empty() {
-        return Outcome::missing(
-            "没有社保扫码记录。",
-            "No social-insurance certificate was scanned.",
-        );
+        return Outcome::missing(msg!("staff-none-scanned"));
     }
     let (mut yes, mut unknown, mut no) = (Vec::new(), Vec::new(), Vec::new());
     for person in &persons {
@@ -61,13 +57,6 @@ fn count_persons(
         }
     }
     let n = yes.len();
-    let mut detail = String::new();
-    if !no.is_empty() {
-        detail.push_str(&format!(" Not counted: {}.", no.join("; ")));
-    }
-    if !unknown.is_empty() {
-        detail.push_str(&format!(" To review: {}.", unknown.join("; ")));
-    }
     let status = if n >= min {
         FindingStatus::Pass
     } else if n + unknown.len() >= min {
@@ -75,15 +64,26 @@ fn count_persons(
     } else {
         FindingStatus::Fail
     };
+    let short = min.saturating_sub(n);
     let mut out = Outcome::new(
         status,
-        format!(
-            "{}：{n} 人（要求至少 {min} 人）。{}",
-            what.0,
-            yes.join("、")
+        msg!(
+            "staff-count",
+            what = Message::new(what),
+            n = n,
+            min = min,
+            short = short
         ),
-        format!("{}: {n} (at least {min} required).{detail}", what.1),
     );
+    if !yes.is_empty() {
+        out = out.also(msg!("staff-counted", names = yes));
+    }
+    if !no.is_empty() {
+        out = out.also(msg!("staff-not-counted", reasons = no));
+    }
+    if !unknown.is_empty() {
+        out = out.also(msg!("staff-to-review", reasons = unknown));
+    }
     for p in &persons {
         out = out.items(p.item_ids());
     }
@@ -98,12 +98,7 @@ pub(crate) struct CountParams {
 
 /// staff.si_count: at least N staff insured by the company (000, 002, 003, 004).
 pub(crate) fn si_count(ctx: &Ctx, p: &CountParams) -> Outcome {
-    count_persons(
-        ctx,
-        p.min_staff,
-        ("由本公司缴纳社保的员工", "Staff insured by the company"),
-        |_| Class::Yes,
-    )
+    count_persons(ctx, p.min_staff, "staff-subject-insured", |_| Class::Yes)
 }
 
 #[derive(Deserialize)]
@@ -119,14 +114,17 @@ pub(crate) fn si_months(ctx: &Ctx, p: &MonthsParams) -> Outcome {
     let out = count_persons(
         ctx,
         p.min_staff,
-        (
-            "连续缴费月数达标的员工",
-            "Staff with enough consecutive months paid",
-        ),
+        "staff-subject-months",
         |person| match person.months_paid() {
             Some(m) if m >= p.min_months => Class::Yes,
-            Some(m) => Class::No(format!("{}: {m} months paid", person.label())),
-            None => Class::Unknown(format!("{}: months paid not shown", person.label())),
+            Some(m) => Class::No(msg!(
+                "staff-person-months-paid",
+                who = person.label(),
+                months = m,
+                min = p.min_months,
+                short = p.min_months - m
+            )),
+            None => Class::Unknown(msg!("staff-person-months-unknown", who = person.label())),
         },
     );
     out.measure("min_months", p.min_months, None, None)
@@ -156,29 +154,25 @@ pub(crate) fn si_local(ctx: &Ctx, p: &LocalParams) -> Outcome {
             .collect()
     };
     if places.is_empty() {
-        return Outcome::review(
-            "未配置本地参保地，且登记地址未注明城市或省份。",
-            "No local insured place is configured and the site names no city or province.",
-        );
+        return Outcome::review(msg!("staff-local-unconfigured"));
     }
-    count_persons(
-        ctx,
-        p.min_staff,
-        ("在本地参保的员工", "Staff insured locally"),
-        |person| {
-            let seen = person.insured_places();
-            if seen.is_empty() {
-                Class::Unknown(format!("{}: insured place not shown", person.label()))
-            } else if seen
-                .iter()
-                .any(|s| places.iter().any(|l| s.contains(l.as_str())))
-            {
-                Class::Yes
-            } else {
-                Class::No(format!("{}: insured in {}", person.label(), seen.join("/")))
-            }
-        },
-    )
+    count_persons(ctx, p.min_staff, "staff-subject-local", |person| {
+        let seen = person.insured_places();
+        if seen.is_empty() {
+            Class::Unknown(msg!("staff-person-place-unknown", who = person.label()))
+        } else if seen
+            .iter()
+            .any(|s| places.iter().any(|l| s.contains(l.as_str())))
+        {
+            Class::Yes
+        } else {
+            Class::No(msg!(
+                "staff-person-insured-in",
+                who = person.label(),
+                places = seen.join("/")
+            ))
+        }
+    })
     .measure("local_places", places.join("|"), None, None)
 }
 
@@ -199,21 +193,19 @@ pub(crate) fn si_specialty(ctx: &Ctx, p: &SpecialtyParams) -> Outcome {
         count_persons(
             ctx,
             p.min_related_staff,
-            (
-                "计算机/通信相关专业的员工",
-                "Staff with a computer/telecom specialty",
-            ),
+            "staff-subject-specialty",
             |person| match person.specialty_related() {
                 Some(true) => Class::Yes,
-                Some(false) => Class::No(format!(
-                    "{}: specialty not computer/telecom",
-                    person.label()
-                )),
-                None => Class::Unknown(format!("{}: specialty not entered", person.label())),
+                Some(false) => {
+                    Class::No(msg!("staff-person-specialty-other", who = person.label()))
+                }
+                None => {
+                    Class::Unknown(msg!("staff-person-specialty-unknown", who = person.label()))
+                }
             },
         )
     } else {
-        Outcome::pass("", "")
+        Outcome::pending()
     };
     if out.status == FindingStatus::Missing || !p.require_technical_lead {
         return out;
@@ -234,36 +226,23 @@ pub(crate) fn si_specialty(ctx: &Ctx, p: &SpecialtyParams) -> Outcome {
         at_least(p.technical_lead_min_years),
         None,
     );
-    let (ok, zh, en) = match best {
-        Some(y) if y >= p.technical_lead_min_years => (
-            FindingStatus::Pass,
-            format!("技术负责人通信从业 {y} 年。"),
-            format!(" Technical lead has {y} years' telecom experience."),
-        ),
+    let (ok, says) = match best {
+        Some(y) if y >= p.technical_lead_min_years => {
+            (FindingStatus::Pass, msg!("staff-lead-ok", years = y))
+        }
         Some(y) => (
             FindingStatus::Fail,
-            format!(
-                "技术负责人通信从业仅 {y} 年，少于 {} 年。",
-                p.technical_lead_min_years
-            ),
-            format!(
-                " Technical lead has only {y} years' telecom experience (< {}).",
-                p.technical_lead_min_years
+            msg!(
+                "staff-lead-short",
+                years = y,
+                min = p.technical_lead_min_years,
+                short = p.technical_lead_min_years - y
             ),
         ),
-        None if leads.is_empty() => (
-            FindingStatus::Fail,
-            "参保员工中没有技术负责人。".to_owned(),
-            " No insured technical lead.".to_owned(),
-        ),
-        None => (
-            FindingStatus::NeedsReview,
-            "未录入技术负责人的从业年限。".to_owned(),
-            " The technical lead's experience was not entered.".to_owned(),
-        ),
+        None if leads.is_empty() => (FindingStatus::Fail, msg!("staff-lead-none")),
+        None => (FindingStatus::NeedsReview, msg!("staff-lead-years-unknown")),
     };
-    out.message.zh.push_str(&zh);
-    out.message.en.push_str(&en);
+    out.says.push(says);
     // The worse of the two parts decides.
     out.status = worst(out.status, ok);
     out
@@ -287,25 +266,11 @@ pub(crate) struct RolesParams {
     pub required_roles: Vec<StaffRole>,
 }
 
-fn role_text(r: StaffRole) -> (&'static str, &'static str) {
-    match r {
-        StaffRole::LicenseLead => ("许可证负责人", "license lead"),
-        StaffRole::CustomerServiceLead => ("客户负责人", "customer-service lead"),
-        StaffRole::NetworkSecurityLead => ("网络安全负责人", "network-security lead"),
-        StaffRole::TechnicalLead => ("技术负责人", "technical lead"),
-        StaffRole::Agent => ("坐席", "agent"),
-        StaffRole::Other => ("其他", "other"),
-    }
-}
-
 /// staff.si_roles: the named responsible persons are among the insured staff (001).
 pub(crate) fn si_roles(ctx: &Ctx, p: &RolesParams) -> Outcome {
     let persons = ctx.persons();
     if persons.is_empty() {
-        return Outcome::missing(
-            "没有社保扫码记录。",
-            "No social-insurance certificate was scanned.",
-        );
+        return Outcome::missing(msg!("staff-none-scanned"));
     }
     let insured: Vec<&Person> = persons
         .iter()
@@ -318,17 +283,11 @@ pub(crate) fn si_roles(ctx: &Ctx, p: &RolesParams) -> Outcome {
         .filter(|r| !insured.iter().any(|person| person.roles().contains(r)))
         .collect();
     let mut out = if missing.is_empty() {
-        Outcome::pass(
-            "许可证、客户、网络安全负责人均在参保人员中。",
-            "All named responsible persons are among the insured staff.",
-        )
+        let roles: Vec<_> = p.required_roles.iter().map(|r| r.message()).collect();
+        Outcome::pass(msg!("staff-roles-ok", roles = roles))
     } else {
-        let zh: Vec<_> = missing.iter().map(|r| role_text(*r).0).collect();
-        let en: Vec<_> = missing.iter().map(|r| role_text(*r).1).collect();
-        Outcome::fail(
-            format!("参保人员中缺少：{}。", zh.join("、")),
-            format!("Not among the insured staff: {}.", en.join(", ")),
-        )
+        let roles: Vec<_> = missing.iter().map(|r| r.message()).collect();
+        Outcome::fail(msg!("staff-roles-missing", roles = roles))
     };
     for person in &persons {
         out = out.items(person.item_ids());

@@ -5,7 +5,9 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::Outcome;
+use crate::i18n::Message;
 use crate::model::{ApplicationKind, Checklist, SystemDemoCheck, SystemFunction};
+use crate::msg;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -15,15 +17,19 @@ pub(crate) struct DemoParams {
     pub require_capture: bool,
 }
 
-fn function_text(f: SystemFunction) -> (&'static str, &'static str) {
-    match f {
-        SystemFunction::CallerIdScreening => ("主叫号码甄别", "caller-ID screening"),
-        SystemFunction::ComplaintHandling => ("用户投诉处理", "complaint handling"),
-        SystemFunction::Inbound => ("呼入", "inbound calls"),
-        SystemFunction::Outbound => ("呼出", "outbound calls"),
-        SystemFunction::Recording => ("录音", "recording"),
-        SystemFunction::DataStorage => ("数据存储", "data storage"),
-    }
+fn function_message(f: SystemFunction) -> Message {
+    Message::new(match f {
+        SystemFunction::CallerIdScreening => "system-fn-caller-id-screening",
+        SystemFunction::ComplaintHandling => "system-fn-complaint-handling",
+        SystemFunction::Inbound => "system-fn-inbound",
+        SystemFunction::Outbound => "system-fn-outbound",
+        SystemFunction::Recording => "system-fn-recording",
+        SystemFunction::DataStorage => "system-fn-data-storage",
+    })
+}
+
+fn function_list(fs: &[SystemFunction]) -> Vec<Message> {
+    fs.iter().map(|f| function_message(*f)).collect()
 }
 
 fn demos<'a>(
@@ -37,29 +43,19 @@ fn demos<'a>(
 }
 
 fn demonstrated(ctx: &Ctx, f: SystemFunction, rule: &str, p: &DemoParams) -> Outcome {
-    let (zh, en) = function_text(f);
+    let function = function_message(f);
     let found = demos(ctx, f);
     let out = if found.is_empty() {
-        Outcome::missing(
-            format!("未记录{zh}功能演示。"),
-            format!("No demonstration of {en} was recorded."),
-        )
+        Outcome::missing(msg!("system-demo-missing", function = function))
     } else if found.iter().any(|(_, d)| d.demonstrated) {
-        Outcome::pass(
-            format!("现场演示了{zh}功能。"),
-            format!("Demonstrated on site: {en}."),
-        )
+        Outcome::pass(msg!("system-demo-ok", function = function))
     } else {
-        Outcome::fail(
-            format!("{zh}功能未能演示。"),
-            format!("Could not be demonstrated: {en}."),
-        )
+        Outcome::fail(msg!("system-demo-failed", function = function))
     };
     out.items(found.iter().map(|(i, _)| i.id.as_str()))
         .review_unless(
             !p.require_capture || !ctx.pictures_for(rule).is_empty(),
-            "但缺少截图。",
-            " No screenshot backs it.",
+            msg!("system-demo-no-capture"),
         )
 }
 
@@ -103,10 +99,7 @@ pub(crate) fn recording_retention(ctx: &Ctx, p: &RetentionParams) -> Outcome {
         .map(|(i, r)| (*i, r.oldest_playable_recording_on))
         .min_by_key(|(_, d)| *d)
     else {
-        return Outcome::missing(
-            "未记录最早可回放录音的日期。",
-            "The oldest playable recording was not recorded.",
-        );
+        return Outcome::missing(msg!("system-retention-missing"));
     };
     let today = ctx.today();
     let days_kept = (today - oldest).num_days();
@@ -120,17 +113,19 @@ pub(crate) fn recording_retention(ctx: &Ctx, p: &RetentionParams) -> Outcome {
     };
     let required_days = (today - required_since).num_days().max(p.min_days);
     let out = if days_kept >= required_days {
-        Outcome::pass(
-            format!("最早可回放录音为 {oldest}，已保存 {days_kept} 天。"),
-            format!("Oldest playable recording is from {oldest}: {days_kept} days kept."),
-        )
+        Outcome::pass(msg!(
+            "system-retention-ok",
+            oldest = oldest,
+            days = days_kept
+        ))
     } else {
-        Outcome::fail(
-            format!("最早可回放录音为 {oldest}，仅保存 {days_kept} 天，要求 {required_days} 天。"),
-            format!(
-                "Oldest playable recording is from {oldest}: only {days_kept} days kept, {required_days} required."
-            ),
-        )
+        Outcome::fail(msg!(
+            "system-retention-short",
+            oldest = oldest,
+            days = days_kept,
+            min = required_days,
+            short = required_days - days_kept
+        ))
     };
     out.items([item.id.as_str()]).measure(
         "days_kept",
@@ -161,37 +156,23 @@ pub(crate) fn in_out_record_store(ctx: &Ctx, p: &FunctionsParams) -> Outcome {
             failed.push(*f);
         }
     }
-    let names = |fs: &[SystemFunction], zh: bool| {
-        fs.iter()
-            .map(|f| {
-                if zh {
-                    function_text(*f).0
-                } else {
-                    function_text(*f).1
-                }
-            })
-            .collect::<Vec<_>>()
-    };
     let out = if !failed.is_empty() {
-        Outcome::fail(
-            format!("未能演示：{}。", names(&failed, true).join("、")),
-            format!("Not demonstrated: {}.", names(&failed, false).join(", ")),
-        )
+        Outcome::fail(msg!(
+            "system-functions-failed",
+            functions = function_list(&failed)
+        ))
     } else if absent.len() == p.required_functions.len() {
-        Outcome::missing(
-            "未记录系统功能检查。",
-            "No system function check was recorded.",
-        )
+        Outcome::missing(msg!("system-functions-missing"))
     } else if !absent.is_empty() {
-        Outcome::fail(
-            format!("未检查：{}。", names(&absent, true).join("、")),
-            format!("Not checked: {}.", names(&absent, false).join(", ")),
-        )
+        Outcome::fail(msg!(
+            "system-functions-unchecked",
+            functions = function_list(&absent)
+        ))
     } else {
-        Outcome::pass(
-            "呼入、呼出、录音、存储功能均已演示。",
-            "Inbound, outbound, recording and storage functions were demonstrated.",
-        )
+        Outcome::pass(msg!(
+            "system-functions-ok",
+            functions = function_list(&p.required_functions)
+        ))
     };
     out.items(ids)
 }

@@ -379,11 +379,14 @@ impl Manifest {
     }
 
     /// Re-evaluates `profile` over the recorded facts and compares with the sealed findings
-    /// as data: rule, status, severity, evidence ids, measures and sources, in profile
-    /// order. The words (title, message) are not compared — a later engine may word a
-    /// verdict differently without the bundle becoming invalid; the rules whose words
-    /// differ are returned. `profile` must be the sealed one (same id, same TOML digest).
-    pub fn verify_findings(&self, profile: &RuleProfile) -> Result<Vec<String>, ManifestError> {
+    /// as data: rule, status, severity, evidence ids, measures, sources and what the
+    /// finding says as catalogue messages (ids and arguments), in profile order. The words
+    /// (title, message) are not compared — a later catalogue may word a verdict
+    /// differently without the bundle becoming invalid. Findings sealed before the
+    /// catalogue carry no messages; theirs are compared without them (see
+    /// [`FindingsCheck::words_only`]). `profile` must be the sealed one (same id, same TOML
+    /// digest).
+    pub fn verify_findings(&self, profile: &RuleProfile) -> Result<FindingsCheck, ManifestError> {
         if profile.id != self.profile.id || profile.sha256() != self.profile.sha256 {
             return Err(ManifestError::ProfileDiffers {
                 given: profile.id.clone(),
@@ -394,23 +397,45 @@ impl Manifest {
         }
         let evidence: Vec<EvidenceItem> = self.items.iter().map(|i| i.item.clone()).collect();
         let recomputed = evaluate(profile, &self.inspection, &evidence);
-        if data_of(&recomputed) == data_of(&self.findings) {
-            return Ok(self
-                .findings
-                .iter()
-                .zip(&recomputed)
-                .filter(|(a, b)| a.title != b.title || a.message != b.message)
-                .map(|(a, _)| a.rule_id.clone())
-                .collect());
+        // Findings sealed as words only are compared without messages; a sealed finding
+        // with messages is compared with them, so a forged argument cannot hide.
+        let with_says: BTreeSet<&str> = self
+            .findings
+            .iter()
+            .filter(|f| !f.says.is_empty())
+            .map(|f| f.rule_id.as_str())
+            .collect();
+        fn data<'f>(f: &'f Finding, with_says: &BTreeSet<&str>) -> FindingData<'f> {
+            FindingData::of(f, with_says.contains(f.rule_id.as_str()))
+        }
+        let sealed_data: Vec<FindingData> =
+            self.findings.iter().map(|f| data(f, &with_says)).collect();
+        let fresh_data: Vec<FindingData> = recomputed.iter().map(|f| data(f, &with_says)).collect();
+        if sealed_data == fresh_data {
+            return Ok(FindingsCheck {
+                reworded: self
+                    .findings
+                    .iter()
+                    .zip(&recomputed)
+                    .filter(|(a, b)| a.title != b.title || a.message != b.message)
+                    .map(|(a, _)| a.rule_id.clone())
+                    .collect(),
+                words_only: self
+                    .findings
+                    .iter()
+                    .filter(|f| f.says.is_empty())
+                    .map(|f| f.rule_id.clone())
+                    .collect(),
+            });
         }
         let sealed: BTreeMap<&str, FindingData> = self
             .findings
             .iter()
-            .map(|f| (f.rule_id.as_str(), FindingData::of(f)))
+            .map(|f| (f.rule_id.as_str(), data(f, &with_says)))
             .collect();
         let fresh: BTreeMap<&str, FindingData> = recomputed
             .iter()
-            .map(|f| (f.rule_id.as_str(), FindingData::of(f)))
+            .map(|f| (f.rule_id.as_str(), data(f, &with_says)))
             .collect();
         let mut differing: Vec<&str> = sealed
             .keys()
@@ -475,6 +500,16 @@ pub(crate) fn jws_kid(jws: &str) -> Option<String> {
     value.get("kid")?.as_str().map(str::to_owned)
 }
 
+/// What the findings check found when the findings agree as data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FindingsCheck {
+    /// Rules whose sealed words differ from this engine's rendering.
+    pub reworded: Vec<String>,
+    /// Rules sealed as words only (before the message catalogue): compared on status,
+    /// evidence ids and measures; their words cannot be re-rendered.
+    pub words_only: Vec<String>,
+}
+
 /// What a finding says as data, without its words: what `verify_findings` compares.
 #[derive(Debug, PartialEq, Eq)]
 struct FindingData<'a> {
@@ -484,14 +519,12 @@ struct FindingData<'a> {
     evidence_ids: &'a [String],
     measures: &'a [crate::model::Measure],
     seeds: &'a [String],
-}
-
-fn data_of(findings: &[Finding]) -> Vec<FindingData<'_>> {
-    findings.iter().map(FindingData::of).collect()
+    /// `None` for a finding sealed as words only.
+    says: Option<&'a [crate::i18n::Message]>,
 }
 
 impl<'a> FindingData<'a> {
-    fn of(f: &'a Finding) -> Self {
+    fn of(f: &'a Finding, with_says: bool) -> Self {
         Self {
             rule_id: &f.rule_id,
             status: f.status,
@@ -499,6 +532,7 @@ impl<'a> FindingData<'a> {
             evidence_ids: &f.evidence_ids,
             measures: &f.measures,
             seeds: &f.seeds,
+            says: with_says.then_some(f.says.as_slice()),
         }
     }
 }

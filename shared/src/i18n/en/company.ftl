@@ -1,0 +1,26 @@
+# Company prerequisites: credit code, capital, business scope, foreign share, declaration, ICP filing, registered province.
+uscc-length = the code has { $found } characters, 18 expected
+uscc-characters = the code holds a character outside the GB 32100 alphabet (no I, O, Z, S, V)
+uscc-check-character = the check character does not match (GB 32100)
+company-uscc-ok = The unified social credit code { $code } is valid.
+company-uscc-invalid = The unified social credit code { $code } is invalid: { $why }.
+company-capital-subscribed = This profile does not accept subscribed capital.
+company-capital-ok = Registered capital of { $capital } CNY is at least { $min } CNY.
+company-capital-short = Registered capital of { $capital } CNY is { $short } CNY short of the required { $min } CNY.
+company-scope-ok = The business scope lists “{ $words }”.
+company-scope-missing = No business scope was entered.
+company-scope-lacking = The business scope lists none of: { $words }.
+company-scope-no-document = No business-license photo backs it.
+company-foreign-over = The foreign share of { $share } % exceeds { $max } %.
+company-foreign-not-controlled = Foreign capital without Chinese control.
+company-foreign-control-unknown = The foreign share is { $share } %; Chinese control is not stated.
+company-foreign-ok = The foreign share is { $share } %.
+company-declaration-missing = No declaration of no violations in the last 3 years.
+company-declaration-ok = A declaration of no violations in the last 3 years is on file.
+company-icp-ok = ICP filing done: { $number }.
+company-icp-malformed = The ICP filing number “{ $number }” looks malformed (it should hold “{ $marker }”).
+company-icp-not-needed = Declared not needed (no voice codes or click-to-dial).
+company-icp-pending = The ICP filing must be completed first.
+company-province-unset = No approving province is set (nationwide licenses are approved by MIIT).
+company-province-ok = Registered in { $province }.
+company-province-other = The registered address is not in { $province }.

@@ -1,0 +1,27 @@
+# License dates and approval deadlines (rehearsal reminders).
+license-new-application = A new application: there is no current license.
+license-missing = A renewal without the current license's dates.
+license-renewal-late = The renewal was filed { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} before expiry; at least { $min } are required ({ $short } too late).
+license-renewal-ok-late = The renewal was filed { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} before expiry ({ $recommended } recommended).
+license-renewal-ok = The renewal was filed { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} before expiry.
+license-expired = The license expired on { $expires }.
+license-term-odd = The license term ({ $issued } to { $expires }) is not { $years } years.
+license-valid = The license is valid until { $expires }.
+license-annual-ok = Every annual report was filed on time.
+license-annual-missing = { $n ->
+    [one] One annual report was
+   *[other] { $n } annual reports were
+} not filed in months { $first }–{ $last }: { $years }.
+process-acceptance-missing = The acceptance date was not entered.
+process-inspection-late = Inspected on working day { $days } after acceptance, { $over } past the { $max } allowed.
+process-inspection-ok = Inspected on working day { $days } after acceptance.
+process-decision-late = The decision came { $days } days after the application, { $over } past the { $max } allowed.

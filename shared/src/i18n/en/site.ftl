@@ -1,0 +1,37 @@
+# Site: office area, lease, the registered address visited.
+site-area-missing = No office area was recorded.
+site-area-ok = Office area { $area } m² is at least { $min } m².
+site-area-short = Office area { $area } m² is { $short } m² short of the required { $min } m².
+site-area-no-photo = No photo of the office backs the entered area.
+site-lease-owned = The company owns the premises (property certificate).
+site-lease-missing = No lease or property certificate was recorded.
+site-lease-not-covering = The lease { $start } to { $end } does not cover the inspection day { $today }.
+site-lease-short = The lease term of { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} is { $short ->
+    [one] { $short } month
+   *[other] { $short } months
+} short of the required { $min }.
+site-lease-ok = Lease term { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+} ({ $start } to { $end }).
+site-lease-registered = The lease is registered with the housing bureau.
+site-lease-unregistered = The lease is not registered with the housing bureau.
+site-lease-registration-unknown = Housing-bureau registration is not stated.
+site-visit-photo = { $item }: { $reasons }
+site-visit-outside = Photos outside the geofence or the inspection window: { $photos }.
+site-visit-ok = { $n ->
+    [one] One photo places
+   *[other] { $n } photos place
+} the visit at the registered address within the window.
+site-visit-none = No photos were taken on site.
+site-visit-review = Fewer than { $min } photos verify automatically; { $n ->
+    [one] one needs
+   *[other] { $n } need
+} review: { $photos }.
+site-visit-also-review = { $n ->
+    [one] One more photo needs
+   *[other] { $n } more photos need
+} review: { $photos }.

@@ -1,0 +1,24 @@
+# The call-center system: functions demonstrated on site, recording retention.
+system-fn-caller-id-screening = caller-ID screening
+system-fn-complaint-handling = complaint handling
+system-fn-inbound = inbound calls
+system-fn-outbound = outbound calls
+system-fn-recording = recording
+system-fn-data-storage = data storage
+system-demo-missing = No demonstration of { $function } was recorded.
+system-demo-ok = Demonstrated on site: { $function }.
+system-demo-failed = Could not be demonstrated: { $function }.
+system-demo-no-capture = No screenshot backs it.
+system-retention-missing = The oldest playable recording was not recorded.
+system-retention-ok = The oldest playable recording is from { $oldest }: { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} kept.
+system-retention-short = The oldest playable recording is from { $oldest }: { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} kept, { $short } short of the required { $min }.
+system-functions-failed = Not demonstrated: { $functions }.
+system-functions-missing = No system function check was recorded.
+system-functions-unchecked = Not checked: { $functions }.
+system-functions-ok = Demonstrated: { $functions }.

@@ -1,0 +1,15 @@
+# 通用：列表分隔符、核查结论、汇总、引擎本身的说明。
+list-separator = ；
+list-separator-inner = ，
+status-pass = 通过
+status-fail = 不通过
+status-missing = 缺少证据
+status-needs-review = 需人工复核
+status-not-applicable = 不适用
+summary = 通过 { $pass }，不通过 { $fail }，缺少证据 { $missing }，需复核 { $needs_review }，不适用 { $not_applicable }。{ $ready ->
+    [yes] 已就绪：无不通过、无缺项。
+   *[no] 尚未就绪：有不通过或缺项。
+}
+rule-not-applied = 本配置不适用此规则。
+rule-bad-parameters = 规则参数错误：{ $reason }
+rule-unknown = 未知规则。

@@ -1,0 +1,26 @@
+# 公司条件：统一社会信用代码、注册资本、经营范围、外资、承诺书、ICP 备案、注册地。
+uscc-length = 代码有 { $found } 位，应为 18 位
+uscc-characters = 代码含有 GB 32100 字符集以外的字符（不用 I、O、Z、S、V）
+uscc-check-character = 校验码不符（GB 32100）
+company-uscc-ok = 统一社会信用代码 { $code } 校验通过。
+company-uscc-invalid = 统一社会信用代码 { $code } 无效：{ $why }。
+company-capital-subscribed = 本配置不接受认缴资本。
+company-capital-ok = 注册资本 { $capital } 元，不低于 { $min } 元。
+company-capital-short = 注册资本 { $capital } 元，比要求的 { $min } 元少 { $short } 元。
+company-scope-ok = 经营范围包含“{ $words }”。
+company-scope-missing = 未录入经营范围。
+company-scope-lacking = 经营范围未包含以下任一项：{ $words }。
+company-scope-no-document = 但没有营业执照照片佐证。
+company-foreign-over = 外资占比 { $share }%，超过 { $max }%。
+company-foreign-not-controlled = 有外资且非中方控股。
+company-foreign-control-unknown = 外资占比 { $share }%，未说明是否中方控股。
+company-foreign-ok = 外资占比 { $share }%。
+company-declaration-missing = 缺少近三年无违法违规承诺书。
+company-declaration-ok = 已提供近三年无违法违规承诺书。
+company-icp-ok = 已完成 ICP 备案：{ $number }。
+company-icp-malformed = ICP 备案号“{ $number }”格式可疑（应含“{ $marker }”）。
+company-icp-not-needed = 声明无需 ICP 备案（无语音验证码或点击拨号）。
+company-icp-pending = 需要先完成 ICP 备案。
+company-province-unset = 未限定审批省份（全网许可由工信部审批）。
+company-province-ok = 注册地在{ $province }。
+company-province-other = 注册地址不在{ $province }。

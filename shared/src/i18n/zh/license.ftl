@@ -1,0 +1,15 @@
+# 许可证日期与审批时限（演练提醒）。
+license-new-application = 新申请，不涉及现有许可证。
+license-missing = 续期申请未录入现有许可证信息。
+license-renewal-late = 续期申请距到期仅 { $days } 天，应至少提前 { $min } 天（晚了 { $short } 天）。
+license-renewal-ok-late = 提前 { $days } 天申请续期（建议提前 { $recommended } 天）。
+license-renewal-ok = 提前 { $days } 天申请续期。
+license-expired = 许可证已于 { $expires } 过期。
+license-term-odd = 许可证有效期（{ $issued } 至 { $expires }）不是 { $years } 年。
+license-valid = 许可证有效期至 { $expires }。
+license-annual-ok = 历年年报均按时报送。
+license-annual-missing = 以下 { $n } 个年度未按时（{ $first }–{ $last } 月）报送年报：{ $years }。
+process-acceptance-missing = 未录入受理日期。
+process-inspection-late = 受理后第 { $days } 个工作日才核查，超过规定的 { $max } 个工作日 { $over } 天。
+process-inspection-ok = 受理后第 { $days } 个工作日核查。
+process-decision-late = 申请后 { $days } 天才作出决定，超过规定的 { $max } 天 { $over } 天。

@@ -1,0 +1,36 @@
+# 员工社保：人数、缴费月数、本地参保、专业、负责人。
+role-license-lead = 许可证负责人
+role-customer-service-lead = 客户负责人
+role-network-security-lead = 网络安全负责人
+role-technical-lead = 技术负责人
+role-agent = 坐席
+role-other = 其他人员
+staff-none-scanned = 没有社保扫码记录。
+staff-subject-insured = 由本公司缴纳社保的员工
+staff-subject-months = 连续缴费月数达标的员工
+staff-subject-local = 在本地参保的员工
+staff-subject-specialty = 计算机/通信相关专业的员工
+staff-count = { $what }：{ $n } 人（要求至少 { $min } 人{ $short ->
+    [0] {""}
+   *[other] ，还差 { $short } 人
+}）。
+staff-counted = 计入：{ $names }。
+staff-not-counted = 不计入：{ $reasons }。
+staff-to-review = 需复核：{ $reasons }。
+staff-person-unreadable = { $who }：二维码格式无法识别
+staff-person-id-invalid = { $who }：身份证号校验位不符
+staff-person-other-employer = { $who }：由其他单位参保
+staff-person-employer-unknown = { $who }：未显示参保单位
+staff-person-months-paid = { $who }：连续缴费 { $months } 个月，比要求的 { $min } 个月少 { $short } 个月
+staff-person-months-unknown = { $who }：未显示缴费月数
+staff-person-place-unknown = { $who }：未显示参保地
+staff-person-insured-in = { $who }：参保地为{ $places }
+staff-person-specialty-other = { $who }：专业不属于计算机/通信类
+staff-person-specialty-unknown = { $who }：未录入专业
+staff-local-unconfigured = 未配置本地参保地，且登记地址未注明城市或省份。
+staff-lead-ok = 技术负责人通信从业 { $years } 年。
+staff-lead-short = 技术负责人通信从业 { $years } 年，比要求的 { $min } 年少 { $short } 年。
+staff-lead-none = 参保员工中没有技术负责人。
+staff-lead-years-unknown = 未录入技术负责人的从业年限。
+staff-roles-ok = 规定的负责人（{ $roles }）均在参保人员中。
+staff-roles-missing = 参保人员中缺少：{ $roles }。

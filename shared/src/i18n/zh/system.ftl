@@ -1,0 +1,18 @@
+# 呼叫中心系统：现场演示的功能、录音保存。
+system-fn-caller-id-screening = 主叫号码甄别
+system-fn-complaint-handling = 用户投诉处理
+system-fn-inbound = 呼入
+system-fn-outbound = 呼出
+system-fn-recording = 录音
+system-fn-data-storage = 数据存储
+system-demo-missing = 未记录{ $function }功能演示。
+system-demo-ok = 现场演示了{ $function }功能。
+system-demo-failed = { $function }功能未能演示。
+system-demo-no-capture = 但没有截图佐证。
+system-retention-missing = 未记录最早可回放录音的日期。
+system-retention-ok = 最早可回放录音为 { $oldest }，已保存 { $days } 天。
+system-retention-short = 最早可回放录音为 { $oldest }，仅保存 { $days } 天，比要求的 { $min } 天少 { $short } 天。
+system-functions-failed = 未能演示：{ $functions }。
+system-functions-missing = 未记录系统功能检查。
+system-functions-unchecked = 未检查：{ $functions }。
+system-functions-ok = 以下功能均已演示：{ $functions }。

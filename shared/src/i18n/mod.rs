@@ -211,7 +211,9 @@ fn bundle(lang: Lang) -> &'static Bundle {
         Lang::En => (&EN, "en-US"),
     };
     cell.get_or_init(|| {
-        let locale = tag.parse().expect("a valid language tag");
+        // Both tags are constants that parse; a failure would leave the bundle on the
+        // root locale (plural rules of "other" only), never a panic.
+        let locale = tag.parse().unwrap_or_default();
         let mut bundle = Bundle::new_concurrent(vec![locale]);
         bundle.set_use_isolating(false);
         for r in RESOURCES {
@@ -295,10 +297,10 @@ fn render_arg(arg: &Arg, lang: Lang, out: &mut String, depth: usize) -> Result<(
                 if i > 0 {
                     out.push_str(&sep);
                 }
-                if let Err(e) = render_arg(item, lang, out, depth + 1) {
-                    if result.is_ok() {
-                        result = Err(e);
-                    }
+                if let Err(e) = render_arg(item, lang, out, depth + 1)
+                    && result.is_ok()
+                {
+                    result = Err(e);
                 }
             }
             result

@@ -3,11 +3,6 @@
 //! The DER work (request, response, token checks) is `hecha_core::seal::timestamp`; this
 //! module only carries the bytes over HTTP(S) (blocking `ureq`, rustls on `ring`). Every
 //! failure is an error, never a bundle silently sealed without its token.
-//!
-//! `server/tests/tsa.rs` includes this file by path to test it over real HTTP.
-
-// The by-path test include uses items the binary does not.
-#![allow(dead_code)]
 
 use std::time::Duration;
 

@@ -2,9 +2,7 @@
 //! (issue 4), and bagit-python's opinion of the exported bag.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
-use support::cli::{assert_exit, hecha, s, stdout};
+use crate::support::cli::{assert_exit, hecha, s, stdout};
 
 use std::fs::File;
 use std::io::BufReader;

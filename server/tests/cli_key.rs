@@ -1,9 +1,7 @@
 //! `hecha key …`, run as the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
-use support::cli::{hecha, s, stdout};
+use crate::support::cli::{hecha, s, stdout};
 
 use hecha_core::seal::keys::{Ed25519Key, KeyHistory};
 

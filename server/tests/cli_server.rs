@@ -3,13 +3,11 @@
 //! command line after the server stopped, and `verify` of what it wrote.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use crate::support::cli::{assert_exit, hecha, repo, s, text};
 use serde_json::{Value, json};
-use support::cli::{assert_exit, hecha, repo, s, text};
 
 /// The child, its base URL, and what it logged to standard error.
 struct Server(Child, String, std::sync::Arc<std::sync::Mutex<String>>);

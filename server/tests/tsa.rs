@@ -4,21 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../src/tsa.rs"]
-mod tsa_client;
-
-mod support;
-
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crate::support::tsa::{Behaviour, Pki, Signer, TestTsa, token_of};
 use hecha_core::seal::hash::sha256_hex;
 use hecha_core::seal::timestamp::{
     TimestampError, TimestampRequest, TsaTrustAnchors, parse_response, verify_token,
 };
-use support::tsa::{Behaviour, Pki, Signer, TestTsa, token_of};
-use tsa_client::request_timestamp;
+use hecha_server::tsa::request_timestamp;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -201,7 +196,7 @@ fn bad_digest_and_bad_url_are_errors() {
 }
 
 /// Regenerates `shared/tests/fixtures/tsa/` (public certificates and tokens only):
-/// `cargo test -p hecha-server --test tsa -- --ignored regenerate_fixtures`
+/// `cargo test -p hecha-server --test cli -- --ignored tsa::regenerate_fixtures`
 #[test]
 #[ignore = "writes the committed fixtures"]
 fn regenerate_fixtures() {

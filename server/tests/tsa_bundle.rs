@@ -3,14 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::Arc;
 
-use support::cli::{hecha, text};
-use support::tsa::{Behaviour, Pki, Signer, TestTsa};
+use crate::support::cli::{hecha, text};
+use crate::support::tsa::{Behaviour, Pki, Signer, TestTsa};
 
 /// Generates a key in a fresh temp dir and seals `examples/suzhou` with the TSA at `url`.
 fn seal_with_tsa(url: &str) -> (tempfile::TempDir, PathBuf, Output) {

@@ -14,5 +14,9 @@ pub mod schema;
 pub mod seal;
 
 /// Version of the rules engine, recorded with every evaluation so findings can be
-/// recomputed by the same logic later.
-pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"));
+/// recomputed by the same logic later. The `+rules.N` part is bumped whenever the same
+/// facts and profile give other findings as data (status, evidence, measures, messages
+/// and their arguments): `shared/tests/findings_golden.rs` fails until it is. Rewording
+/// the catalogue changes no data and needs no bump. `+rules.2`: findings sealed as
+/// catalogue messages.
+pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.2");

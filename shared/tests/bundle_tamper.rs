@@ -526,7 +526,7 @@ fn single_byte_changes_of_the_manifest_are_caught() {
 }
 
 /// Every byte of the manifest, both variants: run it with
-/// `cargo test --release -p hecha-core --test bundle_tamper -- --ignored`.
+/// `cargo test --release -p hecha-core --test core -- --ignored bundle_tamper::`.
 #[test]
 #[ignore = "exhaustive: ~75k verifications; run in release"]
 fn every_byte_of_the_manifest_exhaustive() {
@@ -1701,6 +1701,42 @@ fn findings_are_sealed_as_messages_and_their_arguments_are_data() {
     );
 }
 
+#[test]
+fn findings_judged_otherwise_by_a_later_engine_are_noted_not_failed() {
+    // A bundle sealed by an earlier engine whose rules were corrected since: the same facts
+    // now give another verdict. The sealed findings are that engine's, signed; this engine
+    // cannot re-check them and says so. Under the same engine version the same difference
+    // is a forgery.
+    let mut m = manifest_of(&Bag::reference());
+    let f = m
+        .findings
+        .iter_mut()
+        .find(|f| serde_json::to_value(f.status).unwrap() == "pass")
+        .unwrap();
+    f.status = serde_json::from_value(serde_json::json!("fail")).unwrap();
+    let rule = f.rule_id.clone();
+    m.engine_version = "hecha-core/0.1.0".into();
+    let jws = m.sign(&signer()).unwrap();
+    let mut bag = Bag::reference();
+    bag.set(MANIFEST_PATH, canonical(&m))
+        .set(JWS_PATH, jws)
+        .set("data/findings.csv", findings_csv(&m.findings))
+        .fix_bag();
+    let r = bag.verify(&trusting(&signer()));
+    assert_codes(&r, &[]);
+    let note = r
+        .notes
+        .iter()
+        .find(|n| n.code == "findings.other_engine")
+        .expect("a note");
+    assert!(note.message.contains(&rule), "{}", note.message);
+    let strict = VerifyOptions {
+        strict_findings: true,
+        ..trusting(&signer())
+    };
+    assert_codes(&bag.verify(&strict), &["findings.differ"]);
+}
+
 // ───────────────────────────── malicious zips ─────────────────────────────
 
 fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
@@ -1872,7 +1908,7 @@ fn garbage_is_an_error_not_a_panic() {
 /// Writes the sealed reference bundle and its signed documents as seeds of the fuzz
 /// corpus (`fuzz/corpus/`): run again when the bundle format changes.
 #[test]
-#[ignore = "writes fuzz/corpus/ seeds: cargo test -p hecha-core --test bundle_tamper write_fuzz_seeds -- --ignored"]
+#[ignore = "writes fuzz/corpus/ seeds: cargo test -p hecha-core --test core bundle_tamper::write_fuzz_seeds -- --ignored"]
 fn write_fuzz_seeds() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
     std::fs::write(corpus.join("bundle_reader/sealed-bundle.zip"), &*BUNDLE).unwrap();

@@ -2,9 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use hecha_core::model::*;
 use hecha_core::rules::{RuleProfile, evaluate, rule_ids, summarize};
 use proptest::prelude::*;

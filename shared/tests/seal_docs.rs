@@ -100,7 +100,7 @@ fn compute(doc: &str) -> Computed {
     }
 }
 
-/// `HECHA_PRINT_DOC_EXAMPLE=1 cargo test -p hecha-core --test seal_docs -- --nocapture`
+/// `HECHA_PRINT_DOC_EXAMPLE=1 cargo test -p hecha-core --test core seal_docs -- --nocapture`
 /// prints the values to paste when the example or the format changes.
 #[test]
 fn the_documented_example_is_what_the_code_computes() {

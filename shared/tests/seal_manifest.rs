@@ -1,12 +1,10 @@
 //! The manifest: built from a complete rehearsal, signed, proven, and tampered with.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::*;
 use chrono::{TimeZone, Utc};
-use common::*;
 use hecha_core::model::{EvidenceBody, Mode, Note};
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::device::{DeviceKey, sign_item};

@@ -1,6 +1,6 @@
 //! RFC 3161 tokens verified offline, against DER fixtures made by the local
 //! `openssl ts -reply` TSA of `server/tests/support/tsa.rs` (regenerate with
-//! `cargo test -p hecha-server --test tsa -- --ignored regenerate_fixtures`).
+//! `cargo test -p hecha-server --test cli -- --ignored tsa::regenerate_fixtures`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

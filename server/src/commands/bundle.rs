@@ -193,6 +193,10 @@ pub struct VerifyArgs {
     /// bundle sealed offline is in no log, so nothing shows it was not backdated.
     #[arg(long)]
     pub require_log: bool,
+    /// Fail when this engine judges the findings otherwise, even if another engine version
+    /// sealed them (by default that is a note: the rules were corrected since).
+    #[arg(long)]
+    pub strict_findings: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -238,6 +242,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
         require_timestamp: args.require_timestamp,
         tsa_anchors,
         require_log: args.require_log,
+        strict_findings: args.strict_findings,
     };
     let result = verify_bundle(BufReader::new(file), &options, &mut |n| bar.inc(n));
     bar.finish_and_clear();

@@ -49,6 +49,11 @@ pub struct VerifyOptions {
     /// Fail a bundle without a seal-log proof (`--require-log`): one sealed offline, or
     /// before the server kept a log, is in no log anyone can audit.
     pub require_log: bool,
+    /// Fail a bundle whose findings this engine judges otherwise even when another engine
+    /// sealed it (`--strict-findings`). Without it, a difference under another engine
+    /// version is a note: the rules were corrected since, and the sealed verdicts are what
+    /// that engine gave.
+    pub strict_findings: bool,
 }
 
 /// Where the bundle's trusted time comes from.
@@ -665,6 +670,7 @@ fn check_profile_and_findings<R: Read + Seek>(
     let Some(bytes) = b.read(PROFILE_PATH) else {
         return;
     };
+    let strict_findings = b.options.strict_findings;
     let r = &mut b.report;
     let sha = crate::seal::hash::sha256_hex(&bytes);
     if sha != manifest.profile.sha256 {
@@ -706,6 +712,20 @@ fn check_profile_and_findings<R: Read + Seek>(
                     ),
                 );
             }
+        }
+        // The same engine giving other findings from the same facts means the sealed
+        // ones are not what the engine said: a forgery or a broken engine. Another engine
+        // may judge otherwise because the rules were corrected (every change of a verdict
+        // changes ENGINE_VERSION, a test enforces it).
+        Err(e @ crate::seal::manifest::ManifestError::FindingsDiffer { .. })
+            if manifest.engine_version != crate::ENGINE_VERSION && !strict_findings =>
+        {
+            r.note(
+                "findings.other_engine",
+                format!(
+                    "{e}; the sealed verdicts are the sealing engine's and could not be re-checked by this one (--strict-findings makes this a failure)"
+                ),
+            )
         }
         Err(e) => r.push("findings.differ", e.to_string()),
     }

@@ -1,0 +1,12 @@
+//! The `hecha` command's integration tests (the built binary, a local TSA), one binary for all.
+
+mod support;
+
+mod cli_bundle;
+mod cli_check;
+mod cli_exif;
+mod cli_key;
+mod cli_qr;
+mod cli_server;
+mod tsa;
+mod tsa_bundle;

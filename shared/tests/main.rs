@@ -1,0 +1,19 @@
+//! hecha-core's integration tests, one binary for all (one link, one process); `qr_panic` swaps the panic hook and runs alone.
+
+mod common;
+
+mod bundle_tamper;
+mod exif_fixtures;
+mod exif_robustness;
+mod findings_golden;
+mod qr_fixtures;
+mod qr_robustness;
+mod rehearsal;
+mod report;
+mod rules;
+mod schema;
+mod seal_docs;
+mod seal_manifest;
+mod si_payloads;
+mod si_privacy;
+mod timestamp;

@@ -1,0 +1,15 @@
+//! End-to-end tests of the server over real HTTP, PostgreSQL, SQLite and S3, and the phone core through its Python bindings: one binary for all.
+
+mod devices;
+mod failures;
+mod flow;
+mod listing;
+mod mobile;
+mod oidc;
+mod replicas;
+mod s3_server;
+mod s3_store;
+mod tenancy;
+mod two_phones;
+mod uploads;
+mod webhooks;

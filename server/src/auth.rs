@@ -17,8 +17,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
+use crate::api::problem::ApiError;
 use crate::db::entities::{organization, user};
-use crate::error::ApiError;
+use crate::service::ServiceError;
 use crate::state::AppState;
 
 pub const ISSUER: &str = "hecha";
@@ -96,12 +97,12 @@ impl OrgKind {
 }
 
 /// Argon2id with the crate's defaults and a random salt.
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+pub fn hash_password(password: &str) -> crate::service::ServiceResult<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(ApiError::internal)
+        .map_err(crate::service::ServiceError::internal)
 }
 
 /// An Argon2id hash with the parameters [`hash_password`] uses, of no password anyone
@@ -163,7 +164,10 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Opens the keyring at `dir`, creating it (one new key) on first start.
     pub fn open_or_create(dir: &Path, ttl_s: i64) -> anyhow::Result<Self> {
-        let ring = crate::seat::open_or_create(dir, hecha_core::seal::keys::KeyPurpose::Official)?;
+        let ring = crate::service::seat::open_or_create(
+            dir,
+            hecha_core::seal::keys::KeyPurpose::Official,
+        )?;
         let signer = ring.active_signer()?;
         let der = signer.to_pkcs8_der()?;
         let jwks = ring.jwks()?;
@@ -189,12 +193,12 @@ impl TokenKeys {
     }
 
     /// A signed access token for `user_id`.
-    pub fn issue(&self, user_id: &str) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: &str) -> Result<String, ServiceError> {
         self.issue_at(user_id, Utc::now().timestamp(), self.ttl_s)
     }
 
     /// A token issued at `iat` living `ttl_s` (tests make expired ones with this).
-    pub fn issue_at(&self, user_id: &str, iat: i64, ttl_s: i64) -> Result<String, ApiError> {
+    pub fn issue_at(&self, user_id: &str, iat: i64, ttl_s: i64) -> Result<String, ServiceError> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
         let claims = Claims {
@@ -206,7 +210,7 @@ impl TokenKeys {
             jti: uuid::Uuid::new_v4().to_string(),
             nbf: None,
         };
-        jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(ApiError::internal)
+        jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(ServiceError::internal)
     }
 
     /// Whether `kid` is one of our token keys.
@@ -215,8 +219,8 @@ impl TokenKeys {
     }
 
     /// The user id of a valid token of ours.
-    pub fn verify(&self, token: &str) -> Result<String, ApiError> {
-        let bad = |d: &str| ApiError::unauthorized("auth.invalid_token", d.to_owned());
+    pub fn verify(&self, token: &str) -> Result<String, ServiceError> {
+        let bad = |d: &str| ServiceError::unauthorized("auth.invalid_token", d.to_owned());
         let header = jsonwebtoken::decode_header(token).map_err(|_| bad("malformed token"))?;
         let kid = header.kid.ok_or_else(|| bad("token has no kid"))?;
         let key = self
@@ -236,7 +240,7 @@ impl TokenKeys {
         v.leeway = TOKEN_LEEWAY_S as u64;
         v.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, key, &v).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ServiceError::unauthorized(
                 "auth.expired_token",
                 "the access token has expired; refresh it",
             ),
@@ -271,11 +275,11 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+    pub fn require(&self, roles: &[Role]) -> crate::service::ServiceResult<()> {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!(
+            Err(crate::service::ServiceError::forbidden(format!(
                 "the {} role cannot do this",
                 self.role.as_str()
             )))
@@ -295,48 +299,53 @@ impl FromRequest for Caller {
             .and_then(|h| h.to_str().ok())
             .map(str::to_owned);
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal("no app state"))?;
-            let header = header.ok_or_else(|| {
-                ApiError::unauthorized(
-                    "auth.missing_token",
-                    "an Authorization: Bearer token is required",
-                )
-            })?;
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .ok_or_else(|| {
-                    ApiError::unauthorized("auth.missing_token", "expected a Bearer token")
+            let caller: Result<Self, ServiceError> = async move {
+                let state = state.ok_or_else(|| ServiceError::internal("no app state"))?;
+                let header = header.ok_or_else(|| {
+                    ServiceError::unauthorized(
+                        "auth.missing_token",
+                        "an Authorization: Bearer token is required",
+                    )
                 })?;
-            let token = token.trim();
-            let header = jsonwebtoken::decode_header(token)
-                .map_err(|_| ApiError::unauthorized("auth.invalid_token", "malformed token"))?;
-            let kid = header.kid.clone().unwrap_or_default();
-            if !state.tokens.knows(&kid)
-                && let Some(oidc) = &state.oidc
-            {
-                let sub = oidc.verify(token, &kid, header.alg).await?;
-                let u = user::Entity::find()
-                    .filter(user::Column::ExternalSubject.eq(&sub))
-                    .one(&state.db)
-                    .await?
+                let token = header
+                    .strip_prefix("Bearer ")
+                    .or_else(|| header.strip_prefix("bearer "))
                     .ok_or_else(|| {
-                        ApiError::unauthorized(
-                            "auth.unknown_subject",
-                            "no user is linked to this identity",
-                        )
+                        ServiceError::unauthorized("auth.missing_token", "expected a Bearer token")
                     })?;
-                return load_caller(&state, &u.id).await;
+                let token = token.trim();
+                let header = jsonwebtoken::decode_header(token).map_err(|_| {
+                    ServiceError::unauthorized("auth.invalid_token", "malformed token")
+                })?;
+                let kid = header.kid.clone().unwrap_or_default();
+                if !state.tokens.knows(&kid)
+                    && let Some(oidc) = &state.oidc
+                {
+                    let sub = oidc.verify(token, &kid, header.alg).await?;
+                    let u = user::Entity::find()
+                        .filter(user::Column::ExternalSubject.eq(&sub))
+                        .one(&state.db)
+                        .await?
+                        .ok_or_else(|| {
+                            ServiceError::unauthorized(
+                                "auth.unknown_subject",
+                                "no user is linked to this identity",
+                            )
+                        })?;
+                    return load_caller(&state, &u.id).await;
+                }
+                let user_id = state.tokens.verify(token)?;
+                load_caller(&state, &user_id).await
             }
-            let user_id = state.tokens.verify(token)?;
-            load_caller(&state, &user_id).await
+            .await;
+            caller.map_err(ApiError::from)
         })
     }
 }
 
-pub async fn load_caller(state: &AppState, user_id: &str) -> Result<Caller, ApiError> {
+pub async fn load_caller(state: &AppState, user_id: &str) -> Result<Caller, ServiceError> {
     let gone = || {
-        ApiError::unauthorized(
+        ServiceError::unauthorized(
             "auth.invalid_token",
             "the token's user no longer exists or is disabled",
         )

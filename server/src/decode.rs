@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::{ApiError, ApiResult};
+use crate::service::{ServiceError, ServiceResult};
 
 /// Bytes a decode needs per pixel: the RGBA image, its grey copy, and the QR decoder's
 /// working images.
@@ -51,10 +51,9 @@ impl DecodeBudget {
     }
 
     /// Takes `mb` of the budget, waiting for it up to the configured time.
-    pub async fn acquire(&self, mb: u32) -> ApiResult<OwnedSemaphorePermit> {
+    pub async fn acquire(&self, mb: u32) -> ServiceResult<OwnedSemaphorePermit> {
         if mb > self.total_mb {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            return Err(ServiceError::too_large_as(
                 "image.too_large_to_decode",
                 format!(
                     "decoding this image needs about {mb} MB, more than the server's decode budget of {} MB",
@@ -64,8 +63,8 @@ impl DecodeBudget {
         }
         match tokio::time::timeout(self.wait, self.mb.clone().acquire_many_owned(mb)).await {
             Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(_)) => Err(ApiError::internal("decode budget closed")),
-            Err(_) => Err(ApiError::unavailable(
+            Ok(Err(_)) => Err(ServiceError::internal("decode budget closed")),
+            Err(_) => Err(ServiceError::unavailable(
                 "decode.busy",
                 "the server is decoding other photos; retry shortly",
             )),
@@ -74,7 +73,7 @@ impl DecodeBudget {
 
     /// Takes `mb` of the budget, or the whole budget when `mb` is more (a job that decodes
     /// its photos one at a time and must not be refused for one big photo: it runs alone).
-    pub async fn acquire_at_most(&self, mb: u32) -> ApiResult<OwnedSemaphorePermit> {
+    pub async fn acquire_at_most(&self, mb: u32) -> ServiceResult<OwnedSemaphorePermit> {
         self.acquire(mb.min(self.total_mb)).await
     }
 

@@ -3,25 +3,19 @@
 
 pub mod api;
 pub mod auth;
-pub mod bundles;
 pub mod db;
 pub mod decode;
-pub mod error;
 pub mod gc;
-pub mod inspections;
 pub mod metrics;
 pub mod oidc;
 pub mod outbound;
 pub mod pii_scan;
 pub mod private_fs;
-pub mod seal_log;
-pub mod seat;
+pub mod service;
 pub mod settings;
-pub mod sign_in;
 pub mod startup;
 pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod tsa;
 pub mod upload;
-pub mod webhooks;

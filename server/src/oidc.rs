@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
-use crate::error::{ApiError, ApiResult};
+use crate::service::{ServiceError, ServiceResult};
 use crate::settings::OidcSettings;
 
 pub struct OidcVerifier {
@@ -38,7 +38,7 @@ impl OidcVerifier {
         self.cache.read().ok().and_then(|c| c.clone())
     }
 
-    async fn fetch(&self) -> ApiResult<JwkSet> {
+    async fn fetch(&self) -> ServiceResult<JwkSet> {
         let url = self.settings.jwks_url.clone();
         let set = actix_web::web::block(move || -> Result<JwkSet, String> {
             let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -57,10 +57,10 @@ impl OidcVerifier {
             serde_json::from_str(&body).map_err(|e| e.to_string())
         })
         .await
-        .map_err(ApiError::internal)?
+        .map_err(ServiceError::internal)?
         .map_err(|e| {
             tracing::warn!(error = %e, "identity provider JWKS unavailable");
-            ApiError::unavailable(
+            ServiceError::unavailable(
                 "auth.idp_unavailable",
                 "the identity provider's keys cannot be fetched; retry later",
             )
@@ -72,7 +72,7 @@ impl OidcVerifier {
     }
 
     /// The provider's key `kid`, fetching the JWKS when it is unknown or stale.
-    async fn key(&self, kid: &str) -> ApiResult<DecodingKey> {
+    async fn key(&self, kid: &str) -> ServiceResult<DecodingKey> {
         let mut set = match self.cached() {
             Some((at, set)) if at.elapsed() < MAX_AGE => Some((at, set)),
             _ => None,
@@ -88,20 +88,20 @@ impl OidcVerifier {
             .as_ref()
             .and_then(|(_, s)| s.find(kid).cloned())
             .ok_or_else(|| {
-                ApiError::unauthorized("auth.invalid_token", "token signed by an unknown key")
+                ServiceError::unauthorized("auth.invalid_token", "token signed by an unknown key")
             })?;
         DecodingKey::from_jwk(&jwk).map_err(|_| {
-            ApiError::unauthorized("auth.invalid_token", "the provider's key is not usable")
+            ServiceError::unauthorized("auth.invalid_token", "the provider's key is not usable")
         })
     }
 
     /// The `sub` of a valid provider token.
-    pub async fn verify(&self, token: &str, kid: &str, alg: Algorithm) -> ApiResult<String> {
+    pub async fn verify(&self, token: &str, kid: &str, alg: Algorithm) -> ServiceResult<String> {
         if !matches!(
             alg,
             Algorithm::RS256 | Algorithm::ES256 | Algorithm::EdDSA | Algorithm::PS256
         ) {
-            return Err(ApiError::unauthorized(
+            return Err(ServiceError::unauthorized(
                 "auth.invalid_token",
                 "unsupported token algorithm",
             ));
@@ -114,11 +114,11 @@ impl OidcVerifier {
         let data = jsonwebtoken::decode::<ExternalClaims>(token, &key, &v).map_err(|e| match e
             .kind()
         {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ApiError::unauthorized(
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ServiceError::unauthorized(
                 "auth.expired_token",
                 "the access token has expired; refresh it",
             ),
-            _ => ApiError::unauthorized("auth.invalid_token", "token rejected"),
+            _ => ServiceError::unauthorized("auth.invalid_token", "token rejected"),
         })?;
         Ok(data.claims.sub)
     }

@@ -16,8 +16,8 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::api;
+use crate::api::problem::ApiError;
 use crate::auth::TokenKeys;
-use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -43,8 +43,9 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
         })?;
     crate::db::migrate(&db).await.context("migrations failed")?;
     let store = open_store(&settings).await?;
-    crate::seat::open_keyring(&settings, KeyPurpose::Official).context("bundle-signing keyring")?;
-    crate::seat::open_keyring(&settings, KeyPurpose::Rehearsal)
+    crate::service::seat::open_keyring(&settings, KeyPurpose::Official)
+        .context("bundle-signing keyring")?;
+    crate::service::seat::open_keyring(&settings, KeyPurpose::Rehearsal)
         .context("rehearsal-signing keyring")?;
     let tokens = TokenKeys::open_or_create(&settings.auth_keyring(), settings.auth.access_ttl_s)
         .context("token keyring")?;
@@ -287,6 +288,6 @@ pub fn run(
         });
         actix_web::rt::spawn(metrics);
     }
-    actix_web::rt::spawn(crate::webhooks::run(state, stop.clone()));
+    actix_web::rt::spawn(crate::service::webhooks::run(state, stop.clone()));
     Ok((server, stop))
 }

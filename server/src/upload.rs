@@ -2,67 +2,17 @@
 //! memory whatever the size), then stored content-addressed; the `blobs` row is committed
 //! only after the store said the bytes are durable.
 
-use std::path::Path;
-
 use actix_web::web;
 use base64::Engine;
 use bytes::Bytes;
-use chrono::Utc;
 use futures_util::StreamExt;
-use sea_orm::{EntityTrait, IntoActiveModel, TransactionTrait};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use crate::db::entities::{blob, inspection_blob};
-use crate::error::{ApiError, ApiResult};
+use crate::api::problem::{ApiError, ApiResult};
+use crate::service::blobs::{Spooled, blob_stored, content_type, record_blob, spool_file};
 use crate::state::AppState;
 use crate::store::{ByteStream, PASS_THROUGH_MAX, StoreError, blob_key};
-
-/// A received body on disk (deleted when dropped).
-pub struct Spooled {
-    pub path: tempfile::TempPath,
-    pub sha256: String,
-    pub size: u64,
-}
-
-impl Spooled {
-    /// Stores these bytes as a blob received by `inspection_id` (see [`store_blob`]).
-    pub async fn store(
-        &self,
-        state: &AppState,
-        inspection_id: &str,
-        media_type: Option<String>,
-    ) -> ApiResult<()> {
-        store_blob(
-            state,
-            inspection_id,
-            &self.path,
-            &self.sha256,
-            self.size,
-            media_type,
-        )
-        .await
-    }
-}
-
-/// A new empty file in the spool directory, opened for writing (buffered), deleted when
-/// its path is dropped.
-pub async fn spool_file(
-    state: &AppState,
-    prefix: &str,
-) -> ApiResult<(tempfile::TempPath, tokio::io::BufWriter<tokio::fs::File>)> {
-    let dir = state.settings.spool_dir();
-    crate::private_fs::private_dir(&dir)?;
-    let path = tempfile::Builder::new()
-        .prefix(prefix)
-        .tempfile_in(&dir)?
-        .into_temp_path();
-    let file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .await?;
-    Ok((path, tokio::io::BufWriter::with_capacity(256 * 1024, file)))
-}
 
 /// Streams `payload` into a spool file, hashing it, refusing more than `limit` bytes (413).
 /// A body cut short (client gone) is an error and leaves nothing behind.
@@ -176,34 +126,6 @@ pub fn client_sha256(req: &actix_web::HttpRequest) -> ApiResult<Option<String>> 
         ));
     }
     Ok(None)
-}
-
-/// Stores a spooled file as a blob (once per content), records its row afterwards, and
-/// records that `inspection_id` received it (items may only refer to such bytes).
-pub async fn store_blob(
-    state: &AppState,
-    inspection_id: &str,
-    file: &Path,
-    sha256: &str,
-    size: u64,
-    media_type: Option<String>,
-) -> ApiResult<()> {
-    let stored = if blob_stored(state, sha256).await? {
-        None
-    } else {
-        let _slot = state
-            .store_slots
-            .acquire()
-            .await
-            .map_err(ApiError::internal)?;
-        let content_type = content_type(&media_type);
-        state
-            .store
-            .put_file(&blob_key(sha256), file, size, sha256, content_type)
-            .await?;
-        Some((size, media_type))
-    };
-    record_blob(state, inspection_id, sha256, stored).await
 }
 
 /// Receives `POST …/blobs`: a body whose SHA-256 the client announced (`expected`) and,
@@ -322,55 +244,6 @@ pub async fn receive_blob(
     state.metrics.upload_bytes.inc_by(size);
     record_blob(state, inspection_id, expected, Some((size, media_type))).await?;
     Ok(size)
-}
-
-fn content_type(media_type: &Option<String>) -> &str {
-    media_type.as_deref().unwrap_or("application/octet-stream")
-}
-
-/// Whether the blob's row exists (its bytes are durably stored).
-async fn blob_stored(state: &AppState, sha256: &str) -> ApiResult<bool> {
-    Ok(blob::Entity::find_by_id(sha256.to_owned())
-        .one(&state.db)
-        .await?
-        .is_some())
-}
-
-/// Records that `inspection_id` received the blob `sha256` (items may only refer to such
-/// bytes) and, when `stored` gives its size and media type, the blob's own row, written
-/// after its bytes are durable: one transaction, one commit. Either row may be there
-/// already (the same bytes uploaded concurrently, or again).
-async fn record_blob(
-    state: &AppState,
-    inspection_id: &str,
-    sha256: &str,
-    stored: Option<(u64, Option<String>)>,
-) -> ApiResult<()> {
-    let now = Utc::now();
-    let txn = state.db.begin().await?;
-    if let Some((size, media_type)) = stored {
-        let row = blob::Model {
-            sha256: sha256.to_owned(),
-            size: size as i64,
-            media_type,
-            created_at: now,
-        };
-        blob::Entity::insert(row.into_active_model())
-            .on_conflict_do_nothing()
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    let link = inspection_blob::Model {
-        inspection_id: inspection_id.to_owned(),
-        sha256: sha256.to_owned(),
-        created_at: now,
-    };
-    inspection_blob::Entity::insert(link.into_active_model())
-        .on_conflict_do_nothing()
-        .exec_without_returning(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Sanitized media type from a request header (or `None`).

@@ -157,7 +157,7 @@ impl TestServer {
         let url = self.state.settings.database_url();
         let u = username.clone();
         run_async(async move {
-            use hecha_server::api::directory::{
+            use hecha_server::service::directory::{
                 NewOrganization, NewUser, create_org, create_user_in,
             };
             // A connection of its own: a PostgreSQL connection this short-lived runtime

@@ -432,6 +432,12 @@ fn a_truncated_upload_stores_nothing_and_the_server_goes_on(v: &Visit) {
     assert_eq!(v.server.files_under("spool"), Vec::<String>::new());
     drop(socket); // the phone loses its network
     v.assert_nothing_stored(&sha);
+    // The server notices the closed connection when it next reads from it: wait for that
+    // (bounded), then the upload must be over.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while v.uploads_in_flight() != 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert_eq!(v.uploads_in_flight(), 0, "the cut upload is over");
     // The phone comes back and sends the whole file.
     v.upload(&bytes, &[("X-Content-SHA256", &sha)]).expect(201);

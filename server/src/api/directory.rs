@@ -1,135 +1,13 @@
-//! Organizations, users and devices.
+//! Routes of the directory: organizations, users and devices (`service::directory`).
 
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::Utc;
-use hecha_core::capture::ids::validate_uscc;
-use hecha_core::capture::pii::contains_full_id;
-use hecha_core::model::personal_ids::mask_text;
-use hecha_core::seal::keys::PublicJwk;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+
+use crate::api::problem::{ApiResult, Problem};
+use crate::auth::Caller;
+use crate::service::directory::{
+    self, Device, NewDevice, NewOrganization, NewUser, Organization, User,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use crate::auth::{Caller, OrgKind, Role, hash_password};
-use crate::db::entities::{device, organization, refresh_token, user};
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrganization {
-    pub kind: OrgKind,
-    pub name: String,
-    /// A company's unified social credit code (GB 32100), checked.
-    pub uscc: Option<String>,
-    /// A company's licensing authority.
-    pub authority_id: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Organization {
-    pub id: String,
-    pub kind: OrgKind,
-    pub name: String,
-    pub uscc: Option<String>,
-    pub authority_id: Option<String>,
-    pub created_at: String,
-}
-
-impl From<organization::Model> for Organization {
-    fn from(m: organization::Model) -> Self {
-        Organization {
-            id: m.id,
-            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Company),
-            name: m.name,
-            uscc: m.uscc,
-            authority_id: m.authority_id,
-            created_at: crate::inspections::ts(m.created_at),
-        }
-    }
-}
-
-fn random_hex(n: usize) -> ApiResult<String> {
-    let mut b = vec![0u8; n];
-    getrandom::fill(&mut b).map_err(ApiError::internal)?;
-    Ok(hex::encode(b))
-}
-
-/// Creates an organization (with its own person-hash key).
-pub async fn create_org<C: ConnectionTrait>(
-    db: &C,
-    new: NewOrganization,
-) -> ApiResult<organization::Model> {
-    if new.name.trim().is_empty() {
-        return Err(ApiError::unprocessable(
-            "organization.name",
-            "the name is empty",
-        ));
-    }
-    let mut uscc = None;
-    let mut authority_id = None;
-    match new.kind {
-        OrgKind::Company => {
-            let code = new.uscc.ok_or_else(|| {
-                ApiError::unprocessable("organization.uscc", "a company needs its USCC")
-            })?;
-            let code = hecha_core::capture::ids::normalize_code(&code);
-            validate_uscc(&code)
-                .map_err(|e| ApiError::unprocessable("organization.uscc", e.to_string()))?;
-            let auth_id = new.authority_id.ok_or_else(|| {
-                ApiError::unprocessable(
-                    "organization.authority",
-                    "a company needs its authority_id",
-                )
-            })?;
-            let auth = organization::Entity::find_by_id(auth_id.clone())
-                .one(db)
-                .await?;
-            if auth.as_ref().map(|a| a.kind.as_str()) != Some("authority") {
-                return Err(ApiError::unprocessable(
-                    "organization.authority",
-                    "authority_id is not an authority",
-                ));
-            }
-            uscc = Some(code);
-            authority_id = Some(auth_id);
-        }
-        OrgKind::Authority | OrgKind::Platform => {
-            if new.uscc.is_some() || new.authority_id.is_some() {
-                return Err(ApiError::unprocessable(
-                    "organization.fields",
-                    "uscc and authority_id are for companies",
-                ));
-            }
-        }
-    }
-    let id = uuid::Uuid::now_v7().to_string();
-    let model = organization::Model {
-        person_hash_key_id: format!("{id}/1"),
-        person_hash_key: random_hex(32)?,
-        id,
-        kind: new.kind.as_str().into(),
-        name: mask_text(new.name.trim()),
-        uscc,
-        authority_id,
-        created_at: Utc::now(),
-    };
-    organization::Entity::insert(model.clone().into_active_model())
-        .exec_without_returning(db)
-        .await
-        .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
-                ApiError::conflict("organization.exists", "a company with this USCC exists")
-            } else {
-                e.into()
-            }
-        })?;
-    Ok(model)
-}
 
 /// Create an organization (admin).
 #[utoipa::path(tag = "directory", request_body = NewOrganization,
@@ -140,9 +18,8 @@ pub async fn create_organization(
     caller: Caller,
     body: web::Json<NewOrganization>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
-    let org = create_org(&state.db, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(Organization::from(org)))
+    let org = directory::create_organization(&state.db, &caller, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(org))
 }
 
 /// The organizations the caller reaches: all (admin), an authority and its companies, or
@@ -153,24 +30,8 @@ pub async fn list_organizations(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> ApiResult<web::Json<Vec<Organization>>> {
-    let mut q = organization::Entity::find().order_by_asc(organization::Column::CreatedAt);
-    match caller.role {
-        Role::Admin => {}
-        Role::Inspector | Role::Auditor => {
-            q = q.filter(
-                organization::Column::Id
-                    .eq(&caller.org_id)
-                    .or(organization::Column::AuthorityId.eq(&caller.org_id)),
-            )
-        }
-        Role::CompanyStaff => q = q.filter(organization::Column::Id.eq(&caller.org_id)),
-    }
     Ok(web::Json(
-        q.all(&state.db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+        directory::list_organizations(&state.db, &caller).await?,
     ))
 }
 
@@ -183,135 +44,9 @@ pub async fn get_organization(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<Organization>> {
-    let org = organization::Entity::find_by_id(id.into_inner())
-        .one(&state.db)
-        .await?
-        .filter(|o| {
-            caller.role == Role::Admin
-                || o.id == caller.org_id
-                || (matches!(caller.role, Role::Inspector | Role::Auditor)
-                    && o.authority_id.as_deref() == Some(caller.org_id.as_str()))
-        })
-        .ok_or_else(|| ApiError::not_found("organization"))?;
-    Ok(web::Json(org.into()))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    pub org_id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    /// At least 12 characters. Optional for a user who signs in through the external
-    /// OpenID provider only.
-    #[serde(default)]
-    pub password: Option<String>,
-    /// The `sub` of this user's tokens at the external OpenID provider.
-    #[serde(default)]
-    pub external_subject: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct User {
-    pub id: String,
-    pub org_id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub disabled: bool,
-}
-
-impl From<user::Model> for User {
-    fn from(m: user::Model) -> Self {
-        User {
-            id: m.id,
-            org_id: m.org_id,
-            username: m.username,
-            display_name: m.display_name,
-            role: Role::parse(&m.role).unwrap_or(Role::CompanyStaff),
-            disabled: m.disabled,
-        }
-    }
-}
-
-pub const MIN_PASSWORD_LEN: usize = 12;
-
-/// Creates a user in an organization of the kind its role belongs to.
-pub async fn create_user_in<C: ConnectionTrait>(db: &C, new: NewUser) -> ApiResult<user::Model> {
-    let org = organization::Entity::find_by_id(new.org_id.clone())
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::unprocessable("user.org", "no such organization"))?;
-    if org.kind != new.role.org_kind().as_str() {
-        return Err(ApiError::unprocessable(
-            "user.role",
-            format!(
-                "the {} role belongs to a {} organization, not a {}",
-                new.role.as_str(),
-                new.role.org_kind().as_str(),
-                org.kind
-            ),
-        ));
-    }
-    let username = new.username.trim().to_owned();
-    if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
-        return Err(ApiError::unprocessable(
-            "user.username",
-            "1–64 characters, no spaces",
-        ));
-    }
-    // A user name is an identifier (sign-in, logs): never rewritten, so refused.
-    if contains_full_id(&username) {
-        return Err(ApiError::unprocessable(
-            "input.personal_id",
-            "the user name holds a full ID number; choose one without it",
-        ));
-    }
-    let hash = match new.password {
-        Some(password) => {
-            if password.chars().count() < MIN_PASSWORD_LEN {
-                return Err(ApiError::unprocessable(
-                    "user.password",
-                    format!("the password needs at least {MIN_PASSWORD_LEN} characters"),
-                ));
-            }
-            Some(
-                actix_web::web::block(move || hash_password(&password))
-                    .await
-                    .map_err(ApiError::internal)??,
-            )
-        }
-        None if new.external_subject.is_some() => None,
-        None => {
-            return Err(ApiError::unprocessable(
-                "user.password",
-                "a user needs a password or an external_subject",
-            ));
-        }
-    };
-    let model = user::Model {
-        id: uuid::Uuid::now_v7().to_string(),
-        org_id: org.id,
-        username,
-        display_name: mask_text(&new.display_name),
-        role: new.role.as_str().into(),
-        password_hash: hash,
-        external_subject: new.external_subject.filter(|s| !s.trim().is_empty()),
-        disabled: false,
-        created_at: Utc::now(),
-    };
-    user::Entity::insert(model.clone().into_active_model())
-        .exec_without_returning(db)
-        .await
-        .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
-                ApiError::conflict("user.exists", "this user name is taken")
-            } else {
-                e.into()
-            }
-        })?;
-    Ok(model)
+    Ok(web::Json(
+        directory::get_organization(&state.db, &caller, &id).await?,
+    ))
 }
 
 /// Create a user (admin).
@@ -323,9 +58,8 @@ pub async fn create_user(
     caller: Caller,
     body: web::Json<NewUser>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
-    let u = create_user_in(&state.db, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(User::from(u)))
+    let user = directory::create_user(&state.db, &caller, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(user))
 }
 
 /// Users: all (admin) or those of the caller's organization.
@@ -335,17 +69,7 @@ pub async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> ApiResult<web::Json<Vec<User>>> {
-    let mut q = user::Entity::find().order_by_asc(user::Column::Username);
-    if caller.role != Role::Admin {
-        q = q.filter(user::Column::OrgId.eq(&caller.org_id));
-    }
-    Ok(web::Json(
-        q.all(&state.db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    Ok(web::Json(directory::list_users(&state.db, &caller).await?))
 }
 
 /// Disable a user (admin): their tokens stop working at once. An admin cannot disable
@@ -358,59 +82,7 @@ pub async fn disable_user(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
-    let id = id.into_inner();
-    if id == caller.user_id {
-        return Err(ApiError::conflict(
-            "user.self",
-            "an admin cannot disable themself; another admin can",
-        ));
-    }
-    let txn = state.db.begin().await?;
-    // Every active admin's row is written first, so two admins disabling each other at
-    // once are serialized (row locks on PostgreSQL, the write lock on SQLite) and the
-    // count below sees the other's commit.
-    user::Entity::update_many()
-        .col_expr(user::Column::Disabled, Expr::col(user::Column::Disabled))
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
-        .filter(user::Column::Disabled.eq(false))
-        .exec(&txn)
-        .await?;
-    let target = user::Entity::find_by_id(id.clone())
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
-    if target.role == Role::Admin.as_str() && !target.disabled {
-        let others = user::Entity::find()
-            .filter(user::Column::Role.eq(Role::Admin.as_str()))
-            .filter(user::Column::Disabled.eq(false))
-            .filter(user::Column::Id.ne(id.clone()))
-            .count(&txn)
-            .await?;
-        if others == 0 {
-            txn.rollback().await?;
-            return Err(ApiError::conflict(
-                "user.last_admin",
-                "this is the last active admin: create or enable another first",
-            ));
-        }
-    }
-    user::Entity::update_many()
-        .col_expr(user::Column::Disabled, Expr::value(true))
-        .filter(user::Column::Id.eq(id.clone()))
-        .exec(&txn)
-        .await?;
-    // Their sign-ins end: enabled again, they sign in again.
-    refresh_token::Entity::update_many()
-        .col_expr(
-            refresh_token::Column::RevokedAt,
-            Expr::value(Some(Utc::now())),
-        )
-        .filter(refresh_token::Column::UserId.eq(id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
+    directory::disable_user(&state.db, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -424,48 +96,8 @@ pub async fn enable_user(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(&[Role::Admin])?;
-    let res = user::Entity::update_many()
-        .col_expr(user::Column::Disabled, Expr::value(false))
-        .filter(user::Column::Id.eq(id.into_inner()))
-        .exec(&state.db)
-        .await?;
-    if res.rows_affected == 0 {
-        return Err(ApiError::not_found("user"));
-    }
+    directory::enable_user(&state.db, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewDevice {
-    pub name: String,
-    /// The device's P-256 public key (JWK, `kty` EC, `crv` P-256); its RFC 7638 thumbprint
-    /// becomes the device id.
-    #[schema(value_type = Object)]
-    pub public_jwk: PublicJwk,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Device {
-    pub id: String,
-    pub user_id: String,
-    pub name: String,
-    #[schema(value_type = Object)]
-    pub public_jwk: PublicJwk,
-    pub enrolled_at: String,
-    pub revoked: bool,
-}
-
-fn device_out(m: device::Model) -> ApiResult<Device> {
-    Ok(Device {
-        public_jwk: serde_json::from_str(&m.public_jwk).map_err(ApiError::internal)?,
-        id: m.id,
-        user_id: m.user_id,
-        name: m.name,
-        enrolled_at: crate::inspections::ts(m.enrolled_at),
-        revoked: m.revoked_at.is_some(),
-    })
 }
 
 /// Enroll the caller's device (its evidence signatures verify against this key).
@@ -477,41 +109,12 @@ pub async fn enroll_device(
     caller: Caller,
     body: web::Json<NewDevice>,
 ) -> ApiResult<HttpResponse> {
-    let NewDevice {
-        name,
-        mut public_jwk,
-    } = body.into_inner();
-    let name = mask_text(&name);
-    public_jwk.p256_coordinates().map_err(|e| {
-        ApiError::unprocessable("device.key", format!("not a P-256 public key: {e}"))
-    })?;
-    let id = public_jwk.thumbprint();
-    public_jwk.kid = id.clone();
-    let existing = device::Entity::find_by_id(id.clone())
-        .one(&state.db)
-        .await?;
-    if let Some(d) = existing {
-        if d.user_id == caller.user_id && d.revoked_at.is_none() {
-            return Ok(HttpResponse::Ok().json(device_out(d)?));
-        }
-        return Err(ApiError::conflict(
-            "device.exists",
-            "this key is enrolled already",
-        ));
-    }
-    let model = device::Model {
-        id,
-        user_id: caller.user_id.clone(),
-        org_id: caller.org_id.clone(),
-        name,
-        public_jwk: serde_json::to_string(&public_jwk).map_err(ApiError::internal)?,
-        enrolled_at: Utc::now(),
-        revoked_at: None,
-    };
-    device::Entity::insert(model.clone().into_active_model())
-        .exec_without_returning(&state.db)
-        .await?;
-    Ok(HttpResponse::Created().json(device_out(model)?))
+    let (created, device) = directory::enroll_device(&state.db, &caller, body.into_inner()).await?;
+    Ok(if created {
+        HttpResponse::Created().json(device)
+    } else {
+        HttpResponse::Ok().json(device)
+    })
 }
 
 /// The caller's devices (admin: all).
@@ -521,13 +124,8 @@ pub async fn list_devices(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> ApiResult<web::Json<Vec<Device>>> {
-    let mut q = device::Entity::find().order_by_asc(device::Column::EnrolledAt);
-    if caller.role != Role::Admin {
-        q = q.filter(device::Column::UserId.eq(&caller.user_id));
-    }
-    let rows = q.all(&state.db).await?;
     Ok(web::Json(
-        rows.into_iter().map(device_out).collect::<ApiResult<_>>()?,
+        directory::list_devices(&state.db, &caller).await?,
     ))
 }
 
@@ -540,15 +138,6 @@ pub async fn revoke_device(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let mut q = device::Entity::update_many()
-        .col_expr(device::Column::RevokedAt, Expr::value(Some(Utc::now())))
-        .filter(device::Column::Id.eq(id.into_inner()))
-        .filter(device::Column::RevokedAt.is_null());
-    if caller.role != Role::Admin {
-        q = q.filter(device::Column::UserId.eq(&caller.user_id));
-    }
-    if q.exec(&state.db).await?.rows_affected == 0 {
-        return Err(ApiError::not_found("device"));
-    }
+    directory::revoke_device(&state.db, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -34,12 +34,12 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus text format. With `metrics_token` configured, only for
 /// `Authorization: Bearer <token>` (401 otherwise).
 #[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain"),
-    (status = 401, body = crate::error::Problem)), security(()))]
+    (status = 401, body = crate::api::problem::Problem)), security(()))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
     // Served on a listener of its own (`metrics_listen`): not here.
     if state.settings.metrics_listen.is_some() {
-        return actix_web::ResponseError::error_response(&crate::error::ApiError::new(
+        return actix_web::ResponseError::error_response(&crate::api::problem::ApiError::new(
             actix_web::http::StatusCode::NOT_FOUND,
             "not_found",
             "no such resource",
@@ -66,7 +66,7 @@ fn render_metrics(state: &AppState, req: &actix_web::HttpRequest) -> HttpRespons
             .unwrap_or("");
         if !same_secret(given, want) {
             return actix_web::ResponseError::error_response(
-                &crate::error::ApiError::unauthorized(
+                &crate::api::problem::ApiError::unauthorized(
                     "metrics.token",
                     "/metrics needs the configured bearer token",
                 ),

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod health;
 pub mod hooks;
 pub mod inspections;
+pub mod problem;
 pub mod seal_log;
 pub mod sealing;
 pub mod tus;
@@ -22,7 +23,7 @@ pub mod tus;
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(crate::error::Problem))
+    components(schemas(crate::api::problem::Problem))
 )]
 pub struct ApiDoc;
 

@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::error::{ApiResult, Problem};
-use crate::seal_log::{ConsistencyProof, LogEntries, SignedTreeHead};
+use crate::api::problem::{ApiResult, Problem};
+use crate::service::seal_log::{ConsistencyProof, LogEntries, SignedTreeHead};
 use crate::state::AppState;
 
 /// The latest signed tree head of the seal log: its size, its RFC 6962 root, when it was
@@ -17,7 +17,7 @@ use crate::state::AppState;
     (status = 409, body = Problem)), security(()))]
 #[get("/log/tree-head")]
 pub async fn tree_head(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let head = crate::seal_log::tree_head(&state).await?;
+    let head = crate::service::seal_log::tree_head(&state).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(head))
@@ -41,7 +41,7 @@ pub async fn consistency(
     query: web::Query<ConsistencyQuery>,
 ) -> ApiResult<web::Json<ConsistencyProof>> {
     Ok(web::Json(
-        crate::seal_log::consistency(&state, query.first, query.second).await?,
+        crate::service::seal_log::consistency(&state, query.first, query.second).await?,
     ))
 }
 
@@ -64,10 +64,12 @@ pub async fn entries(
     state: web::Data<AppState>,
     query: web::Query<EntriesQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = crate::seal_log::entries(
+    let page = crate::service::seal_log::entries(
         &state,
         query.start,
-        query.count.unwrap_or(crate::seal_log::MAX_ENTRIES_PAGE),
+        query
+            .count
+            .unwrap_or(crate::service::seal_log::MAX_ENTRIES_PAGE),
     )
     .await?;
     Ok(HttpResponse::Ok()

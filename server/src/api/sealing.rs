@@ -1,13 +1,10 @@
 //! Seal, export, review, and the bundle-signing keys.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use crate::auth::{Caller, Role};
-use crate::bundles::SealOutcome;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::inspections::load_visible;
+use crate::api::problem::{ApiResult, Problem};
+use crate::auth::Caller;
+use crate::service::sealing::{self, NewReview, SealOutcome};
 use crate::state::AppState;
 
 /// Seal: canonical manifest, Merkle root, signature, stored in the blob store; the
@@ -22,9 +19,8 @@ pub async fn seal(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<web::Json<SealOutcome>> {
-    let row = load_visible(&state.db, &caller, &id).await?;
     Ok(web::Json(
-        crate::bundles::seal(&state, &caller, &row).await?,
+        sealing::seal_inspection(&state, &caller, &id).await?,
     ))
 }
 
@@ -38,37 +34,18 @@ pub async fn export(
     caller: Caller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let row = load_visible(&state.db, &caller, &id).await?;
-    let (file, len) = crate::bundles::export(&state, &row).await?;
+    let (inspection_id, file, len) = sealing::export_inspection(&state, &caller, &id).await?;
     let stream = crate::store::local::file_stream(tokio::fs::File::from_std(file));
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header(("Content-Length", len.to_string()))
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"{}.zip\"", row.id),
+            format!("attachment; filename=\"{inspection_id}.zip\""),
         ))
         .streaming(stream))
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Approved,
-    HasIssues,
-    Rejected,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewReview {
-    pub verdict: Verdict,
-    #[serde(default)]
-    pub comment: String,
-}
-
-/// Review a sealed official inspection (auditor or inspector of the authority; admin).
-/// Recorded as an event continuing the chain; the sealed content never changes.
 #[utoipa::path(tag = "sealing", params(("id" = String, Path)), request_body = NewReview,
     responses((status = 200, description = "the review as recorded", body = Object), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem)))]
@@ -79,33 +56,7 @@ pub async fn review(
     id: web::Path<String>,
     body: web::Json<NewReview>,
 ) -> ApiResult<HttpResponse> {
-    let row = load_visible(&state.db, &caller, &id).await?;
-    caller.require(&[Role::Auditor, Role::Inspector, Role::Admin])?;
-    if row.mode != "official" {
-        return Err(ApiError::conflict(
-            "review.rehearsal",
-            "rehearsals are not reviewed",
-        ));
-    }
-    if body.comment.chars().count() > 4000 {
-        return Err(ApiError::unprocessable(
-            "review.comment",
-            "at most 4000 characters",
-        ));
-    }
-    let verdict = match body.verdict {
-        Verdict::Approved => "approved",
-        Verdict::HasIssues => "has_issues",
-        Verdict::Rejected => "rejected",
-    };
-    let out = crate::bundles::review(
-        &state,
-        &caller,
-        &row,
-        verdict,
-        &hecha_core::model::personal_ids::mask_text(&body.comment),
-    )
-    .await?;
+    let out = sealing::review_inspection(&state, &caller, &id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -116,7 +67,7 @@ pub async fn review(
 pub async fn jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
-        .json(crate::seat::signing_jwks(&state.settings)?))
+        .json(crate::service::seat::signing_jwks(&state.settings)?))
 }
 
 /// The bundle-signing key history: each key introduced by its predecessor, with its
@@ -129,5 +80,5 @@ pub async fn jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 pub async fn key_history(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
-        .json(crate::seat::signing_history(&state.settings)?))
+        .json(crate::service::seat::signing_history(&state.settings)?))
 }

@@ -16,13 +16,14 @@ use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use crate::api::problem::{ApiError, ApiResult, Problem};
 use crate::auth::Caller;
 use crate::db::entities::upload;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::inspections::{SEALED, load_visible, load_writable};
+use crate::service::blobs::store_blob;
+use crate::service::inspection::{SEALED, load_visible, load_writable};
 use crate::state::AppState;
 use crate::store::upload_chunk_key;
-use crate::upload::{spool, store_blob};
+use crate::upload::spool;
 
 pub const TUS_VERSION: &str = "1.0.0";
 
@@ -242,7 +243,7 @@ pub async fn tus_patch(
         .await?
         .is_some_and(|i| i.status == SEALED)
     {
-        return Err(ApiError::sealed());
+        return Err(crate::service::ServiceError::sealed().into());
     }
     let offset = header_u64(&req, "upload-offset")?
         .ok_or_else(|| ApiError::bad_request("tus.offset", "Upload-Offset is required"))?;
@@ -337,7 +338,7 @@ pub async fn tus_patch(
 /// Joins the chunks into the blob, checks the whole-file SHA-256, stores it, and drops
 /// the chunks.
 async fn finish(state: &AppState, u: &upload::Model) -> ApiResult<String> {
-    let (path, mut f) = crate::upload::spool_file(state, "join-").await?;
+    let (path, mut f) = crate::service::blobs::spool_file(state, "join-").await?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     for n in 0..u.chunks as u32 {

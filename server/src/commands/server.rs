@@ -161,9 +161,9 @@ pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
             .await?
         {
             Some(p) => p,
-            None => hecha_server::api::directory::create_org(
+            None => hecha_server::service::directory::create_org(
                 &state.db,
-                hecha_server::api::directory::NewOrganization {
+                hecha_server::service::directory::NewOrganization {
                     kind: OrgKind::Platform,
                     name: "hecha platform".into(),
                     uscc: None,
@@ -173,9 +173,9 @@ pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         };
-        let u = hecha_server::api::directory::create_user_in(
+        let u = hecha_server::service::directory::create_user_in(
             &state.db,
-            hecha_server::api::directory::NewUser {
+            hecha_server::service::directory::NewUser {
                 org_id: platform.id,
                 username,
                 display_name,
@@ -185,7 +185,7 @@ pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+        .map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
         println!(
             "{}",
             serde_json::json!({ "user_id": u.id, "username": u.username, "role": "admin" })
@@ -221,9 +221,9 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<u8> {
             eprintln!("hecha: inspection {id} is not sealed ({})", row.status);
             return Ok(crate::EXIT_PROBLEMS);
         }
-        let (mut file, len) = hecha_server::bundles::export(&state, &row)
+        let (mut file, len) = hecha_server::service::sealing::export(&state, &row)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+            .map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
         let bar = super::bundle::progress_bar(len, "export");
         let tmp = out.with_extension("zip.partial");
         let result = (|| -> anyhow::Result<()> {

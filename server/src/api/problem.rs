@@ -1,9 +1,11 @@
-//! API errors as RFC 9457 problem details (`application/problem+json`) with stable codes.
+//! HTTP answers to failures: RFC 9457 problem details (`application/problem+json`) with
+//! stable codes. An operation's [`ServiceError`] becomes one here, in one mapping.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 /// An error answered to a client. `code` is stable (clients branch on it); `detail` is for
@@ -33,6 +35,8 @@ pub struct Problem {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
+    /// An HTTP-level answer with its own status (a protocol's: 408, 412, 415, tus's 460).
+    /// Everything an operation answers comes from a [`ServiceError`] instead.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
         ApiError {
             status,
@@ -44,53 +48,31 @@ impl ApiError {
         }
     }
     pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
+        ServiceError::bad_request(code, detail).into()
     }
     pub fn unprocessable(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+        ServiceError::unprocessable(code, detail).into()
     }
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no such {what}"),
-        )
+        ServiceError::not_found(what).into()
     }
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
+        ServiceError::conflict(code, detail).into()
     }
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden.role", detail)
+        ServiceError::forbidden(detail).into()
     }
     pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+        ServiceError::unauthorized(code, detail).into()
     }
     pub fn too_large(limit: u64) -> Self {
-        Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "upload.too_large",
-            format!("the body is larger than the limit of {limit} bytes"),
-        )
+        ServiceError::too_large(limit).into()
     }
     pub fn unavailable(code: &'static str, detail: impl Into<String>) -> Self {
-        ApiError {
-            retry_after: Some(5),
-            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
-        }
+        ServiceError::unavailable(code, detail).into()
     }
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %detail, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error (logged with this request's id)",
-        )
-    }
-    pub fn sealed() -> Self {
-        Self::conflict(
-            "inspection.sealed",
-            "the inspection is sealed; nothing can be added or changed (create a supplement)",
-        )
+        ServiceError::internal(detail).into()
     }
     pub fn problem(&self) -> Problem {
         Problem {
@@ -99,6 +81,36 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_owned(),
+        }
+    }
+}
+
+/// The one mapping of an operation's failure to HTTP.
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let status = match &e {
+            ServiceError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ServiceError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ServiceError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ServiceError::Conflict { .. } => StatusCode::CONFLICT,
+            ServiceError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ServiceError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            ServiceError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ServiceError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ServiceError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let retry_after = match &e {
+            ServiceError::TooMany { retry_after_s, .. }
+            | ServiceError::Unavailable { retry_after_s, .. } => Some(*retry_after_s),
+            _ => None,
+        };
+        ApiError {
+            status,
+            code: e.code(),
+            // Masked when the service error was made.
+            detail: e.detail(),
+            retry_after,
         }
     }
 }
@@ -128,15 +140,7 @@ impl ResponseError for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
-        if crate::db::is_unavailable(&e) {
-            tracing::warn!(error = %e, "database unavailable");
-            ApiError::unavailable(
-                "database.unavailable",
-                "the database cannot be reached; retry later",
-            )
-        } else {
-            ApiError::internal(e)
-        }
+        ServiceError::from(e).into()
     }
 }
 
@@ -149,38 +153,20 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
     }
 }
 
+impl From<sea_orm::TransactionError<ServiceError>> for ApiError {
+    fn from(e: sea_orm::TransactionError<ServiceError>) -> Self {
+        ServiceError::from(e).into()
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound(_) => ApiError::not_found("object"),
-            StoreError::Unavailable(m) => {
-                tracing::warn!(error = %m, "blob store unavailable");
-                ApiError::unavailable(
-                    "store.unavailable",
-                    "the blob store cannot be reached; retry later",
-                )
-            }
-            StoreError::Refused(m) => {
-                tracing::error!(error = %m, "blob store refused");
-                ApiError::unavailable(
-                    "store.refused",
-                    "the blob store refused the request (configuration); retry later",
-                )
-            }
-            StoreError::Io(e) if e.kind() == std::io::ErrorKind::StorageFull => {
-                tracing::error!(error = %e, "disk full");
-                ApiError::unavailable(
-                    "store.full",
-                    "no space left to store the upload; retry later",
-                )
-            }
-            StoreError::Io(e) => ApiError::internal(e),
-        }
+        ServiceError::from(e).into()
     }
 }
 
 impl From<std::io::Error> for ApiError {
     fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e).into()
+        ServiceError::from(e).into()
     }
 }

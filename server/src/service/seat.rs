@@ -3,7 +3,7 @@
 use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, Keyring};
 use hecha_core::seal::seat::sign_seat_tag;
 
-use crate::error::{ApiError, ApiResult};
+use crate::service::{ServiceError, ServiceResult};
 use crate::settings::Settings;
 
 pub struct SeatSigner {
@@ -35,41 +35,41 @@ pub fn open_or_create(dir: &std::path::Path, purpose: KeyPurpose) -> anyhow::Res
 
 /// The official keyring's key history: the trust anchor auditors pin
 /// (`/.well-known/hecha-key-history.json`).
-pub fn signing_history(settings: &Settings) -> ApiResult<KeyHistory> {
-    let ring = Keyring::open(&settings.signing_keyring()).map_err(ApiError::internal)?;
+pub fn signing_history(settings: &Settings) -> ServiceResult<KeyHistory> {
+    let ring = Keyring::open(&settings.signing_keyring()).map_err(ServiceError::internal)?;
     Ok(ring.history().clone())
 }
 
 /// The public bundle-signing keys (for `/.well-known/jwks.json` and tag checks).
-pub fn signing_jwks(settings: &Settings) -> ApiResult<Jwks> {
-    let ring = Keyring::open(&settings.signing_keyring()).map_err(ApiError::internal)?;
-    ring.jwks().map_err(ApiError::internal)
+pub fn signing_jwks(settings: &Settings) -> ServiceResult<Jwks> {
+    let ring = Keyring::open(&settings.signing_keyring()).map_err(ServiceError::internal)?;
+    ring.jwks().map_err(ServiceError::internal)
 }
 
 impl SeatSigner {
-    pub fn open(settings: &Settings) -> ApiResult<Self> {
-        let ring = Keyring::open(&settings.signing_keyring()).map_err(ApiError::internal)?;
+    pub fn open(settings: &Settings) -> ServiceResult<Self> {
+        let ring = Keyring::open(&settings.signing_keyring()).map_err(ServiceError::internal)?;
         Ok(SeatSigner {
-            key: ring.active_signer().map_err(ApiError::internal)?,
+            key: ring.active_signer().map_err(ServiceError::internal)?,
         })
     }
 
-    pub fn sign(&self, inspection_id: &str, seat_id: &str) -> ApiResult<String> {
+    pub fn sign(&self, inspection_id: &str, seat_id: &str) -> ServiceResult<String> {
         sign_seat_tag(&self.key, inspection_id, seat_id)
-            .map_err(|e| ApiError::unprocessable("seat.id", e.to_string()))
+            .map_err(|e| ServiceError::unprocessable("seat.id", e.to_string()))
     }
 }
 
 /// The tag as a QR code PNG (error correction M, 8 px modules, quiet zone).
-pub fn qr_png(text: &str) -> ApiResult<Vec<u8>> {
+pub fn qr_png(text: &str) -> ServiceResult<Vec<u8>> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     let img = code
         .render::<image::Luma<u8>>()
         .module_dimensions(8, 8)
         .build();
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png)
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     Ok(out.into_inner())
 }

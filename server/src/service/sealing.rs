@@ -18,14 +18,15 @@ use hecha_core::seal::manifest::{DeviceSignature, Manifest};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Role};
 use crate::db::entities::{device, inspection};
-use crate::error::{ApiError, ApiResult};
-use crate::inspections::{
-    SEALED, append_event, begin_write, event_log, evidence_rows, load_profile, parse_body,
-    parse_item,
+use crate::service::inspection::{
+    SEALED, append_event, begin_write, event_log, evidence_rows, load_profile, load_visible,
+    parse_body, parse_item,
 };
+use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::store::{blob_key, bundle_key};
 
@@ -64,10 +65,10 @@ pub async fn seal(
     state: &AppState,
     caller: &Caller,
     row: &inspection::Model,
-) -> ApiResult<SealOutcome> {
-    crate::inspections::writer(caller, row)?;
+) -> ServiceResult<SealOutcome> {
+    crate::service::inspection::writer(caller, row)?;
     if row.status == SEALED {
-        return Err(ApiError::sealed());
+        return Err(ServiceError::sealed());
     }
     let insp = parse_body(row)?;
     let profile = load_profile(&state.settings, &row.profile)?;
@@ -76,13 +77,13 @@ pub async fn seal(
     let items = ev_rows
         .iter()
         .map(parse_item)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<ServiceResult<Vec<_>>>()?;
     // The sign-offs an official seal needs are checked by the core's one sealing path
     // (`seal_bundle`), here before any event is written.
     if insp.mode == hecha_core::model::Mode::Official {
         let problems = sign_off_problems(&profile, &items);
         if !problems.is_empty() {
-            return Err(ApiError::unprocessable(
+            return Err(ServiceError::unprocessable(
                 "seal.sign_off_missing",
                 SealError::SignOffs(problems).to_string(),
             ));
@@ -101,14 +102,14 @@ pub async fn seal(
     let mut device_keys = Jwks::default();
     for r in &ev_rows {
         if let Some(sig) = &r.device_signature {
-            let sig: DeviceSignature = serde_json::from_str(sig).map_err(ApiError::internal)?;
+            let sig: DeviceSignature = serde_json::from_str(sig).map_err(ServiceError::internal)?;
             if device_keys.find(&sig.device_id).is_none()
                 && let Some(d) = device::Entity::find_by_id(sig.device_id.clone())
                     .one(&txn)
                     .await?
             {
                 let jwk: PublicJwk =
-                    serde_json::from_str(&d.public_jwk).map_err(ApiError::internal)?;
+                    serde_json::from_str(&d.public_jwk).map_err(ServiceError::internal)?;
                 device_keys.insert(jwk);
             }
             device_signatures.insert(r.item_id.clone(), sig);
@@ -122,14 +123,14 @@ pub async fn seal(
         None => None,
     };
     // Rehearsals are signed by the rehearsal keyring, official records by the authority's.
-    let ring = crate::seat::open_keyring(&state.settings, KeyPurpose::for_mode(insp.mode))
-        .map_err(ApiError::internal)?;
-    let signer = ring.active_signer().map_err(ApiError::internal)?;
+    let ring = crate::service::seat::open_keyring(&state.settings, KeyPurpose::for_mode(insp.mode))
+        .map_err(ServiceError::internal)?;
+    let signer = ring.active_signer().map_err(ServiceError::internal)?;
     let history = ring.history().clone();
     let tsa = state.settings.tsa.clone();
     let sealed_at = Utc::now();
     let insp_c = insp.clone();
-    let bundle = actix_web::web::block(move || {
+    let bundle = tokio::task::spawn_blocking(move || {
         let tsa_fn = tsa.as_ref().map(|t| {
             let timeout = std::time::Duration::from_secs(t.timeout_s);
             let url = t.url.clone();
@@ -156,21 +157,21 @@ pub async fn seal(
         )
     })
     .await
-    .map_err(ApiError::internal)?
+    .map_err(ServiceError::internal)?
     .map_err(|e| match e {
-        SealError::Timestamp(m) => ApiError::unavailable(
+        SealError::Timestamp(m) => ServiceError::unavailable(
             "seal.timestamp",
             format!("the time-stamping authority failed; not sealed: {m}"),
         ),
         e @ SealError::SignOffs(_) => {
-            ApiError::unprocessable("seal.sign_off_missing", e.to_string())
+            ServiceError::unprocessable("seal.sign_off_missing", e.to_string())
         }
         e @ SealError::EvidencePathCollision { .. } => {
-            ApiError::unprocessable("seal.evidence_path", e.to_string())
+            ServiceError::unprocessable("seal.evidence_path", e.to_string())
         }
-        e => ApiError::internal(e),
+        e => ServiceError::internal(e),
     })?;
-    let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
+    let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
     let doc = stored_document(&bundle)?;
     let retention = state
         .settings
@@ -203,13 +204,13 @@ pub async fn seal(
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(ApiError::sealed());
+        return Err(ServiceError::sealed());
     }
     // Official seals enter the seal log in the same transaction (format §19), after the
     // key history they are signed under. Rehearsals are never official and stay out.
     if insp.mode == hecha_core::model::Mode::Official {
-        crate::seal_log::sync_key_history(&txn, &ring).await?;
-        crate::seal_log::append(
+        crate::service::seal_log::sync_key_history(&txn, &ring).await?;
+        crate::service::seal_log::append(
             &txn,
             &LogEntry::Manifest {
                 manifest_sha256: digest.clone(),
@@ -220,7 +221,7 @@ pub async fn seal(
         .await?;
     }
     let payload = webhook_payload(&row.id, "inspection.sealed", &bundle, &digest, None)?;
-    crate::webhooks::enqueue(&txn, row, "inspection.sealed", &payload).await?;
+    crate::service::webhooks::enqueue(&txn, row, "inspection.sealed", &payload).await?;
     txn.commit().await?;
     state
         .metrics
@@ -242,27 +243,31 @@ fn signer_kid(b: &SealedBundle) -> String {
     b.manifest.signer_kid.clone()
 }
 
-fn stored_document(b: &SealedBundle) -> ApiResult<Vec<u8>> {
+fn stored_document(b: &SealedBundle) -> ServiceResult<Vec<u8>> {
     use base64::Engine;
     let mut events = Vec::new();
     b.events
         .write_jsonl(&mut events)
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     let doc = StoredBundle {
         schema: STORED_BUNDLE_SCHEMA.into(),
-        manifest: String::from_utf8(b.manifest.to_canonical_json().map_err(ApiError::internal)?)
-            .map_err(ApiError::internal)?,
+        manifest: String::from_utf8(
+            b.manifest
+                .to_canonical_json()
+                .map_err(ServiceError::internal)?,
+        )
+        .map_err(ServiceError::internal)?,
         jws: b.jws.clone(),
         jwks: b.jwks.clone(),
         key_history: b.key_history.clone(),
-        events_jsonl: String::from_utf8(events).map_err(ApiError::internal)?,
+        events_jsonl: String::from_utf8(events).map_err(ServiceError::internal)?,
         profile_toml: b.profile.source().to_owned(),
         timestamp: b
             .timestamp
             .as_ref()
             .map(|t| base64::engine::general_purpose::STANDARD.encode(t)),
     };
-    serde_json::to_vec(&doc).map_err(ApiError::internal)
+    serde_json::to_vec(&doc).map_err(ServiceError::internal)
 }
 
 /// The webhook body: the same bytes on every attempt (stored with the delivery).
@@ -272,10 +277,13 @@ pub fn webhook_payload(
     b: &SealedBundle,
     digest: &str,
     review: Option<serde_json::Value>,
-) -> ApiResult<String> {
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&b.manifest.to_canonical_json().map_err(ApiError::internal)?)
-            .map_err(ApiError::internal)?;
+) -> ServiceResult<String> {
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &b.manifest
+            .to_canonical_json()
+            .map_err(ServiceError::internal)?,
+    )
+    .map_err(ServiceError::internal)?;
     let mut body = serde_json::json!({
         "event": event,
         "inspection_id": inspection_id,
@@ -286,46 +294,46 @@ pub fn webhook_payload(
     if let Some(r) = review {
         body["review"] = r;
     }
-    serde_json::to_string(&body).map_err(ApiError::internal)
+    serde_json::to_string(&body).map_err(ServiceError::internal)
 }
 
 /// A sealed inspection's bundle, read back from the store.
-pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ApiResult<SealedBundle> {
+pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ServiceResult<SealedBundle> {
     use base64::Engine;
     let digest = row
         .manifest_sha256
         .as_deref()
         .filter(|_| row.status == SEALED)
         .ok_or_else(|| {
-            ApiError::conflict("inspection.not_sealed", "the inspection is not sealed yet")
+            ServiceError::conflict("inspection.not_sealed", "the inspection is not sealed yet")
         })?;
     let bytes = state
         .store
         .get_bytes(&bundle_key(&row.id, digest), 256 * 1024 * 1024)
         .await?;
-    let doc: StoredBundle = serde_json::from_slice(&bytes).map_err(ApiError::internal)?;
-    let manifest = Manifest::from_json(doc.manifest.as_bytes()).map_err(ApiError::internal)?;
-    if manifest.digest().map_err(ApiError::internal)? != digest {
-        return Err(ApiError::internal(format!(
+    let doc: StoredBundle = serde_json::from_slice(&bytes).map_err(ServiceError::internal)?;
+    let manifest = Manifest::from_json(doc.manifest.as_bytes()).map_err(ServiceError::internal)?;
+    if manifest.digest().map_err(ServiceError::internal)? != digest {
+        return Err(ServiceError::internal(format!(
             "stored bundle of {} does not match its digest",
             row.id
         )));
     }
     let events = EventLog::read_jsonl(doc.events_jsonl.as_bytes())
-        .map_err(ApiError::internal)?
-        .map_err(|b| ApiError::internal(format!("stored event log broken: {b:?}")))?;
+        .map_err(ServiceError::internal)?
+        .map_err(|b| ServiceError::internal(format!("stored event log broken: {b:?}")))?;
     Ok(SealedBundle {
         manifest,
         jws: doc.jws,
         jwks: doc.jwks,
         key_history: doc.key_history,
         events,
-        profile: RuleProfile::from_toml(&doc.profile_toml).map_err(ApiError::internal)?,
+        profile: RuleProfile::from_toml(&doc.profile_toml).map_err(ServiceError::internal)?,
         timestamp: doc
             .timestamp
             .map(|t| base64::engine::general_purpose::STANDARD.decode(t))
             .transpose()
-            .map_err(ApiError::internal)?,
+            .map_err(ServiceError::internal)?,
         addendum: None,
         seal_log: None,
     })
@@ -338,7 +346,7 @@ async fn with_addendum(
     state: &AppState,
     row: &inspection::Model,
     mut bundle: SealedBundle,
-) -> ApiResult<SealedBundle> {
+) -> ServiceResult<SealedBundle> {
     let sealed = bundle.manifest.event_log.count as usize;
     let after: Vec<_> = event_log(&state.db, &row.id)
         .await?
@@ -347,23 +355,25 @@ async fn with_addendum(
         .skip(sealed)
         .cloned()
         .collect();
-    let ring =
-        crate::seat::open_keyring(&state.settings, KeyPurpose::for_mode(bundle.manifest.mode))
-            .map_err(ApiError::internal)?;
+    let ring = crate::service::seat::open_keyring(
+        &state.settings,
+        KeyPurpose::for_mode(bundle.manifest.mode),
+    )
+    .map_err(ServiceError::internal)?;
     if bundle.key_history.is_prefix_of(ring.history()) {
         bundle.key_history = ring.history().clone();
-        for k in ring.jwks().map_err(ApiError::internal)?.keys {
+        for k in ring.jwks().map_err(ServiceError::internal)?.keys {
             bundle.jwks.insert(k);
         }
     }
     if bundle.manifest.mode == hecha_core::model::Mode::Official {
-        let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
+        let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
         let entry = LogEntry::Manifest {
             manifest_sha256: digest,
             inspection_id: bundle.manifest.inspection.id.clone(),
             sealed_at: bundle.manifest.sealed_at.clone(),
         };
-        bundle.seal_log = crate::seal_log::proof_for(state, &entry).await?;
+        bundle.seal_log = crate::service::seal_log::proof_for(state, &entry).await?;
         // The tree head may be signed by a key introduced since: the export's history
         // (the keyring's, above) holds it.
     }
@@ -371,16 +381,16 @@ async fn with_addendum(
         return Ok(bundle);
     }
     let signer = ring.active_signer().map_err(|e| {
-        ApiError::conflict(
+        ServiceError::conflict(
             "export.no_signing_key",
             format!("the events after the seal cannot be signed: {e}"),
         )
     })?;
-    let digest = bundle.manifest.digest().map_err(ApiError::internal)?;
+    let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
     let at = hecha_core::seal::keys::format_time(Utc::now());
     bundle.addendum = Some(
         Addendum::sign(&bundle.manifest, &digest, after, &signer, &at)
-            .map_err(ApiError::internal)?,
+            .map_err(ServiceError::internal)?,
     );
     Ok(bundle)
 }
@@ -402,7 +412,10 @@ impl BlobSource for ScratchBlobs {
 
 /// Writes the BagIt zip of a sealed inspection to an anonymous temporary file (rewound),
 /// evidence streamed from the store through a scratch directory.
-pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std::fs::File, u64)> {
+pub async fn export(
+    state: &AppState,
+    row: &inspection::Model,
+) -> ServiceResult<(std::fs::File, u64)> {
     use futures_util::StreamExt;
     use tokio::io::AsyncWriteExt;
     let bundle = with_addendum(state, row, load_sealed(state, row).await?).await?;
@@ -451,11 +464,11 @@ pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std
         .unwrap_or(1);
     let _budget = state.decode_budget.acquire_at_most(largest).await?;
     let scratch_path = scratch.path().to_owned();
-    let file = actix_web::web::block(move || -> ApiResult<(std::fs::File, u64)> {
-        let out = tempfile::tempfile().map_err(ApiError::internal)?;
+    let file = tokio::task::spawn_blocking(move || -> ServiceResult<(std::fs::File, u64)> {
+        let out = tempfile::tempfile().map_err(ServiceError::internal)?;
         // The fields derived from the manifest, which the verifier compares with it.
         let info = bag_info_for(&bundle.manifest, &Utc::now().format("%Y-%m-%d").to_string())
-            .map_err(ApiError::internal)?;
+            .map_err(ServiceError::internal)?;
         let blobs = ScratchBlobs(scratch_path);
         let w = write_bundle(
             std::io::BufWriter::new(out),
@@ -464,31 +477,106 @@ pub async fn export(state: &AppState, row: &inspection::Model) -> ApiResult<(std
             &info,
             &mut |_| {},
         )
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
         let mut f = w
             .into_inner()
-            .map_err(|e| ApiError::internal(e.into_error()))?;
-        let len = f.stream_position().map_err(ApiError::internal)?;
-        f.rewind().map_err(ApiError::internal)?;
+            .map_err(|e| ServiceError::internal(e.into_error()))?;
+        let len = f.stream_position().map_err(ServiceError::internal)?;
+        f.rewind().map_err(ServiceError::internal)?;
         Ok((f, len))
     })
     .await
-    .map_err(ApiError::internal)??;
+    .map_err(ServiceError::internal)??;
     drop(scratch);
     Ok(file)
 }
 
 /// Records a review of a sealed inspection as an event (the sealed content never changes)
 /// and notifies webhooks.
-pub async fn review(
+/// An auditor's, an inspector's or an admin's verdict on a sealed official inspection.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approved,
+    HasIssues,
+    Rejected,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Approved => "approved",
+            Verdict::HasIssues => "has_issues",
+            Verdict::Rejected => "rejected",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReview {
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Reviews a sealed official inspection the caller reaches: the review is an event after
+/// the seal (an addendum of the bundle), the comment masked.
+pub async fn review_inspection(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    new: NewReview,
+) -> ServiceResult<serde_json::Value> {
+    let row = load_visible(&state.db, caller, id).await?;
+    caller.require(&[Role::Auditor, Role::Inspector, Role::Admin])?;
+    if row.mode != "official" {
+        return Err(ServiceError::conflict(
+            "review.rehearsal",
+            "rehearsals are not reviewed",
+        ));
+    }
+    if new.comment.chars().count() > 4000 {
+        return Err(ServiceError::unprocessable(
+            "review.comment",
+            "at most 4000 characters",
+        ));
+    }
+    let comment = hecha_core::model::personal_ids::mask_text(&new.comment);
+    review(state, caller, &row, new.verdict.as_str(), &comment).await
+}
+
+/// Seals an inspection the caller reaches and may write.
+pub async fn seal_inspection(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<SealOutcome> {
+    let row = load_visible(&state.db, caller, id).await?;
+    seal(state, caller, &row).await
+}
+
+/// The BagIt zip of a sealed inspection the caller reaches: the inspection's id, the file
+/// and its length.
+pub async fn export_inspection(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<(String, std::fs::File, u64)> {
+    let row = load_visible(&state.db, caller, id).await?;
+    let (file, len) = export(state, &row).await?;
+    Ok((row.id, file, len))
+}
+
+async fn review(
     state: &AppState,
     caller: &Caller,
     row: &inspection::Model,
     verdict: &str,
     comment: &str,
-) -> ApiResult<serde_json::Value> {
+) -> ServiceResult<serde_json::Value> {
     if row.status != SEALED {
-        return Err(ApiError::conflict(
+        return Err(ServiceError::conflict(
             "inspection.not_sealed",
             "only a sealed inspection is reviewed",
         ));
@@ -523,7 +611,7 @@ pub async fn review(
         &digest,
         Some(review.clone()),
     )?;
-    crate::webhooks::enqueue(&txn, row, "inspection.reviewed", &payload).await?;
+    crate::service::webhooks::enqueue(&txn, row, "inspection.reviewed", &payload).await?;
     txn.commit().await?;
     Ok(review)
 }

@@ -19,7 +19,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::db::entities::seal_log;
-use crate::error::{ApiError, ApiResult};
+use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
 
 /// How often an append retries after losing a race for a leaf index to another replica.
@@ -69,10 +69,10 @@ pub struct ConsistencyProof {
 }
 
 /// Appends `entry` inside `txn` (retrying on a lost race); returns its leaf index.
-pub async fn append(txn: &DatabaseTransaction, entry: &LogEntry) -> ApiResult<u64> {
-    let bytes = entry.to_canonical_json().map_err(ApiError::internal)?;
-    let text = String::from_utf8(bytes).map_err(ApiError::internal)?;
-    let leaf = hex::encode(entry.leaf_hash().map_err(ApiError::internal)?);
+pub async fn append(txn: &DatabaseTransaction, entry: &LogEntry) -> ServiceResult<u64> {
+    let bytes = entry.to_canonical_json().map_err(ServiceError::internal)?;
+    let text = String::from_utf8(bytes).map_err(ServiceError::internal)?;
+    let leaf = hex::encode(entry.leaf_hash().map_err(ServiceError::internal)?);
     for _ in 0..APPEND_ATTEMPTS {
         // A savepoint: a failed insert must not abort the whole sealing transaction
         // (PostgreSQL refuses every later statement of an aborted transaction).
@@ -108,13 +108,13 @@ pub async fn append(txn: &DatabaseTransaction, entry: &LogEntry) -> ApiResult<u6
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ApiError::conflict(
+    Err(ServiceError::conflict(
         "log.busy",
         "the seal log is being appended by other writers; retry",
     ))
 }
 
-async fn next_seq<C: ConnectionTrait>(db: &C) -> ApiResult<u64> {
+async fn next_seq<C: ConnectionTrait>(db: &C) -> ServiceResult<u64> {
     let last = seal_log::Entity::find()
         .order_by_desc(seal_log::Column::Seq)
         .one(db)
@@ -125,8 +125,8 @@ async fn next_seq<C: ConnectionTrait>(db: &C) -> ApiResult<u64> {
 /// Appends a key-history entry when the official key history is not the one the log last
 /// recorded (a rotation or retirement made with `hecha key` since). Called on every seal and
 /// before every tree head, so a change is logged before anything it signs.
-pub async fn sync_key_history(txn: &DatabaseTransaction, ring: &Keyring) -> ApiResult<()> {
-    let current = LogEntry::key_history(ring.history()).map_err(ApiError::internal)?;
+pub async fn sync_key_history(txn: &DatabaseTransaction, ring: &Keyring) -> ServiceResult<()> {
+    let current = LogEntry::key_history(ring.history()).map_err(ServiceError::internal)?;
     let LogEntry::KeyHistory { history_sha256, .. } = &current else {
         return Ok(());
     };
@@ -155,12 +155,13 @@ pub async fn sync_key_history(txn: &DatabaseTransaction, ring: &Keyring) -> ApiR
 }
 
 /// The official keyring (the log's signer).
-fn official_ring(state: &AppState) -> ApiResult<Keyring> {
-    crate::seat::open_keyring(&state.settings, KeyPurpose::Official).map_err(ApiError::internal)
+fn official_ring(state: &AppState) -> ServiceResult<Keyring> {
+    crate::service::seat::open_keyring(&state.settings, KeyPurpose::Official)
+        .map_err(ServiceError::internal)
 }
 
 /// The leaf hashes from leaf 0, checked to be gapless.
-async fn leaves<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<Hash32>> {
+async fn leaves<C: ConnectionTrait>(db: &C) -> ServiceResult<Vec<Hash32>> {
     let rows: Vec<(i64, String)> = seal_log::Entity::find()
         .select_only()
         .column(seal_log::Column::Seq)
@@ -173,12 +174,12 @@ async fn leaves<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<Hash32>> {
         .enumerate()
         .map(|(i, (seq, hash))| {
             if seq != i as i64 {
-                return Err(ApiError::internal(format!(
+                return Err(ServiceError::internal(format!(
                     "seal log has a gap: leaf {i} is stored as {seq}"
                 )));
             }
             hecha_core::seal::hash::parse_sha256_hex(&hash)
-                .ok_or_else(|| ApiError::internal(format!("seal log leaf {seq} is not a hash")))
+                .ok_or_else(|| ServiceError::internal(format!("seal log leaf {seq} is not a hash")))
         })
         .collect()
 }
@@ -188,19 +189,19 @@ async fn leaves<C: ConnectionTrait>(db: &C) -> ApiResult<Vec<Hash32>> {
 /// new key, whose period starts at (inclusive) its introduction second — the old key's
 /// ends there (exclusive), so a head it signed in that second would not verify.
 /// `None` when the keyring has no active key (its last key retired): nothing can sign.
-fn sign_head(state: &AppState, leaves: &[Hash32]) -> ApiResult<Option<SignedTreeHead>> {
+fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<SignedTreeHead>> {
     for _ in 0..3 {
         let ring = official_ring(state)?;
-        let chain = ring.history().verify().map_err(ApiError::internal)?;
+        let chain = ring.history().verify().map_err(ServiceError::internal)?;
         let log_id = log_id_of(&chain)
-            .ok_or_else(|| ApiError::internal("empty official key history"))?
+            .ok_or_else(|| ServiceError::internal("empty official key history"))?
             .to_owned();
         if ring.active_kid().is_none() {
             return Ok(None);
         }
-        let signer = ring.active_signer().map_err(ApiError::internal)?;
+        let signer = ring.active_signer().map_err(ServiceError::internal)?;
         let head = TreeHead::of(leaves, &log_id, &format_time(Utc::now()));
-        let jws = head.sign(&signer).map_err(ApiError::internal)?;
+        let jws = head.sign(&signer).map_err(ServiceError::internal)?;
         let after = official_ring(state)?;
         if after.active_kid() == Some(hecha_core::seal::sign::BundleSigner::kid(&signer)) {
             return Ok(Some(SignedTreeHead {
@@ -212,24 +213,24 @@ fn sign_head(state: &AppState, leaves: &[Hash32]) -> ApiResult<Option<SignedTree
             }));
         }
     }
-    Err(ApiError::conflict(
+    Err(ServiceError::conflict(
         "log.rotating",
         "the bundle keyring is being rotated; retry",
     ))
 }
 
 /// The latest signed tree head (a key-history change not yet logged is logged first).
-pub async fn tree_head(state: &AppState) -> ApiResult<SignedTreeHead> {
+pub async fn tree_head(state: &AppState) -> ServiceResult<SignedTreeHead> {
     let (_, leaves) = synced_leaves(state).await?;
     sign_head(state, &leaves)?.ok_or_else(|| {
-        ApiError::conflict(
+        ServiceError::conflict(
             "log.no_signing_key",
             "the bundle keyring has no active key: no tree head can be signed",
         )
     })
 }
 
-async fn synced_leaves(state: &AppState) -> ApiResult<(Keyring, Vec<Hash32>)> {
+async fn synced_leaves(state: &AppState) -> ServiceResult<(Keyring, Vec<Hash32>)> {
     let ring = official_ring(state)?;
     let txn = state.db.begin().await?;
     sync_key_history(&txn, &ring).await?;
@@ -238,10 +239,10 @@ async fn synced_leaves(state: &AppState) -> ApiResult<(Keyring, Vec<Hash32>)> {
 }
 
 /// Entries `start..start + count` (at most [`MAX_ENTRIES_PAGE`]), as stored.
-pub async fn entries(state: &AppState, start: u64, count: u64) -> ApiResult<LogEntries> {
+pub async fn entries(state: &AppState, start: u64, count: u64) -> ServiceResult<LogEntries> {
     let size = seal_log::Entity::find().count(&state.db).await?;
     if start > size {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::unprocessable(
             "log.sizes",
             format!("start {start} is beyond the log's size {size}"),
         ));
@@ -254,8 +255,8 @@ pub async fn entries(state: &AppState, start: u64, count: u64) -> ApiResult<LogE
         .await?;
     let entries = rows
         .iter()
-        .map(|r| serde_json::from_str(&r.entry).map_err(ApiError::internal))
-        .collect::<ApiResult<Vec<LogEntry>>>()?;
+        .map(|r| serde_json::from_str(&r.entry).map_err(ServiceError::internal))
+        .collect::<ServiceResult<Vec<LogEntry>>>()?;
     Ok(LogEntries {
         start,
         tree_size: size,
@@ -264,16 +265,21 @@ pub async fn entries(state: &AppState, start: u64, count: u64) -> ApiResult<LogE
 }
 
 /// `PROOF(first, D[second])`; `0 < first ≤ second ≤` the log's size.
-pub async fn consistency(state: &AppState, first: u64, second: u64) -> ApiResult<ConsistencyProof> {
+pub async fn consistency(
+    state: &AppState,
+    first: u64,
+    second: u64,
+) -> ServiceResult<ConsistencyProof> {
     let leaves = leaves(&state.db).await?;
     let size = leaves.len() as u64;
     if first == 0 || first > second || second > size {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::unprocessable(
             "log.sizes",
             format!("need 0 < first ≤ second ≤ {size} (the log's size); got {first} and {second}"),
         ));
     }
-    let proof = consistency_proof(&leaves[..second as usize], first).map_err(ApiError::internal)?;
+    let proof =
+        consistency_proof(&leaves[..second as usize], first).map_err(ServiceError::internal)?;
     Ok(ConsistencyProof {
         first,
         second,
@@ -284,9 +290,9 @@ pub async fn consistency(state: &AppState, first: u64, second: u64) -> ApiResult
 /// The seal-log proof an export of this official seal carries: its leaf, the audit path to
 /// the latest tree head and that head. `None` when the seal is not in the log (sealed
 /// before the log existed: there is no backfill).
-pub async fn proof_for(state: &AppState, entry: &LogEntry) -> ApiResult<Option<SealLogProof>> {
-    let text = String::from_utf8(entry.to_canonical_json().map_err(ApiError::internal)?)
-        .map_err(ApiError::internal)?;
+pub async fn proof_for(state: &AppState, entry: &LogEntry) -> ServiceResult<Option<SealLogProof>> {
+    let text = String::from_utf8(entry.to_canonical_json().map_err(ServiceError::internal)?)
+        .map_err(ServiceError::internal)?;
     let Some(row) = seal_log::Entity::find()
         .filter(seal_log::Column::Entry.eq(text))
         .order_by_asc(seal_log::Column::Seq)
@@ -297,7 +303,7 @@ pub async fn proof_for(state: &AppState, entry: &LogEntry) -> ApiResult<Option<S
     };
     let (_, leaves) = synced_leaves(state).await?;
     let index = row.seq as u64;
-    let path = inclusion_path(&leaves, index).map_err(ApiError::internal)?;
+    let path = inclusion_path(&leaves, index).map_err(ServiceError::internal)?;
     let Some(head) = sign_head(state, &leaves)? else {
         // A retired keyring still exports what it sealed, without a fresh tree head.
         tracing::warn!("no active bundle key: the export carries no seal-log proof");

@@ -5,12 +5,11 @@
 //! every replica counts the same. The client address is the connection's peer, or the last
 //! value of the header a trusted proxy sets (`auth.client_address_header`) when configured.
 
-use actix_web::HttpRequest;
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::db::entities::sign_in_failure;
-use crate::error::{ApiError, ApiResult};
+use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
 
 /// Who a sign-in attempt counts against.
@@ -21,24 +20,31 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    pub fn new(state: &AppState, req: &HttpRequest, username: &str) -> Self {
-        let peer = || req.peer_addr().map(|a| a.ip().to_string());
-        let address = match &state.settings.auth.client_address_header {
-            // A request that did not come through the proxy counts against its peer.
-            Some(header) => req
-                .headers()
-                .get(header.as_str())
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .or_else(peer),
-            None => peer(),
-        };
+    /// An attempt for `username` from `client_address` (what the API read off the
+    /// connection or the trusted proxy's header: [`client_address`]).
+    pub fn new(username: &str, client_address: Option<String>) -> Self {
         Attempt {
             user: format!("user:{}", username.trim().to_lowercase()),
-            address: address.map(|a| format!("address:{a}")),
+            address: client_address.map(|a| format!("address:{a}")),
         }
+    }
+}
+
+/// The client's address: the connection's peer, or the last value of the header a trusted
+/// proxy sets (`auth.client_address_header`) when one is configured.
+pub fn client_address(
+    state: &AppState,
+    peer: Option<std::net::SocketAddr>,
+    header: impl Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let peer = || peer.map(|a| a.ip().to_string());
+    match &state.settings.auth.client_address_header {
+        // A request that did not come through the proxy counts against its peer.
+        Some(name) => header(name.as_str())
+            .and_then(|v| v.rsplit(',').next().map(|v| v.trim().to_owned()))
+            .filter(|v| !v.is_empty())
+            .or_else(peer),
+        None => peer(),
     }
 }
 
@@ -52,7 +58,7 @@ fn limits(state: &AppState, a: &Attempt) -> Vec<(String, u32)> {
 }
 
 /// 429 when the attempt's user name or address failed too often within the window.
-pub async fn check(state: &AppState, a: &Attempt) -> ApiResult<()> {
+pub async fn check(state: &AppState, a: &Attempt) -> ServiceResult<()> {
     let window = Duration::seconds(state.settings.auth.failure_window_s.max(1));
     let since = Utc::now() - window;
     for (subject, max) in limits(state, a) {
@@ -71,20 +77,18 @@ pub async fn check(state: &AppState, a: &Attempt) -> ApiResult<()> {
                 .await?
                 .map_or(since, |f| f.at);
             let wait = (oldest + window - Utc::now()).num_seconds().max(1);
-            let mut e = ApiError::new(
-                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            return Err(ServiceError::too_many(
                 "auth.too_many_failures",
                 "too many failed sign-ins; try again later (see Retry-After)",
-            );
-            e.retry_after = Some(u32::try_from(wait).unwrap_or(u32::MAX));
-            return Err(e);
+                u32::try_from(wait).unwrap_or(u32::MAX),
+            ));
         }
     }
     Ok(())
 }
 
 /// Counts a failed attempt (and forgets failures older than the window).
-pub async fn failed(state: &AppState, a: &Attempt) -> ApiResult<()> {
+pub async fn failed(state: &AppState, a: &Attempt) -> ServiceResult<()> {
     let now = Utc::now();
     let since = now - Duration::seconds(state.settings.auth.failure_window_s.max(1));
     sign_in_failure::Entity::delete_many()
@@ -107,7 +111,7 @@ pub async fn failed(state: &AppState, a: &Attempt) -> ApiResult<()> {
 }
 
 /// A successful sign-in forgets the user name's failures (not the address's).
-pub async fn succeeded(state: &AppState, a: &Attempt) -> ApiResult<()> {
+pub async fn succeeded(state: &AppState, a: &Attempt) -> ServiceResult<()> {
     sign_in_failure::Entity::delete_many()
         .filter(sign_in_failure::Column::Subject.eq(&a.user))
         .exec(&state.db)

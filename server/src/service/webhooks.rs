@@ -1,6 +1,7 @@
 //! Webhooks on seal and review: deliveries are rows (queued in the transaction that seals
 //! or reviews), sent by whichever replica claims them first, retried with exponential
-//! backoff, the same bytes on every attempt, signed with HMAC-SHA256 of the webhook secret.
+//! backoff, the same bytes on every attempt, signed with HMAC-SHA256 of the webhook secret;
+//! and the subscriptions themselves, with their delivery log.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,10 +13,13 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect,
 };
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use utoipa::ToSchema;
 
+use crate::auth::{Caller, Role};
 use crate::db::entities::{inspection, webhook, webhook_delivery};
-use crate::error::{ApiError, ApiResult};
+use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
 
 pub const EVENTS: [&str; 2] = ["inspection.sealed", "inspection.reviewed"];
@@ -27,7 +31,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     row: &inspection::Model,
     event: &str,
     payload: &str,
-) -> ApiResult<()> {
+) -> ServiceResult<()> {
     let mut orgs = vec![row.company_id.clone()];
     if row.mode == "official" {
         orgs.push(row.authority_id.clone());
@@ -80,7 +84,9 @@ pub fn backoff(base_s: i64, attempts: i32) -> chrono::Duration {
 }
 
 /// Claims one due delivery (a conditional update: two replicas never send it at once).
-async fn claim(state: &AppState) -> ApiResult<Option<(webhook_delivery::Model, webhook::Model)>> {
+async fn claim(
+    state: &AppState,
+) -> ServiceResult<Option<(webhook_delivery::Model, webhook::Model)>> {
     let now = Utc::now();
     let due = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::DeliveredAt.is_null())
@@ -127,14 +133,14 @@ pub async fn attempt(
     state: &AppState,
     d: webhook_delivery::Model,
     h: webhook::Model,
-) -> ApiResult<bool> {
+) -> ServiceResult<bool> {
     let timeout = Duration::from_secs(state.settings.webhooks.timeout_s);
     let body = d.payload.clone();
     let sig = signature(&h.secret, body.as_bytes());
     let url = h.url.clone();
     let allow = state.settings.webhooks.allow_hosts.clone();
     let (delivery_id, event) = (d.id.clone(), d.event.clone());
-    let outcome = actix_web::web::block(move || -> Result<u16, String> {
+    let outcome = tokio::task::spawn_blocking(move || -> Result<u16, String> {
         // Resolved and checked here, then connected to those addresses only; no redirect
         // is followed (a 3xx is the receiver's answer). Transport failures are recorded by
         // class only, so the log cannot tell an open port from a closed one.
@@ -165,7 +171,7 @@ pub async fn attempt(
             })
     })
     .await
-    .map_err(ApiError::internal)?;
+    .map_err(ServiceError::internal)?;
     let now = Utc::now();
     let attempts = d.attempts + 1;
     let (ok, status, error) = match outcome {
@@ -233,4 +239,208 @@ pub async fn run(state: Arc<AppState>, stop: Arc<tokio::sync::Notify>) {
             _ = tokio::time::sleep(interval) => {}
         }
     }
+}
+
+// ── Subscriptions: what an organization asks to be told, and its delivery log ──
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    /// http(s) URL receiving `POST`s.
+    pub url: String,
+    /// `inspection.sealed`, `inspection.reviewed` (default: both).
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub active: bool,
+    /// Shown once, at creation: verify `X-Hecha-Signature` (HMAC-SHA256) with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+fn out(h: webhook::Model, secret: bool) -> Webhook {
+    Webhook {
+        events: h.events.split(',').map(str::to_owned).collect(),
+        secret: secret.then_some(h.secret),
+        id: h.id,
+        url: h.url,
+        active: h.active,
+    }
+}
+
+/// Who may manage an organization's webhooks.
+fn manager(c: &Caller) -> ServiceResult<()> {
+    c.require(&[
+        Role::Admin,
+        Role::Auditor,
+        Role::Inspector,
+        Role::CompanyStaff,
+    ])
+}
+
+async fn own_hook(state: &AppState, c: &Caller, id: &str) -> ServiceResult<webhook::Model> {
+    webhook::Entity::find_by_id(id.to_owned())
+        .one(&state.db)
+        .await?
+        .filter(|h| h.org_id == c.org_id)
+        .ok_or_else(|| ServiceError::not_found("webhook"))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Delivery {
+    pub id: String,
+    pub inspection_id: String,
+    pub event: String,
+    pub attempts: i32,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<String>,
+    pub next_attempt_at: String,
+    pub created_at: String,
+}
+
+/// Subscribe the caller's organization to events.
+pub async fn create_webhook(
+    state: &AppState,
+    caller: &Caller,
+    new: NewWebhook,
+) -> ServiceResult<Webhook> {
+    manager(caller)?;
+    let NewWebhook { url, mut events } = new;
+    let parsed = url::Url::parse(&url)
+        .map_err(|e| ServiceError::unprocessable("webhook.url", e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(ServiceError::unprocessable(
+            "webhook.url",
+            "http or https only",
+        ));
+    }
+    // Checked again at every delivery (a name may resolve elsewhere later); a name that
+    // does not resolve yet is accepted and refused at delivery if it never does.
+    let allow = state.settings.webhooks.allow_hosts.clone();
+    let target = parsed.clone();
+    match tokio::task::spawn_blocking(move || crate::outbound::check_target(&target, &allow))
+        .await
+        .map_err(ServiceError::internal)?
+    {
+        Ok(_) | Err(crate::outbound::TargetError::Unresolvable) => {}
+        Err(e) => return Err(ServiceError::unprocessable("webhook.target", e.to_string())),
+    }
+    if events.is_empty() {
+        events = EVENTS.iter().map(|e| (*e).to_owned()).collect();
+    }
+    if let Some(bad) = events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
+        return Err(ServiceError::unprocessable(
+            "webhook.events",
+            format!("unknown event {bad}"),
+        ));
+    }
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(ServiceError::internal)?;
+    let h = webhook::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        org_id: caller.org_id.clone(),
+        url,
+        secret: hex::encode(secret),
+        events: events.join(","),
+        active: true,
+        created_at: Utc::now(),
+    };
+    webhook::Entity::insert(h.clone().into_active_model())
+        .exec_without_returning(&state.db)
+        .await?;
+    Ok(out(h, true))
+}
+
+/// The organization's webhooks.
+pub async fn list_webhooks(state: &AppState, caller: &Caller) -> ServiceResult<Vec<Webhook>> {
+    manager(caller)?;
+    let rows = webhook::Entity::find()
+        .filter(webhook::Column::OrgId.eq(&caller.org_id))
+        .order_by_asc(webhook::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(rows.into_iter().map(|h| out(h, false)).collect())
+}
+
+/// Stop a webhook (its delivery log stays).
+pub async fn delete_webhook(state: &AppState, caller: &Caller, id: &str) -> ServiceResult<()> {
+    manager(caller)?;
+    let h = own_hook(state, caller, id).await?;
+    webhook::Entity::update_many()
+        .col_expr(webhook::Column::Active, Expr::value(false))
+        .filter(webhook::Column::Id.eq(h.id))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// The delivery log of a webhook, newest first (at most 200).
+pub async fn list_deliveries(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<Vec<Delivery>> {
+    manager(caller)?;
+    let h = own_hook(state, caller, id).await?;
+    let rows = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::WebhookId.eq(h.id))
+        .order_by_desc(webhook_delivery::Column::CreatedAt)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    use crate::service::inspection::ts;
+    Ok(rows
+        .into_iter()
+        .map(|d| Delivery {
+            id: d.id,
+            inspection_id: d.inspection_id,
+            event: d.event,
+            attempts: d.attempts,
+            last_status: d.last_status,
+            last_error: d.last_error,
+            delivered_at: d.delivered_at.map(ts),
+            next_attempt_at: ts(d.next_attempt_at),
+            created_at: ts(d.created_at),
+        })
+        .collect())
+}
+
+/// Send a delivery again now (the same payload), e.g. after the receiver was fixed.
+pub async fn redeliver(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    delivery: &str,
+) -> ServiceResult<()> {
+    manager(caller)?;
+    let h = own_hook(state, caller, id).await?;
+    let res = webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::NextAttemptAt,
+            Expr::value(Utc::now()),
+        )
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(0))
+        .col_expr(
+            webhook_delivery::Column::DeliveredAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            webhook_delivery::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(webhook_delivery::Column::Id.eq(delivery))
+        .filter(webhook_delivery::Column::WebhookId.eq(h.id))
+        .exec(&state.db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(ServiceError::not_found("delivery"));
+    }
+    Ok(())
 }

@@ -1,0 +1,508 @@
+//! Organizations, users and devices: who exists, who may sign in, which keys sign evidence.
+
+use chrono::Utc;
+use hecha_core::capture::ids::validate_uscc;
+use hecha_core::capture::pii::contains_full_id;
+use hecha_core::model::personal_ids::mask_text;
+use hecha_core::seal::keys::PublicJwk;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, OrgKind, Role, hash_password};
+use crate::db::entities::{device, organization, refresh_token, user};
+use crate::service::{ServiceError, ServiceResult};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub kind: OrgKind,
+    pub name: String,
+    /// A company's unified social credit code (GB 32100), checked.
+    pub uscc: Option<String>,
+    /// A company's licensing authority.
+    pub authority_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    pub id: String,
+    pub kind: OrgKind,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub authority_id: Option<String>,
+    pub created_at: String,
+}
+
+impl From<organization::Model> for Organization {
+    fn from(m: organization::Model) -> Self {
+        Organization {
+            id: m.id,
+            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Company),
+            name: m.name,
+            uscc: m.uscc,
+            authority_id: m.authority_id,
+            created_at: crate::service::inspection::ts(m.created_at),
+        }
+    }
+}
+
+fn random_hex(n: usize) -> ServiceResult<String> {
+    let mut b = vec![0u8; n];
+    getrandom::fill(&mut b).map_err(ServiceError::internal)?;
+    Ok(hex::encode(b))
+}
+
+/// Creates an organization (with its own person-hash key).
+pub async fn create_org<C: ConnectionTrait>(
+    db: &C,
+    new: NewOrganization,
+) -> ServiceResult<organization::Model> {
+    if new.name.trim().is_empty() {
+        return Err(ServiceError::unprocessable(
+            "organization.name",
+            "the name is empty",
+        ));
+    }
+    let mut uscc = None;
+    let mut authority_id = None;
+    match new.kind {
+        OrgKind::Company => {
+            let code = new.uscc.ok_or_else(|| {
+                ServiceError::unprocessable("organization.uscc", "a company needs its USCC")
+            })?;
+            let code = hecha_core::capture::ids::normalize_code(&code);
+            validate_uscc(&code)
+                .map_err(|e| ServiceError::unprocessable("organization.uscc", e.to_string()))?;
+            let auth_id = new.authority_id.ok_or_else(|| {
+                ServiceError::unprocessable(
+                    "organization.authority",
+                    "a company needs its authority_id",
+                )
+            })?;
+            let auth = organization::Entity::find_by_id(auth_id.clone())
+                .one(db)
+                .await?;
+            if auth.as_ref().map(|a| a.kind.as_str()) != Some("authority") {
+                return Err(ServiceError::unprocessable(
+                    "organization.authority",
+                    "authority_id is not an authority",
+                ));
+            }
+            uscc = Some(code);
+            authority_id = Some(auth_id);
+        }
+        OrgKind::Authority | OrgKind::Platform => {
+            if new.uscc.is_some() || new.authority_id.is_some() {
+                return Err(ServiceError::unprocessable(
+                    "organization.fields",
+                    "uscc and authority_id are for companies",
+                ));
+            }
+        }
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    let model = organization::Model {
+        person_hash_key_id: format!("{id}/1"),
+        person_hash_key: random_hex(32)?,
+        id,
+        kind: new.kind.as_str().into(),
+        name: mask_text(new.name.trim()),
+        uscc,
+        authority_id,
+        created_at: Utc::now(),
+    };
+    organization::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(db)
+        .await
+        .map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                ServiceError::conflict("organization.exists", "a company with this USCC exists")
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(model)
+}
+
+/// Create an organization (admin).
+pub async fn create_organization<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    new: NewOrganization,
+) -> ServiceResult<Organization> {
+    caller.require(&[Role::Admin])?;
+    Ok(create_org(db, new).await?.into())
+}
+
+/// The organizations the caller reaches: all (admin), an authority and its companies, or
+/// the caller's own company.
+pub async fn list_organizations<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+) -> ServiceResult<Vec<Organization>> {
+    let mut q = organization::Entity::find().order_by_asc(organization::Column::CreatedAt);
+    match caller.role {
+        Role::Admin => {}
+        Role::Inspector | Role::Auditor => {
+            q = q.filter(
+                organization::Column::Id
+                    .eq(&caller.org_id)
+                    .or(organization::Column::AuthorityId.eq(&caller.org_id)),
+            )
+        }
+        Role::CompanyStaff => q = q.filter(organization::Column::Id.eq(&caller.org_id)),
+    }
+    Ok(q.all(db).await?.into_iter().map(Into::into).collect())
+}
+
+/// One organization, if the caller reaches it.
+pub async fn get_organization<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<Organization> {
+    let org = organization::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .filter(|o| {
+            caller.role == Role::Admin
+                || o.id == caller.org_id
+                || (matches!(caller.role, Role::Inspector | Role::Auditor)
+                    && o.authority_id.as_deref() == Some(caller.org_id.as_str()))
+        })
+        .ok_or_else(|| ServiceError::not_found("organization"))?;
+    Ok(org.into())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub org_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// At least 12 characters. Optional for a user who signs in through the external
+    /// OpenID provider only.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// The `sub` of this user's tokens at the external OpenID provider.
+    #[serde(default)]
+    pub external_subject: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: String,
+    pub org_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+impl From<user::Model> for User {
+    fn from(m: user::Model) -> Self {
+        User {
+            id: m.id,
+            org_id: m.org_id,
+            username: m.username,
+            display_name: m.display_name,
+            role: Role::parse(&m.role).unwrap_or(Role::CompanyStaff),
+            disabled: m.disabled,
+        }
+    }
+}
+
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Creates a user in an organization of the kind its role belongs to.
+pub async fn create_user_in<C: ConnectionTrait>(
+    db: &C,
+    new: NewUser,
+) -> ServiceResult<user::Model> {
+    let org = organization::Entity::find_by_id(new.org_id.clone())
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::unprocessable("user.org", "no such organization"))?;
+    if org.kind != new.role.org_kind().as_str() {
+        return Err(ServiceError::unprocessable(
+            "user.role",
+            format!(
+                "the {} role belongs to a {} organization, not a {}",
+                new.role.as_str(),
+                new.role.org_kind().as_str(),
+                org.kind
+            ),
+        ));
+    }
+    let username = new.username.trim().to_owned();
+    if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
+        return Err(ServiceError::unprocessable(
+            "user.username",
+            "1–64 characters, no spaces",
+        ));
+    }
+    // A user name is an identifier (sign-in, logs): never rewritten, so refused.
+    if contains_full_id(&username) {
+        return Err(ServiceError::unprocessable(
+            "input.personal_id",
+            "the user name holds a full ID number; choose one without it",
+        ));
+    }
+    let hash = match new.password {
+        Some(password) => {
+            if password.chars().count() < MIN_PASSWORD_LEN {
+                return Err(ServiceError::unprocessable(
+                    "user.password",
+                    format!("the password needs at least {MIN_PASSWORD_LEN} characters"),
+                ));
+            }
+            Some(
+                tokio::task::spawn_blocking(move || hash_password(&password))
+                    .await
+                    .map_err(ServiceError::internal)??,
+            )
+        }
+        None if new.external_subject.is_some() => None,
+        None => {
+            return Err(ServiceError::unprocessable(
+                "user.password",
+                "a user needs a password or an external_subject",
+            ));
+        }
+    };
+    let model = user::Model {
+        id: uuid::Uuid::now_v7().to_string(),
+        org_id: org.id,
+        username,
+        display_name: mask_text(&new.display_name),
+        role: new.role.as_str().into(),
+        password_hash: hash,
+        external_subject: new.external_subject.filter(|s| !s.trim().is_empty()),
+        disabled: false,
+        created_at: Utc::now(),
+    };
+    user::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(db)
+        .await
+        .map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                ServiceError::conflict("user.exists", "this user name is taken")
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(model)
+}
+
+/// Create a user (admin).
+pub async fn create_user<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    new: NewUser,
+) -> ServiceResult<User> {
+    caller.require(&[Role::Admin])?;
+    Ok(create_user_in(db, new).await?.into())
+}
+
+/// Users: all (admin) or those of the caller's organization.
+pub async fn list_users<C: ConnectionTrait>(db: &C, caller: &Caller) -> ServiceResult<Vec<User>> {
+    let mut q = user::Entity::find().order_by_asc(user::Column::Username);
+    if caller.role != Role::Admin {
+        q = q.filter(user::Column::OrgId.eq(&caller.org_id));
+    }
+    Ok(q.all(db).await?.into_iter().map(Into::into).collect())
+}
+
+/// Disable a user (admin): their tokens stop working at once. An admin cannot disable
+/// themself, and the last active admin cannot be disabled (nobody could undo it).
+pub async fn disable_user(
+    db: &sea_orm::DatabaseConnection,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<()> {
+    caller.require(&[Role::Admin])?;
+    let id = id.to_owned();
+    if id == caller.user_id {
+        return Err(ServiceError::conflict(
+            "user.self",
+            "an admin cannot disable themself; another admin can",
+        ));
+    }
+    let txn = db.begin().await?;
+    // Every active admin's row is written first, so two admins disabling each other at
+    // once are serialized (row locks on PostgreSQL, the write lock on SQLite) and the
+    // count below sees the other's commit.
+    user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::col(user::Column::Disabled))
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Disabled.eq(false))
+        .exec(&txn)
+        .await?;
+    let target = user::Entity::find_by_id(id.clone())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("user"))?;
+    if target.role == Role::Admin.as_str() && !target.disabled {
+        let others = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .filter(user::Column::Disabled.eq(false))
+            .filter(user::Column::Id.ne(id.clone()))
+            .count(&txn)
+            .await?;
+        if others == 0 {
+            txn.rollback().await?;
+            return Err(ServiceError::conflict(
+                "user.last_admin",
+                "this is the last active admin: create or enable another first",
+            ));
+        }
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(true))
+        .filter(user::Column::Id.eq(id.clone()))
+        .exec(&txn)
+        .await?;
+    // Their sign-ins end: enabled again, they sign in again.
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(refresh_token::Column::UserId.eq(id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Enable a disabled user again (admin). They sign in again: disabling revoked their
+/// refresh tokens.
+pub async fn enable_user<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<()> {
+    caller.require(&[Role::Admin])?;
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::Disabled, Expr::value(false))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(ServiceError::not_found("user"));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    pub name: String,
+    /// The device's P-256 public key (JWK, `kty` EC, `crv` P-256); its RFC 7638 thumbprint
+    /// becomes the device id.
+    #[schema(value_type = Object)]
+    pub public_jwk: PublicJwk,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Device {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    #[schema(value_type = Object)]
+    pub public_jwk: PublicJwk,
+    pub enrolled_at: String,
+    pub revoked: bool,
+}
+
+fn device_out(m: device::Model) -> ServiceResult<Device> {
+    Ok(Device {
+        public_jwk: serde_json::from_str(&m.public_jwk).map_err(ServiceError::internal)?,
+        id: m.id,
+        user_id: m.user_id,
+        name: m.name,
+        enrolled_at: crate::service::inspection::ts(m.enrolled_at),
+        revoked: m.revoked_at.is_some(),
+    })
+}
+
+/// Enroll the caller's device (its evidence signatures verify against this key).
+/// Answers `(true, device)` for a new enrollment, `(false, device)` when the caller had
+/// enrolled this key already.
+pub async fn enroll_device<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    new: NewDevice,
+) -> ServiceResult<(bool, Device)> {
+    let NewDevice {
+        name,
+        mut public_jwk,
+    } = new;
+    let name = mask_text(&name);
+    public_jwk.p256_coordinates().map_err(|e| {
+        ServiceError::unprocessable("device.key", format!("not a P-256 public key: {e}"))
+    })?;
+    let id = public_jwk.thumbprint();
+    public_jwk.kid = id.clone();
+    let existing = device::Entity::find_by_id(id.clone()).one(db).await?;
+    if let Some(d) = existing {
+        if d.user_id == caller.user_id && d.revoked_at.is_none() {
+            return Ok((false, device_out(d)?));
+        }
+        return Err(ServiceError::conflict(
+            "device.exists",
+            "this key is enrolled already",
+        ));
+    }
+    let model = device::Model {
+        id,
+        user_id: caller.user_id.clone(),
+        org_id: caller.org_id.clone(),
+        name,
+        public_jwk: serde_json::to_string(&public_jwk).map_err(ServiceError::internal)?,
+        enrolled_at: Utc::now(),
+        revoked_at: None,
+    };
+    device::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(db)
+        .await?;
+    Ok((true, device_out(model)?))
+}
+
+/// The caller's devices (admin: all).
+pub async fn list_devices<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+) -> ServiceResult<Vec<Device>> {
+    let mut q = device::Entity::find().order_by_asc(device::Column::EnrolledAt);
+    if caller.role != Role::Admin {
+        q = q.filter(device::Column::UserId.eq(&caller.user_id));
+    }
+    q.all(db).await?.into_iter().map(device_out).collect()
+}
+
+/// Revoke a device (its owner or an admin). Items it signed before stay verifiable.
+pub async fn revoke_device<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<()> {
+    let mut q = device::Entity::update_many()
+        .col_expr(device::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(device::Column::Id.eq(id))
+        .filter(device::Column::RevokedAt.is_null());
+    if caller.role != Role::Admin {
+        q = q.filter(device::Column::UserId.eq(&caller.user_id));
+    }
+    if q.exec(db).await?.rows_affected == 0 {
+        return Err(ServiceError::not_found("device"));
+    }
+    Ok(())
+}

@@ -1,0 +1,751 @@
+//! Inspections as the server keeps them: who reaches which, the state machine, and the
+//! hash-chained event log kept row by row. HTTP handlers and the CLI both go through here.
+
+use chrono::{DateTime, Utc};
+use hecha_core::capture::ids::{normalize_code, validate_uscc};
+use hecha_core::model::{EvidenceItem, Finding, Inspection, Mode};
+use hecha_core::rules::{RuleProfile, Summary, evaluate, summarize};
+use hecha_core::seal::events::{Event, EventLog};
+use hecha_core::seal::keys::format_time;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Role};
+use crate::db::entities::{device, event, evidence, inspection, organization, seat_tag};
+use crate::service::{ServiceError, ServiceResult};
+use crate::settings::Settings;
+use crate::state::AppState;
+
+pub const DRAFT: &str = "draft";
+pub const IN_PROGRESS: &str = "in_progress";
+pub const SEALED: &str = "sealed";
+
+pub fn mode_str(m: Mode) -> &'static str {
+    match m {
+        Mode::Official => "official",
+        Mode::Rehearsal => "rehearsal",
+    }
+}
+
+/// Whether the caller may see the inspection at all (otherwise: 404).
+/// - admin: everything;
+/// - inspector, auditor: the official inspections of companies under their authority;
+/// - company staff: their company's rehearsals, and its official inspections once sealed.
+pub fn visible(c: &Caller, row: &inspection::Model) -> bool {
+    match c.role {
+        Role::Admin => true,
+        Role::Inspector | Role::Auditor => row.authority_id == c.org_id && row.mode == "official",
+        Role::CompanyStaff => {
+            row.company_id == c.org_id && (row.mode == "rehearsal" || row.status == SEALED)
+        }
+    }
+}
+
+/// Whether the caller may add evidence to, and seal, the inspection: the inspector for an
+/// official one, the company's staff for a rehearsal.
+pub fn writer(c: &Caller, row: &inspection::Model) -> ServiceResult<()> {
+    let ok = match row.mode.as_str() {
+        "official" => c.role == Role::Inspector && row.authority_id == c.org_id,
+        _ => c.role == Role::CompanyStaff && row.company_id == c.org_id,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(format!(
+            "the {} role cannot change a{} {} inspection",
+            c.role.as_str(),
+            if row.mode == "official" { "n" } else { "" },
+            row.mode
+        )))
+    }
+}
+
+/// The inspection row if the caller reaches it; 404 otherwise (never 403: whether an
+/// inspection exists is not told to those outside it).
+pub async fn load_visible<C: ConnectionTrait>(
+    db: &C,
+    c: &Caller,
+    id: &str,
+) -> ServiceResult<inspection::Model> {
+    inspection::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .filter(|row| visible(c, row))
+        .ok_or_else(|| ServiceError::not_found("inspection"))
+}
+
+/// The inspection row if the caller reaches it (404), may change it (403) and it is not
+/// sealed (409): the gate of every write.
+pub async fn load_writable<C: ConnectionTrait>(
+    db: &C,
+    c: &Caller,
+    id: &str,
+) -> ServiceResult<inspection::Model> {
+    let row = load_visible(db, c, id).await?;
+    writer(c, &row)?;
+    if row.status == SEALED {
+        return Err(ServiceError::sealed());
+    }
+    Ok(row)
+}
+
+pub fn parse_body(row: &inspection::Model) -> ServiceResult<Inspection> {
+    serde_json::from_str(&row.body).map_err(ServiceError::internal)
+}
+
+pub fn parse_item(row: &evidence::Model) -> ServiceResult<EvidenceItem> {
+    serde_json::from_str(&row.body).map_err(ServiceError::internal)
+}
+
+/// The rule profile by id: the operator's `<profiles_dir>/<id>.toml` when present, else the
+/// built-in one.
+pub fn load_profile(settings: &Settings, id: &str) -> ServiceResult<RuleProfile> {
+    if let Some(path) = settings.profile_path(id)
+        && path.exists()
+    {
+        let text = std::fs::read_to_string(&path).map_err(ServiceError::internal)?;
+        return RuleProfile::from_toml(&text)
+            .map_err(|e| ServiceError::internal(format!("{}: {e}", path.display())));
+    }
+    RuleProfile::builtin(id)
+        .map_err(|e| ServiceError::unprocessable("profile.unknown", e.to_string()))
+}
+
+/// A write transaction on one inspection: locks its row (PostgreSQL `UPDATE` row lock,
+/// SQLite's write lock), refuses a sealed inspection, bumps its revision and moves a draft
+/// to `in_progress`. Concurrent writers to one inspection (two inspectors, two replicas)
+/// are serialized here, which keeps the event chain linear.
+pub async fn begin_write(state: &AppState, id: &str) -> ServiceResult<DatabaseTransaction> {
+    let txn = state.db.begin().await?;
+    let now = Utc::now();
+    let res = inspection::Entity::update_many()
+        .col_expr(
+            inspection::Column::Revision,
+            Expr::col(inspection::Column::Revision).add(1),
+        )
+        .col_expr(inspection::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            inspection::Column::Status,
+            Expr::cust("CASE WHEN status = 'draft' THEN 'in_progress' ELSE status END"),
+        )
+        .filter(inspection::Column::Id.eq(id))
+        .filter(inspection::Column::Status.ne(SEALED))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(ServiceError::sealed());
+    }
+    Ok(txn)
+}
+
+/// Appends an event to the inspection's chain (inside the caller's write transaction).
+pub async fn append_event<C: ConnectionTrait>(
+    db: &C,
+    inspection_id: &str,
+    actor: &str,
+    kind: &str,
+    data: serde_json::Value,
+) -> ServiceResult<Event> {
+    let last = event::Entity::find()
+        .filter(event::Column::InspectionId.eq(inspection_id))
+        .order_by_desc(event::Column::Seq)
+        .one(db)
+        .await?;
+    let prev: Option<Event> = last
+        .map(|row| serde_json::from_str(&row.line))
+        .transpose()
+        .map_err(ServiceError::internal)?;
+    let ev = Event::following(prev.as_ref(), &format_time(Utc::now()), actor, kind, data)
+        .map_err(ServiceError::internal)?;
+    let row = event::Model {
+        inspection_id: inspection_id.to_owned(),
+        seq: ev.seq as i64,
+        line: serde_json::to_string(&ev).map_err(ServiceError::internal)?,
+        hash: ev.hash.clone(),
+    };
+    event::Entity::insert(row.into_active_model())
+        .exec_without_returning(db)
+        .await
+        .map_err(|e| {
+            if crate::db::is_unique_violation(&e) {
+                ServiceError::conflict(
+                    "inspection.busy",
+                    "the inspection changed at the same time; retry",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(ev)
+}
+
+/// The whole event log of an inspection, its chain checked.
+pub async fn event_log<C: ConnectionTrait>(db: &C, inspection_id: &str) -> ServiceResult<EventLog> {
+    let rows = event::Entity::find()
+        .filter(event::Column::InspectionId.eq(inspection_id))
+        .order_by_asc(event::Column::Seq)
+        .all(db)
+        .await?;
+    let events = rows
+        .iter()
+        .map(|r| serde_json::from_str::<Event>(&r.line))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ServiceError::internal)?;
+    EventLog::from_events(events)
+        .map_err(|breaks| ServiceError::internal(format!("event chain broken: {breaks:?}")))
+}
+
+/// The evidence rows of an inspection, in the order they were received.
+pub async fn evidence_rows<C: ConnectionTrait>(
+    db: &C,
+    inspection_id: &str,
+) -> ServiceResult<Vec<evidence::Model>> {
+    Ok(evidence::Entity::find()
+        .filter(evidence::Column::InspectionId.eq(inspection_id))
+        .order_by_asc(evidence::Column::ReceivedAt)
+        .order_by_asc(evidence::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Time as stored.
+pub fn ts(t: DateTime<Utc>) -> String {
+    format_time(t)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInspection {
+    /// The company organization inspected.
+    pub company_id: String,
+    /// The inspection in the core's model (`docs/schema/hecha.model.v1.json`): company
+    /// facts, scope, application (new or renewal), profile, mode, site + geofence, window.
+    /// `id` is assigned by the server and may be left out.
+    #[schema(value_type = Object)]
+    pub inspection: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct InspectionView {
+    pub id: String,
+    pub company_id: String,
+    pub authority_id: String,
+    pub mode: String,
+    /// draft | in_progress | sealed
+    pub status: String,
+    pub profile: String,
+    pub supplement_of: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub sealed_at: Option<String>,
+    pub manifest_sha256: Option<String>,
+    /// approved | has_issues | rejected, after a review.
+    pub review_status: Option<String>,
+    #[schema(value_type = Object)]
+    pub inspection: Inspection,
+}
+
+pub fn view(row: &inspection::Model) -> ServiceResult<InspectionView> {
+    Ok(InspectionView {
+        id: row.id.clone(),
+        company_id: row.company_id.clone(),
+        authority_id: row.authority_id.clone(),
+        mode: row.mode.clone(),
+        status: row.status.clone(),
+        profile: row.profile.clone(),
+        supplement_of: row.supplement_of.clone(),
+        created_at: ts(row.created_at),
+        updated_at: ts(row.updated_at),
+        sealed_at: row.sealed_at.map(ts),
+        manifest_sha256: row.manifest_sha256.clone(),
+        review_status: row.review_status.clone(),
+        inspection: parse_body(row)?,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    pub company_id: Option<String>,
+    /// draft | in_progress | sealed
+    pub status: Option<String>,
+    /// official | rehearsal
+    pub mode: Option<String>,
+    /// Created at or after (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// From 1.
+    pub page: Option<u64>,
+    /// At most 200.
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct InspectionPage {
+    pub items: Vec<InspectionView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FindingsView {
+    pub profile: String,
+    #[schema(value_type = Object)]
+    pub summary: Summary,
+    /// The summary in words, zh and en.
+    #[schema(value_type = Object)]
+    pub summary_text: hecha_core::model::Text,
+    #[schema(value_type = Vec<Object>)]
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSeatTags {
+    /// The company's own seat numbers (e.g. "A-01"), 1–64 characters each.
+    pub seat_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SeatTag {
+    pub seat_id: String,
+    /// The signed tag: the text of the QR code stuck on the seat.
+    pub tag: String,
+    /// Where to fetch the QR code as PNG.
+    pub qr_png: String,
+}
+
+fn seat_out(row: &seat_tag::Model) -> SeatTag {
+    SeatTag {
+        qr_png: format!(
+            "/api/v1/inspections/{}/seat-tags/{}/qr.png",
+            row.inspection_id,
+            url_escape(&row.seat_id)
+        ),
+        seat_id: row.seat_id.clone(),
+        tag: row.tag.clone(),
+    }
+}
+
+fn url_escape(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentQuery {
+    /// The caller's enrolled device that takes the assignment offline.
+    pub device_id: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PersonHashKey {
+    pub key_id: String,
+    /// Hex. Keep it in the device's keystore; it never leaves the app.
+    pub key_hex: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Assignment {
+    #[schema(value_type = Object)]
+    pub inspection: Inspection,
+    pub status: String,
+    /// The rule profile, TOML, byte for byte.
+    pub profile_toml: String,
+    pub seat_tags: Vec<SeatTag>,
+    /// For the keyed hash of ID numbers on the phone (the authority's key for an official
+    /// inspection, the company's own for a rehearsal).
+    pub person_hash_key: PersonHashKey,
+    /// Item ids the server already holds (the phone skips them when syncing).
+    pub received_items: Vec<String>,
+    /// Server time, to measure the device clock's offset.
+    pub server_time: String,
+}
+
+/// Create an inspection: official (an inspector of the company's authority) or rehearsal
+/// (the company's staff). With `supplement_of`, a supplement to a sealed inspection.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    new: NewInspection,
+) -> ServiceResult<InspectionView> {
+    let NewInspection {
+        company_id,
+        inspection: mut raw,
+    } = new;
+    let company = organization::Entity::find_by_id(company_id.clone())
+        .one(&state.db)
+        .await?
+        .filter(|o| o.kind == "company")
+        .filter(|o| match caller.role {
+            Role::Inspector | Role::Auditor => {
+                o.authority_id.as_deref() == Some(caller.org_id.as_str())
+            }
+            Role::CompanyStaff => o.id == caller.org_id,
+            // The admin sees every company: refused by role below (403), not hidden (404).
+            Role::Admin => true,
+        })
+        .ok_or_else(|| ServiceError::not_found("company"))?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let obj = raw.as_object_mut().ok_or_else(|| {
+        ServiceError::unprocessable("inspection.invalid", "inspection must be an object")
+    })?;
+    obj.insert("id".into(), serde_json::Value::String(id.clone()));
+    let mut insp: Inspection = serde_json::from_value(raw)
+        .map_err(|e| ServiceError::unprocessable("inspection.invalid", e.to_string()))?;
+    insp.id = id.clone();
+    // Full ID numbers typed into the company's or the site's texts are masked.
+    let mut insp = hecha_core::model::personal_ids::mask_inspection(&insp)
+        .map_err(|e| ServiceError::unprocessable("input.personal_id", e.to_string()))?
+        .value;
+    match (insp.mode, caller.role) {
+        (Mode::Official, Role::Inspector) | (Mode::Rehearsal, Role::CompanyStaff) => {}
+        (Mode::Official, _) => {
+            return Err(ServiceError::forbidden(
+                "only an inspector opens an official inspection",
+            ));
+        }
+        (Mode::Rehearsal, _) => {
+            return Err(ServiceError::forbidden(
+                "rehearsals are run by the company's staff",
+            ));
+        }
+    }
+    let uscc = normalize_code(&insp.company.uscc);
+    validate_uscc(&uscc)
+        .map_err(|e| ServiceError::unprocessable("inspection.uscc", e.to_string()))?;
+    if Some(uscc.as_str()) != company.uscc.as_deref() {
+        return Err(ServiceError::unprocessable(
+            "inspection.uscc",
+            "the inspection's USCC is not the company organization's",
+        ));
+    }
+    insp.company.uscc = uscc;
+    insp.tz()
+        .map_err(|e| ServiceError::unprocessable("inspection.time_zone", e))?;
+    if insp.window.end <= insp.window.start {
+        return Err(ServiceError::unprocessable(
+            "inspection.window",
+            "the window ends before it starts",
+        ));
+    }
+    if insp.site.geofence.radius_m <= rust_decimal::Decimal::ZERO {
+        return Err(ServiceError::unprocessable(
+            "inspection.geofence",
+            "the geofence radius must be positive",
+        ));
+    }
+    load_profile(&state.settings, &insp.profile)?;
+    if let Some(prev) = &insp.supplement_of {
+        let prev = load_visible(&state.db, caller, prev).await?;
+        if prev.status != SEALED
+            || prev.company_id != company.id
+            || prev.mode != mode_str(insp.mode)
+        {
+            return Err(ServiceError::unprocessable(
+                "inspection.supplement",
+                "a supplement follows a sealed inspection of the same company and mode",
+            ));
+        }
+    }
+    let authority_id = company
+        .authority_id
+        .clone()
+        .ok_or_else(|| ServiceError::internal("company without authority"))?;
+    let now = Utc::now();
+    let row = inspection::Model {
+        id: id.clone(),
+        authority_id,
+        company_id: company.id.clone(),
+        mode: mode_str(insp.mode).into(),
+        status: DRAFT.into(),
+        profile: insp.profile.clone(),
+        supplement_of: insp.supplement_of.clone(),
+        body: serde_json::to_string(&insp).map_err(ServiceError::internal)?,
+        window_start: insp.window.start.with_timezone(&Utc),
+        window_end: insp.window.end.with_timezone(&Utc),
+        created_by: caller.user_id.clone(),
+        created_at: now,
+        updated_at: now,
+        revision: 0,
+        sealed_at: None,
+        sealed_by: None,
+        manifest_sha256: None,
+        review_status: None,
+    };
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    inspection::Entity::insert(row.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    append_event(
+        &txn,
+        &id,
+        &caller.user_id,
+        "inspection.created",
+        serde_json::json!({ "mode": row.mode, "profile": row.profile, "company": row.company_id, "supplement_of": row.supplement_of }),
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(inspection = %id, mode = %row.mode, "inspection created");
+    view(&row)
+}
+
+/// List and search the inspections the caller reaches, newest first.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    q: &ListQuery,
+) -> ServiceResult<InspectionPage> {
+    use inspection::Column as C;
+    let mut find = inspection::Entity::find()
+        .order_by_desc(C::CreatedAt)
+        .order_by_desc(C::Id);
+    find = match caller.role {
+        Role::Admin => find,
+        Role::Inspector | Role::Auditor => find
+            .filter(C::AuthorityId.eq(&caller.org_id))
+            .filter(C::Mode.eq("official")),
+        Role::CompanyStaff => find
+            .filter(C::CompanyId.eq(&caller.org_id))
+            .filter(C::Mode.eq("rehearsal").or(C::Status.eq(SEALED))),
+    };
+    if let Some(v) = &q.company_id {
+        find = find.filter(C::CompanyId.eq(v));
+    }
+    if let Some(v) = &q.status {
+        find = find.filter(C::Status.eq(v));
+    }
+    if let Some(v) = &q.mode {
+        find = find.filter(C::Mode.eq(v));
+    }
+    if let Some(v) = q.from {
+        find = find.filter(C::CreatedAt.gte(v));
+    }
+    if let Some(v) = q.to {
+        find = find.filter(C::CreatedAt.lt(v));
+    }
+    let per_page = q.per_page.unwrap_or(50).clamp(1, 200);
+    let page = std::cmp::max(q.page.unwrap_or(1), 1);
+    let pages = find.paginate(&state.db, per_page);
+    let total = pages.num_items().await?;
+    let rows = pages.fetch_page(page - 1).await?;
+    Ok(InspectionPage {
+        items: rows.iter().map(view).collect::<ServiceResult<_>>()?,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One inspection.
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> ServiceResult<InspectionView> {
+    view(&load_visible(&state.db, caller, id).await?)
+}
+
+/// Start the visit: draft → in_progress (adding evidence also does it).
+pub async fn start(state: &AppState, caller: &Caller, id: &str) -> ServiceResult<InspectionView> {
+    let row = load_visible(&state.db, caller, id).await?;
+    writer(caller, &row)?;
+    let txn = begin_write(state, &row.id).await?;
+    if row.status == DRAFT {
+        append_event(
+            &txn,
+            &row.id,
+            &caller.user_id,
+            "inspection.started",
+            serde_json::json!({}),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    view(&load_visible(&state.db, caller, id).await?)
+}
+
+/// The rules evaluated over the evidence so far (the same engine as the phone and the seal).
+pub async fn findings(state: &AppState, caller: &Caller, id: &str) -> ServiceResult<FindingsView> {
+    let row = load_visible(&state.db, caller, id).await?;
+    let insp = parse_body(&row)?;
+    let profile = load_profile(&state.settings, &row.profile)?;
+    let evidence = evidence_rows(&state.db, &row.id)
+        .await?
+        .iter()
+        .map(parse_item)
+        .collect::<crate::service::ServiceResult<Vec<_>>>()?;
+    let findings = tokio::task::spawn_blocking(move || evaluate(&profile, &insp, &evidence))
+        .await
+        .map_err(ServiceError::internal)?;
+    let summary = summarize(&findings);
+    Ok(FindingsView {
+        profile: row.profile,
+        summary_text: summary.text(),
+        summary,
+        findings,
+    })
+}
+
+/// The hash-chained event log (events after sealing, such as reviews, continue the chain).
+pub async fn events(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<Vec<hecha_core::seal::events::Event>> {
+    let row = load_visible(&state.db, caller, id).await?;
+    let log = event_log(&state.db, &row.id).await?;
+    Ok(log.events().to_vec())
+}
+
+/// Issue signed seat tags (idempotent per seat id).
+pub async fn create_seat_tags(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    body: NewSeatTags,
+) -> ServiceResult<Vec<SeatTag>> {
+    let row = load_visible(&state.db, caller, id).await?;
+    writer(caller, &row)?;
+    for s in &body.seat_ids {
+        if s.is_empty()
+            || s.chars().count() > 64
+            || s.contains(':')
+            || s.chars().any(char::is_control)
+        {
+            return Err(ServiceError::unprocessable(
+                "seat.id",
+                "seat ids are 1–64 characters, no ':'",
+            ));
+        }
+        // A seat id is printed into the signed tag: it is never rewritten, so refused.
+        if hecha_core::capture::pii::contains_full_id(s) {
+            return Err(ServiceError::unprocessable(
+                "input.personal_id",
+                "a seat id holds a full ID number; choose a seat number without one",
+            ));
+        }
+    }
+    let signer = crate::service::seat::SeatSigner::open(&state.settings)?;
+    let txn = begin_write(state, &row.id).await?;
+    let mut out = Vec::new();
+    for s in &body.seat_ids {
+        let existing = seat_tag::Entity::find()
+            .filter(seat_tag::Column::InspectionId.eq(&row.id))
+            .filter(seat_tag::Column::SeatId.eq(s))
+            .one(&txn)
+            .await?;
+        let tag_row = match existing {
+            Some(t) => t,
+            None => {
+                let t = seat_tag::Model {
+                    tag: signer.sign(&row.id, s)?,
+                    inspection_id: row.id.clone(),
+                    seat_id: s.clone(),
+                    created_at: Utc::now(),
+                };
+                seat_tag::Entity::insert(t.clone().into_active_model())
+                    .exec_without_returning(&txn)
+                    .await?;
+                append_event(
+                    &txn,
+                    &row.id,
+                    &caller.user_id,
+                    "seat_tag.issued",
+                    serde_json::json!({ "seat_id": s, "tag": t.tag }),
+                )
+                .await?;
+                t
+            }
+        };
+        out.push(seat_out(&tag_row));
+    }
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// The inspection's seat tags.
+pub async fn list_seat_tags(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<Vec<SeatTag>> {
+    let row = load_visible(&state.db, caller, id).await?;
+    let tags = seat_tag::Entity::find()
+        .filter(seat_tag::Column::InspectionId.eq(&row.id))
+        .order_by_asc(seat_tag::Column::SeatId)
+        .all(&state.db)
+        .await?;
+    Ok(tags.iter().map(seat_out).collect())
+}
+
+/// A seat tag as a QR code (PNG) to print and stick on the seat.
+pub async fn seat_tag_png(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    seat: &str,
+) -> ServiceResult<Vec<u8>> {
+    let row = load_visible(&state.db, caller, id).await?;
+    let tag = seat_tag::Entity::find()
+        .filter(seat_tag::Column::InspectionId.eq(&row.id))
+        .filter(seat_tag::Column::SeatId.eq(seat))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("seat tag"))?;
+    let png = crate::service::seat::qr_png(&tag.tag)?;
+    Ok(png)
+}
+
+/// What an enrolled device takes offline: the inspection, its profile, the seat tags and
+/// the person-hash key.
+pub async fn assignment(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    q: &AssignmentQuery,
+) -> ServiceResult<Assignment> {
+    let row = load_visible(&state.db, caller, id).await?;
+    writer(caller, &row)?;
+    device::Entity::find_by_id(q.device_id.clone())
+        .one(&state.db)
+        .await?
+        .filter(|d| d.user_id == caller.user_id && d.revoked_at.is_none())
+        .ok_or_else(|| {
+            ServiceError::forbidden(
+                "the assignment goes only to an enrolled, unrevoked device of yours",
+            )
+        })?;
+    let key_org = if row.mode == "official" {
+        &row.authority_id
+    } else {
+        &row.company_id
+    };
+    let org = organization::Entity::find_by_id(key_org.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ServiceError::internal("organization missing"))?;
+    let profile = load_profile(&state.settings, &row.profile)?;
+    let tags = seat_tag::Entity::find()
+        .filter(seat_tag::Column::InspectionId.eq(&row.id))
+        .order_by_asc(seat_tag::Column::SeatId)
+        .all(&state.db)
+        .await?;
+    let received = evidence_rows(&state.db, &row.id).await?;
+    Ok(Assignment {
+        inspection: parse_body(&row)?,
+        status: row.status.clone(),
+        profile_toml: profile.source().to_owned(),
+        seat_tags: tags.iter().map(seat_out).collect(),
+        person_hash_key: PersonHashKey {
+            key_id: org.person_hash_key_id,
+            key_hex: org.person_hash_key,
+        },
+        received_items: received.into_iter().map(|e| e.item_id).collect(),
+        server_time: ts(Utc::now()),
+    })
+}

@@ -14,6 +14,7 @@ use argon2::password_hash::{
 use chrono::Utc;
 use hecha_core::seal::keys::Jwks;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::sea_query::StringLen;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
@@ -25,17 +26,33 @@ use crate::state::AppState;
 pub const ISSUER: &str = "hecha";
 pub const AUDIENCE: &str = "hecha-api";
 
-/// What a user may do; see docs/api.md ("Roles").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// What a user may do; see docs/server.md (roles).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    sea_orm::EnumIter,
+    sea_orm::DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum Role {
     /// Platform operator: organizations, users, devices; reads everything.
+    #[sea_orm(string_value = "admin")]
     Admin,
     /// Regulator staff: runs and seals official inspections of companies under the authority.
+    #[sea_orm(string_value = "inspector")]
     Inspector,
     /// Regulator staff: reads, exports and reviews the authority's official inspections.
+    #[sea_orm(string_value = "auditor")]
     Auditor,
     /// Company staff: the company's rehearsals, and its sealed official results.
+    #[sea_orm(string_value = "company_staff")]
     CompanyStaff,
 }
 
@@ -67,14 +84,29 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    sea_orm::EnumIter,
+    sea_orm::DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum OrgKind {
     /// The operator's own organization (admins).
+    #[sea_orm(string_value = "platform")]
     Platform,
     /// A licensing authority (通信管理局).
+    #[sea_orm(string_value = "authority")]
     Authority,
     /// A company applying for or holding the license.
+    #[sea_orm(string_value = "company")]
     Company,
 }
 
@@ -362,9 +394,9 @@ pub async fn load_caller(state: &AppState, user_id: &str) -> Result<Caller, Serv
     Ok(Caller {
         user_id: u.id,
         username: u.username,
-        role: Role::parse(&u.role).ok_or_else(gone)?,
+        role: u.role,
         org_id: org.id,
-        org_kind: OrgKind::parse(&org.kind).ok_or_else(gone)?,
+        org_kind: org.kind,
     })
 }
 

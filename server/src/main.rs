@@ -1,4 +1,4 @@
-//! The `hecha` command: the server (later issues) and the offline tools.
+//! The `hecha` command: the server and the offline tools.
 //!
 //! Exit codes everywhere: 0 success, 1 the check found problems, 2 usage or unreadable input.
 

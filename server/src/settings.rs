@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::store::s3::S3Settings;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Address to listen on.
     pub listen: String,
@@ -45,7 +45,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
     /// Access token lifetime.
     pub access_ttl_s: i64,
@@ -76,7 +76,7 @@ pub struct OidcSettings {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Largest evidence upload (photo, document, media), bytes.
     pub max_upload_bytes: u64,
@@ -111,7 +111,7 @@ fn default_tsa_timeout() -> u64 {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WebhookSettings {
     /// Attempts before a delivery is given up (it stays in the log; redeliver by hand).
     pub max_attempts: i32,
@@ -203,7 +203,31 @@ impl Settings {
     /// Loads the settings: defaults < file < `HECHA_*` < `DATABASE_URL` < flags. The file is
     /// `--config` (must exist) or `./hecha.toml` (when present).
     pub fn load(o: &Overrides) -> anyhow::Result<Settings> {
+        Self::load_from(o, std::env::vars())
+    }
+
+    /// [`Settings::load`] with the environment given. Every table refuses keys it does not
+    /// know, so a typo (`[limits] max_uplod_bytes`, `HECHA_LIMITS__MAX_UPLOD_BYTES`) is an
+    /// error naming the key, not a bound silently left at its default. `HECHA_*` variables
+    /// whose first part names no setting (`HECHA_LOG`, `HECHA_ADMIN_PASSWORD`: read by
+    /// other parts) are not configuration and are left out.
+    pub fn load_from(
+        o: &Overrides,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> anyhow::Result<Settings> {
         use config::{Config, Environment, File, FileFormat};
+        let known: Vec<String> = match serde_json::to_value(Settings::default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let settings_env: config::Map<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| {
+                k.strip_prefix("HECHA_")
+                    .map(|rest| rest.split("__").next().unwrap_or("").to_ascii_lowercase())
+                    .is_some_and(|first| known.contains(&first))
+            })
+            .collect();
         let mut b = Config::builder().add_source(config::Config::try_from(&Settings::default())?);
         match &o.config {
             Some(path) => {
@@ -221,7 +245,8 @@ impl Settings {
             Environment::with_prefix("HECHA")
                 .prefix_separator("_")
                 .separator("__")
-                .try_parsing(true),
+                .try_parsing(true)
+                .source(Some(settings_env)),
         );
         let mut s: Settings = b
             .build()
@@ -289,8 +314,112 @@ impl Settings {
             .unwrap_or_else(|| self.data_dir.join("keys").join("auth"))
     }
 
+    /// The operator's file for profile `id`, when a profiles directory is set and `id` is
+    /// a profile id (`[a-z0-9]` then up to 63 of `[a-z0-9_-]`): an id from a request is
+    /// never joined into a path otherwise (`../../etc/passwd` names no file).
     pub fn profile_path(&self, id: &str) -> Option<PathBuf> {
         let dir: &Path = self.profiles_dir.as_deref()?;
-        Some(dir.join(format!("{id}.toml")))
+        is_profile_id(id).then(|| dir.join(format!("{id}.toml")))
+    }
+}
+
+/// Whether `id` can name a profile: `[a-z0-9]` then up to 63 of `[a-z0-9_-]`.
+pub fn is_profile_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && id.len() <= 64
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> (tempfile::TempDir, Overrides) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hecha.toml");
+        std::fs::write(&path, text).unwrap();
+        let o = Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        };
+        (dir, o)
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_typo_in_any_table_is_an_error_naming_the_key() {
+        for (text, key) in [
+            ("listn = \"0.0.0.0:80\"\n", "listn"),
+            ("[limits]\nmax_uplod_bytes = 5\n", "max_uplod_bytes"),
+            ("[auth]\naccess_ttl = 60\n", "access_ttl"),
+            ("[webhooks]\nallow_host = [\"x\"]\n", "allow_host"),
+            (
+                "[s3]\nbucket = \"b\"\nregion = \"r\"\nendpoint = \"http://x\"\naccess_key = \"a\"\nsecret_key = \"s\"\npath_styl = true\n",
+                "path_styl",
+            ),
+        ] {
+            let (_dir, o) = file(text);
+            let e = Settings::load_from(&o, env(&[])).unwrap_err().to_string();
+            assert!(e.contains(key), "{text}: {e}");
+        }
+        let (_dir, o) = file("[limits]\nmax_upload_bytes = 5\n");
+        assert_eq!(
+            Settings::load_from(&o, env(&[]))
+                .unwrap()
+                .limits
+                .max_upload_bytes,
+            5
+        );
+    }
+
+    #[test]
+    fn the_environment_is_checked_too_and_other_hecha_variables_are_left_alone() {
+        let (_dir, o) = file("");
+        let e = Settings::load_from(&o, env(&[("HECHA_LIMITS__MAX_UPLOD_BYTES", "5")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("max_uplod_bytes"), "{e}");
+        let s = Settings::load_from(
+            &o,
+            env(&[
+                ("HECHA_LOG", "debug"),
+                ("HECHA_ADMIN_PASSWORD", "x"),
+                ("HECHA_LIMITS__MAX_UPLOAD_BYTES", "7"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.limits.max_upload_bytes, 7);
+    }
+
+    #[test]
+    fn a_profile_id_from_a_request_is_never_a_path() {
+        let s = Settings {
+            profiles_dir: Some(PathBuf::from("/srv/profiles")),
+            ..Settings::default()
+        };
+        assert_eq!(
+            s.profile_path("jiangsu-suzhou"),
+            Some(PathBuf::from("/srv/profiles/jiangsu-suzhou.toml"))
+        );
+        for bad in [
+            "../../etc/passwd",
+            "a/b",
+            "/abs",
+            "",
+            "UPPER",
+            ".hidden",
+            "a\\b",
+        ] {
+            assert_eq!(s.profile_path(bad), None, "{bad}");
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! A rehearsal folder (预检): `inspection.toml` plus the files it names. `hecha check`
-//! evaluates it; `hecha seal` (a later issue) seals it with the same code the server uses.
+//! evaluates it; `hecha seal` seals it with the same code the server uses.
 //!
 //! `inspection.toml` is the serde form of the model: an `[inspection]` table and one
 //! `[[evidence]]` table per item. An item may name a `file` (relative to the folder) whose

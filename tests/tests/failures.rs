@@ -493,3 +493,64 @@ fn certificate_photos_wait_for_the_decode_budget() {
         big.body
     );
 }
+
+/// A time-stamping authority that takes the request and never answers; it says each time
+/// a request comes in.
+fn hanging_tsa() -> (String, std::sync::mpsc::Receiver<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/tsa", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+            let _ = tx.send(());
+        }
+    });
+    (url, rx)
+}
+
+/// Sealing waits for the TSA (its whole timeout, when the TSA hangs) without holding the
+/// inspection's row lock: evidence sent meanwhile is recorded at once, and the seal, whose
+/// TSA gave up, seals nothing.
+fn a_slow_tsa_holds_no_lock(backend: Backend) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (url, asked) = hanging_tsa();
+    let server = TestServer::start_with(backend, |s| {
+        s.tsa = Some(hecha_server::settings::TsaSettings { url, timeout_s: 10 });
+    });
+    let w = world(&server);
+    let staff = &w.a.staff;
+    let id = create_inspection(staff, &w.a.company, "rehearsal");
+    let note = |item: &str| {
+        staff.post(
+            &format!("/api/v1/inspections/{id}/evidence"),
+            &json!({"item": {"id": item, "kind": "note", "text": "现场记录", "rule_ids": []}}),
+        )
+    };
+    note("note-1").expect(201);
+    let sealed = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let seal = scope.spawn(|| {
+            let r = staff.post(&format!("/api/v1/inspections/{id}/seal"), &json!({}));
+            sealed.store(true, Ordering::SeqCst);
+            r
+        });
+        asked
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the seal asks the TSA");
+        note("note-2").expect(201);
+        assert!(
+            !sealed.load(Ordering::SeqCst),
+            "the evidence waited for the seal (the row lock was held over the TSA call)"
+        );
+        let r = seal.join().unwrap();
+        assert_problem(&r, 503, "seal.timestamp");
+    });
+    let row = staff.get(&format!("/api/v1/inspections/{id}")).ok();
+    assert_eq!(row["status"], "in_progress", "{row}");
+    let items = staff.get(&format!("/api/v1/inspections/{id}/evidence")).ok();
+    assert_eq!(items.as_array().unwrap().len(), 2);
+}
+
+both_backends!(slow_tsa, a_slow_tsa_holds_no_lock);

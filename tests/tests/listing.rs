@@ -6,6 +6,35 @@ use hecha_tests::flow::{create_inspection, world};
 use hecha_tests::{Backend, TestServer, both_backends};
 use serde_json::json;
 
+fn starting_twice_at_once(backend: Backend) {
+    let server = TestServer::start(backend);
+    let w = world(&server);
+    let a = &w.a;
+    // Starting twice at once: the status is read under the row lock, so one of them
+    // starts it and the chain holds one `inspection.started`.
+    let racing = create_inspection(&a.inspector, &a.company, "official");
+    std::thread::scope(|scope| {
+        for _ in 0..6 {
+            scope.spawn(|| {
+                a.inspector
+                    .post(&format!("/api/v1/inspections/{racing}/start"), &json!({}))
+                    .ok();
+            });
+        }
+    });
+    let events = a
+        .inspector
+        .get(&format!("/api/v1/inspections/{racing}/events"))
+        .ok();
+    let started = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "inspection.started")
+        .count();
+    assert_eq!(started, 1, "{events}");
+}
+
 fn listing(backend: Backend) {
     let server = TestServer::start(backend);
     let w = world(&server);
@@ -71,6 +100,7 @@ fn listing(backend: Backend) {
 }
 
 both_backends!(list_and_search, listing);
+both_backends!(start_once, starting_twice_at_once);
 
 #[test]
 fn operator_profile_keeps_certificate_photos_when_it_says_so() {

@@ -20,7 +20,7 @@ use crate::api::problem::{ApiError, ApiResult, Problem};
 use crate::auth::Caller;
 use crate::db::entities::upload;
 use crate::service::blobs::store_blob;
-use crate::service::inspection::{SEALED, load_visible, load_writable};
+use crate::service::inspection::{load_visible, load_writable};
 use crate::state::AppState;
 use crate::store::upload_chunk_key;
 use crate::upload::spool;
@@ -241,7 +241,7 @@ pub async fn tus_patch(
     if crate::db::entities::inspection::Entity::find_by_id(u.inspection_id.clone())
         .one(&state.db)
         .await?
-        .is_some_and(|i| i.status == SEALED)
+        .is_some_and(|i| !i.status.accepts_writes())
     {
         return Err(crate::service::ServiceError::sealed().into());
     }

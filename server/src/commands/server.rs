@@ -217,7 +217,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<u8> {
             eprintln!("hecha: no inspection {id}");
             return Ok(crate::EXIT_USAGE);
         };
-        if row.status != "sealed" {
+        if row.status != hecha_server::db::entities::InspectionStatus::Sealed {
             eprintln!("hecha: inspection {id} is not sealed ({})", row.status);
             return Ok(crate::EXIT_PROBLEMS);
         }

@@ -1,4 +1,109 @@
-//! One module per table; the schema itself is in `migrations/`.
+//! One module per table; the schema itself is in `migrations/`. Columns holding one of a
+//! few values are Rust enums, stored as their snake_case strings.
+
+use sea_orm::sea_query::StringLen;
+use serde::{Deserialize, Serialize};
+
+/// Official (an inspector's record) or rehearsal (the company's own, never official).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    sea_orm::EnumIter,
+    sea_orm::DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum InspectionMode {
+    #[sea_orm(string_value = "official")]
+    Official,
+    #[sea_orm(string_value = "rehearsal")]
+    Rehearsal,
+}
+
+impl From<hecha_core::model::Mode> for InspectionMode {
+    fn from(m: hecha_core::model::Mode) -> Self {
+        match m {
+            hecha_core::model::Mode::Official => InspectionMode::Official,
+            hecha_core::model::Mode::Rehearsal => InspectionMode::Rehearsal,
+        }
+    }
+}
+
+/// Where an inspection is in its life: draft → in progress (the first write or `start`) →
+/// sealed (nothing changes after; reviews are events after the seal). The transitions are
+/// `service::inspection::begin_write` (draft → in progress) and the seal's conditional
+/// commit (→ sealed).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    sea_orm::EnumIter,
+    sea_orm::DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum InspectionStatus {
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    #[sea_orm(string_value = "in_progress")]
+    InProgress,
+    #[sea_orm(string_value = "sealed")]
+    Sealed,
+}
+
+impl InspectionStatus {
+    /// Whether evidence, seat tags and the seal may still be written.
+    pub fn accepts_writes(self) -> bool {
+        self != InspectionStatus::Sealed
+    }
+}
+
+/// Shows the stored value (`official`, `in_progress`, …).
+macro_rules! display_as_stored {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&sea_orm::ActiveEnum::to_value(self))
+            }
+        }
+    )*};
+}
+display_as_stored!(InspectionMode, InspectionStatus, ReviewStatus);
+
+/// A reviewer's verdict on a sealed official inspection.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    sea_orm::EnumIter,
+    sea_orm::DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+pub enum ReviewStatus {
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    #[sea_orm(string_value = "has_issues")]
+    HasIssues,
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+}
 
 macro_rules! no_relations {
     () => {
@@ -15,8 +120,7 @@ pub mod organization {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
-        /// authority | company | platform
-        pub kind: String,
+        pub kind: crate::auth::OrgKind,
         pub name: String,
         pub uscc: Option<String>,
         /// For a company: the authority that licenses it.
@@ -39,7 +143,7 @@ pub mod user {
         pub org_id: String,
         pub username: String,
         pub display_name: String,
-        pub role: String,
+        pub role: crate::auth::Role,
         pub password_hash: Option<String>,
         pub external_subject: Option<String>,
         pub disabled: bool,
@@ -107,9 +211,8 @@ pub mod inspection {
         pub id: String,
         pub authority_id: String,
         pub company_id: String,
-        pub mode: String,
-        /// draft | in_progress | sealed
-        pub status: String,
+        pub mode: super::InspectionMode,
+        pub status: super::InspectionStatus,
         pub profile: String,
         pub supplement_of: Option<String>,
         /// The core's `Inspection`, JSON.
@@ -125,7 +228,7 @@ pub mod inspection {
         pub sealed_at: Option<ChronoDateTimeUtc>,
         pub sealed_by: Option<String>,
         pub manifest_sha256: Option<String>,
-        pub review_status: Option<String>,
+        pub review_status: Option<super::ReviewStatus>,
     }
     no_relations!();
 }

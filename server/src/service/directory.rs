@@ -42,7 +42,7 @@ impl From<organization::Model> for Organization {
     fn from(m: organization::Model) -> Self {
         Organization {
             id: m.id,
-            kind: OrgKind::parse(&m.kind).unwrap_or(OrgKind::Company),
+            kind: m.kind,
             name: m.name,
             uscc: m.uscc,
             authority_id: m.authority_id,
@@ -110,7 +110,7 @@ pub async fn create_org<C: ConnectionTrait>(
         person_hash_key_id: format!("{id}/1"),
         person_hash_key: random_hex(32)?,
         id,
-        kind: new.kind.as_str().into(),
+        kind: new.kind,
         name: mask_text(new.name.trim()),
         uscc,
         authority_id,
@@ -212,7 +212,7 @@ impl From<user::Model> for User {
             org_id: m.org_id,
             username: m.username,
             display_name: m.display_name,
-            role: Role::parse(&m.role).unwrap_or(Role::CompanyStaff),
+            role: m.role,
             disabled: m.disabled,
         }
     }
@@ -229,14 +229,14 @@ pub async fn create_user_in<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::unprocessable("user.org", "no such organization"))?;
-    if org.kind != new.role.org_kind().as_str() {
+    if org.kind != new.role.org_kind() {
         return Err(ServiceError::unprocessable(
             "user.role",
             format!(
                 "the {} role belongs to a {} organization, not a {}",
                 new.role.as_str(),
                 new.role.org_kind().as_str(),
-                org.kind
+                org.kind.as_str()
             ),
         ));
     }
@@ -281,7 +281,7 @@ pub async fn create_user_in<C: ConnectionTrait>(
         org_id: org.id,
         username,
         display_name: mask_text(&new.display_name),
-        role: new.role.as_str().into(),
+        role: new.role,
         password_hash: hash,
         external_subject: new.external_subject.filter(|s| !s.trim().is_empty()),
         disabled: false,
@@ -348,7 +348,7 @@ pub async fn disable_user(
         .one(&txn)
         .await?
         .ok_or_else(|| ServiceError::not_found("user"))?;
-    if target.role == Role::Admin.as_str() && !target.disabled {
+    if target.role == Role::Admin && !target.disabled {
         let others = user::Entity::find()
             .filter(user::Column::Role.eq(Role::Admin.as_str()))
             .filter(user::Column::Disabled.eq(false))

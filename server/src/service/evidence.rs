@@ -23,13 +23,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
-use crate::db::entities::{
-    blob, device, evidence, inspection, inspection_blob, organization, seat_tag,
-};
+use crate::db::entities::{blob, device, evidence, inspection, inspection_blob, seat_tag};
 use crate::service::blobs::Spooled;
 use crate::service::inspection::{
     append_event, begin_write, evidence_rows, load_profile, load_visible, load_writable,
-    parse_body, parse_item, ts,
+    parse_body, parse_item, person_hash_owner, ts,
 };
 use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -230,18 +228,9 @@ fn valid_item_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
-/// The person-hash key: the authority's for an official inspection, the company's own
-/// for a rehearsal.
+/// The person-hash key of the inspection ([`person_hash_owner`]), ready to hash.
 async fn person_hasher(state: &AppState, row: &inspection::Model) -> ServiceResult<PersonHasher> {
-    let org_id = if row.mode == "official" {
-        &row.authority_id
-    } else {
-        &row.company_id
-    };
-    let org = organization::Entity::find_by_id(org_id.clone())
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ServiceError::internal("organization missing"))?;
+    let org = person_hash_owner(&state.db, row).await?;
     let key = hex::decode(&org.person_hash_key).map_err(ServiceError::internal)?;
     PersonHasher::new(org.person_hash_key_id, &key).map_err(ServiceError::internal)
 }

@@ -9,58 +9,61 @@ use hecha_core::seal::events::{Event, EventLog};
 use hecha_core::seal::keys::format_time;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::auth::OrgKind;
 use crate::auth::{Caller, Role};
-use crate::db::entities::{device, event, evidence, inspection, organization, seat_tag};
+use crate::db::entities::{
+    InspectionMode, InspectionStatus, ReviewStatus, device, event, evidence, inspection,
+    organization, seat_tag,
+};
 use crate::service::{ServiceError, ServiceResult};
 use crate::settings::Settings;
 use crate::state::AppState;
-
-pub const DRAFT: &str = "draft";
-pub const IN_PROGRESS: &str = "in_progress";
-pub const SEALED: &str = "sealed";
-
-pub fn mode_str(m: Mode) -> &'static str {
-    match m {
-        Mode::Official => "official",
-        Mode::Rehearsal => "rehearsal",
-    }
-}
 
 /// Whether the caller may see the inspection at all (otherwise: 404).
 /// - admin: everything;
 /// - inspector, auditor: the official inspections of companies under their authority;
 /// - company staff: their company's rehearsals, and its official inspections once sealed.
-pub fn visible(c: &Caller, row: &inspection::Model) -> bool {
+///
+/// One condition for every query that lists, reads or writes inspections, so what a caller
+/// reaches cannot differ between them.
+pub fn reach(c: &Caller) -> Condition {
+    use inspection::Column as C;
     match c.role {
-        Role::Admin => true,
-        Role::Inspector | Role::Auditor => row.authority_id == c.org_id && row.mode == "official",
-        Role::CompanyStaff => {
-            row.company_id == c.org_id && (row.mode == "rehearsal" || row.status == SEALED)
-        }
+        Role::Admin => Condition::all(),
+        Role::Inspector | Role::Auditor => Condition::all()
+            .add(C::AuthorityId.eq(&c.org_id))
+            .add(C::Mode.eq(InspectionMode::Official)),
+        Role::CompanyStaff => Condition::all().add(C::CompanyId.eq(&c.org_id)).add(
+            Condition::any()
+                .add(C::Mode.eq(InspectionMode::Rehearsal))
+                .add(C::Status.eq(InspectionStatus::Sealed)),
+        ),
     }
 }
 
 /// Whether the caller may add evidence to, and seal, the inspection: the inspector for an
 /// official one, the company's staff for a rehearsal.
 pub fn writer(c: &Caller, row: &inspection::Model) -> ServiceResult<()> {
-    let ok = match row.mode.as_str() {
-        "official" => c.role == Role::Inspector && row.authority_id == c.org_id,
-        _ => c.role == Role::CompanyStaff && row.company_id == c.org_id,
+    let ok = match row.mode {
+        InspectionMode::Official => c.role == Role::Inspector && row.authority_id == c.org_id,
+        InspectionMode::Rehearsal => c.role == Role::CompanyStaff && row.company_id == c.org_id,
     };
     if ok {
         Ok(())
     } else {
         Err(ServiceError::forbidden(format!(
-            "the {} role cannot change a{} {} inspection",
+            "the {} role cannot change {} inspection",
             c.role.as_str(),
-            if row.mode == "official" { "n" } else { "" },
-            row.mode
+            match row.mode {
+                InspectionMode::Official => "an official",
+                InspectionMode::Rehearsal => "a rehearsal",
+            }
         )))
     }
 }
@@ -73,9 +76,9 @@ pub async fn load_visible<C: ConnectionTrait>(
     id: &str,
 ) -> ServiceResult<inspection::Model> {
     inspection::Entity::find_by_id(id.to_owned())
+        .filter(reach(c))
         .one(db)
         .await?
-        .filter(|row| visible(c, row))
         .ok_or_else(|| ServiceError::not_found("inspection"))
 }
 
@@ -88,7 +91,7 @@ pub async fn load_writable<C: ConnectionTrait>(
 ) -> ServiceResult<inspection::Model> {
     let row = load_visible(db, c, id).await?;
     writer(c, &row)?;
-    if row.status == SEALED {
+    if row.status == InspectionStatus::Sealed {
         return Err(ServiceError::sealed());
     }
     Ok(row)
@@ -121,27 +124,63 @@ pub fn load_profile(settings: &Settings, id: &str) -> ServiceResult<RuleProfile>
 /// to `in_progress`. Concurrent writers to one inspection (two inspectors, two replicas)
 /// are serialized here, which keeps the event chain linear.
 pub async fn begin_write(state: &AppState, id: &str) -> ServiceResult<DatabaseTransaction> {
+    Ok(begin_write_starting(state, id).await?.0)
+}
+
+/// [`begin_write`], and whether this transaction moved the inspection out of draft. The
+/// status is changed and read in one statement under the row lock, so of two concurrent
+/// writers exactly one started it.
+pub async fn begin_write_starting(
+    state: &AppState,
+    id: &str,
+) -> ServiceResult<(DatabaseTransaction, bool)> {
+    use sea_orm::ActiveEnum;
     let txn = state.db.begin().await?;
     let now = Utc::now();
+    let started = inspection::Entity::update_many()
+        .col_expr(
+            inspection::Column::Status,
+            Expr::value(InspectionStatus::InProgress.to_value()),
+        )
+        .filter(inspection::Column::Id.eq(id))
+        .filter(inspection::Column::Status.eq(InspectionStatus::Draft))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
     let res = inspection::Entity::update_many()
         .col_expr(
             inspection::Column::Revision,
             Expr::col(inspection::Column::Revision).add(1),
         )
         .col_expr(inspection::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            inspection::Column::Status,
-            Expr::cust("CASE WHEN status = 'draft' THEN 'in_progress' ELSE status END"),
-        )
         .filter(inspection::Column::Id.eq(id))
-        .filter(inspection::Column::Status.ne(SEALED))
+        .filter(inspection::Column::Status.ne(InspectionStatus::Sealed))
         .exec(&txn)
         .await?;
     if res.rows_affected == 0 {
         txn.rollback().await?;
         return Err(ServiceError::sealed());
     }
-    Ok(txn)
+    Ok((txn, started))
+}
+
+/// The organization whose person-hash key hashes the ID numbers of an inspection: the
+/// authority's for an official inspection (its records must match across companies), the
+/// company's own for a rehearsal (the authority never learns a rehearsal's people). The
+/// one place this is decided: intake, sign-offs and the phone's assignment use it.
+pub async fn person_hash_owner<C: ConnectionTrait>(
+    db: &C,
+    row: &inspection::Model,
+) -> ServiceResult<organization::Model> {
+    let id = match row.mode {
+        InspectionMode::Official => &row.authority_id,
+        InspectionMode::Rehearsal => &row.company_id,
+    };
+    organization::Entity::find_by_id(id.clone())
+        .one(db)
+        .await?
+        .ok_or_else(|| ServiceError::internal("organization missing"))
 }
 
 /// Appends an event to the inspection's chain (inside the caller's write transaction).
@@ -163,6 +202,17 @@ pub async fn append_event<C: ConnectionTrait>(
         .map_err(ServiceError::internal)?;
     let ev = Event::following(prev.as_ref(), &format_time(Utc::now()), actor, kind, data)
         .map_err(ServiceError::internal)?;
+    insert_event(db, inspection_id, &ev).await?;
+    Ok(ev)
+}
+
+/// Writes an event made beforehand (its `prev` the chain's head when it was made). A row
+/// with its `seq` already there means the chain moved on meanwhile: a conflict.
+pub async fn insert_event<C: ConnectionTrait>(
+    db: &C,
+    inspection_id: &str,
+    ev: &Event,
+) -> ServiceResult<()> {
     let row = event::Model {
         inspection_id: inspection_id.to_owned(),
         seq: ev.seq as i64,
@@ -182,7 +232,7 @@ pub async fn append_event<C: ConnectionTrait>(
                 e.into()
             }
         })?;
-    Ok(ev)
+    Ok(())
 }
 
 /// The whole event log of an inspection, its chain checked.
@@ -236,17 +286,16 @@ pub struct InspectionView {
     pub id: String,
     pub company_id: String,
     pub authority_id: String,
-    pub mode: String,
-    /// draft | in_progress | sealed
-    pub status: String,
+    pub mode: InspectionMode,
+    pub status: InspectionStatus,
     pub profile: String,
     pub supplement_of: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub sealed_at: Option<String>,
     pub manifest_sha256: Option<String>,
-    /// approved | has_issues | rejected, after a review.
-    pub review_status: Option<String>,
+    /// After a review.
+    pub review_status: Option<ReviewStatus>,
     #[schema(value_type = Object)]
     pub inspection: Inspection,
 }
@@ -256,15 +305,15 @@ pub fn view(row: &inspection::Model) -> ServiceResult<InspectionView> {
         id: row.id.clone(),
         company_id: row.company_id.clone(),
         authority_id: row.authority_id.clone(),
-        mode: row.mode.clone(),
-        status: row.status.clone(),
+        mode: row.mode,
+        status: row.status,
         profile: row.profile.clone(),
         supplement_of: row.supplement_of.clone(),
         created_at: ts(row.created_at),
         updated_at: ts(row.updated_at),
         sealed_at: row.sealed_at.map(ts),
         manifest_sha256: row.manifest_sha256.clone(),
-        review_status: row.review_status.clone(),
+        review_status: row.review_status,
         inspection: parse_body(row)?,
     })
 }
@@ -273,10 +322,8 @@ pub fn view(row: &inspection::Model) -> ServiceResult<InspectionView> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub company_id: Option<String>,
-    /// draft | in_progress | sealed
-    pub status: Option<String>,
-    /// official | rehearsal
-    pub mode: Option<String>,
+    pub status: Option<InspectionStatus>,
+    pub mode: Option<InspectionMode>,
     /// Created at or after (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     /// Created before (RFC 3339).
@@ -357,7 +404,7 @@ pub struct PersonHashKey {
 pub struct Assignment {
     #[schema(value_type = Object)]
     pub inspection: Inspection,
-    pub status: String,
+    pub status: InspectionStatus,
     /// The rule profile, TOML, byte for byte.
     pub profile_toml: String,
     pub seat_tags: Vec<SeatTag>,
@@ -384,7 +431,7 @@ pub async fn create(
     let company = organization::Entity::find_by_id(company_id.clone())
         .one(&state.db)
         .await?
-        .filter(|o| o.kind == "company")
+        .filter(|o| o.kind == OrgKind::Company)
         .filter(|o| match caller.role {
             Role::Inspector | Role::Auditor => {
                 o.authority_id.as_deref() == Some(caller.org_id.as_str())
@@ -446,9 +493,9 @@ pub async fn create(
     load_profile(&state.settings, &insp.profile)?;
     if let Some(prev) = &insp.supplement_of {
         let prev = load_visible(&state.db, caller, prev).await?;
-        if prev.status != SEALED
+        if prev.status != InspectionStatus::Sealed
             || prev.company_id != company.id
-            || prev.mode != mode_str(insp.mode)
+            || prev.mode != InspectionMode::from(insp.mode)
         {
             return Err(ServiceError::unprocessable(
                 "inspection.supplement",
@@ -465,8 +512,8 @@ pub async fn create(
         id: id.clone(),
         authority_id,
         company_id: company.id.clone(),
-        mode: mode_str(insp.mode).into(),
-        status: DRAFT.into(),
+        mode: insp.mode.into(),
+        status: InspectionStatus::Draft,
         profile: insp.profile.clone(),
         supplement_of: insp.supplement_of.clone(),
         body: serde_json::to_string(&insp).map_err(ServiceError::internal)?,
@@ -494,7 +541,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    tracing::info!(inspection = %id, mode = %row.mode, "inspection created");
+    tracing::info!(inspection = %id, mode = ?row.mode, "inspection created");
     view(&row)
 }
 
@@ -508,22 +555,14 @@ pub async fn list(
     let mut find = inspection::Entity::find()
         .order_by_desc(C::CreatedAt)
         .order_by_desc(C::Id);
-    find = match caller.role {
-        Role::Admin => find,
-        Role::Inspector | Role::Auditor => find
-            .filter(C::AuthorityId.eq(&caller.org_id))
-            .filter(C::Mode.eq("official")),
-        Role::CompanyStaff => find
-            .filter(C::CompanyId.eq(&caller.org_id))
-            .filter(C::Mode.eq("rehearsal").or(C::Status.eq(SEALED))),
-    };
+    find = find.filter(reach(caller));
     if let Some(v) = &q.company_id {
         find = find.filter(C::CompanyId.eq(v));
     }
-    if let Some(v) = &q.status {
+    if let Some(v) = q.status {
         find = find.filter(C::Status.eq(v));
     }
-    if let Some(v) = &q.mode {
+    if let Some(v) = q.mode {
         find = find.filter(C::Mode.eq(v));
     }
     if let Some(v) = q.from {
@@ -554,8 +593,8 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> ServiceResult<I
 pub async fn start(state: &AppState, caller: &Caller, id: &str) -> ServiceResult<InspectionView> {
     let row = load_visible(&state.db, caller, id).await?;
     writer(caller, &row)?;
-    let txn = begin_write(state, &row.id).await?;
-    if row.status == DRAFT {
+    let (txn, started) = begin_write_starting(state, &row.id).await?;
+    if started {
         append_event(
             &txn,
             &row.id,
@@ -720,15 +759,7 @@ pub async fn assignment(
                 "the assignment goes only to an enrolled, unrevoked device of yours",
             )
         })?;
-    let key_org = if row.mode == "official" {
-        &row.authority_id
-    } else {
-        &row.company_id
-    };
-    let org = organization::Entity::find_by_id(key_org.clone())
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ServiceError::internal("organization missing"))?;
+    let org = person_hash_owner(&state.db, &row).await?;
     let profile = load_profile(&state.settings, &row.profile)?;
     let tags = seat_tag::Entity::find()
         .filter(seat_tag::Column::InspectionId.eq(&row.id))
@@ -738,7 +769,7 @@ pub async fn assignment(
     let received = evidence_rows(&state.db, &row.id).await?;
     Ok(Assignment {
         inspection: parse_body(&row)?,
-        status: row.status.clone(),
+        status: row.status,
         profile_toml: profile.source().to_owned(),
         seat_tags: tags.iter().map(seat_out).collect(),
         person_hash_key: PersonHashKey {

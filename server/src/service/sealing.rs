@@ -12,19 +12,20 @@ use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle, sign_off_pro
 use hecha_core::model::EvidenceItem;
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::events::EventLog;
-use hecha_core::seal::keys::{Jwks, KeyHistory, KeyPurpose, PublicJwk};
+use hecha_core::seal::keys::{Jwks, KeyHistory, KeyPurpose, PublicJwk, format_time};
 use hecha_core::seal::log::LogEntry;
 use hecha_core::seal::manifest::{DeviceSignature, Manifest};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Role};
-use crate::db::entities::{device, inspection};
+use crate::db::entities::{InspectionMode, InspectionStatus, ReviewStatus, device, inspection};
 use crate::service::inspection::{
-    SEALED, append_event, begin_write, event_log, evidence_rows, load_profile, load_visible,
-    parse_body, parse_item,
+    append_event, event_log, evidence_rows, insert_event, load_profile, load_visible,
+    parse_body,
+    parse_item,
 };
 use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -59,27 +60,42 @@ pub struct SealOutcome {
 }
 
 /// Seals an inspection. The caller must be its writer (inspector for official, company
-/// staff for a rehearsal). Everything happens under the inspection's write lock: no item
-/// can slip in between the manifest and the status change.
+/// staff for a rehearsal).
+///
+/// In three steps, so that no slow I/O holds the inspection's row lock or a pooled
+/// connection: the facts are read as of one revision (no lock); the bundle is built,
+/// signed, time-stamped (the TSA call may take its whole timeout) and stored; then, under
+/// the lock, the seal commits only if the inspection is still at that revision — its
+/// `inspection.sealing` event, the status, the seal-log entry and the webhooks in one
+/// transaction. Anything written meanwhile (evidence, a seat tag, another seal) makes it
+/// a conflict (`seal.changed`): nothing is sealed, and sealing again seals what is there
+/// now. The document stored for the lost attempt names a manifest no row refers to.
 pub async fn seal(
     state: &AppState,
     caller: &Caller,
     row: &inspection::Model,
 ) -> ServiceResult<SealOutcome> {
     crate::service::inspection::writer(caller, row)?;
-    if row.status == SEALED {
+    // The revision first: whatever is read after it is at least as new, and a write after
+    // it moves the revision the commit checks.
+    let row = inspection::Entity::find_by_id(row.id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("inspection"))?;
+    if row.status == InspectionStatus::Sealed {
         return Err(ServiceError::sealed());
     }
-    let insp = parse_body(row)?;
+    let revision = row.revision;
+    let insp = parse_body(&row)?;
     let profile = load_profile(&state.settings, &row.profile)?;
-    let txn = begin_write(state, &row.id).await?;
-    let ev_rows = evidence_rows(&txn, &row.id).await?;
+    let db = &state.db;
+    let ev_rows = evidence_rows(db, &row.id).await?;
     let items = ev_rows
         .iter()
         .map(parse_item)
         .collect::<ServiceResult<Vec<_>>>()?;
     // The sign-offs an official seal needs are checked by the core's one sealing path
-    // (`seal_bundle`), here before any event is written.
+    // (`seal_bundle`), here before anything is written.
     if insp.mode == hecha_core::model::Mode::Official {
         let problems = sign_off_problems(&profile, &items);
         if !problems.is_empty() {
@@ -89,15 +105,18 @@ pub async fn seal(
             ));
         }
     }
-    append_event(
-        &txn,
-        &row.id,
-        &caller.user_id,
-        "inspection.sealing",
-        serde_json::json!({ "items": items.len(), "mode": row.mode }),
-    )
-    .await?;
-    let events = event_log(&txn, &row.id).await?;
+    // The sealing event, made now and written at the commit: the chain the bundle seals
+    // ends with it.
+    let mut events = event_log(db, &row.id).await?;
+    let sealing = events
+        .append(
+            &format_time(Utc::now()),
+            &caller.user_id,
+            "inspection.sealing",
+            serde_json::json!({ "items": items.len(), "mode": row.mode }),
+        )
+        .map_err(ServiceError::internal)?
+        .clone();
     let mut device_signatures = BTreeMap::new();
     let mut device_keys = Jwks::default();
     for r in &ev_rows {
@@ -105,7 +124,7 @@ pub async fn seal(
             let sig: DeviceSignature = serde_json::from_str(sig).map_err(ServiceError::internal)?;
             if device_keys.find(&sig.device_id).is_none()
                 && let Some(d) = device::Entity::find_by_id(sig.device_id.clone())
-                    .one(&txn)
+                    .one(db)
                     .await?
             {
                 let jwk: PublicJwk =
@@ -117,7 +136,7 @@ pub async fn seal(
     }
     let previous = match &row.supplement_of {
         Some(prev) => inspection::Entity::find_by_id(prev.clone())
-            .one(&txn)
+            .one(db)
             .await?
             .and_then(|p| p.manifest_sha256),
         None => None,
@@ -188,8 +207,19 @@ pub async fn seal(
             retention,
         )
         .await?;
+    // The commit, under the row lock: only if nothing was written since the facts were
+    // read.
+    let txn = state.db.begin().await?;
     let res = inspection::Entity::update_many()
-        .col_expr(inspection::Column::Status, Expr::value(SEALED))
+        .col_expr(
+            inspection::Column::Revision,
+            Expr::col(inspection::Column::Revision).add(1),
+        )
+        .col_expr(inspection::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            inspection::Column::Status,
+            Expr::value(InspectionStatus::Sealed.to_value()),
+        )
         .col_expr(inspection::Column::SealedAt, Expr::value(Some(sealed_at)))
         .col_expr(
             inspection::Column::SealedBy,
@@ -200,12 +230,24 @@ pub async fn seal(
             Expr::value(Some(digest.clone())),
         )
         .filter(inspection::Column::Id.eq(&row.id))
-        .filter(inspection::Column::Status.ne(SEALED))
+        .filter(inspection::Column::Revision.eq(revision))
+        .filter(inspection::Column::Status.ne(InspectionStatus::Sealed))
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(ServiceError::sealed());
+        txn.rollback().await?;
+        let now = inspection::Entity::find_by_id(row.id.clone())
+            .one(&state.db)
+            .await?;
+        if now.is_some_and(|r| r.status == InspectionStatus::Sealed) {
+            return Err(ServiceError::sealed());
+        }
+        return Err(ServiceError::conflict(
+            "seal.changed",
+            "the inspection changed while it was being sealed (evidence or a seat tag arrived); nothing was sealed: seal again",
+        ));
     }
+    insert_event(&txn, &row.id, &sealing).await?;
     // Official seals enter the seal log in the same transaction (format §19), after the
     // key history they are signed under. Rehearsals are never official and stay out.
     if insp.mode == hecha_core::model::Mode::Official {
@@ -221,12 +263,12 @@ pub async fn seal(
         .await?;
     }
     let payload = webhook_payload(&row.id, "inspection.sealed", &bundle, &digest, None)?;
-    crate::service::webhooks::enqueue(&txn, row, "inspection.sealed", &payload).await?;
+    crate::service::webhooks::enqueue(&txn, &row, "inspection.sealed", &payload).await?;
     txn.commit().await?;
     state
         .metrics
         .seals
-        .with_label_values(&[row.mode.as_str()])
+        .with_label_values(&[row.mode.to_value().as_str()])
         .inc();
     tracing::info!(inspection = %row.id, manifest = %digest, "inspection sealed");
     Ok(SealOutcome {
@@ -303,7 +345,7 @@ pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ServiceRe
     let digest = row
         .manifest_sha256
         .as_deref()
-        .filter(|_| row.status == SEALED)
+        .filter(|_| row.status == InspectionStatus::Sealed)
         .ok_or_else(|| {
             ServiceError::conflict("inspection.not_sealed", "the inspection is not sealed yet")
         })?;
@@ -493,29 +535,10 @@ pub async fn export(
 
 /// Records a review of a sealed inspection as an event (the sealed content never changes)
 /// and notifies webhooks.
-/// An auditor's, an inspector's or an admin's verdict on a sealed official inspection.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Approved,
-    HasIssues,
-    Rejected,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Approved => "approved",
-            Verdict::HasIssues => "has_issues",
-            Verdict::Rejected => "rejected",
-        }
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewReview {
-    pub verdict: Verdict,
+    pub verdict: ReviewStatus,
     #[serde(default)]
     pub comment: String,
 }
@@ -530,7 +553,7 @@ pub async fn review_inspection(
 ) -> ServiceResult<serde_json::Value> {
     let row = load_visible(&state.db, caller, id).await?;
     caller.require(&[Role::Auditor, Role::Inspector, Role::Admin])?;
-    if row.mode != "official" {
+    if row.mode != InspectionMode::Official {
         return Err(ServiceError::conflict(
             "review.rehearsal",
             "rehearsals are not reviewed",
@@ -543,7 +566,7 @@ pub async fn review_inspection(
         ));
     }
     let comment = hecha_core::model::personal_ids::mask_text(&new.comment);
-    review(state, caller, &row, new.verdict.as_str(), &comment).await
+    review(state, caller, &row, new.verdict, &comment).await
 }
 
 /// Seals an inspection the caller reaches and may write.
@@ -572,10 +595,10 @@ async fn review(
     state: &AppState,
     caller: &Caller,
     row: &inspection::Model,
-    verdict: &str,
+    verdict: ReviewStatus,
     comment: &str,
 ) -> ServiceResult<serde_json::Value> {
-    if row.status != SEALED {
+    if row.status != InspectionStatus::Sealed {
         return Err(ServiceError::conflict(
             "inspection.not_sealed",
             "only a sealed inspection is reviewed",
@@ -588,7 +611,7 @@ async fn review(
     inspection::Entity::update_many()
         .col_expr(
             inspection::Column::ReviewStatus,
-            Expr::value(Some(verdict.to_owned())),
+            Expr::value(Some(verdict.to_value())),
         )
         .filter(inspection::Column::Id.eq(&row.id))
         .exec(&txn)

@@ -76,7 +76,7 @@ async fn issue_pair(
         expires_in: state.tokens.ttl_s(),
         refresh_token: refresh,
         user_id: u.id.clone(),
-        role: Role::parse(&u.role).ok_or_else(|| ServiceError::internal("bad role"))?,
+        role: u.role,
     })
 }
 
@@ -218,7 +218,7 @@ mod tests {
             org_id: "o".into(),
             username: "name".into(),
             display_name: "Name".into(),
-            role: "inspector".into(),
+            role: Role::Inspector,
             password_hash: password_hash.map(str::to_owned),
             external_subject: Some("sub".into()),
             disabled: false,

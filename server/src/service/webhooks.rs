@@ -18,7 +18,7 @@ use sha2::Sha256;
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Role};
-use crate::db::entities::{inspection, webhook, webhook_delivery};
+use crate::db::entities::{InspectionMode, inspection, webhook, webhook_delivery};
 use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     payload: &str,
 ) -> ServiceResult<()> {
     let mut orgs = vec![row.company_id.clone()];
-    if row.mode == "official" {
+    if row.mode == InspectionMode::Official {
         orgs.push(row.authority_id.clone());
     }
     let hooks = webhook::Entity::find()

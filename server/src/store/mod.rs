@@ -151,10 +151,6 @@ pub fn upload_chunk_key(upload_id: &str, n: u32) -> String {
     format!("uploads/{upload_id}/{n:06}")
 }
 
-/// Whether `sha256` is 64 lowercase hex digits (keys are built from it).
-pub fn is_sha256_hex(sha256: &str) -> bool {
-    sha256.len() == 64
-        && sha256
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
+/// Whether a digest is 64 lowercase hex digits (keys are built from it): the core's one
+/// definition.
+pub use hecha_core::seal::hash::is_sha256_hex;

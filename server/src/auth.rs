@@ -14,7 +14,6 @@ use argon2::password_hash::{
 use chrono::Utc;
 use hecha_core::seal::keys::Jwks;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::sea_query::StringLen;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
@@ -26,34 +25,19 @@ use crate::state::AppState;
 pub const ISSUER: &str = "hecha";
 pub const AUDIENCE: &str = "hecha-api";
 
-/// What a user may do; see docs/server.md (roles).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    sea_orm::EnumIter,
-    sea_orm::DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum Role {
-    /// Platform operator: organizations, users, devices; reads everything.
-    #[sea_orm(string_value = "admin")]
-    Admin,
-    /// Regulator staff: runs and seals official inspections of companies under the authority.
-    #[sea_orm(string_value = "inspector")]
-    Inspector,
-    /// Regulator staff: reads, exports and reviews the authority's official inspections.
-    #[sea_orm(string_value = "auditor")]
-    Auditor,
-    /// Company staff: the company's rehearsals, and its sealed official results.
-    #[sea_orm(string_value = "company_staff")]
-    CompanyStaff,
+crate::stored_enum! {
+    /// What a user may do; see docs/server.md (roles).
+    pub enum Role {
+        /// Platform operator: organizations, users, devices; reads everything.
+        Admin = "admin",
+        /// Regulator staff: runs and seals official inspections of companies under the
+        /// authority.
+        Inspector = "inspector",
+        /// Regulator staff: reads, exports and reviews the authority's official inspections.
+        Auditor = "auditor",
+        /// Company staff: the company's rehearsals, and its sealed official results.
+        CompanyStaff = "company_staff",
+    }
 }
 
 impl Role {
@@ -84,30 +68,15 @@ impl Role {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    sea_orm::EnumIter,
-    sea_orm::DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum OrgKind {
-    /// The operator's own organization (admins).
-    #[sea_orm(string_value = "platform")]
-    Platform,
-    /// A licensing authority (通信管理局).
-    #[sea_orm(string_value = "authority")]
-    Authority,
-    /// A company applying for or holding the license.
-    #[sea_orm(string_value = "company")]
-    Company,
+crate::stored_enum! {
+    pub enum OrgKind {
+        /// The operator's own organization (admins).
+        Platform = "platform",
+        /// A licensing authority (通信管理局).
+        Authority = "authority",
+        /// A company applying for or holding the license.
+        Company = "company",
+    }
 }
 
 impl OrgKind {

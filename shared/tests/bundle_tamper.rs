@@ -1598,20 +1598,27 @@ fn findings_changed_and_re_digested() {
     );
 }
 
+/// The reference bag with `m` as its manifest, signed again by the test signer, its
+/// findings.csv made from `m`'s findings: what a signer who wrote `m` would export.
+fn resigned_with_findings(m: &Manifest) -> Bag {
+    let jws = m.sign(&signer()).unwrap();
+    let mut bag = Bag::reference();
+    bag.set(MANIFEST_PATH, canonical(m))
+        .set(JWS_PATH, jws)
+        .set("data/findings.csv", findings_csv(&m.findings))
+        .fix_bag();
+    bag
+}
+
 #[test]
 fn findings_worded_otherwise_by_a_later_engine_still_verify() {
     // What a bundle sealed by an engine with other words looks like today: the same data,
     // other text, properly signed. It verifies, with a note naming the rule.
-    let mut bag = Bag::reference();
-    let mut m = manifest_of(&bag);
+    let mut m = manifest_of(&Bag::reference());
     let rule = m.findings[0].rule_id.clone();
     m.findings[0].message.zh = "后来的引擎换了一种说法".into();
     m.findings[0].message.en = "a later engine's words".into();
-    let jws = m.sign(&signer()).unwrap();
-    bag.set(MANIFEST_PATH, canonical(&m))
-        .set(JWS_PATH, jws)
-        .set("data/findings.csv", findings_csv(&m.findings))
-        .fix_bag();
+    let bag = resigned_with_findings(&m);
     let r = bag.verify(&trusting(&signer()));
     assert_codes(&r, &[]);
     assert!(
@@ -1632,12 +1639,7 @@ fn findings_worded_otherwise_by_a_later_engine_still_verify() {
         .find(|f| serde_json::to_value(f.status).unwrap() == "pass")
         .unwrap();
     f.status = serde_json::from_value(serde_json::json!("fail")).unwrap();
-    let jws = m.sign(&signer()).unwrap();
-    let mut bag = Bag::reference();
-    bag.set(MANIFEST_PATH, canonical(&m))
-        .set(JWS_PATH, jws)
-        .set("data/findings.csv", findings_csv(&m.findings))
-        .fix_bag();
+    let bag = resigned_with_findings(&m);
     assert_codes(&bag.verify(&trusting(&signer())), &["findings.differ"]);
 }
 
@@ -1667,12 +1669,7 @@ fn findings_are_sealed_as_messages_and_their_arguments_are_data() {
     said.args
         .insert(name, hecha_core::i18n::Arg::Text("forged".into()));
     forged.findings[fi].message = hecha_core::i18n::text_of(&forged.findings[fi].says);
-    let jws = forged.sign(&signer()).unwrap();
-    let mut bag = Bag::reference();
-    bag.set(MANIFEST_PATH, canonical(&forged))
-        .set(JWS_PATH, jws)
-        .set("data/findings.csv", findings_csv(&forged.findings))
-        .fix_bag();
+    let bag = resigned_with_findings(&forged);
     assert_codes(&bag.verify(&trusting(&signer())), &["findings.differ"]);
 
     // Findings sealed as words only (before the catalogue) still verify as data, and the
@@ -1681,12 +1678,7 @@ fn findings_are_sealed_as_messages_and_their_arguments_are_data() {
     for f in &mut old.findings {
         f.says.clear();
     }
-    let jws = old.sign(&signer()).unwrap();
-    let mut bag = Bag::reference();
-    bag.set(MANIFEST_PATH, canonical(&old))
-        .set(JWS_PATH, jws)
-        .set("data/findings.csv", findings_csv(&old.findings))
-        .fix_bag();
+    let bag = resigned_with_findings(&old);
     let r = bag.verify(&trusting(&signer()));
     assert_codes(&r, &[]);
     assert!(
@@ -1716,12 +1708,7 @@ fn findings_judged_otherwise_by_a_later_engine_are_noted_not_failed() {
     f.status = serde_json::from_value(serde_json::json!("fail")).unwrap();
     let rule = f.rule_id.clone();
     m.engine_version = "hecha-core/0.1.0".into();
-    let jws = m.sign(&signer()).unwrap();
-    let mut bag = Bag::reference();
-    bag.set(MANIFEST_PATH, canonical(&m))
-        .set(JWS_PATH, jws)
-        .set("data/findings.csv", findings_csv(&m.findings))
-        .fix_bag();
+    let bag = resigned_with_findings(&m);
     let r = bag.verify(&trusting(&signer()));
     assert_codes(&r, &[]);
     let note = r

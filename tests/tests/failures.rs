@@ -549,7 +549,9 @@ fn a_slow_tsa_holds_no_lock(backend: Backend) {
     });
     let row = staff.get(&format!("/api/v1/inspections/{id}")).ok();
     assert_eq!(row["status"], "in_progress", "{row}");
-    let items = staff.get(&format!("/api/v1/inspections/{id}/evidence")).ok();
+    let items = staff
+        .get(&format!("/api/v1/inspections/{id}/evidence"))
+        .ok();
     assert_eq!(items.as_array().unwrap().len(), 2);
 }
 

@@ -1,29 +1,57 @@
 //! One module per table; the schema itself is in `migrations/`. Columns holding one of a
 //! few values are Rust enums, stored as their snake_case strings.
 
-use sea_orm::sea_query::StringLen;
-use serde::{Deserialize, Serialize};
+/// An enum stored as its snake_case string (sea-orm `ActiveEnum`), the same string in
+/// JSON, the OpenAPI document and `Display`.
+#[macro_export]
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* pub enum $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident = $value:literal,)*
+    }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            serde::Serialize,
+            serde::Deserialize,
+            utoipa::ToSchema,
+            sea_orm::EnumIter,
+            sea_orm::DeriveActiveEnum,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[sea_orm(
+            rs_type = "String",
+            db_type = "String(sea_orm::sea_query::StringLen::None)"
+        )]
+        pub enum $name {
+            $($(#[$vmeta])* #[sea_orm(string_value = $value)] $variant,)*
+        }
 
-/// Official (an inspector's record) or rehearsal (the company's own, never official).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    sea_orm::EnumIter,
-    sea_orm::DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum InspectionMode {
-    #[sea_orm(string_value = "official")]
-    Official,
-    #[sea_orm(string_value = "rehearsal")]
-    Rehearsal,
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&sea_orm::ActiveEnum::to_value(self))
+            }
+        }
+    };
+}
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, sea_orm::EnumIter, sea_orm::DeriveRelation)]
+        pub enum Relation {}
+        impl sea_orm::ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+stored_enum! {
+    /// Official (an inspector's record) or rehearsal (the company's own, never official).
+    pub enum InspectionMode {
+        Official = "official",
+        Rehearsal = "rehearsal",
+    }
 }
 
 impl From<hecha_core::model::Mode> for InspectionMode {
@@ -35,31 +63,16 @@ impl From<hecha_core::model::Mode> for InspectionMode {
     }
 }
 
-/// Where an inspection is in its life: draft → in progress (the first write or `start`) →
-/// sealed (nothing changes after; reviews are events after the seal). The transitions are
-/// `service::inspection::begin_write` (draft → in progress) and the seal's conditional
-/// commit (→ sealed).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    sea_orm::EnumIter,
-    sea_orm::DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum InspectionStatus {
-    #[sea_orm(string_value = "draft")]
-    Draft,
-    #[sea_orm(string_value = "in_progress")]
-    InProgress,
-    #[sea_orm(string_value = "sealed")]
-    Sealed,
+stored_enum! {
+    /// Where an inspection is in its life: draft → in progress (the first write or `start`)
+    /// → sealed (nothing changes after; reviews are events after the seal). The transitions
+    /// are `service::inspection::begin_write` (draft → in progress) and the seal's
+    /// conditional commit (→ sealed).
+    pub enum InspectionStatus {
+        Draft = "draft",
+        InProgress = "in_progress",
+        Sealed = "sealed",
+    }
 }
 
 impl InspectionStatus {
@@ -69,48 +82,13 @@ impl InspectionStatus {
     }
 }
 
-/// Shows the stored value (`official`, `in_progress`, …).
-macro_rules! display_as_stored {
-    ($($t:ty),*) => {$(
-        impl std::fmt::Display for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&sea_orm::ActiveEnum::to_value(self))
-            }
-        }
-    )*};
-}
-display_as_stored!(InspectionMode, InspectionStatus, ReviewStatus);
-
-/// A reviewer's verdict on a sealed official inspection.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-    sea_orm::EnumIter,
-    sea_orm::DeriveActiveEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
-pub enum ReviewStatus {
-    #[sea_orm(string_value = "approved")]
-    Approved,
-    #[sea_orm(string_value = "has_issues")]
-    HasIssues,
-    #[sea_orm(string_value = "rejected")]
-    Rejected,
-}
-
-macro_rules! no_relations {
-    () => {
-        #[derive(Copy, Clone, Debug, sea_orm::EnumIter, sea_orm::DeriveRelation)]
-        pub enum Relation {}
-        impl sea_orm::ActiveModelBehavior for ActiveModel {}
-    };
+stored_enum! {
+    /// A reviewer's verdict on a sealed official inspection.
+    pub enum ReviewStatus {
+        Approved = "approved",
+        HasIssues = "has_issues",
+        Rejected = "rejected",
+    }
 }
 
 pub mod organization {

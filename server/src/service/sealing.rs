@@ -23,8 +23,7 @@ use utoipa::ToSchema;
 use crate::auth::{Caller, Role};
 use crate::db::entities::{InspectionMode, InspectionStatus, ReviewStatus, device, inspection};
 use crate::service::inspection::{
-    append_event, event_log, evidence_rows, insert_event, load_profile, load_visible,
-    parse_body,
+    append_event, event_log, evidence_rows, insert_event, load_profile, load_visible, parse_body,
     parse_item,
 };
 use crate::service::{ServiceError, ServiceResult};

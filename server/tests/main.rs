@@ -1,5 +1,8 @@
 //! The `hecha` command's integration tests (the built binary, a local TSA), one binary for all.
 
+// Test code: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod cli_bundle;

@@ -1,5 +1,8 @@
 //! hecha-core's integration tests, one binary for all (one link, one process); `qr_panic` swaps the panic hook and runs alone.
 
+// Test code: a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 mod bundle_tamper;

@@ -72,7 +72,32 @@ pub const EXIT_PROBLEMS: u8 = 1;
 /// Exit code: usage error or unreadable input.
 pub const EXIT_USAGE: u8 = 2;
 
+/// Exit code of a command whose reader went away (`hecha check … | head`): what a Unix tool
+/// killed by SIGPIPE reports (128 + 13), without a message.
+const EXIT_PIPE_CLOSED: i32 = 141;
+
+/// `println!` panics when stdout is a pipe its reader closed. That is not a failure of the
+/// command: stop quietly, as `cat` or `grep` do. Any other panic keeps its report. (SIGPIPE
+/// stays ignored, so the server and the HTTP clients get write errors on sockets, not a
+/// silent death.)
+fn quiet_on_closed_stdout() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(EXIT_PIPE_CLOSED);
+        }
+        report(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

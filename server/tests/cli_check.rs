@@ -187,3 +187,27 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // `hecha check … | head`: the reader closes the pipe before the table is written.
+    for args in [
+        &["check", "examples/suzhou-gaps"][..],
+        &["check", "examples/suzhou-gaps", "--json"][..],
+        &["profiles", "jiangsu-suzhou"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hecha"))
+            .args(args)
+            .current_dir(crate::support::cli::repo())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(stderr.trim().is_empty(), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+}

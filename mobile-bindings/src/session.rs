@@ -461,6 +461,14 @@ impl InspectionSession {
         guard(|| {
             let (exif, exif_error) = match read_exif(&bytes) {
                 Ok(f) => (Some(f), None),
+                // Not an image the core reads: not a photo (the server refuses it too).
+                Err(hecha_core::capture::exif::ExifError::UnsupportedFormat) => {
+                    return Err(MobileError::invalid(
+                        "photo.not_an_image",
+                        "不是可读取的照片：照片须为 JPEG、HEIC/HEIF、PNG、WebP 或 TIFF 格式的相机原图",
+                        "not a photo the core reads: a photo must be the camera's JPEG, HEIC/HEIF, PNG, WebP or TIFF file",
+                    ));
+                }
                 Err(e) => (None, Some(e.to_string())),
             };
             let assessment = exif

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::capture::exif::read_exif;
+use crate::capture::exif::{ExifError, read_exif};
 use crate::capture::pii::{PersonHasher, contains_full_id};
 use crate::capture::qr::{QrLimits, decode_qr};
 use crate::capture::si::parse_si_payload;
@@ -163,8 +163,10 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
     })
 }
 
-/// Resolves `file` inside `dir`, refusing absolute paths and `..`.
+/// Resolves `file` inside `dir`, refusing absolute paths and `..`. A Windows path
+/// (`photos\office-2.jpg`) names the same file as `photos/office-2.jpg`.
 fn resolve(dir: &Path, item: &str, file: &str) -> Result<PathBuf, RehearsalError> {
+    let file = &file.replace('\\', "/");
     let rel = Path::new(file);
     let escapes = rel
         .components()
@@ -274,6 +276,13 @@ fn read_item(
             let bytes = read_small(&path)?;
             match read_exif(&bytes) {
                 Ok(facts) => photo.exif = Some(facts),
+                // Not an image the core reads: not a photo, never counted.
+                Err(ExifError::UnsupportedFormat) => {
+                    return Err(RehearsalError::Item {
+                        item: item.id,
+                        message: "the file is not a JPEG, HEIC/HEIF, PNG, WebP or TIFF image: a photo must be the camera's file".into(),
+                    });
+                }
                 Err(e) => photo.exif_error = Some(e.to_string()),
             }
             item.blob = Some(blob_ref(

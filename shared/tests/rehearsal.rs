@@ -199,3 +199,69 @@ fn the_examples_findings_render_from_the_catalogue_in_both_languages() {
     }
     assert!(rendered > 100, "{rendered}");
 }
+
+/// A copy of the Suzhou example whose inspection.toml is `edit` of the original.
+fn example_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = example();
+    for sub in ["photos", "certificates", "media"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for f in std::fs::read_dir(src.join(sub)).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, dir.path().join(sub).join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(src.join("inspection.toml")).unwrap();
+    std::fs::write(dir.path().join("inspection.toml"), edit(&toml)).unwrap();
+    dir
+}
+
+#[test]
+fn a_windows_path_names_the_same_file() {
+    let dir = example_copy(|t| {
+        t.replace(
+            "file = \"photos/office-2.jpg\"",
+            "file = 'photos\\office-2.jpg'",
+        )
+    });
+    let windows = load_folder(dir.path(), &hasher()).unwrap();
+    let unix = load_folder(&example(), &hasher()).unwrap();
+    let blob = |r: &hecha_core::rehearsal::Rehearsal| {
+        r.evidence
+            .iter()
+            .find(|i| i.id == "photo-office-2")
+            .and_then(|i| i.blob.clone())
+            .unwrap()
+    };
+    assert_eq!(blob(&windows), blob(&unix));
+}
+
+#[test]
+fn bytes_that_are_no_image_are_refused_as_a_photo() {
+    let dir = example_copy(|t| t.to_owned());
+    std::fs::write(
+        dir.path().join("photos/ups.jpg"),
+        b"%PDF-1.7 not a photo at all",
+    )
+    .unwrap();
+    let e = load_folder(dir.path(), &hasher()).unwrap_err();
+    assert!(
+        matches!(&e, RehearsalError::Item { item, message } if item == "photo-ups" && message.contains("JPEG")),
+        "{e}"
+    );
+    // A damaged JPEG is still a photo, recorded with why its EXIF cannot be read.
+    std::fs::write(
+        dir.path().join("photos/ups.jpg"),
+        b"\xFF\xD8\xFF\xE1\x00\x10Exif\x00\x00",
+    )
+    .unwrap();
+    let r = load_folder(dir.path(), &hasher()).unwrap();
+    let ups = r.evidence.iter().find(|i| i.id == "photo-ups").unwrap();
+    let EvidenceBody::Photo(photo) = &ups.body else {
+        panic!("not a photo")
+    };
+    assert!(
+        photo.exif.is_none() && photo.exif_error.is_some(),
+        "{photo:?}"
+    );
+}

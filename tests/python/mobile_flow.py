@@ -174,6 +174,13 @@ def capture_visit():
         p = s.add_photo(read("photos", name), rules, hm.Source.IN_APP)
         assert p.inside_geofence is not None, (name, p)
         emit(p.item.item_id)
+    # Bytes that are no image are not a photo: refused at capture, nothing kept.
+    try:
+        s.add_photo(b"%PDF-1.7 a document, not a photo", ["site.real_address"], hm.Source.IN_APP)
+        raise AssertionError("a non-image was taken as a photo")
+    except hm.MobileError.Invalid as e:
+        assert e.code == "photo.not_an_image", e
+        assert "JPEG" in e.zh and "JPEG" in e.en, e
     for c in [
         {"checklist": "office", "area_m2": "168.5", "rule_ids": ["site.office_area"]},
         {"checklist": "room_or_rack", "room_kind": "own_rack", "rule_ids": ["room.room_or_rack"]},

@@ -280,13 +280,27 @@ fn garbage_in_gets_a_record_of_the_problem_or_a_problem_document() {
     let inspection = create_inspection(api, &w.a.company, "official");
     let base = format!("/api/v1/inspections/{inspection}");
 
-    // A corrupt photo is still evidence: recorded, with why its EXIF could not be read.
+    // Bytes that are no image at all are not a photo: refused, nothing recorded.
     let junk = noise(20_000, 11);
     let blob = api.upload(&inspection, &junk, "image/jpeg", "office.jpg");
+    let r = api.post(
+        &format!("{base}/evidence"),
+        &json!({"item": {"id": "photo-junk", "kind": "photo", "subject": "office", "blob": blob}}),
+    );
+    assert_problem(&r, 422, "evidence.not_an_image");
+    let listed = api.get(&format!("{base}/evidence")).ok();
+    assert!(
+        !listed.to_string().contains("photo-junk"),
+        "a refused photo is not recorded: {listed}"
+    );
+    // A damaged JPEG is still evidence: recorded, with why its EXIF could not be read.
+    let mut damaged = b"\xFF\xD8\xFF\xE1\x00\x10Exif\x00\x00".to_vec();
+    damaged.extend(noise(20_000, 13));
+    let blob = api.upload(&inspection, &damaged, "image/jpeg", "office.jpg");
     let view = api
         .post(
             &format!("{base}/evidence"),
-            &json!({"item": {"id": "photo-junk", "kind": "photo", "subject": "office", "blob": blob}}),
+            &json!({"item": {"id": "photo-damaged", "kind": "photo", "subject": "office", "blob": blob}}),
         )
         .expect(201)
         .body;

@@ -4,7 +4,7 @@
 //! once (idempotent by the client's item id) with its `evidence.added` event.
 
 use chrono::Utc;
-use hecha_core::capture::exif::read_exif;
+use hecha_core::capture::exif::{ExifError, read_exif};
 use hecha_core::capture::photo::{PhotoAssessment, PhotoParams, assess_photo};
 use hecha_core::capture::pii::{PersonHasher, contains_full_id};
 use hecha_core::capture::si::parse_si_payload;
@@ -359,6 +359,14 @@ async fn prepare(
                 .map_err(ServiceError::internal)?
             {
                 Ok(f) => (Some(f), None),
+                // Bytes that are no image the core reads are not a photo: never counted.
+                Err(ExifError::UnsupportedFormat) => {
+                    return Err(ServiceError::unprocessable(
+                        "evidence.not_an_image",
+                        "a photo's bytes must be a JPEG, HEIC/HEIF, PNG, WebP or TIFF image: send the camera's file",
+                    ));
+                }
+                // A damaged image is still evidence, recorded with why it cannot be read.
                 Err(e) => (None, Some(e.to_string())),
             };
             // The phone masks ID-number-like text in what it read before signing.

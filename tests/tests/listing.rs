@@ -73,6 +73,12 @@ fn listing(backend: Backend) {
         vec![official[0].clone()]
     );
     assert_eq!(page(&a.inspector, "status=draft")["total"], 4);
+    // Filters are typed: a status or mode that does not exist is a bad request, naming it.
+    for q in ["status=closed", "mode=practice"] {
+        let r = a.inspector.get(&format!("/api/v1/inspections?{q}"));
+        assert_eq!(r.status, 400, "{q}: {}", r.body);
+        assert_eq!(r.body["code"], "request.query", "{q}: {}", r.body);
+    }
     assert_eq!(
         page(&a.inspector, "mode=rehearsal")["total"],
         0,

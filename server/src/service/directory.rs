@@ -7,8 +7,8 @@ use hecha_core::model::personal_ids::mask_text;
 use hecha_core::seal::keys::PublicJwk;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -55,6 +55,20 @@ fn random_hex(n: usize) -> ServiceResult<String> {
     let mut b = vec![0u8; n];
     getrandom::fill(&mut b).map_err(ServiceError::internal)?;
     Ok(hex::encode(b))
+}
+
+/// The organizations a caller reaches: every one (admin); an authority's staff, their
+/// authority and its companies; company staff, their own company. One condition for
+/// listing, reading, and choosing the company of a new inspection.
+pub fn org_reach(caller: &Caller) -> sea_orm::Condition {
+    use organization::Column as C;
+    match caller.role {
+        Role::Admin => sea_orm::Condition::all(),
+        Role::Inspector | Role::Auditor => sea_orm::Condition::any()
+            .add(C::Id.eq(&caller.org_id))
+            .add(C::AuthorityId.eq(&caller.org_id)),
+        Role::CompanyStaff => sea_orm::Condition::all().add(C::Id.eq(&caller.org_id)),
+    }
 }
 
 /// Creates an organization (with its own person-hash key).
@@ -145,18 +159,9 @@ pub async fn list_organizations<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
 ) -> ServiceResult<Vec<Organization>> {
-    let mut q = organization::Entity::find().order_by_asc(organization::Column::CreatedAt);
-    match caller.role {
-        Role::Admin => {}
-        Role::Inspector | Role::Auditor => {
-            q = q.filter(
-                organization::Column::Id
-                    .eq(&caller.org_id)
-                    .or(organization::Column::AuthorityId.eq(&caller.org_id)),
-            )
-        }
-        Role::CompanyStaff => q = q.filter(organization::Column::Id.eq(&caller.org_id)),
-    }
+    let q = organization::Entity::find()
+        .filter(org_reach(caller))
+        .order_by_asc(organization::Column::CreatedAt);
     Ok(q.all(db).await?.into_iter().map(Into::into).collect())
 }
 
@@ -167,14 +172,9 @@ pub async fn get_organization<C: ConnectionTrait>(
     id: &str,
 ) -> ServiceResult<Organization> {
     let org = organization::Entity::find_by_id(id.to_owned())
+        .filter(org_reach(caller))
         .one(db)
         .await?
-        .filter(|o| {
-            caller.role == Role::Admin
-                || o.id == caller.org_id
-                || (matches!(caller.role, Role::Inspector | Role::Auditor)
-                    && o.authority_id.as_deref() == Some(caller.org_id.as_str()))
-        })
         .ok_or_else(|| ServiceError::not_found("organization"))?;
     Ok(org.into())
 }

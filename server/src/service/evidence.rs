@@ -12,8 +12,8 @@ use hecha_core::model::personal_ids::{
     PersonalIdError, full_id_fields, mask_facts, mask_item, mask_text,
 };
 use hecha_core::model::{
-    BlobRef, Checklist, EvidenceBody, EvidenceItem, Inspection, SiScan, SiSource, SignerRole,
-    StaffRole,
+    BlobRef, Checklist, EvidenceBody, EvidenceItem, Inspection, SI_SCAN_DEFAULT_RULES, SiScan,
+    SiSource, SignerRole, StaffRole,
 };
 use hecha_core::seal::device::verify_item_signature;
 use hecha_core::seal::keys::PublicJwk;
@@ -51,9 +51,6 @@ pub struct SiPhoto {
     /// The photo's media type, as sent.
     pub media_type: Option<String>,
 }
-
-/// The rules an SI scan supports when the caller names none.
-const SI_SCAN_RULES: [&str; 3] = ["staff.si_count", "staff.si_months", "staff.si_local"];
 
 /// Records one item in an inspection the caller may write. Idempotent: the same item id
 /// with the same content answers what is stored (`created: false`); with other content, a
@@ -124,7 +121,7 @@ pub async fn add_si_scan_photo(
         id: input.item_id,
         rule_ids: input
             .rule_ids
-            .unwrap_or_else(|| SI_SCAN_RULES.map(str::to_owned).to_vec()),
+            .unwrap_or_else(|| SI_SCAN_DEFAULT_RULES.map(str::to_owned).to_vec()),
         captured_by: Some(caller.user_id.clone()),
         device_id: None,
         device_time: None,

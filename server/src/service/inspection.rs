@@ -428,18 +428,13 @@ pub async fn create(
         company_id,
         inspection: mut raw,
     } = new;
+    // A company the caller reaches (the admin reaches every one: refused by role below,
+    // 403, not hidden, 404).
     let company = organization::Entity::find_by_id(company_id.clone())
+        .filter(crate::service::directory::org_reach(caller))
+        .filter(organization::Column::Kind.eq(OrgKind::Company))
         .one(&state.db)
         .await?
-        .filter(|o| o.kind == OrgKind::Company)
-        .filter(|o| match caller.role {
-            Role::Inspector | Role::Auditor => {
-                o.authority_id.as_deref() == Some(caller.org_id.as_str())
-            }
-            Role::CompanyStaff => o.id == caller.org_id,
-            // The admin sees every company: refused by role below (403), not hidden (404).
-            Role::Admin => true,
-        })
         .ok_or_else(|| ServiceError::not_found("company"))?;
     let id = uuid::Uuid::now_v7().to_string();
     let obj = raw.as_object_mut().ok_or_else(|| {

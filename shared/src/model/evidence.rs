@@ -153,6 +153,11 @@ pub enum SiSource {
     ScannerText,
 }
 
+/// The rules an SI scan supports when whoever records it names none: the company pays the
+/// person's insurance, for long enough, locally.
+pub const SI_SCAN_DEFAULT_RULES: [&str; 3] =
+    ["staff.si_count", "staff.si_months", "staff.si_local"];
+
 /// A scanned social-insurance certificate (社会保险参保缴费证明) of one staff member.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct SiScan {

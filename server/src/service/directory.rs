@@ -133,13 +133,10 @@ pub async fn create_org<C: ConnectionTrait>(
     organization::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(db)
         .await
-        .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
-                ServiceError::conflict("organization.exists", "a company with this USCC exists")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(ServiceError::on_unique(
+            "organization.exists",
+            "a company with this USCC exists",
+        ))?;
     Ok(model)
 }
 
@@ -290,13 +287,10 @@ pub async fn create_user_in<C: ConnectionTrait>(
     user::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(db)
         .await
-        .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
-                ServiceError::conflict("user.exists", "this user name is taken")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(ServiceError::on_unique(
+            "user.exists",
+            "this user name is taken",
+        ))?;
     Ok(model)
 }
 

@@ -127,6 +127,20 @@ impl ServiceError {
         tracing::error!(error = %detail, "internal error");
         Self::Internal
     }
+    /// For an insert: a unique-key violation (the row exists already) becomes this
+    /// conflict; any other database error converts as usual.
+    pub fn on_unique(
+        code: &'static str,
+        detail: &'static str,
+    ) -> impl FnOnce(sea_orm::DbErr) -> Self {
+        move |e| {
+            if crate::db::is_unique_violation(&e) {
+                ServiceError::conflict(code, detail)
+            } else {
+                e.into()
+            }
+        }
+    }
     pub fn sealed() -> Self {
         Self::conflict(
             "inspection.sealed",

@@ -124,7 +124,8 @@ pub fn load_profile(settings: &Settings, id: &str) -> ServiceResult<RuleProfile>
 /// to `in_progress`. Concurrent writers to one inspection (two inspectors, two replicas)
 /// are serialized here, which keeps the event chain linear.
 pub async fn begin_write(state: &AppState, id: &str) -> ServiceResult<DatabaseTransaction> {
-    Ok(begin_write_starting(state, id).await?.0)
+    let txn = state.db.begin().await?;
+    lock_for_write(txn, id).await
 }
 
 /// [`begin_write`], and whether this transaction moved the inspection out of draft. The
@@ -136,7 +137,6 @@ pub async fn begin_write_starting(
 ) -> ServiceResult<(DatabaseTransaction, bool)> {
     use sea_orm::ActiveEnum;
     let txn = state.db.begin().await?;
-    let now = Utc::now();
     let started = inspection::Entity::update_many()
         .col_expr(
             inspection::Column::Status,
@@ -148,12 +148,22 @@ pub async fn begin_write_starting(
         .await?
         .rows_affected
         == 1;
+    Ok((lock_for_write(txn, id).await?, started))
+}
+
+/// The one statement of [`begin_write`]: takes the row lock, bumps the revision, moves a
+/// draft to `in_progress`, refuses a sealed inspection (rolling back).
+async fn lock_for_write(txn: DatabaseTransaction, id: &str) -> ServiceResult<DatabaseTransaction> {
     let res = inspection::Entity::update_many()
         .col_expr(
             inspection::Column::Revision,
             Expr::col(inspection::Column::Revision).add(1),
         )
-        .col_expr(inspection::Column::UpdatedAt, Expr::value(now))
+        .col_expr(inspection::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            inspection::Column::Status,
+            Expr::cust("CASE WHEN status = 'draft' THEN 'in_progress' ELSE status END"),
+        )
         .filter(inspection::Column::Id.eq(id))
         .filter(inspection::Column::Status.ne(InspectionStatus::Sealed))
         .exec(&txn)
@@ -162,7 +172,7 @@ pub async fn begin_write_starting(
         txn.rollback().await?;
         return Err(ServiceError::sealed());
     }
-    Ok((txn, started))
+    Ok(txn)
 }
 
 /// The organization whose person-hash key hashes the ID numbers of an inspection: the
@@ -222,16 +232,10 @@ pub async fn insert_event<C: ConnectionTrait>(
     event::Entity::insert(row.into_active_model())
         .exec_without_returning(db)
         .await
-        .map_err(|e| {
-            if crate::db::is_unique_violation(&e) {
-                ServiceError::conflict(
-                    "inspection.busy",
-                    "the inspection changed at the same time; retry",
-                )
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(ServiceError::on_unique(
+            "inspection.busy",
+            "the inspection changed at the same time; retry",
+        ))?;
     Ok(())
 }
 

@@ -75,17 +75,14 @@ pub async fn seal(
     row: &inspection::Model,
 ) -> ServiceResult<SealOutcome> {
     crate::service::inspection::writer(caller, row)?;
-    // The revision first: whatever is read after it is at least as new, and a write after
-    // it moves the revision the commit checks.
-    let row = inspection::Entity::find_by_id(row.id.clone())
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ServiceError::not_found("inspection"))?;
+    // `row` was read before everything below: whatever is read after it is at least as new,
+    // and a write after it moves the revision the commit checks (a stale row only makes the
+    // commit a conflict, never a wrong seal).
     if row.status == InspectionStatus::Sealed {
         return Err(ServiceError::sealed());
     }
     let revision = row.revision;
-    let insp = parse_body(&row)?;
+    let insp = parse_body(row)?;
     let profile = load_profile(&state.settings, &row.profile)?;
     let db = &state.db;
     let ev_rows = evidence_rows(db, &row.id).await?;
@@ -262,7 +259,7 @@ pub async fn seal(
         .await?;
     }
     let payload = webhook_payload(&row.id, "inspection.sealed", &bundle, &digest, None)?;
-    crate::service::webhooks::enqueue(&txn, &row, "inspection.sealed", &payload).await?;
+    crate::service::webhooks::enqueue(&txn, row, "inspection.sealed", &payload).await?;
     txn.commit().await?;
     state
         .metrics

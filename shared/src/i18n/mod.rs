@@ -117,13 +117,25 @@ macro_rules! msg {
 
 /// Several sentences as one text: Chinese run together, English separated by a space.
 pub fn render_all(messages: &[Message], lang: Lang) -> String {
+    join_sentences(messages.iter().map(|m| m.render(lang)).collect(), lang)
+}
+
+/// [`render_all`], or what the catalogue could not render.
+pub fn try_render_all(messages: &[Message], lang: Lang) -> Result<String, RenderError> {
+    let sentences = messages
+        .iter()
+        .map(|m| m.try_render(lang))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(join_sentences(sentences, lang))
+}
+
+fn join_sentences(sentences: Vec<String>, lang: Lang) -> String {
     let sep = match lang {
         Lang::Zh => "",
         Lang::En => " ",
     };
-    messages
-        .iter()
-        .map(|m| m.render(lang))
+    sentences
+        .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(sep)

@@ -98,10 +98,9 @@ impl Finding {
     /// The reasons in one language: rendered from `says` by this catalogue when it knows
     /// every message, else the words sealed with the finding.
     pub fn words(&self, lang: Lang) -> String {
-        if !self.says.is_empty() && self.says.iter().all(Message::is_known) {
-            i18n::render_all(&self.says, lang)
-        } else {
-            self.message.get(lang).to_owned()
+        match i18n::try_render_all(&self.says, lang) {
+            Ok(words) if !self.says.is_empty() => words,
+            _ => self.message.get(lang).to_owned(),
         }
     }
 }

@@ -161,12 +161,14 @@ fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -
 
 /// The OpenAPI document of the app (the same one served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(api::ApiDoc::openapi())
         .configure(api::configure_root)
         .service(utoipa_actix_web::scope("/api/v1").configure(api::configure))
         .split_for_parts();
+    // After the routes are in: it reads every operation's parameters and body.
+    utoipa::Modify::modify(&api::problem::ProblemResponses, &mut api);
     api
 }
 

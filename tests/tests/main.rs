@@ -9,6 +9,7 @@ mod flow;
 mod listing;
 mod mobile;
 mod oidc;
+mod openapi;
 mod replicas;
 mod s3_server;
 mod s3_store;

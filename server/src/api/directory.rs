@@ -75,7 +75,7 @@ pub async fn list_users(
 /// Disable a user (admin): their tokens stop working at once. An admin cannot disable
 /// themself, and the last active admin cannot be disabled (nobody could undo it).
 #[utoipa::path(tag = "directory", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 403, body = Problem), (status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/users/{id}/disable")]
 pub async fn disable_user(
     state: web::Data<AppState>,
@@ -89,7 +89,7 @@ pub async fn disable_user(
 /// Enable a disabled user again (admin). They sign in again: disabling revoked their
 /// refresh tokens.
 #[utoipa::path(tag = "directory", params(("id" = String, Path)),
-    responses((status = 204), (status = 404, body = Problem)))]
+    responses((status = 403, body = Problem), (status = 204), (status = 404, body = Problem)))]
 #[post("/users/{id}/enable")]
 pub async fn enable_user(
     state: web::Data<AppState>,
@@ -102,7 +102,7 @@ pub async fn enable_user(
 
 /// Enroll the caller's device (its evidence signatures verify against this key).
 #[utoipa::path(tag = "directory", request_body = NewDevice,
-    responses((status = 201, body = Device), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Device), (status = 200, body = Device, description = "enrolled already by the caller"), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/devices")]
 pub async fn enroll_device(
     state: web::Data<AppState>,
@@ -110,11 +110,7 @@ pub async fn enroll_device(
     body: web::Json<NewDevice>,
 ) -> ApiResult<HttpResponse> {
     let (created, device) = directory::enroll_device(&state.db, &caller, body.into_inner()).await?;
-    Ok(if created {
-        HttpResponse::Created().json(device)
-    } else {
-        HttpResponse::Ok().json(device)
-    })
+    Ok(crate::api::created_or_found(created, device))
 }
 
 /// The caller's devices (admin: all).

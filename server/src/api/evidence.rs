@@ -3,20 +3,20 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hecha_core::model::StaffRole;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::created_or_found;
 use crate::api::problem::{ApiError, ApiResult, Problem};
 use crate::auth::Caller;
-use crate::db::entities::{blob, evidence as evidence_row};
+use crate::service::blobs;
 use crate::service::evidence::{self, EvidenceView, NewEvidence};
-use crate::service::inspection::{load_visible, load_writable};
+use crate::service::inspection::load_writable;
 use crate::state::AppState;
 use crate::upload::{client_sha256, media_type, receive_blob, spool};
 
 #[utoipa::path(tag = "evidence", params(("id" = String, Path)), request_body = NewEvidence,
-    responses((status = 201, body = EvidenceView), (status = 200, body = EvidenceView, description = "already recorded"),
+    responses((status = 403, body = Problem), (status = 201, body = EvidenceView), (status = 200, body = EvidenceView, description = "already recorded"),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/inspections/{id}/evidence")]
 pub async fn add_evidence(
@@ -26,16 +26,7 @@ pub async fn add_evidence(
     body: web::Json<NewEvidence>,
 ) -> ApiResult<HttpResponse> {
     let recorded = evidence::add(&state, &caller, &id, body.into_inner()).await?;
-    Ok(recorded_response(recorded))
-}
-
-/// 201 for a new item, 200 for one recorded already with the same content.
-fn recorded_response(r: evidence::Recorded) -> HttpResponse {
-    if r.created {
-        HttpResponse::Created().json(r.view)
-    } else {
-        HttpResponse::Ok().json(r.view)
-    }
+    Ok(created_or_found(recorded.created, recorded.view))
 }
 
 /// The evidence recorded so far.
@@ -61,7 +52,7 @@ pub struct StoredBlob {
 /// required and checked). For large files on poor networks use the tus endpoint.
 #[utoipa::path(tag = "evidence", params(("id" = String, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = StoredBlob), (status = 413, body = Problem), (status = 422, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 403, body = Problem), (status = 408, body = Problem), (status = 201, body = StoredBlob), (status = 413, body = Problem), (status = 422, body = Problem), (status = 409, body = Problem)))]
 #[post("/inspections/{id}/blobs")]
 pub async fn upload_blob(
     state: web::Data<AppState>,
@@ -105,43 +96,25 @@ pub async fn get_blob(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (id, sha) = path.into_inner();
-    let row = load_visible(&state.db, &caller, &id).await?;
-    let referenced = evidence_row::Entity::find()
-        .filter(evidence_row::Column::InspectionId.eq(&row.id))
-        .filter(evidence_row::Column::BlobSha256.eq(&sha))
-        .one(&state.db)
-        .await?
-        .is_some();
-    let b = blob::Entity::find_by_id(sha.clone())
-        .one(&state.db)
-        .await?
-        .filter(|_| referenced)
-        .ok_or_else(|| ApiError::not_found("blob"))?;
-    let stream = state
-        .store
-        .get_stream(&crate::store::blob_key(&sha))
-        .await?;
-    let media_type = b
-        .media_type
-        .unwrap_or_else(|| "application/octet-stream".into());
+    let blob = blobs::serve(&state, &caller, &id, &sha).await?;
     let mut res = HttpResponse::Ok();
     // Uploaded bytes are the company's or the inspector's, not ours: only photo formats a
     // browser cannot run are shown inline; anything else (HTML, SVG, PDF, audio…) is a
     // download, never a page on the API's origin. Never sniffed, and sandboxed whatever a
     // browser makes of it.
-    if !is_inline_image(&media_type) {
+    if !is_inline_image(&blob.media_type) {
         res.insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"{sha}\""),
+            format!("attachment; filename=\"{}\"", blob.sha256),
         ));
     }
     Ok(res
-        .content_type(media_type)
-        .insert_header(("Content-Length", b.size.to_string()))
+        .content_type(blob.media_type)
+        .insert_header(("Content-Length", blob.size.to_string()))
         .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
-        .streaming(stream))
+        .streaming(blob.bytes))
 }
 
 /// Media types served inline: raster photo formats, which carry no script.
@@ -179,7 +152,7 @@ pub struct SiPhotoQuery {
 /// photo itself is not kept unless the profile says so (only its SHA-256 is recorded).
 #[utoipa::path(tag = "evidence", params(("id" = String, Path), SiPhotoQuery),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
-    responses((status = 201, body = EvidenceView), (status = 200, body = EvidenceView), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 403, body = Problem), (status = 408, body = Problem), (status = 409, body = Problem), (status = 201, body = EvidenceView), (status = 200, body = EvidenceView), (status = 413, body = Problem), (status = 422, body = Problem)))]
 #[post("/inspections/{id}/si-scans")]
 pub async fn si_scan_photo(
     state: web::Data<AppState>,
@@ -225,5 +198,5 @@ pub async fn si_scan_photo(
         media_type: media_type(&req),
     };
     let recorded = evidence::add_si_scan_photo(&state, &caller, &row, spooled, input).await?;
-    Ok(recorded_response(recorded))
+    Ok(created_or_found(recorded.created, recorded.view))
 }

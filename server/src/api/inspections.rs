@@ -51,7 +51,7 @@ pub async fn get_inspection(
 
 /// Start the visit: draft → in_progress (adding evidence also does it).
 #[utoipa::path(tag = "inspections", params(("id" = String, Path)),
-    responses((status = 200, body = InspectionView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 403, body = Problem), (status = 200, body = InspectionView), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/inspections/{id}/start")]
 pub async fn start_inspection(
     state: web::Data<AppState>,
@@ -87,7 +87,7 @@ pub async fn events(
 
 /// Issue signed seat tags (idempotent per seat id).
 #[utoipa::path(tag = "inspections", params(("id" = String, Path)), request_body = NewSeatTags,
-    responses((status = 200, body = Vec<SeatTag>), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 403, body = Problem), (status = 200, body = Vec<SeatTag>), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/inspections/{id}/seat-tags")]
 pub async fn create_seat_tags(
     state: web::Data<AppState>,

@@ -45,6 +45,16 @@ impl Modify for BearerAuth {
     }
 }
 
+/// An idempotent create's answer: 201 for what it created, 200 for what was there already
+/// with the same content.
+pub fn created_or_found(created: bool, body: impl serde::Serialize) -> actix_web::HttpResponse {
+    if created {
+        actix_web::HttpResponse::Created().json(body)
+    } else {
+        actix_web::HttpResponse::Ok().json(body)
+    }
+}
+
 /// Everything under `/api/v1`.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(auth::token)

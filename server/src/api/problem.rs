@@ -170,3 +170,148 @@ impl From<std::io::Error> for ApiError {
         ServiceError::from(e).into()
     }
 }
+
+/// The OpenAPI side of the one mapping: every failure an operation can answer is documented
+/// as a problem document (`application/problem+json`, schema [`Problem`]).
+///
+/// An operation's own annotation names the failures of its service (403, 409, 422 …); what
+/// follows from how every request is taken apart is added here, from the operation's own
+/// description, so it cannot be forgotten on one route: a path parameter can fail to parse
+/// (400 `request.path`) or name nothing the caller reaches (404); a query can fail to parse
+/// (400 `request.query`); a JSON body can be malformed (400), too large (413), of another
+/// content type (415) or not the expected shape (422); a bearer token can be missing,
+/// expired or revoked (401). Every operation can meet an unavailable database or store
+/// (503, with Retry-After) and a bug (500).
+pub struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        for item in api.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+                &mut item.options,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                document_failures(op);
+            }
+        }
+    }
+}
+
+fn document_failures(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{RefOr, Required};
+
+    let params_in = |place: ParameterIn| {
+        op.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(p) => p.parameter_in == place,
+            RefOr::Ref(_) => false,
+        })
+    };
+    let has_path = params_in(ParameterIn::Path);
+    let has_query = params_in(ParameterIn::Query);
+    let body = op.request_body.as_ref().and_then(|b| match b {
+        RefOr::T(b) => Some(b),
+        RefOr::Ref(_) => None,
+    });
+    let json_body = body.is_some_and(|b| b.content.contains_key("application/json"));
+    let other_body = body.is_some() && !json_body;
+    let body_required = body.is_some_and(|b| b.required == Some(Required::True));
+    // `security(())` (an empty requirement) marks an operation open to anyone.
+    let secured = op.security.as_ref().is_none_or(|reqs| {
+        !reqs
+            .iter()
+            .any(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
+    });
+
+    let mut add = |status: u16, description: &str| add_problem(op, status, description);
+    if has_path || has_query || json_body || body_required {
+        add(
+            400,
+            "Malformed request: a path or query parameter, or the body",
+        );
+    }
+    if has_path {
+        add(404, "Nothing the caller may see has this id");
+    }
+    if json_body {
+        add(413, "The body is larger than the configured limit");
+        add(415, "The body is not `application/json`");
+        add(422, "The body is not what the operation takes");
+    }
+    if other_body {
+        add(413, "The body is larger than the configured limit");
+    }
+    if secured {
+        add(
+            401,
+            "No valid bearer token (missing, expired, revoked, or its user disabled)",
+        );
+    }
+    add(500, "A bug: logged with the request id");
+    add(
+        503,
+        "The database or the blob store cannot serve now; nothing was lost, retry after Retry-After seconds",
+    );
+    // Whatever failure the operation documented itself is a problem document too.
+    let failures: Vec<u16> = op
+        .responses
+        .responses
+        .keys()
+        .filter_map(|status| status.parse::<u16>().ok())
+        .filter(|status| *status >= 400)
+        .collect();
+    for status in failures {
+        add_problem(op, status, "The problem's `code` says which failure");
+    }
+}
+
+/// Documents `status` as a problem document; an operation that named it keeps its
+/// description.
+fn add_problem(op: &mut utoipa::openapi::path::Operation, status: u16, description: &str) {
+    use utoipa::openapi::RefOr;
+    let problem = problem_response(status, description);
+    match op.responses.responses.get_mut(&status.to_string()) {
+        Some(RefOr::T(existing)) => {
+            if existing.description.is_empty() {
+                existing.description = problem.description;
+            }
+            existing.content = problem.content;
+            existing.headers.extend(problem.headers);
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            op.responses
+                .responses
+                .insert(status.to_string(), RefOr::T(problem));
+        }
+    }
+}
+
+/// A response answering [`Problem`] as `application/problem+json`; 429 and 503 say when
+/// to retry.
+fn problem_response(status: u16, description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::schema::{Object, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, header::Header};
+
+    let mut r = ResponseBuilder::new().description(description).content(
+        "application/problem+json",
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    );
+    if status == 429 || status == 503 {
+        r = r.header("Retry-After", Header::new(Object::with_type(Type::Integer)));
+    }
+    if status == 401 {
+        r = r.header("WWW-Authenticate", Header::default());
+    }
+    r.build()
+}

@@ -109,8 +109,11 @@ pub async fn tus_options(state: web::Data<AppState>) -> HttpResponse {
 
 /// Create an upload (`Upload-Length` required; `Upload-Metadata` may carry `filename`,
 /// `filetype` and `sha256` (hex) of the whole file, checked at the end).
-#[utoipa::path(tag = "uploads", params(("id" = String, Path)),
-    responses((status = 201, description = "Location: the upload URL"), (status = 413, body = Problem), (status = 412, body = Problem)))]
+#[utoipa::path(tag = "uploads", params(("id" = String, Path), ("Tus-Resumable" = String, Header, description = "The tus protocol version: 1.0.0", example = "1.0.0"),
+        ("Upload-Length" = u64, Header, description = "The whole file's length in bytes"),
+        ("Upload-Metadata" = Option<String>, Header, description = "tus metadata: `filename`, `filetype`, `sha256` (hex), each base64")),
+    responses((status = 201, description = "Location: the upload URL"), (status = 403, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 413, body = Problem)))]
 #[post("/inspections/{id}/tus")]
 pub async fn tus_create(
     state: web::Data<AppState>,
@@ -211,10 +214,13 @@ pub async fn tus_head(
 
 /// Send bytes from `Upload-Offset` (`Content-Type: application/offset+octet-stream`;
 /// `Upload-Checksum: sha256 <base64>` checks this request's bytes, 460 on mismatch).
-#[utoipa::path(tag = "uploads", params(("id" = String, Path), ("upload_id" = String, Path)),
+#[utoipa::path(tag = "uploads", params(("id" = String, Path), ("upload_id" = String, Path), ("Tus-Resumable" = String, Header, description = "The tus protocol version: 1.0.0", example = "1.0.0"),
+        ("Upload-Offset" = u64, Header, description = "Where these bytes start"),
+        ("Upload-Checksum" = Option<String>, Header, description = "`sha256 <base64>` of this request's bytes")),
     request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
-    responses((status = 204, description = "Upload-Offset: the new offset"), (status = 409, body = Problem),
-        (status = 415, body = Problem), (status = 460, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Upload-Offset: the new offset"), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 408, body = Problem), (status = 409, body = Problem),
+        (status = 412, body = Problem), (status = 415, body = Problem), (status = 460, body = Problem)))]
 #[patch("/inspections/{id}/tus/{upload_id}")]
 pub async fn tus_patch(
     state: web::Data<AppState>,
@@ -402,8 +408,8 @@ async fn discard(state: &AppState, u: &upload::Model) -> ApiResult<()> {
 }
 
 /// Terminate an unfinished upload (its chunks are deleted).
-#[utoipa::path(tag = "uploads", params(("id" = String, Path), ("upload_id" = String, Path)),
-    responses((status = 204), (status = 404, body = Problem)))]
+#[utoipa::path(tag = "uploads", params(("id" = String, Path), ("upload_id" = String, Path), ("Tus-Resumable" = String, Header, description = "The tus protocol version: 1.0.0", example = "1.0.0")),
+    responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[delete("/inspections/{id}/tus/{upload_id}")]
 pub async fn tus_delete(
     state: web::Data<AppState>,

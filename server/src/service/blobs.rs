@@ -6,10 +6,55 @@ use std::path::Path;
 use chrono::Utc;
 use sea_orm::{EntityTrait, IntoActiveModel, TransactionTrait};
 
-use crate::db::entities::{blob, inspection_blob};
+use crate::auth::Caller;
+use crate::db::entities::{blob, evidence, inspection_blob};
+use crate::service::inspection::load_visible;
 use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
-use crate::store::blob_key;
+use crate::store::{ByteStream, blob_key};
+
+/// An item's stored bytes, as an inspection serves them.
+pub struct ServedBlob {
+    pub sha256: String,
+    pub size: u64,
+    /// As the uploader declared it (`application/octet-stream` when none was).
+    pub media_type: String,
+    pub bytes: ByteStream,
+}
+
+/// The bytes `sha256` of the inspection `inspection_id`, if the caller reaches the
+/// inspection and one of its items refers to them. Bytes merely uploaded to it, or
+/// referred to by another inspection only, are not served here (404): a blob's digest
+/// must not open another tenant's evidence.
+pub async fn serve(
+    state: &AppState,
+    caller: &Caller,
+    inspection_id: &str,
+    sha256: &str,
+) -> ServiceResult<ServedBlob> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let row = load_visible(&state.db, caller, inspection_id).await?;
+    let referenced = evidence::Entity::find()
+        .filter(evidence::Column::InspectionId.eq(&row.id))
+        .filter(evidence::Column::BlobSha256.eq(sha256))
+        .one(&state.db)
+        .await?
+        .is_some();
+    let b = blob::Entity::find_by_id(sha256.to_owned())
+        .one(&state.db)
+        .await?
+        .filter(|_| referenced)
+        .ok_or_else(|| ServiceError::not_found("blob"))?;
+    let bytes = state.store.get_stream(&blob_key(sha256)).await?;
+    Ok(ServedBlob {
+        sha256: b.sha256,
+        size: u64::try_from(b.size).map_err(ServiceError::internal)?,
+        media_type: b
+            .media_type
+            .unwrap_or_else(|| "application/octet-stream".into()),
+        bytes,
+    })
+}
 
 /// A received body on disk (deleted when dropped).
 pub struct Spooled {

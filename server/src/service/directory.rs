@@ -71,6 +71,24 @@ pub fn org_reach(caller: &Caller) -> sea_orm::Condition {
     }
 }
 
+/// The users a caller reaches: every one (admin), their own organization's otherwise. One
+/// condition for listing and for every write to a user.
+pub fn user_reach(caller: &Caller) -> sea_orm::Condition {
+    match caller.role {
+        Role::Admin => sea_orm::Condition::all(),
+        _ => sea_orm::Condition::all().add(user::Column::OrgId.eq(&caller.org_id)),
+    }
+}
+
+/// The devices a caller reaches: every one (admin), their own otherwise. One condition for
+/// listing and revoking.
+pub fn device_reach(caller: &Caller) -> sea_orm::Condition {
+    match caller.role {
+        Role::Admin => sea_orm::Condition::all(),
+        _ => sea_orm::Condition::all().add(device::Column::UserId.eq(&caller.user_id)),
+    }
+}
+
 /// Creates an organization (with its own person-hash key).
 pub async fn create_org<C: ConnectionTrait>(
     db: &C,
@@ -306,11 +324,12 @@ pub async fn create_user<C: ConnectionTrait>(
 
 /// Users: all (admin) or those of the caller's organization.
 pub async fn list_users<C: ConnectionTrait>(db: &C, caller: &Caller) -> ServiceResult<Vec<User>> {
-    let mut q = user::Entity::find().order_by_asc(user::Column::Username);
-    if caller.role != Role::Admin {
-        q = q.filter(user::Column::OrgId.eq(&caller.org_id));
-    }
-    Ok(q.all(db).await?.into_iter().map(Into::into).collect())
+    let users = user::Entity::find()
+        .filter(user_reach(caller))
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?;
+    Ok(users.into_iter().map(Into::into).collect())
 }
 
 /// Disable a user (admin): their tokens stop working at once. An admin cannot disable
@@ -339,6 +358,7 @@ pub async fn disable_user(
         .exec(&txn)
         .await?;
     let target = user::Entity::find_by_id(id.clone())
+        .filter(user_reach(caller))
         .one(&txn)
         .await?
         .ok_or_else(|| ServiceError::not_found("user"))?;
@@ -387,6 +407,7 @@ pub async fn enable_user<C: ConnectionTrait>(
     let res = user::Entity::update_many()
         .col_expr(user::Column::Disabled, Expr::value(false))
         .filter(user::Column::Id.eq(id))
+        .filter(user_reach(caller))
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
@@ -475,11 +496,14 @@ pub async fn list_devices<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
 ) -> ServiceResult<Vec<Device>> {
-    let mut q = device::Entity::find().order_by_asc(device::Column::EnrolledAt);
-    if caller.role != Role::Admin {
-        q = q.filter(device::Column::UserId.eq(&caller.user_id));
-    }
-    q.all(db).await?.into_iter().map(device_out).collect()
+    device::Entity::find()
+        .filter(device_reach(caller))
+        .order_by_asc(device::Column::EnrolledAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(device_out)
+        .collect()
 }
 
 /// Revoke a device (its owner or an admin). Items it signed before stay verifiable.
@@ -488,14 +512,14 @@ pub async fn revoke_device<C: ConnectionTrait>(
     caller: &Caller,
     id: &str,
 ) -> ServiceResult<()> {
-    let mut q = device::Entity::update_many()
+    let revoked = device::Entity::update_many()
         .col_expr(device::Column::RevokedAt, Expr::value(Some(Utc::now())))
         .filter(device::Column::Id.eq(id))
-        .filter(device::Column::RevokedAt.is_null());
-    if caller.role != Role::Admin {
-        q = q.filter(device::Column::UserId.eq(&caller.user_id));
-    }
-    if q.exec(db).await?.rows_affected == 0 {
+        .filter(device::Column::RevokedAt.is_null())
+        .filter(device_reach(caller))
+        .exec(db)
+        .await?;
+    if revoked.rows_affected == 0 {
         return Err(ServiceError::not_found("device"));
     }
     Ok(())

@@ -189,7 +189,7 @@ pub struct EvidenceView {
     #[schema(value_type = Object)]
     pub item: EvidenceItem,
     /// For a photo: the geofence and window verdicts.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub assessment: Option<PhotoAssessment>,
 }
 

@@ -574,7 +574,16 @@ pub async fn list(
     let page = std::cmp::max(q.page.unwrap_or(1), 1);
     let pages = find.paginate(&state.db, per_page);
     let total = pages.num_items().await?;
-    let rows = pages.fetch_page(page - 1).await?;
+    // A page past the end is empty, however far past: its offset is never computed (a
+    // page near u64::MAX would overflow it).
+    let past_end = (page - 1)
+        .checked_mul(per_page)
+        .is_none_or(|offset| offset >= total);
+    let rows = if past_end {
+        Vec::new()
+    } else {
+        pages.fetch_page(page - 1).await?
+    };
     Ok(InspectionPage {
         items: rows.iter().map(view).collect::<ServiceResult<_>>()?,
         total,

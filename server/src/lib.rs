@@ -5,7 +5,6 @@ pub mod api;
 pub mod auth;
 pub mod db;
 pub mod decode;
-pub mod gc;
 pub mod metrics;
 pub mod oidc;
 pub mod outbound;

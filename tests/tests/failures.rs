@@ -46,11 +46,11 @@ fn blob_key(sha: &str) -> String {
 const TWO_DAYS: Duration = Duration::from_secs(48 * 3600);
 
 /// `hecha gc` as the command runs it: its own state over the server's settings.
-fn gc(server: &TestServer, dry_run: bool) -> hecha_server::gc::GcReport {
+fn gc(server: &TestServer, dry_run: bool) -> hecha_server::service::gc::GcReport {
     let settings = server.state.settings.clone();
     run_async(async move {
         let state = hecha_server::startup::prepare(settings).await.unwrap();
-        hecha_server::gc::run(&state, chrono::Duration::hours(24), dry_run).await
+        hecha_server::service::gc::run(&state, chrono::Duration::hours(24), dry_run).await
     })
     .expect("gc runs")
 }

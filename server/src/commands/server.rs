@@ -263,7 +263,7 @@ pub fn gc(args: &GcArgs) -> anyhow::Result<u8> {
     let (grace, dry) = (args.grace_hours, args.dry_run);
     system(async move {
         let state = startup::prepare(settings).await?;
-        let report = hecha_server::gc::run(&state, Duration::hours(grace), dry).await?;
+        let report = hecha_server::service::gc::run(&state, Duration::hours(grace), dry).await?;
         if dry {
             for key in &report.orphan_keys {
                 println!("would delete {key}");

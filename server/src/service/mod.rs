@@ -7,6 +7,7 @@ pub mod blobs;
 pub mod directory;
 pub mod error;
 pub mod evidence;
+pub mod gc;
 pub mod inspection;
 pub mod seal_log;
 pub mod sealing;

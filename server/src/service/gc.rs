@@ -5,16 +5,9 @@ use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::db::entities::{blob, upload};
+use crate::service::ServiceResult;
 use crate::state::AppState;
-use crate::store::{StoreError, blob_key, upload_chunk_key};
-
-#[derive(Debug, thiserror::Error)]
-pub enum GcError {
-    #[error("database: {0}")]
-    Database(#[from] sea_orm::DbErr),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+use crate::store::{blob_key, upload_chunk_key};
 
 /// What a collection deleted (or, in a dry run, would delete).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -29,7 +22,7 @@ pub struct GcReport {
 
 /// Collects orphan blobs older than `grace` (younger ones may be uploads about to commit
 /// their row) and expired unfinished uploads; with `dry_run`, deletes nothing.
-pub async fn run(state: &AppState, grace: Duration, dry_run: bool) -> Result<GcReport, GcError> {
+pub async fn run(state: &AppState, grace: Duration, dry_run: bool) -> ServiceResult<GcReport> {
     let cutoff = Utc::now() - grace;
     let mut report = GcReport {
         dry_run,

@@ -356,7 +356,7 @@ impl InspectionSession {
         signer: Arc<dyn DeviceSigner>,
     ) -> Result<Arc<Self>, MobileError> {
         {
-            let profile = RuleProfile::from_toml(&a.profile_toml).map_err(|e| {
+            let profile = RuleProfile::from_recorded_toml(&a.profile_toml).map_err(|e| {
                 MobileError::invalid(
                     "assignment.profile",
                     format!("规则配置无法读取：{e}"),
@@ -473,7 +473,7 @@ impl InspectionSession {
             };
             let assessment = exif
                 .as_ref()
-                .map(|e| assess_photo(e, &self.inspection, &self.profile.photo_params()));
+                .map(|e| assess_photo(e, &self.inspection, &self.profile.photo));
             let gps = exif
                 .as_ref()
                 .and_then(|e| e.gps.as_ref())
@@ -724,7 +724,7 @@ impl InspectionSession {
                 manifest_sha256: None,
                 sealed_at: None,
                 thumbnails: &BTreeMap::new(),
-                photo_params: &self.profile.photo_params(),
+                photo_params: &self.profile.photo,
             });
             Ok(if lang == "en" {
                 html.replacen("<html lang=zh-CN>", "<html lang=en>", 1)

@@ -74,7 +74,7 @@ pub async fn list(
 ) -> ServiceResult<Vec<EvidenceView>> {
     let row = load_visible(&state.db, caller, inspection_id).await?;
     let insp = parse_body(&row)?;
-    let params = load_profile(&state.settings, &row.profile)?.photo_params();
+    let params = load_profile(&state.settings, &row.profile)?.photo;
     let rows = evidence_rows(&state.db, &row.id).await?;
     rows.iter()
         .map(|r| evidence_view(r, &insp, &params))
@@ -546,7 +546,7 @@ async fn record(
         })?;
     }
     let insp = parse_body(row)?;
-    let params = load_profile(&state.settings, &row.profile)?.photo_params();
+    let params = load_profile(&state.settings, &row.profile)?.photo;
     let existing = evidence::Entity::find()
         .filter(evidence::Column::InspectionId.eq(&row.id))
         .filter(evidence::Column::ItemId.eq(&item.id))

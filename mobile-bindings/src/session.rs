@@ -785,16 +785,19 @@ mod tests {
     }
 
     fn assignment() -> String {
+        assignment_with(RuleProfile::builtin("jiangsu-suzhou").unwrap().source())
+    }
+
+    fn assignment_with(profile_toml: &str) -> String {
         let text = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
         let t: toml::Table = toml::from_str(&text).unwrap();
         let mut inspection: Inspection =
             serde_json::from_value(serde_json::to_value(&t["inspection"]).unwrap()).unwrap();
         inspection.mode = Mode::Official;
-        let profile = RuleProfile::builtin("jiangsu-suzhou").unwrap();
         let a = Assignment {
             inspection,
             status: Some(hecha_core::model::InspectionStatus::InProgress),
-            profile_toml: profile.source().to_owned(),
+            profile_toml: profile_toml.to_owned(),
             seat_tags: vec![SeatTag {
                 seat_id: "A-01".into(),
                 tag: "hecha-seat:v1:k:i:A-01:sig".into(),
@@ -844,6 +847,51 @@ mod tests {
             vault(),
         )
         .unwrap()
+    }
+
+    /// An operator's profile: `site.real_address` off, `[photo]` listing only `editors`.
+    fn real_address_off_listing(editors: &str) -> String {
+        let src = RuleProfile::builtin("jiangsu-suzhou")
+            .unwrap()
+            .source()
+            .replace(
+                "id = \"site.real_address\"\n",
+                "id = \"site.real_address\"\napplies = false\n",
+            );
+        let start = src.find("editing_software = [").unwrap();
+        let end = start + src[start..].find('\n').unwrap();
+        format!(
+            "{}editing_software = [{editors}]{}",
+            &src[..start],
+            &src[end..]
+        )
+    }
+
+    #[test]
+    fn with_the_rule_off_the_phone_flags_the_editors_the_profile_lists_and_only_those() {
+        // A photo whose Software tag is "Adobe Photoshop 25.0 (Windows)".
+        let edited =
+            std::fs::read(example().join("../suzhou-gaps/photos/extinguisher.jpg")).unwrap();
+        let signer = SoftwareSigner::generate().unwrap();
+        let flagged = |editors: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            let s = InspectionSession::open_assignment(
+                dir.path().to_string_lossy().into_owned(),
+                assignment_with(&real_address_off_listing(editors)),
+                "user-1".into(),
+                DeviceSigner::kid(&*signer),
+                signer.clone().as_device_signer(),
+                vault(),
+            )
+            .unwrap();
+            let p = s.add_photo(edited.clone(), vec![], Source::InApp).unwrap();
+            p.flags.iter().any(|f| f.code == "photo.editing_software")
+        };
+        assert!(flagged("\"adobe\""));
+        assert!(
+            !flagged("\"polarr\""),
+            "photoshop is not in this profile's list"
+        );
     }
 
     fn entered() -> SiEntered {

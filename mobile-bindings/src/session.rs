@@ -14,6 +14,7 @@ use hecha_core::capture::photo::assess_photo;
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::personal_ids;
+use hecha_core::model::wire::{Assignment, SeatTag};
 use hecha_core::model::{
     BlobRef, CaptureSource, Checklist, DialTest, Document, EvidenceBody, EvidenceItem, ImageFormat,
     Inspection, Media, MediaKind, Mode, Note, Photo, SiScan, SiSource, SignOff, SignerRole,
@@ -24,7 +25,6 @@ use hecha_core::rules::{RuleProfile, evaluate};
 use hecha_core::seal::device::sign_item;
 use hecha_core::seal::hash::sha256_hex;
 use hecha_core::seal::manifest::item_digest;
-use serde::Deserialize;
 
 use crate::error::{MobileError, guard};
 use crate::outbox::{ItemState, Outbox};
@@ -36,28 +36,6 @@ use crate::signer::{CoreSigner, DeviceSigner};
 use crate::sync::{SyncProgress, TokenProvider};
 use crate::vault::KeyVault;
 
-/// The part of `GET /api/v1/inspections/{id}/assignment` the phone keeps.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub(crate) struct Assignment {
-    pub inspection: Inspection,
-    pub profile_toml: String,
-    #[serde(default)]
-    pub seat_tags: Vec<SeatTagEntry>,
-    pub person_hash_key: PersonHashKey,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub(crate) struct SeatTagEntry {
-    pub seat_id: String,
-    pub tag: String,
-}
-
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-pub(crate) struct PersonHashKey {
-    pub key_id: String,
-    pub key_hex: String,
-}
-
 /// One inspection on this device.
 #[derive(uniffi::Object)]
 pub struct InspectionSession {
@@ -65,7 +43,7 @@ pub struct InspectionSession {
     profile: RuleProfile,
     hasher: PersonHasher,
     /// Seat tags of the assignment; `None` for a local rehearsal (no tags issued).
-    seat_tags: Option<Vec<SeatTagEntry>>,
+    seat_tags: Option<Vec<SeatTag>>,
     pub(crate) user_id: String,
     pub(crate) device_id: String,
     signer: CoreSigner,
@@ -87,7 +65,7 @@ impl InspectionSession {
         inspection: Inspection,
         profile: RuleProfile,
         hasher: PersonHasher,
-        seat_tags: Option<Vec<SeatTagEntry>>,
+        seat_tags: Option<Vec<SeatTag>>,
         user_id: String,
         device_id: String,
         signer: Arc<dyn DeviceSigner>,
@@ -356,7 +334,7 @@ impl InspectionSession {
         signer: Arc<dyn DeviceSigner>,
     ) -> Result<Arc<Self>, MobileError> {
         {
-            let profile = RuleProfile::from_toml(&a.profile_toml).map_err(|e| {
+            let profile = RuleProfile::from_recorded_toml(&a.profile_toml).map_err(|e| {
                 MobileError::invalid(
                     "assignment.profile",
                     format!("规则配置无法读取：{e}"),
@@ -473,7 +451,7 @@ impl InspectionSession {
             };
             let assessment = exif
                 .as_ref()
-                .map(|e| assess_photo(e, &self.inspection, &self.profile.photo_params()));
+                .map(|e| assess_photo(e, &self.inspection, &self.profile.photo));
             let gps = exif
                 .as_ref()
                 .and_then(|e| e.gps.as_ref())
@@ -724,7 +702,7 @@ impl InspectionSession {
                 manifest_sha256: None,
                 sealed_at: None,
                 thumbnails: &BTreeMap::new(),
-                photo_params: &self.profile.photo_params(),
+                photo_params: &self.profile.photo,
             });
             Ok(if lang == "en" {
                 html.replacen("<html lang=zh-CN>", "<html lang=en>", 1)
@@ -807,21 +785,32 @@ mod tests {
     }
 
     fn assignment() -> String {
+        assignment_with(RuleProfile::builtin("jiangsu-suzhou").unwrap().source())
+    }
+
+    fn assignment_with(profile_toml: &str) -> String {
         let text = std::fs::read_to_string(example().join("inspection.toml")).unwrap();
         let t: toml::Table = toml::from_str(&text).unwrap();
-        let mut inspection = serde_json::to_value(&t["inspection"]).unwrap();
-        inspection["mode"] = "official".into();
-        let profile = RuleProfile::builtin("jiangsu-suzhou").unwrap();
-        serde_json::json!({
-            "inspection": inspection,
-            "status": "in_progress",
-            "profile_toml": profile.source(),
-            "seat_tags": [{"seat_id": "A-01", "tag": "hecha-seat:v1:k:i:A-01:sig", "qr_png": ""}],
-            "person_hash_key": {"key_id": "k1", "key_hex": "11".repeat(32)},
-            "received_items": [],
-            "server_time": "2026-11-23T08:00:00Z",
-        })
-        .to_string()
+        let mut inspection: Inspection =
+            serde_json::from_value(serde_json::to_value(&t["inspection"]).unwrap()).unwrap();
+        inspection.mode = Mode::Official;
+        let a = Assignment {
+            inspection,
+            status: Some(hecha_core::model::InspectionStatus::InProgress),
+            profile_toml: profile_toml.to_owned(),
+            seat_tags: vec![SeatTag {
+                seat_id: "A-01".into(),
+                tag: "hecha-seat:v1:k:i:A-01:sig".into(),
+                qr_png: String::new(),
+            }],
+            person_hash_key: hecha_core::model::wire::PersonHashKey {
+                key_id: "k1".into(),
+                key_hex: "11".repeat(32),
+            },
+            received_items: vec![],
+            server_time: Some("2026-11-23T08:00:00Z".into()),
+        };
+        serde_json::to_string(&a).unwrap()
     }
 
     /// A vault for tests: XOR with a fixed pad and a marker (no protection; the app's is
@@ -858,6 +847,51 @@ mod tests {
             vault(),
         )
         .unwrap()
+    }
+
+    /// An operator's profile: `site.real_address` off, `[photo]` listing only `editors`.
+    fn real_address_off_listing(editors: &str) -> String {
+        let src = RuleProfile::builtin("jiangsu-suzhou")
+            .unwrap()
+            .source()
+            .replace(
+                "id = \"site.real_address\"\n",
+                "id = \"site.real_address\"\napplies = false\n",
+            );
+        let start = src.find("editing_software = [").unwrap();
+        let end = start + src[start..].find('\n').unwrap();
+        format!(
+            "{}editing_software = [{editors}]{}",
+            &src[..start],
+            &src[end..]
+        )
+    }
+
+    #[test]
+    fn with_the_rule_off_the_phone_flags_the_editors_the_profile_lists_and_only_those() {
+        // A photo whose Software tag is "Adobe Photoshop 25.0 (Windows)".
+        let edited =
+            std::fs::read(example().join("../suzhou-gaps/photos/extinguisher.jpg")).unwrap();
+        let signer = SoftwareSigner::generate().unwrap();
+        let flagged = |editors: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            let s = InspectionSession::open_assignment(
+                dir.path().to_string_lossy().into_owned(),
+                assignment_with(&real_address_off_listing(editors)),
+                "user-1".into(),
+                DeviceSigner::kid(&*signer),
+                signer.clone().as_device_signer(),
+                vault(),
+            )
+            .unwrap();
+            let p = s.add_photo(edited.clone(), vec![], Source::InApp).unwrap();
+            p.flags.iter().any(|f| f.code == "photo.editing_software")
+        };
+        assert!(flagged("\"adobe\""));
+        assert!(
+            !flagged("\"polarr\""),
+            "photoshop is not in this profile's list"
+        );
     }
 
     fn entered() -> SiEntered {

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
+use hecha_core::model::wire::NewEvidence;
+use hecha_core::seal::manifest::DeviceSignature;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -327,11 +329,16 @@ pub(crate) fn run(
             )?;
         }
         progress.on_item(id.clone(), "sending".into());
-        let body = json!({
-            "item": item.item,
-            "device_signature": {"device_id": s.device_id, "jws": item.jws},
-            "clock_offset_ms": clock_offset_ms,
-        });
+        let body = NewEvidence {
+            item: item.item.clone(),
+            qr_text: None,
+            id_number: None,
+            device_signature: Some(DeviceSignature {
+                device_id: s.device_id.clone(),
+                jws: item.jws.clone(),
+            }),
+            clock_offset_ms: Some(clock_offset_ms),
+        };
         let body = serde_json::to_vec(&body).map_err(MobileError::internal)?;
         let a = http.call(
             "POST",

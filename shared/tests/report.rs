@@ -35,7 +35,7 @@ fn report_of_the_suzhou_example_is_self_contained_bilingual_and_masked() {
         manifest_sha256: Some(&digest),
         sealed_at: None,
         thumbnails: &thumbs,
-        photo_params: &profile.photo_params(),
+        photo_params: &profile.photo,
     });
     assert!(html.contains("预检（演练），不是正式核查记录") && html.contains("REHEARSAL"));
     for f in &findings {

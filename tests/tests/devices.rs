@@ -6,6 +6,7 @@
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::EvidenceItem;
+use hecha_core::model::wire::NewEvidence;
 use hecha_core::seal::device::{DeviceKey, sign_item};
 use hecha_core::seal::manifest::item_digest;
 use hecha_tests::flow::{create_inspection, sign_off, world};
@@ -23,7 +24,12 @@ fn signed_item(
     item.captured_by = Some(user.to_owned());
     let digest = item_digest(&item).unwrap();
     let jws = sign_item(&item.id, &digest, key).unwrap();
-    json!({"item": item, "device_signature": {"device_id": device, "jws": jws}, "clock_offset_ms": -1200})
+    let body = json!({"item": item, "device_signature": {"device_id": device, "jws": jws}, "clock_offset_ms": -1200});
+    // What the server reads (the core's type) is what this client sends, and what the
+    // phone's sync sends for the same item.
+    let typed: NewEvidence = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), body);
+    body
 }
 
 fn devices(backend: Backend) {
@@ -61,6 +67,9 @@ fn devices(backend: Backend) {
         ))
         .ok();
     assert_eq!(asg["seat_tags"].as_array().unwrap().len(), 2);
+    // The phone reads it as the core's type, which writes the same JSON back.
+    let typed: hecha_core::model::wire::Assignment = serde_json::from_value(asg.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), asg);
     // The printed QR code carries the signed tag, which verifies offline with the JWKS.
     let tag = &asg["seat_tags"][0];
     let png = a.inspector.get(tag["qr_png"].as_str().unwrap()).expect(200);

@@ -3,19 +3,21 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hecha_core::model::StaffRole;
+use hecha_core::model::wire::NewEvidence;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::created_or_found;
 use crate::api::problem::{ApiError, ApiResult, Problem};
+use crate::api::wire::NewEvidenceSchema;
 use crate::auth::Caller;
 use crate::service::blobs;
-use crate::service::evidence::{self, EvidenceView, NewEvidence};
+use crate::service::evidence::{self, EvidenceView};
 use crate::service::inspection::load_writable;
 use crate::state::AppState;
 use crate::upload::{client_sha256, media_type, receive_blob, spool};
 
-#[utoipa::path(tag = "evidence", params(("id" = String, Path)), request_body = NewEvidence,
+#[utoipa::path(tag = "evidence", params(("id" = String, Path)), request_body = NewEvidenceSchema,
     responses((status = 403, body = Problem), (status = 201, body = EvidenceView), (status = 200, body = EvidenceView, description = "already recorded"),
         (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/inspections/{id}/evidence")]

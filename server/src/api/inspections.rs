@@ -3,11 +3,14 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
+use hecha_core::model::wire::{Assignment, SeatTag};
+
 use crate::api::problem::{ApiResult, Problem};
+use crate::api::wire::{AssignmentSchema, SeatTagSchema};
 use crate::auth::Caller;
 use crate::service::inspection::{
-    self, Assignment, AssignmentQuery, FindingsView, InspectionPage, InspectionView, ListQuery,
-    NewInspection, NewSeatTags, SeatTag,
+    self, AssignmentQuery, FindingsView, InspectionPage, InspectionView, ListQuery, NewInspection,
+    NewSeatTags,
 };
 use crate::state::AppState;
 
@@ -87,7 +90,7 @@ pub async fn events(
 
 /// Issue signed seat tags (idempotent per seat id).
 #[utoipa::path(tag = "inspections", params(("id" = String, Path)), request_body = NewSeatTags,
-    responses((status = 403, body = Problem), (status = 200, body = Vec<SeatTag>), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = Vec<SeatTagSchema>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 #[post("/inspections/{id}/seat-tags")]
 pub async fn create_seat_tags(
     state: web::Data<AppState>,
@@ -102,7 +105,7 @@ pub async fn create_seat_tags(
 
 /// The inspection's seat tags.
 #[utoipa::path(tag = "inspections", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<SeatTag>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<SeatTagSchema>), (status = 404, body = Problem)))]
 #[get("/inspections/{id}/seat-tags")]
 pub async fn list_seat_tags(
     state: web::Data<AppState>,
@@ -131,7 +134,7 @@ pub async fn seat_tag_qr(
 /// What an enrolled device takes offline: the inspection, its profile, the seat tags and
 /// the person-hash key.
 #[utoipa::path(tag = "inspections", params(("id" = String, Path), AssignmentQuery),
-    responses((status = 200, body = Assignment), (status = 404, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = AssignmentSchema), (status = 404, body = Problem), (status = 403, body = Problem)))]
 #[get("/inspections/{id}/assignment")]
 pub async fn assignment(
     state: web::Data<AppState>,

@@ -14,6 +14,7 @@ pub mod problem;
 pub mod seal_log;
 pub mod sealing;
 pub mod tus;
+pub mod wire;
 
 #[derive(OpenApi)]
 #[openapi(

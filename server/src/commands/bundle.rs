@@ -419,7 +419,7 @@ pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
     let manifest = Manifest::from_json(&bag.read_small(MANIFEST_PATH, 256 << 20)?)?;
     let toml = String::from_utf8(bag.read_small(PROFILE_PATH, 16 << 20)?)
         .context("hecha/profile.toml is not UTF-8")?;
-    let profile = RuleProfile::from_toml(&toml)?;
+    let profile = RuleProfile::from_recorded_toml(&toml)?;
     let evidence: Vec<EvidenceItem> = manifest.items.iter().map(|i| i.item.clone()).collect();
     let recomputed = evaluate(&profile, &manifest.inspection, &evidence);
     // Compared as data (bundle-format §17): a verdict worded differently is the same.

@@ -75,6 +75,16 @@ stored_enum! {
     }
 }
 
+impl From<InspectionStatus> for hecha_core::model::InspectionStatus {
+    fn from(s: InspectionStatus) -> Self {
+        match s {
+            InspectionStatus::Draft => Self::Draft,
+            InspectionStatus::InProgress => Self::InProgress,
+            InspectionStatus::Sealed => Self::Sealed,
+        }
+    }
+}
+
 impl InspectionStatus {
     /// Whether evidence, seat tags and the seal may still be written.
     pub fn accepts_writes(self) -> bool {

@@ -11,6 +11,7 @@ use hecha_core::capture::si::parse_si_payload;
 use hecha_core::model::personal_ids::{
     PersonalIdError, full_id_fields, mask_facts, mask_item, mask_text,
 };
+use hecha_core::model::wire::NewEvidence;
 use hecha_core::model::{
     BlobRef, Checklist, EvidenceBody, EvidenceItem, Inspection, SI_SCAN_DEFAULT_RULES, SiScan,
     SiSource, SignerRole, StaffRole,
@@ -62,7 +63,7 @@ pub async fn add(
     mut new: NewEvidence,
 ) -> ServiceResult<Recorded> {
     let row = load_writable(&state.db, caller, inspection_id).await?;
-    prepare(state, caller, &row, &mut new).await?;
+    prepare(state, caller, &row, &mut new, Parsed::ByClient).await?;
     record(state, caller, &row, new).await
 }
 
@@ -74,7 +75,7 @@ pub async fn list(
 ) -> ServiceResult<Vec<EvidenceView>> {
     let row = load_visible(&state.db, caller, inspection_id).await?;
     let insp = parse_body(&row)?;
-    let params = load_profile(&state.settings, &row.profile)?.photo_params();
+    let params = load_profile(&state.settings, &row.profile)?.photo;
     let rows = evidence_rows(&state.db, &row.id).await?;
     rows.iter()
         .map(|r| evidence_view(r, &insp, &params))
@@ -145,34 +146,9 @@ pub async fn add_si_scan_photo(
         id_number: None,
         device_signature: None,
         clock_offset_ms: None,
-        server_parsed: true,
     };
-    prepare(state, caller, row, &mut new).await?;
+    prepare(state, caller, row, &mut new, Parsed::Here).await?;
     record(state, caller, row, new).await
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewEvidence {
-    /// The item in the core's model; its `id` (the client's) makes the call idempotent.
-    #[schema(value_type = Object)]
-    pub item: EvidenceItem,
-    /// For an `si_scan`: the text the phone's QR scanner returned. The server parses and
-    /// masks it; the text itself is not stored.
-    pub qr_text: Option<String>,
-    /// For a `sign_off`: the signer's ID number (required of the company's representative
-    /// for an official seal). The server checks it, masks it and hashes it with the
-    /// authority's person-hash key into the item's `person`; the number is not stored.
-    pub id_number: Option<String>,
-    /// The capturing device's ES256 signature over the item digest.
-    #[schema(value_type = Object)]
-    pub device_signature: Option<DeviceSignature>,
-    /// The device clock minus the server clock, measured by the phone at sync.
-    pub clock_offset_ms: Option<i64>,
-    /// Set by the server when it parsed the SI record itself (a certificate photo).
-    #[serde(skip)]
-    #[schema(ignore)]
-    pub server_parsed: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -298,12 +274,22 @@ async fn check_blob(
     ))
 }
 
+/// Who parsed an SI scan's record.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parsed {
+    /// The client sent the item as it is (a signing device's parse is trusted).
+    ByClient,
+    /// This server, from a certificate photo.
+    Here,
+}
+
 /// Prepares an item: server-derived facts filled in, references checked.
 async fn prepare(
     state: &AppState,
     caller: &Caller,
     row: &inspection::Model,
     new: &mut NewEvidence,
+    parsed: Parsed,
 ) -> ServiceResult<()> {
     let item = &mut new.item;
     if !valid_item_id(&item.id) {
@@ -397,7 +383,7 @@ async fn prepare(
                 scan.record = parse_si_payload(&text, Some(&hasher));
                 scan.source_kind = SiSource::ScannerText;
             } else if !signed
-                && !new.server_parsed
+                && parsed != Parsed::Here
                 && (scan.record.id_masked.is_some() || scan.record.id_hash.is_some())
             {
                 // The masked ID and its hash come from a parse: the server's (qr_text, the
@@ -546,7 +532,7 @@ async fn record(
         })?;
     }
     let insp = parse_body(row)?;
-    let params = load_profile(&state.settings, &row.profile)?.photo_params();
+    let params = load_profile(&state.settings, &row.profile)?.photo;
     let existing = evidence::Entity::find()
         .filter(evidence::Column::InspectionId.eq(&row.id))
         .filter(evidence::Column::ItemId.eq(&item.id))

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use hecha_core::capture::ids::{normalize_code, validate_uscc};
+use hecha_core::model::wire::{Assignment, PersonHashKey, SeatTag};
 use hecha_core::model::{EvidenceItem, Finding, Inspection, Mode};
 use hecha_core::rules::{RuleProfile, Summary, evaluate, summarize};
 use hecha_core::seal::events::{Event, EventLog};
@@ -365,15 +366,6 @@ pub struct NewSeatTags {
     pub seat_ids: Vec<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SeatTag {
-    pub seat_id: String,
-    /// The signed tag: the text of the QR code stuck on the seat.
-    pub tag: String,
-    /// Where to fetch the QR code as PNG.
-    pub qr_png: String,
-}
-
 fn seat_out(row: &seat_tag::Model) -> SeatTag {
     SeatTag {
         qr_png: format!(
@@ -395,30 +387,6 @@ fn url_escape(s: &str) -> String {
 pub struct AssignmentQuery {
     /// The caller's enrolled device that takes the assignment offline.
     pub device_id: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PersonHashKey {
-    pub key_id: String,
-    /// Hex. Keep it in the device's keystore; it never leaves the app.
-    pub key_hex: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Assignment {
-    #[schema(value_type = Object)]
-    pub inspection: Inspection,
-    pub status: InspectionStatus,
-    /// The rule profile, TOML, byte for byte.
-    pub profile_toml: String,
-    pub seat_tags: Vec<SeatTag>,
-    /// For the keyed hash of ID numbers on the phone (the authority's key for an official
-    /// inspection, the company's own for a rehearsal).
-    pub person_hash_key: PersonHashKey,
-    /// Item ids the server already holds (the phone skips them when syncing).
-    pub received_items: Vec<String>,
-    /// Server time, to measure the device clock's offset.
-    pub server_time: String,
 }
 
 /// Create an inspection: official (an inspector of the company's authority) or rehearsal
@@ -777,7 +745,7 @@ pub async fn assignment(
     let received = evidence_rows(&state.db, &row.id).await?;
     Ok(Assignment {
         inspection: parse_body(&row)?,
-        status: row.status,
+        status: Some(row.status.into()),
         profile_toml: profile.source().to_owned(),
         seat_tags: tags.iter().map(seat_out).collect(),
         person_hash_key: PersonHashKey {
@@ -785,6 +753,6 @@ pub async fn assignment(
             key_hex: org.person_hash_key,
         },
         received_items: received.into_iter().map(|e| e.item_id).collect(),
-        server_time: ts(Utc::now()),
+        server_time: Some(ts(Utc::now())),
     })
 }

@@ -366,7 +366,8 @@ pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ServiceRe
         jwks: doc.jwks,
         key_history: doc.key_history,
         events,
-        profile: RuleProfile::from_toml(&doc.profile_toml).map_err(ServiceError::internal)?,
+        profile: RuleProfile::from_recorded_toml(&doc.profile_toml)
+            .map_err(ServiceError::internal)?,
         timestamp: doc
             .timestamp
             .map(|t| base64::engine::general_purpose::STANDARD.decode(t))

@@ -241,7 +241,7 @@ pub fn write_bundle<W: Write + Seek>(
         manifest_sha256: Some(&digest),
         sealed_at,
         thumbnails: &thumbnails,
-        photo_params: &bundle.profile.photo_params(),
+        photo_params: &bundle.profile.photo,
     });
     bag.add_payload("data/report.html", html.as_bytes(), html.len() as u64)?;
     let csv = findings_csv(&m.findings);

@@ -684,7 +684,7 @@ fn check_profile_and_findings<R: Read + Seek>(
     }
     let profile = match String::from_utf8(bytes)
         .map_err(|e| e.to_string())
-        .and_then(|t| RuleProfile::from_toml(&t).map_err(|e| e.to_string()))
+        .and_then(|t| RuleProfile::from_recorded_toml(&t).map_err(|e| e.to_string()))
     {
         Ok(p) => p,
         Err(e) => {

@@ -11,36 +11,18 @@ use crate::i18n::Message;
 use crate::model::{ExifFacts, Inspection, Text};
 use crate::msg;
 
-/// Photo thresholds from the rule profile.
+/// How every photo of an inspection is assessed: a rule profile's `[photo]` table. Required
+/// in every profile, whether or not `site.real_address` applies — the phone, the server's
+/// intake and the report assess each photo with it.
 #[derive(Deserialize, Serialize, JsonSchema, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PhotoParams {
     /// Largest tolerated difference, in seconds, between the GPS clock and the camera clock.
-    /// A larger one suggests an edited DateTimeOriginal (or a phone clock set by hand).
+    /// A larger one suggests an edited DateTimeOriginal (or a phone clock set by hand); GPS
+    /// time is the fix's, which can lag the shutter when the fix is cached indoors.
     pub max_gps_camera_skew_s: i64,
     /// Case-insensitive substrings of the EXIF Software tag that mark an edited photo.
     pub editing_software: Vec<String>,
-}
-
-impl Default for PhotoParams {
-    fn default() -> Self {
-        // Five minutes: GPS time is the fix's time, which can lag the shutter by a minute
-        // or two when the fix is cached indoors (machine rooms).
-        let editors = [
-            "photoshop",
-            "lightroom",
-            "gimp",
-            "snapseed",
-            "美图",
-            "醒图",
-            "picsart",
-            "facetune",
-        ];
-        Self {
-            max_gps_camera_skew_s: 300,
-            editing_software: editors.into_iter().map(str::to_owned).collect(),
-        }
-    }
 }
 
 /// A problem with a photo as evidence.
@@ -209,8 +191,18 @@ mod tests {
         }
     }
 
+    /// Parameters written for these tests (a profile's are its own `[photo]` table).
+    fn params() -> PhotoParams {
+        PhotoParams {
+            max_gps_camera_skew_s: 300,
+            editing_software: ["photoshop", "美图", "snapseed"]
+                .map(str::to_owned)
+                .to_vec(),
+        }
+    }
+
     fn assess(exif: &ExifFacts) -> PhotoAssessment {
-        assess_photo(exif, &inspection(), &PhotoParams::default())
+        assess_photo(exif, &inspection(), &params())
     }
 
     #[test]
@@ -315,7 +307,7 @@ mod tests {
         );
         let params = PhotoParams {
             max_gps_camera_skew_s: 3600,
-            ..PhotoParams::default()
+            ..params()
         };
         assert_eq!(assess_photo(&exif, &inspection(), &params).flags, vec![]);
     }

@@ -130,6 +130,16 @@ pub struct Application {
     pub decided_on: Option<NaiveDate>,
 }
 
+/// Where an inspection is in its life on the server: draft → in progress (the first
+/// write) → sealed (nothing changes after).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionStatus {
+    Draft,
+    InProgress,
+    Sealed,
+}
+
 /// Official inspections become records; rehearsals (预检) never do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -6,6 +6,7 @@ mod facts;
 mod finding;
 mod inspection;
 pub mod personal_ids;
+pub mod wire;
 
 pub use evidence::*;
 pub use facts::*;

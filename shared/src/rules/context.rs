@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::capture::photo::PhotoParams;
 use crate::model::{
     Checklist, Company, DocumentFacts, EvidenceBody, EvidenceItem, Inspection, SiPayloadFormat,
     SiScan, StaffRole,
@@ -14,15 +15,22 @@ use crate::model::{
 pub(crate) struct Ctx<'a> {
     pub inspection: &'a Inspection,
     pub evidence: &'a [EvidenceItem],
+    /// The profile's `[photo]` table: how each photo is assessed.
+    pub photo: &'a PhotoParams,
     /// The end of the inspection window: the rules' "today".
     pub as_of: DateTime<FixedOffset>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(inspection: &'a Inspection, evidence: &'a [EvidenceItem]) -> Self {
+    pub fn new(
+        inspection: &'a Inspection,
+        evidence: &'a [EvidenceItem],
+        photo: &'a PhotoParams,
+    ) -> Self {
         Self {
             inspection,
             evidence,
+            photo,
             as_of: inspection.as_of(),
         }
     }

@@ -184,7 +184,7 @@ pub fn evaluate(
     inspection: &Inspection,
     evidence: &[EvidenceItem],
 ) -> Vec<Finding> {
-    let ctx = Ctx::new(inspection, evidence);
+    let ctx = Ctx::new(inspection, evidence, &profile.photo);
     profile
         .rules
         .iter()

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::engine::rule_def;
+use crate::capture::photo::PhotoParams;
 use crate::model::{Scope, Severity, Text};
 
 /// The profiles shipped in the crate: `(id, TOML)`.
@@ -42,7 +43,20 @@ pub enum ProfileError {
     },
     #[error("rule profile {profile}: rule {rule} cites no seed file")]
     NoSeeds { profile: String, rule: String },
+    #[error(
+        "rule profile {profile}: no [photo] table: every profile sets max_gps_camera_skew_s and editing_software there (the phone, the server's intake and the report assess every photo with them, whether or not site.real_address applies)"
+    )]
+    NoPhotoParams { profile: String },
+    #[error(
+        "rule profile {profile}: rule site.real_address sets {keys}: photo parameters belong in the profile's [photo] table"
+    )]
+    PhotoParamsInRule { profile: String, keys: String },
 }
+
+/// The keys of `[photo]`, which profiles recorded before it existed set in the parameters
+/// of `site.real_address`.
+const PHOTO_KEYS: [&str; 2] = ["max_gps_camera_skew_s", "editing_software"];
+const PHOTO_RULE: &str = "site.real_address";
 
 /// One rule as configured by a profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -111,6 +125,9 @@ pub struct RuleProfile {
     /// What an official seal requires beyond the rules.
     #[serde(default)]
     pub seal: SealRequirements,
+    /// How every photo is assessed (`[photo]`, required): by `site.real_address`, and by
+    /// the phone, the server's intake and the report even when that rule is off.
+    pub photo: PhotoParams,
     #[serde(rename = "rule")]
     pub rules: Vec<RuleSpec>,
     /// The TOML the profile was read from, byte for byte (sealed with the bundle).
@@ -128,13 +145,43 @@ impl RuleProfile {
         Self::from_toml(toml)
     }
 
-    /// Parses and validates a profile: every known rule present exactly once, every
-    /// parameter set well-typed for its rule, every rule citing a seed.
+    /// Parses and validates a profile: a `[photo]` table, every known rule present exactly
+    /// once, every parameter set well-typed for its rule, every rule citing a seed.
     pub fn from_toml(source: &str) -> Result<Self, ProfileError> {
-        let mut profile: RuleProfile = toml::from_str(source)?;
-        profile.source = source.to_owned();
-        profile.validate()?;
-        Ok(profile)
+        let table: toml::Table = toml::from_str(source)?;
+        check_photo_table(&table)?;
+        // Parsed again from the text, so a type error points at its line.
+        let profile: RuleProfile = toml::from_str(source)?;
+        profile.with_source(source)
+    }
+
+    /// A profile as it was recorded — sealed in a bundle, kept in a phone's outbox, handed
+    /// over by a server — read as [`RuleProfile::from_toml`] does, and also in the layout
+    /// before `[photo]` existed, when the photo parameters were those of
+    /// `site.real_address` (they are read from there; nothing is assumed). The source stays
+    /// byte for byte what was recorded.
+    pub fn from_recorded_toml(source: &str) -> Result<Self, ProfileError> {
+        let mut table: toml::Table = toml::from_str(source)?;
+        if !table.contains_key("photo") {
+            let lifted = real_address_params_mut(&mut table).map(|params| {
+                PHOTO_KEYS
+                    .iter()
+                    .filter_map(|k| params.remove(*k).map(|v| ((*k).to_owned(), v)))
+                    .collect::<toml::Table>()
+            });
+            if let Some(photo) = lifted.filter(|p| !p.is_empty()) {
+                table.insert("photo".to_owned(), toml::Value::Table(photo));
+            }
+        }
+        check_photo_table(&table)?;
+        let profile: RuleProfile = toml::Value::Table(table).try_into()?;
+        profile.with_source(source)
+    }
+
+    fn with_source(mut self, source: &str) -> Result<Self, ProfileError> {
+        self.source = source.to_owned();
+        self.validate()?;
+        Ok(self)
     }
 
     fn validate(&self) -> Result<(), ProfileError> {
@@ -184,27 +231,64 @@ impl RuleProfile {
         hex::encode(Sha256::digest(self.source.as_bytes()))
     }
 
-    /// The photo parameters (`site.real_address`): what the phone and the report show
-    /// for each photo. Defaults when the rule is absent or turned off.
-    pub fn photo_params(&self) -> crate::capture::photo::PhotoParams {
-        #[derive(Deserialize)]
-        struct WithPhoto {
-            #[serde(flatten)]
-            photo: crate::capture::photo::PhotoParams,
-        }
-        self.rule("site.real_address")
-            .filter(|r| r.applies)
-            .and_then(|r| {
-                toml::Value::Table(r.params.clone())
-                    .try_into::<WithPhoto>()
-                    .ok()
-            })
-            .map(|w| w.photo)
-            .unwrap_or_default()
-    }
-
     /// The configuration of one rule.
     pub fn rule(&self, id: &str) -> Option<&RuleSpec> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// A `[photo]` table is present, and the photo parameters are not set in a rule.
+fn check_photo_table(table: &toml::Table) -> Result<(), ProfileError> {
+    let profile = || {
+        table
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if !table.contains_key("photo") {
+        return Err(ProfileError::NoPhotoParams { profile: profile() });
+    }
+    let in_rule: Vec<&str> = real_address_params(table)
+        .map(|params| {
+            PHOTO_KEYS
+                .into_iter()
+                .filter(|k| params.contains_key(*k))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !in_rule.is_empty() {
+        return Err(ProfileError::PhotoParamsInRule {
+            profile: profile(),
+            keys: in_rule.join(", "),
+        });
+    }
+    Ok(())
+}
+
+/// The parameters of `site.real_address`, when the profile lists it with some.
+fn real_address_params(table: &toml::Table) -> Option<&toml::Table> {
+    table
+        .get("rule")?
+        .as_array()?
+        .iter()
+        .filter_map(toml::Value::as_table)
+        .find(|r| is_photo_rule(r))?
+        .get("params")?
+        .as_table()
+}
+
+fn real_address_params_mut(table: &mut toml::Table) -> Option<&mut toml::Table> {
+    table
+        .get_mut("rule")?
+        .as_array_mut()?
+        .iter_mut()
+        .filter_map(toml::Value::as_table_mut)
+        .find(|r| is_photo_rule(r))?
+        .get_mut("params")?
+        .as_table_mut()
+}
+
+fn is_photo_rule(rule: &toml::Table) -> bool {
+    rule.get("id").and_then(toml::Value::as_str) == Some(PHOTO_RULE)
 }

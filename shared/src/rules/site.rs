@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least};
-use crate::capture::photo::{PhotoFlag, PhotoParams, assess_photo};
+use crate::capture::photo::{PhotoFlag, assess_photo};
 use crate::model::{CaptureSource, Checklist, DocumentFacts, EvidenceBody, FindingStatus};
 use crate::msg;
 
@@ -158,13 +158,12 @@ pub(crate) struct RealAddressParams {
     /// Whether gallery imports count as proof (their EXIF is easy to fake).
     #[serde(default)]
     pub allow_gallery: bool,
-    #[serde(flatten)]
-    pub photo: PhotoParams,
 }
 
 /// site.real_address: photos prove the registered address was visited during the window
-/// (000, 004). Every photo of the inspection is assessed: one taken elsewhere or at another
-/// time fails the rule, whatever rule it was taken for.
+/// (000, 004). Every photo of the inspection is assessed with the profile's `[photo]`
+/// parameters: one taken elsewhere or at another time fails the rule, whatever rule it was
+/// taken for.
 pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
     let mut good = Vec::new();
     let mut bad = Vec::new();
@@ -187,7 +186,7 @@ pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
             out = out.items([item.id.as_str()]);
             continue;
         };
-        let a = assess_photo(exif, ctx.inspection, &p.photo);
+        let a = assess_photo(exif, ctx.inspection, ctx.photo);
         if let Some(g) = &a.geofence {
             out = out.measure(
                 "distance_m",

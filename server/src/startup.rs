@@ -1,7 +1,7 @@
 //! Building the server: state (database, store, keys), the actix-web app with its
 //! middleware, and running it.
 
-use hecha_core::seal::keys::KeyPurpose;
+use hecha_core::seal::key::KeyPurpose;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;

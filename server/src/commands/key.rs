@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::{Timelike, Utc};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use hecha_core::seal::keys::{Ed25519Key, KEYRING_INDEX, KeyPurpose, Keyring};
+use hecha_core::seal::key::{Ed25519Key, KeyPurpose};
+use hecha_core::seal::keyring::{KEYRING_INDEX, Keyring};
 
 #[derive(clap::Args)]
 pub struct KeyArgs {

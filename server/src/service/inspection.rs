@@ -6,7 +6,7 @@ use hecha_core::capture::ids::{normalize_code, validate_uscc};
 use hecha_core::model::{EvidenceItem, Finding, Inspection, Mode};
 use hecha_core::rules::{RuleProfile, Summary, evaluate, summarize};
 use hecha_core::seal::events::{Event, EventLog};
-use hecha_core::seal::keys::format_time;
+use hecha_core::seal::format_time;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,

@@ -9,7 +9,9 @@
 
 use chrono::Utc;
 use hecha_core::bundle::seal_log::SealLogProof;
-use hecha_core::seal::keys::{KeyPurpose, Keyring, format_time};
+use hecha_core::seal::format_time;
+use hecha_core::seal::key::KeyPurpose;
+use hecha_core::seal::keyring::Keyring;
 use hecha_core::seal::log::{LogEntry, TreeHead, consistency_proof, inclusion_path, log_id_of};
 use hecha_core::seal::merkle::Hash32;
 use sea_orm::{
@@ -203,7 +205,7 @@ fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<Signed
         let head = TreeHead::of(leaves, &log_id, &format_time(Utc::now()));
         let jws = head.sign(&signer).map_err(ServiceError::internal)?;
         let after = official_ring(state)?;
-        if after.active_kid() == Some(hecha_core::seal::sign::BundleSigner::kid(&signer)) {
+        if after.active_kid() == Some(hecha_core::seal::key::BundleSigner::kid(&signer)) {
             return Ok(Some(SignedTreeHead {
                 tree_size: head.tree_size,
                 root_hash: head.root_hash,

@@ -12,7 +12,9 @@ use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle, sign_off_pro
 use hecha_core::model::EvidenceItem;
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::events::EventLog;
-use hecha_core::seal::keys::{Jwks, KeyHistory, KeyPurpose, PublicJwk, format_time};
+use hecha_core::seal::format_time;
+use hecha_core::seal::key::{Jwks, KeyPurpose, PublicJwk};
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::LogEntry;
 use hecha_core::seal::manifest::{DeviceSignature, Manifest};
 use sea_orm::sea_query::Expr;
@@ -425,7 +427,7 @@ async fn with_addendum(
         )
     })?;
     let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
-    let at = hecha_core::seal::keys::format_time(Utc::now());
+    let at = format_time(Utc::now());
     bundle.addendum = Some(
         Addendum::sign(&bundle.manifest, &digest, after, &signer, &at)
             .map_err(ServiceError::internal)?,

@@ -1,6 +1,8 @@
 //! Seat tags signed with the bundle-signing key, and their QR codes.
 
-use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, Keyring};
+use hecha_core::seal::key::{Ed25519Key, Jwks, KeyPurpose};
+use hecha_core::seal::key_history::KeyHistory;
+use hecha_core::seal::keyring::Keyring;
 use hecha_core::seal::seat::sign_seat_tag;
 
 use crate::service::{ServiceError, ServiceResult};
@@ -19,7 +21,7 @@ pub fn open_keyring(settings: &Settings, purpose: KeyPurpose) -> anyhow::Result<
 /// Opens the keyring in `dir`, creating it with one new key for `purpose` when there is
 /// none. Opening migrates key files written as PKCS#8 v2 to v1, in place.
 pub fn open_or_create(dir: &std::path::Path, purpose: KeyPurpose) -> anyhow::Result<Keyring> {
-    if dir.join(hecha_core::seal::keys::KEYRING_INDEX).exists() {
+    if dir.join(hecha_core::seal::keyring::KEYRING_INDEX).exists() {
         let ring = Keyring::open(dir)?;
         anyhow::ensure!(
             ring.purpose() == purpose,

@@ -166,7 +166,7 @@ impl TokenKeys {
     /// Opens the keyring at `dir`, creating it (one new key) on first start.
     pub fn open_or_create(dir: &Path, ttl_s: i64) -> anyhow::Result<Self> {
         let ring =
-            crate::service::seat::open_or_create(dir, hecha_core::seal::key::KeyPurpose::Official)?;
+            crate::keyrings::open_or_create(dir, hecha_core::seal::key::KeyPurpose::Official)?;
         let signer = ring.active_signer()?;
         let der = signer.to_pkcs8_der()?;
         let jwks = ring.jwks()?;

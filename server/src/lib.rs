@@ -6,6 +6,7 @@ pub mod auth;
 pub mod db;
 pub mod decode;
 pub mod gc;
+pub mod keyrings;
 pub mod metrics;
 pub mod oidc;
 pub mod outbound;

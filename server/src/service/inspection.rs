@@ -668,7 +668,7 @@ pub async fn create_seat_tags(
             ));
         }
     }
-    let signer = crate::service::seat::SeatSigner::open(&state.settings)?;
+    let signer = crate::service::seat::SeatSigner::current(state).await?;
     let txn = begin_write(state, &row.id).await?;
     let mut out = Vec::new();
     for s in &body.seat_ids {

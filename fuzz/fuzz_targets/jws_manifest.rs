@@ -6,7 +6,8 @@
 use std::sync::LazyLock;
 
 use hecha_core::bundle::seal_log::SealLogProof;
-use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory};
+use hecha_core::seal::key::{Ed25519Key, Jwks};
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{
     TreeHead, verify_consistency, verify_inclusion, verify_tree_head_with,
 };

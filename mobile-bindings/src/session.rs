@@ -939,7 +939,7 @@ mod tests {
         // Each item's digest is signed by the device key.
         let rows = s.outbox().items().unwrap();
         assert_eq!(rows.len(), 3);
-        let jwk: hecha_core::seal::keys::PublicJwk =
+        let jwk: hecha_core::seal::key::PublicJwk =
             serde_json::from_str(&signer.public_jwk_json().unwrap()).unwrap();
         for r in &rows {
             assert_eq!(item_digest(&r.item).unwrap(), r.digest);

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use hecha_core::seal::device::{self, DeviceKey, EcdsaSignature};
-use hecha_core::seal::sign::SignerError;
+use hecha_core::seal::key::SignerError;
 
 use crate::error::{MobileError, guard};
 

@@ -12,7 +12,7 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use chrono::Utc;
-use hecha_core::seal::keys::Jwks;
+use hecha_core::seal::key::Jwks;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -165,10 +165,8 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Opens the keyring at `dir`, creating it (one new key) on first start.
     pub fn open_or_create(dir: &Path, ttl_s: i64) -> anyhow::Result<Self> {
-        let ring = crate::service::seat::open_or_create(
-            dir,
-            hecha_core::seal::keys::KeyPurpose::Official,
-        )?;
+        let ring =
+            crate::keyrings::open_or_create(dir, hecha_core::seal::key::KeyPurpose::Official)?;
         let signer = ring.active_signer()?;
         let der = signer.to_pkcs8_der()?;
         let jwks = ring.jwks()?;

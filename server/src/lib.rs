@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod db;
 pub mod decode;
+pub mod keyrings;
 pub mod metrics;
 pub mod oidc;
 pub mod outbound;

@@ -300,10 +300,10 @@ impl Settings {
     }
 
     /// The keyring whose keys sign bundles of `purpose`.
-    pub fn keyring_for(&self, purpose: hecha_core::seal::keys::KeyPurpose) -> PathBuf {
+    pub fn keyring_for(&self, purpose: hecha_core::seal::key::KeyPurpose) -> PathBuf {
         match purpose {
-            hecha_core::seal::keys::KeyPurpose::Official => self.signing_keyring(),
-            hecha_core::seal::keys::KeyPurpose::Rehearsal => self.rehearsal_keyring(),
+            hecha_core::seal::key::KeyPurpose::Official => self.signing_keyring(),
+            hecha_core::seal::key::KeyPurpose::Rehearsal => self.rehearsal_keyring(),
         }
     }
 

@@ -1,7 +1,6 @@
 //! Building the server: state (database, store, keys), the actix-web app with its
 //! middleware, and running it.
 
-use hecha_core::seal::keys::KeyPurpose;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,10 +42,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
         })?;
     crate::db::migrate(&db).await.context("migrations failed")?;
     let store = open_store(&settings).await?;
-    crate::service::seat::open_keyring(&settings, KeyPurpose::Official)
-        .context("bundle-signing keyring")?;
-    crate::service::seat::open_keyring(&settings, KeyPurpose::Rehearsal)
-        .context("rehearsal-signing keyring")?;
+    let keyrings = crate::keyrings::BundleKeyrings::open(&settings).await?;
     let tokens = TokenKeys::open_or_create(&settings.auth_keyring(), settings.auth.access_ttl_s)
         .context("token keyring")?;
     let slots = settings.limits.upload_concurrency.max(1);
@@ -54,6 +50,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<Arc<AppState>> {
         db,
         store,
         tokens,
+        keyrings,
         oidc: settings
             .auth
             .oidc

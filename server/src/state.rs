@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
 use crate::auth::TokenKeys;
+use crate::keyrings::BundleKeyrings;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::store::BlobStore;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub store: Arc<dyn BlobStore>,
     pub tokens: TokenKeys,
+    /// The bundle keyrings, reloaded when `hecha key` changes them on the shared directory.
+    pub keyrings: BundleKeyrings,
     /// An external OpenID provider whose tokens are accepted too.
     pub oidc: Option<crate::oidc::OidcVerifier>,
     pub metrics: Metrics,

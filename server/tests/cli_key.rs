@@ -3,7 +3,8 @@
 
 use crate::support::cli::{hecha, s, stdout};
 
-use hecha_core::seal::keys::{Ed25519Key, KeyHistory};
+use hecha_core::seal::key::Ed25519Key;
+use hecha_core::seal::key_history::KeyHistory;
 
 #[test]
 fn generate_writes_a_private_pem_and_prints_kid_and_jwk() {
@@ -155,7 +156,7 @@ fn private_keys_are_pkcs8_v1_that_openssl_loads() {
     )
     .unwrap();
     assert_eq!(
-        hecha_core::seal::keys::PublicJwk::ed25519(public.as_bytes()).kid,
+        hecha_core::seal::key::PublicJwk::ed25519(public.as_bytes()).kid,
         kid
     );
     // And a key openssl made is one hecha reads.

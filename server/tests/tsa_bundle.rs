@@ -121,7 +121,8 @@ fn sealed_with_claim(
     use hecha_core::model::EvidenceItem;
     use hecha_core::rules::RuleProfile;
     use hecha_core::seal::events::EventLog;
-    use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose};
+    use hecha_core::seal::key::{Ed25519Key, Jwks, KeyPurpose};
+    use hecha_core::seal::key_history::KeyHistory;
     use std::collections::BTreeMap;
     use std::io::Read;
 

@@ -8,7 +8,8 @@ use hecha_core::seal::b64url_decode_for_docs as b64d;
 use hecha_core::seal::canonical::to_canonical_string;
 use hecha_core::seal::device::{DeviceKey, sign_item};
 use hecha_core::seal::events::{Event, verify_chain};
-use hecha_core::seal::keys::{Ed25519Key, KeyHistory, PublicJwk};
+use hecha_core::seal::key::{Ed25519Key, PublicJwk};
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::manifest::item_digest;
 use hecha_core::seal::merkle::{InclusionProof, merkle_root};
 use hecha_core::seal::sign::{BundleClaims, sign_bundle, verify_bundle_jws};
@@ -140,7 +141,7 @@ fn the_documented_example_is_what_the_code_computes() {
     let jwk: PublicJwk = serde_json::from_str(&c.jwk).unwrap();
     let claims = verify_bundle_jws(
         block(&doc, "jws").trim(),
-        &hecha_core::seal::keys::Jwks { keys: vec![jwk] },
+        &hecha_core::seal::key::Jwks { keys: vec![jwk] },
     )
     .unwrap();
     assert_eq!(claims.merkle_root, c.root);

@@ -9,7 +9,7 @@ use hecha_core::model::{EvidenceBody, Mode, Note};
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::device::{DeviceKey, sign_item};
 use hecha_core::seal::events::GENESIS_PREV;
-use hecha_core::seal::keys::{Ed25519Key, Jwks};
+use hecha_core::seal::key::{Ed25519Key, Jwks};
 use hecha_core::seal::manifest::{
     DeviceSignature, EventLogHead, Manifest, ManifestError, ManifestInput, item_digest,
 };

@@ -320,7 +320,7 @@ pub fn export_verified(api: &Api, inspection: &str) -> hecha_core::seal::manifes
 
 /// The bundle key history the server publishes (`/.well-known/hecha-key-history.json`): what
 /// an auditor pins.
-pub fn published_history(api: &Api) -> hecha_core::seal::keys::KeyHistory {
+pub fn published_history(api: &Api) -> hecha_core::seal::key_history::KeyHistory {
     serde_json::from_value(
         api.anonymous()
             .get("/.well-known/hecha-key-history.json")

@@ -76,7 +76,7 @@ fn devices(backend: Backend) {
     assert_eq!(png.header("content-type"), Some("image/png"));
     let scan = hecha_core::capture::qr::decode_qr(&png.bytes, &Default::default()).unwrap();
     assert_eq!(scan.texts, vec![tag["tag"].as_str().unwrap().to_owned()]);
-    let jwks: hecha_core::seal::keys::Jwks =
+    let jwks: hecha_core::seal::key::Jwks =
         serde_json::from_value(server.api().get("/.well-known/jwks.json").ok()).unwrap();
     let verified = hecha_core::seal::seat::verify_seat_tag(&scan.texts[0], &jwks, &id).unwrap();
     assert_eq!(verified.seat_id, tag["seat_id"].as_str().unwrap());

@@ -9,7 +9,8 @@ use std::io::{Cursor, Read, Write};
 
 use hecha_core::bundle::trust::TrustAnchors;
 use hecha_core::bundle::verify::{VerifyOptions, verify_bundle};
-use hecha_core::seal::keys::{Jwks, KeyHistory};
+use hecha_core::seal::key::Jwks;
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_tests::flow::{create_inspection, published_history, push_example, sign_off, world};
 use hecha_tests::s3::S3Server;
 use hecha_tests::{Backend, TestServer, both_backends};

@@ -2,7 +2,7 @@
 //! the configured issuer and audience, and only for a user linked to the token's `sub`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use hecha_core::seal::keys::Ed25519Key;
+use hecha_core::seal::key::Ed25519Key;
 use hecha_server::settings::OidcSettings;
 use hecha_tests::receiver::Receiver;
 use hecha_tests::{Backend, TestServer};

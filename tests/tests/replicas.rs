@@ -126,6 +126,58 @@ both_backends!(
     replicas_share_one_seal_log
 );
 
+/// `hecha key rotate` on the keyring the replicas share, while they run: the next seal on
+/// either replica is signed by the new key, and both publish it (JWKS and key history),
+/// without a restart.
+fn a_rotation_reaches_running_replicas(backend: Backend) {
+    let one = TestServer::start(backend);
+    let two = one.replica();
+    let w = world(&one);
+    let on_two = |api: &hecha_tests::Api| {
+        let mut api = api.clone();
+        api.base = two.base.clone();
+        api
+    };
+    let seal = |api: &hecha_tests::Api| -> String {
+        let id = create_inspection(api, &w.a.company, "official");
+        sign_off(api, &id);
+        let sealed = api
+            .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
+            .ok();
+        sealed["signer_kid"].as_str().unwrap().to_owned()
+    };
+    let published = |api: &hecha_tests::Api| -> Vec<String> {
+        let jwks: hecha_core::seal::key::Jwks =
+            serde_json::from_value(api.anonymous().get("/.well-known/jwks.json").ok()).unwrap();
+        jwks.keys.into_iter().map(|k| k.kid).collect()
+    };
+    let old = seal(&w.a.inspector);
+    assert_eq!(seal(&on_two(&w.a.inspector)), old);
+    assert_eq!(published(&on_two(&w.a.auditor)), [old.as_str()]);
+
+    let rotated = std::process::Command::new(hecha_tests::hecha_binary())
+        .args(["key", "rotate", "--keyring"])
+        .arg(one.state.settings.signing_keyring())
+        .output()
+        .unwrap();
+    assert!(rotated.status.success(), "{rotated:?}");
+    let new = String::from_utf8(rotated.stdout).unwrap().trim().to_owned();
+    assert_ne!(new, old);
+
+    assert_eq!(seal(&on_two(&w.a.inspector)), new);
+    assert_eq!(seal(&w.a.inspector), new);
+    for api in [w.a.auditor.clone(), on_two(&w.a.auditor)] {
+        assert_eq!(published(&api), [old.clone(), new.clone()]);
+        let history = hecha_tests::flow::published_history(&api);
+        assert_eq!(history.entries.len(), 2);
+    }
+}
+
+both_backends!(
+    a_key_rotated_on_disk_signs_the_next_seal_on_every_replica,
+    a_rotation_reaches_running_replicas
+);
+
 #[test]
 fn two_replicas_behave_as_one() {
     let s3 = S3Server::start_s3s_fs();

@@ -9,8 +9,7 @@
 
 use base64::Engine;
 use hecha_core::seal::device::DeviceKey;
-use hecha_core::seal::keys::Ed25519Key;
-use hecha_core::seal::sign::BundleSigner;
+use hecha_core::seal::key::{BundleSigner, Ed25519Key};
 use hecha_server::auth::{AUDIENCE, Claims, ISSUER};
 use hecha_tests::client::sha256_hex;
 use hecha_tests::flow::{
@@ -748,7 +747,7 @@ fn forge_with(header: Value, claims: Value, key: &Ed25519Key) -> String {
 
 /// The server's own token key (read from its keyring, as a thief of the key file would).
 fn our_token_key(server: &TestServer) -> Ed25519Key {
-    hecha_core::seal::keys::Keyring::open(&server.state.settings.auth_keyring())
+    hecha_core::seal::keyring::Keyring::open(&server.state.settings.auth_keyring())
         .unwrap()
         .active_signer()
         .unwrap()

@@ -67,7 +67,7 @@ pub async fn review(
 pub async fn jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
-        .json(crate::service::seat::signing_jwks(&state.settings)?))
+        .json(state.keyrings.official().await?.jwks()))
 }
 
 /// The bundle-signing key history: each key introduced by its predecessor, with its
@@ -80,5 +80,5 @@ pub async fn jwks(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 pub async fn key_history(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
-        .json(crate::service::seat::signing_history(&state.settings)?))
+        .json(state.keyrings.official().await?.history()))
 }

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::{Timelike, Utc};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use hecha_core::seal::keys::{Ed25519Key, KEYRING_INDEX, KeyPurpose, Keyring};
+use hecha_core::seal::key::{Ed25519Key, KeyPurpose};
+use hecha_core::seal::keyring::Keyring;
 
 #[derive(clap::Args)]
 pub struct KeyArgs {
@@ -87,7 +88,7 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
             println!("{}", serde_json::to_string(key.public_jwk())?);
         }
         KeyCommand::Rotate { keyring, rehearsal } => {
-            if keyring.join(KEYRING_INDEX).exists() {
+            if hecha_server::keyrings::exists(keyring) {
                 let mut ring = Keyring::open(keyring)?;
                 let kid = ring.rotate(at_next_second())?;
                 println!("{kid}");

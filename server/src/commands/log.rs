@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use hecha_core::bundle::trust::TrustAnchors;
-use hecha_core::seal::keys::KeyHistory;
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{TreeHead, parse_path, verify_consistency};
 
 use crate::EXIT_PROBLEMS;

@@ -4,7 +4,7 @@ use chrono::Utc;
 use hecha_core::capture::ids::validate_uscc;
 use hecha_core::capture::pii::contains_full_id;
 use hecha_core::model::personal_ids::mask_text;
-use hecha_core::seal::keys::PublicJwk;
+use hecha_core::seal::key::PublicJwk;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,

@@ -17,7 +17,7 @@ use hecha_core::model::{
     SiSource, SignerRole, StaffRole,
 };
 use hecha_core::seal::device::verify_item_signature;
-use hecha_core::seal::keys::PublicJwk;
+use hecha_core::seal::key::PublicJwk;
 use hecha_core::seal::manifest::{DeviceSignature, item_digest};
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde::{Deserialize, Serialize};

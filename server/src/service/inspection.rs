@@ -7,7 +7,7 @@ use hecha_core::model::wire::{Assignment, PersonHashKey, SeatTag};
 use hecha_core::model::{EvidenceItem, Finding, Inspection, Mode};
 use hecha_core::rules::{RuleProfile, Summary, evaluate, summarize};
 use hecha_core::seal::events::{Event, EventLog};
-use hecha_core::seal::keys::format_time;
+use hecha_core::seal::format_time;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
@@ -645,7 +645,7 @@ pub async fn create_seat_tags(
             ));
         }
     }
-    let signer = crate::service::seat::SeatSigner::open(&state.settings)?;
+    let signer = crate::service::seat::SeatSigner::current(state).await?;
     let txn = begin_write(state, &row.id).await?;
     let mut out = Vec::new();
     for s in &body.seat_ids {

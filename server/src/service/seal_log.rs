@@ -9,7 +9,8 @@
 
 use chrono::Utc;
 use hecha_core::bundle::seal_log::SealLogProof;
-use hecha_core::seal::keys::{KeyPurpose, Keyring, format_time};
+use hecha_core::seal::format_time;
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{LogEntry, TreeHead, consistency_proof, inclusion_path, log_id_of};
 use hecha_core::seal::merkle::Hash32;
 use sea_orm::{
@@ -125,8 +126,11 @@ async fn next_seq<C: ConnectionTrait>(db: &C) -> ServiceResult<u64> {
 /// Appends a key-history entry when the official key history is not the one the log last
 /// recorded (a rotation or retirement made with `hecha key` since). Called on every seal and
 /// before every tree head, so a change is logged before anything it signs.
-pub async fn sync_key_history(txn: &DatabaseTransaction, ring: &Keyring) -> ServiceResult<()> {
-    let current = LogEntry::key_history(ring.history()).map_err(ServiceError::internal)?;
+pub async fn sync_key_history(
+    txn: &DatabaseTransaction,
+    history: &KeyHistory,
+) -> ServiceResult<()> {
+    let current = LogEntry::key_history(history).map_err(ServiceError::internal)?;
     let LogEntry::KeyHistory { history_sha256, .. } = &current else {
         return Ok(());
     };
@@ -145,19 +149,9 @@ pub async fn sync_key_history(txn: &DatabaseTransaction, ring: &Keyring) -> Serv
     };
     if logged.as_deref() != Some(history_sha256.as_str()) {
         let seq = append(txn, &current).await?;
-        tracing::info!(
-            seq,
-            entries = ring.history().entries.len(),
-            "key history logged"
-        );
+        tracing::info!(seq, entries = history.entries.len(), "key history logged");
     }
     Ok(())
-}
-
-/// The official keyring (the log's signer).
-fn official_ring(state: &AppState) -> ServiceResult<Keyring> {
-    crate::service::seat::open_keyring(&state.settings, KeyPurpose::Official)
-        .map_err(ServiceError::internal)
 }
 
 /// The leaf hashes from leaf 0, checked to be gapless.
@@ -184,14 +178,14 @@ async fn leaves<C: ConnectionTrait>(db: &C) -> ServiceResult<Vec<Hash32>> {
         .collect()
 }
 
-/// Signs the head of `leaves` with the official keyring's active key. The keyring is read
+/// Signs the head of `leaves` with the official keyring's active key. The keyring is checked
 /// again after signing: if a rotation happened meanwhile, the head is signed again by the
 /// new key, whose period starts at (inclusive) its introduction second — the old key's
 /// ends there (exclusive), so a head it signed in that second would not verify.
 /// `None` when the keyring has no active key (its last key retired): nothing can sign.
-fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<SignedTreeHead>> {
+async fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<SignedTreeHead>> {
     for _ in 0..3 {
-        let ring = official_ring(state)?;
+        let ring = state.keyrings.official().await?;
         let chain = ring.history().verify().map_err(ServiceError::internal)?;
         let log_id = log_id_of(&chain)
             .ok_or_else(|| ServiceError::internal("empty official key history"))?
@@ -201,9 +195,9 @@ fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<Signed
         }
         let signer = ring.active_signer().map_err(ServiceError::internal)?;
         let head = TreeHead::of(leaves, &log_id, &format_time(Utc::now()));
-        let jws = head.sign(&signer).map_err(ServiceError::internal)?;
-        let after = official_ring(state)?;
-        if after.active_kid() == Some(hecha_core::seal::sign::BundleSigner::kid(&signer)) {
+        let jws = head.sign(&*signer).map_err(ServiceError::internal)?;
+        let after = state.keyrings.official().await?;
+        if after.active_kid() == Some(signer.kid()) {
             return Ok(Some(SignedTreeHead {
                 tree_size: head.tree_size,
                 root_hash: head.root_hash,
@@ -221,8 +215,8 @@ fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<Signed
 
 /// The latest signed tree head (a key-history change not yet logged is logged first).
 pub async fn tree_head(state: &AppState) -> ServiceResult<SignedTreeHead> {
-    let (_, leaves) = synced_leaves(state).await?;
-    sign_head(state, &leaves)?.ok_or_else(|| {
+    let leaves = synced_leaves(state).await?;
+    sign_head(state, &leaves).await?.ok_or_else(|| {
         ServiceError::conflict(
             "log.no_signing_key",
             "the bundle keyring has no active key: no tree head can be signed",
@@ -230,12 +224,13 @@ pub async fn tree_head(state: &AppState) -> ServiceResult<SignedTreeHead> {
     })
 }
 
-async fn synced_leaves(state: &AppState) -> ServiceResult<(Keyring, Vec<Hash32>)> {
-    let ring = official_ring(state)?;
+/// Every leaf, after logging a key-history change not yet logged.
+async fn synced_leaves(state: &AppState) -> ServiceResult<Vec<Hash32>> {
+    let ring = state.keyrings.official().await?;
     let txn = state.db.begin().await?;
-    sync_key_history(&txn, &ring).await?;
+    sync_key_history(&txn, ring.history()).await?;
     txn.commit().await?;
-    Ok((ring, leaves(&state.db).await?))
+    leaves(&state.db).await
 }
 
 /// Entries `start..start + count` (at most [`MAX_ENTRIES_PAGE`]), as stored.
@@ -301,10 +296,10 @@ pub async fn proof_for(state: &AppState, entry: &LogEntry) -> ServiceResult<Opti
     else {
         return Ok(None);
     };
-    let (_, leaves) = synced_leaves(state).await?;
+    let leaves = synced_leaves(state).await?;
     let index = row.seq as u64;
     let path = inclusion_path(&leaves, index).map_err(ServiceError::internal)?;
-    let Some(head) = sign_head(state, &leaves)? else {
+    let Some(head) = sign_head(state, &leaves).await? else {
         // A retired keyring still exports what it sealed, without a fresh tree head.
         tracing::warn!("no active bundle key: the export carries no seal-log proof");
         return Ok(None);

@@ -12,7 +12,9 @@ use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle, sign_off_pro
 use hecha_core::model::EvidenceItem;
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::events::EventLog;
-use hecha_core::seal::keys::{Jwks, KeyHistory, KeyPurpose, PublicJwk, format_time};
+use hecha_core::seal::format_time;
+use hecha_core::seal::key::{Jwks, KeyPurpose, PublicJwk};
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::LogEntry;
 use hecha_core::seal::manifest::{DeviceSignature, Manifest};
 use sea_orm::sea_query::Expr;
@@ -138,8 +140,10 @@ pub async fn seal(
         None => None,
     };
     // Rehearsals are signed by the rehearsal keyring, official records by the authority's.
-    let ring = crate::service::seat::open_keyring(&state.settings, KeyPurpose::for_mode(insp.mode))
-        .map_err(ServiceError::internal)?;
+    let ring = state
+        .keyrings
+        .current(KeyPurpose::for_mode(insp.mode))
+        .await?;
     let signer = ring.active_signer().map_err(ServiceError::internal)?;
     let history = ring.history().clone();
     let tsa = state.settings.tsa.clone();
@@ -165,7 +169,7 @@ pub async fn seal(
                 sealed_at,
                 previous_manifest_sha256: previous,
             },
-            &signer,
+            &*signer,
             tsa_fn
                 .as_ref()
                 .map(|f| f as &dyn Fn(&str) -> Result<Vec<u8>, String>),
@@ -247,7 +251,7 @@ pub async fn seal(
     // Official seals enter the seal log in the same transaction (format §19), after the
     // key history they are signed under. Rehearsals are never official and stay out.
     if insp.mode == hecha_core::model::Mode::Official {
-        crate::service::seal_log::sync_key_history(&txn, &ring).await?;
+        crate::service::seal_log::sync_key_history(&txn, ring.history()).await?;
         crate::service::seal_log::append(
             &txn,
             &LogEntry::Manifest {
@@ -394,15 +398,14 @@ async fn with_addendum(
         .skip(sealed)
         .cloned()
         .collect();
-    let ring = crate::service::seat::open_keyring(
-        &state.settings,
-        KeyPurpose::for_mode(bundle.manifest.mode),
-    )
-    .map_err(ServiceError::internal)?;
+    let ring = state
+        .keyrings
+        .current(KeyPurpose::for_mode(bundle.manifest.mode))
+        .await?;
     if bundle.key_history.is_prefix_of(ring.history()) {
         bundle.key_history = ring.history().clone();
-        for k in ring.jwks().map_err(ServiceError::internal)?.keys {
-            bundle.jwks.insert(k);
+        for k in &ring.jwks().keys {
+            bundle.jwks.insert(k.clone());
         }
     }
     if bundle.manifest.mode == hecha_core::model::Mode::Official {
@@ -426,9 +429,9 @@ async fn with_addendum(
         )
     })?;
     let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
-    let at = hecha_core::seal::keys::format_time(Utc::now());
+    let at = format_time(Utc::now());
     bundle.addendum = Some(
-        Addendum::sign(&bundle.manifest, &digest, after, &signer, &at)
+        Addendum::sign(&bundle.manifest, &digest, after, &*signer, &at)
             .map_err(ServiceError::internal)?,
     );
     Ok(bundle)

@@ -1,61 +1,29 @@
 //! Seat tags signed with the bundle-signing key, and their QR codes.
 
-use hecha_core::seal::keys::{Ed25519Key, Jwks, KeyHistory, KeyPurpose, Keyring};
+use std::sync::Arc;
+
+use hecha_core::seal::key::Ed25519Key;
 use hecha_core::seal::seat::sign_seat_tag;
 
 use crate::service::{ServiceError, ServiceResult};
-use crate::settings::Settings;
+use crate::state::AppState;
 
+/// Signs seat tags with the official keyring's active key.
 pub struct SeatSigner {
-    key: Ed25519Key,
-}
-
-/// The bundle-signing keyring of `purpose` (official records, or rehearsals); created on
-/// first start.
-pub fn open_keyring(settings: &Settings, purpose: KeyPurpose) -> anyhow::Result<Keyring> {
-    open_or_create(&settings.keyring_for(purpose), purpose)
-}
-
-/// Opens the keyring in `dir`, creating it with one new key for `purpose` when there is
-/// none. Opening migrates key files written as PKCS#8 v2 to v1, in place.
-pub fn open_or_create(dir: &std::path::Path, purpose: KeyPurpose) -> anyhow::Result<Keyring> {
-    if dir.join(hecha_core::seal::keys::KEYRING_INDEX).exists() {
-        let ring = Keyring::open(dir)?;
-        anyhow::ensure!(
-            ring.purpose() == purpose,
-            "keyring {} holds {:?} keys, expected {purpose:?} keys",
-            dir.display(),
-            ring.purpose()
-        );
-        Ok(ring)
-    } else {
-        Ok(Keyring::create_for(dir, purpose, chrono::Utc::now())?)
-    }
-}
-
-/// The official keyring's key history: the trust anchor auditors pin
-/// (`/.well-known/hecha-key-history.json`).
-pub fn signing_history(settings: &Settings) -> ServiceResult<KeyHistory> {
-    let ring = Keyring::open(&settings.signing_keyring()).map_err(ServiceError::internal)?;
-    Ok(ring.history().clone())
-}
-
-/// The public bundle-signing keys (for `/.well-known/jwks.json` and tag checks).
-pub fn signing_jwks(settings: &Settings) -> ServiceResult<Jwks> {
-    let ring = Keyring::open(&settings.signing_keyring()).map_err(ServiceError::internal)?;
-    ring.jwks().map_err(ServiceError::internal)
+    key: Arc<Ed25519Key>,
 }
 
 impl SeatSigner {
-    pub fn open(settings: &Settings) -> ServiceResult<Self> {
-        let ring = Keyring::open(&settings.signing_keyring()).map_err(ServiceError::internal)?;
+    /// The official keyring's active key as the keyring is now.
+    pub async fn current(state: &AppState) -> ServiceResult<Self> {
+        let ring = state.keyrings.official().await?;
         Ok(SeatSigner {
             key: ring.active_signer().map_err(ServiceError::internal)?,
         })
     }
 
     pub fn sign(&self, inspection_id: &str, seat_id: &str) -> ServiceResult<String> {
-        sign_seat_tag(&self.key, inspection_id, seat_id)
+        sign_seat_tag(&*self.key, inspection_id, seat_id)
             .map_err(|e| ServiceError::unprocessable("seat.id", e.to_string()))
     }
 }

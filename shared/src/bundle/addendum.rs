@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::seal::events::{ChainBreak, Event, EventLogError, parse_jsonl, verify_chain_after};
-use crate::seal::keys::KeyChain;
+use crate::seal::key::BundleSigner;
+use crate::seal::key_history::KeyChain;
 use crate::seal::manifest::Manifest;
-use crate::seal::sign::{BundleSigner, JwsError, bundle_jws_kid, sign_claims, verify_claims};
+use crate::seal::sign::{JwsError, bundle_jws_kid, sign_claims, verify_claims};
 
 pub const ADDENDUM_EVENTS_PATH: &str = "hecha/addendum.jsonl";
 pub const ADDENDUM_JWS_PATH: &str = "hecha/addendum.jws";

@@ -22,7 +22,8 @@ use super::thumbnail::redacted_thumbnail;
 use crate::model::{EvidenceBody, EvidenceItem, Finding};
 use crate::rules::RuleProfile;
 use crate::seal::events::EventLog;
-use crate::seal::keys::{Jwks, KeyHistory};
+use crate::seal::key::Jwks;
+use crate::seal::key_history::KeyHistory;
 use crate::seal::manifest::{Manifest, ManifestError};
 
 /// Paths of the tag files inside the bag.

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::trust::TrustAnchors;
-use crate::seal::keys::{KeyHistory, KeyHistoryError};
+use crate::seal::key_history::{KeyHistory, KeyHistoryError};
 use crate::seal::merkle::{InclusionProof, ProofError};
 use crate::seal::sign::{BundleClaims, JwsError, bundle_jws_kid, verify_bundle_jws_in_chain};
 

@@ -9,11 +9,12 @@ use super::export::{SealedBundle, evidence_path};
 use crate::model::{EvidenceBody, EvidenceItem, Inspection, Mode, SignerRole};
 use crate::rules::RuleProfile;
 use crate::seal::events::EventLog;
-use crate::seal::keys::{Jwks, KeyHistory, KeyPurpose, format_time};
+use crate::seal::format_time;
+use crate::seal::key::{BundleSigner, Jwks, KeyPurpose};
+use crate::seal::key_history::KeyHistory;
 use crate::seal::manifest::{
     DeviceSignature, EventLogHead, Manifest, ManifestError, ManifestInput,
 };
-use crate::seal::sign::BundleSigner;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::trust::TrustAnchors;
-use crate::seal::keys::KeyChain;
+use crate::seal::key_history::KeyChain;
 use crate::seal::log::{
     LogEntry, LogError, TreeHead, parse_path, verify_inclusion, verify_tree_head,
 };

@@ -10,9 +10,8 @@
 
 use ed25519_dalek::pkcs8::DecodePublicKey;
 
-use crate::seal::keys::{
-    Ed25519Key, Jwks, KEY_HISTORY_SCHEMA, KeyChain, KeyHistory, KeyHistoryError, PublicJwk,
-};
+use crate::seal::key::{Ed25519Key, Jwks, PublicJwk};
+use crate::seal::key_history::{KEY_HISTORY_SCHEMA, KeyChain, KeyHistory, KeyHistoryError};
 use crate::seal::log::{TreeHead, verify_tree_head, verify_tree_head_with};
 use crate::seal::sign::bundle_jws_kid;
 
@@ -216,7 +215,7 @@ mod tests {
 
     #[test]
     fn a_tree_head_is_judged_by_the_anchors_alone() {
-        use crate::seal::keys::KeyPurpose;
+        use crate::seal::key::KeyPurpose;
         use crate::seal::log::TreeHead;
         let key = Ed25519Key::from_secret_bytes(&[6; 32]);
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();

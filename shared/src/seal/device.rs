@@ -14,8 +14,7 @@ use zeroize::Zeroizing;
 
 use super::canonical::{CanonicalError, to_canonical_json};
 use super::hash::is_sha256_hex;
-use super::keys::{JwkError, PublicJwk};
-use super::sign::SignerError;
+use super::key::{JwkError, PublicJwk, SignerError};
 use super::{b64url, b64url_decode};
 
 /// An ECDSA P-256 signature as a keystore returns it.

@@ -15,14 +15,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::canonical::{CanonicalError, canonical_sha256, to_canonical_json};
-use super::keys::{Jwks, KeyChain, KeyHistory, KeyHistoryError, KeyPurpose};
+use super::key::{BundleSigner, Jwks, KeyPurpose};
+use super::key_history::{KeyChain, KeyHistory, KeyHistoryError};
 use super::merkle::{
     Hash32, ProofError, leaf_hash, node_hash, parse_hex, path_of, root_from_path,
     root_of_leaf_hashes, split,
 };
-use super::sign::{
-    BundleSigner, JwsError, bundle_jws_kid, jws_typ, sign_typed_claims, verify_claims,
-};
+use super::sign::{JwsError, bundle_jws_kid, jws_typ, sign_typed_claims, verify_claims};
 
 /// The `typ` of a signed tree head's JWS header.
 pub const TREE_HEAD_TYP: &str = "hecha-sth+jwt";
@@ -319,7 +318,8 @@ pub fn parse_path(field: &'static str, nodes: &[String]) -> Result<Vec<Hash32>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seal::keys::{Ed25519Key, format_time};
+    use crate::seal::format_time;
+    use crate::seal::key::Ed25519Key;
     use crate::seal::merkle::tests::{CT_ROOTS, ct_leaf_hashes as ct_leaves};
     use chrono::{Duration, TimeZone, Utc};
     use proptest::prelude::*;

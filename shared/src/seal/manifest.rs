@@ -19,10 +19,10 @@ use serde::{Deserialize, Serialize};
 use super::canonical::{CanonicalError, canonical_sha256, to_canonical_json};
 use super::device::{DeviceSignatureError, verify_item_signature};
 use super::hash::{is_sha256_hex, parse_sha256_hex};
-use super::keys::{Jwks, format_time};
+use super::key::{BundleSigner, Jwks};
 use super::merkle::{Hash32, InclusionProof, ProofError, merkle_root};
-use super::sign::{BundleClaims, BundleSigner, JwsError, sign_bundle};
-use super::{BUNDLE_SCHEMA, BundleVersion};
+use super::sign::{BundleClaims, JwsError, sign_bundle};
+use super::{BUNDLE_SCHEMA, BundleVersion, format_time};
 use crate::model::{EvidenceItem, Finding, Inspection, Mode};
 use crate::rules::{RuleProfile, evaluate};
 

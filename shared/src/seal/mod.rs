@@ -4,21 +4,31 @@
 //! - [`hash`]: streaming SHA-256, lowercase hex.
 //! - [`merkle`]: the RFC 6962 Merkle tree over item digests and its inclusion proofs.
 //! - [`events`]: the hash-chained event log.
-//! - [`keys`]: Ed25519 signing keys, the keyring directory and the key history.
-//! - [`sign`]: the bundle JWS (EdDSA) and the [`sign::BundleSigner`] trait.
+//! - [`key`]: an Ed25519 bundle key, its public JWK, JWK Sets, what a key may sign, and the
+//!   [`key::BundleSigner`] trait.
+//! - [`key_history`]: the signed history that introduces and retires keys, and the verified
+//!   [`key_history::KeyChain`] a verifier walks.
+//! - [`keyring`]: the keyring directory (key files, index, history) that rotates and retires.
+//! - [`sign`]: the bundle JWS (EdDSA).
 //! - [`device`]: ES256 device signatures over item digests.
 //! - [`manifest`]: the manifest, its digest and its Merkle root.
 //! - [`timestamp`]: RFC 3161 time-stamp requests, responses and offline token checks.
 //! - [`log`]: the seal log's entries, consistency and inclusion proofs, signed tree heads.
 //!
 //! `docs/bundle-format.md` specifies every byte these produce. Nothing here does network
-//! I/O; only [`keys::Keyring`] and the file-hashing helpers touch the file system.
+//! I/O; only [`keyring::Keyring`], the PEM files of [`key::Ed25519Key`] and the file-hashing
+//! helpers touch the file system.
+//!
+//! Dependencies between the key modules go one way: `key` ← `key_history` ← `keyring`, and
+//! `sign` uses `key` and `key_history`; none of them imports `keyring`.
 
 pub mod canonical;
 pub mod device;
 pub mod events;
 pub mod hash;
-pub mod keys;
+pub mod key;
+pub mod key_history;
+pub mod keyring;
 pub mod log;
 pub mod manifest;
 pub mod merkle;
@@ -58,6 +68,12 @@ impl BundleVersion {
             Self::V2 => BUNDLE_SCHEMA_V2,
         }
     }
+}
+
+/// RFC 3339 UTC, seconds precision: how the keyring, the key history, the manifest and the
+/// server write times.
+pub fn format_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// base64url without padding (RFC 7515 §2), as JWS and JWK use it.

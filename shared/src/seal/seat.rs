@@ -6,8 +6,7 @@
 //! Format: `hecha-seat:v1:<kid>:<inspection-id>:<seat-id>:<signature>` where the signature
 //! is Ed25519 over everything before the last `:`, base64url without padding.
 
-use super::keys::Jwks;
-use super::sign::BundleSigner;
+use super::key::{BundleSigner, Jwks};
 use super::{b64url, b64url_decode};
 
 pub const SEAT_TAG_PREFIX: &str = "hecha-seat:v1:";
@@ -111,7 +110,7 @@ fn sig_len(tag: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seal::keys::{Ed25519Key, Jwks};
+    use crate::seal::key::{Ed25519Key, Jwks};
 
     #[test]
     fn a_tag_verifies_for_its_inspection_only() {

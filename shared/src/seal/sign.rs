@@ -1,10 +1,10 @@
 //! The bundle signature: a compact JWS (RFC 7515), `alg: EdDSA` (Ed25519, RFC 8037), with
 //! the signer's `kid` in the protected header, over [`BundleClaims`].
 //!
-//! Signing goes through the [`BundleSigner`] trait so the key can live in an HSM, a cloud
-//! KMS or a phone keystore: the trait only signs bytes. Verification uses `jsonwebtoken`
-//! with the algorithm pinned to EdDSA: `none`, HS256 (the public key used as an HMAC
-//! secret) and every other algorithm are refused before any key is touched. No `exp` is
+//! Signing goes through the [`BundleSigner`] trait (defined in `key.rs`) so the key can live
+//! in an HSM, a cloud KMS or a phone keystore: the trait only signs bytes. Verification uses
+//! `jsonwebtoken` with the algorithm pinned to EdDSA: `none`, HS256 (the public key used as
+//! an HMAC secret) and every other algorithm are refused before any key is touched. No `exp` is
 //! required or checked — a bundle must verify decades after sealing; whether the key was
 //! allowed to sign at `sealed_at` is the key history's business ([`verify_bundle_jws_in_chain`]).
 
@@ -14,29 +14,10 @@ use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::canonical::{CanonicalError, to_canonical_json};
-use super::keys::{JwkError, Jwks, KeyChain, KeyHistoryError};
+use super::key::{BundleSigner, JwkError, Jwks, SignerError};
+use super::key_history::{KeyChain, KeyHistoryError};
 use super::{BUNDLE_SCHEMA, BundleVersion, b64url, b64url_decode};
 use crate::model::Mode;
-
-/// Something that holds an Ed25519 bundle-signing key and signs bytes with it.
-///
-/// Implemented by [`super::keys::Ed25519Key`] (a software key, e.g. from a
-/// [`super::keys::Keyring`]); implement it for an HSM or a remote KMS.
-pub trait BundleSigner {
-    /// The key's id: the RFC 7638 thumbprint of its public JWK.
-    fn kid(&self) -> &str;
-    /// The Ed25519 signature (RFC 8032) of `message`.
-    fn sign(&self, message: &[u8]) -> Result<[u8; 64], SignerError>;
-}
-
-/// Why a signer could not sign.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SignerError {
-    #[error("the signing key is not available: {0}")]
-    Unavailable(String),
-    #[error("the signer refused: {0}")]
-    Refused(String),
-}
 
 /// What the bundle JWS signs. JSON members in this (alphabetical) order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,7 +267,8 @@ pub fn verify_bundle_jws_in_chain(token: &str, chain: &KeyChain) -> Result<Bundl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seal::keys::{Ed25519Key, KeyHistory};
+    use crate::seal::key::Ed25519Key;
+    use crate::seal::key_history::KeyHistory;
     use chrono::{TimeZone, Utc};
     use jsonwebtoken::EncodingKey;
 

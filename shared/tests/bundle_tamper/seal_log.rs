@@ -14,7 +14,8 @@ use hecha_core::bundle::seal_log::{SEAL_LOG_PATH, SealLogProof};
 use hecha_core::bundle::verify::VerifyOptions;
 use hecha_core::model::{EvidenceItem, Mode, SignerRole};
 use hecha_core::seal::hash::sha256_hex;
-use hecha_core::seal::keys::{Ed25519Key, KeyHistory, KeyPurpose};
+use hecha_core::seal::key::{Ed25519Key, KeyPurpose};
+use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{LogEntry, TreeHead, inclusion_path};
 use hecha_core::seal::merkle::Hash32;
 

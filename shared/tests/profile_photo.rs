@@ -72,8 +72,13 @@ fn a_profile_without_a_photo_table_does_not_load() {
             && err.contains("editing_software"),
         "{err}"
     );
-    // Not even a recorded one: nothing is assumed.
-    assert!(RuleProfile::from_recorded_toml(&with_photo_table("")).is_err());
+    // A recorded one (sealed before `[photo]`) is read as it was judged then: with the
+    // engine's built-in parameters of that time, since its rule named none.
+    let recorded = RuleProfile::from_recorded_toml(&with_photo_table("")).unwrap();
+    assert_eq!(
+        recorded.photo.max_gps_camera_skew_s,
+        hecha_core::rules::PHOTO_BEFORE_ITS_TABLE.0
+    );
 }
 
 #[test]
@@ -207,4 +212,28 @@ fn a_profile_recorded_before_the_photo_table_is_read_from_its_rule() {
         RuleProfile::from_recorded_toml(current.source()).unwrap(),
         current
     );
+}
+
+#[test]
+fn a_profile_recorded_before_the_photo_table_with_the_rule_off_reads_as_it_was_judged() {
+    // Before `[photo]`, a profile whose site.real_address was off (or named no photo
+    // parameters) was judged with the engine's built-in ones: a bundle sealed under it must
+    // still load, and read the same.
+    let (skew, editors) = hecha_core::rules::PHOTO_BEFORE_ITS_TABLE;
+    let built_in: Vec<String> = editors.iter().map(|e| (*e).to_owned()).collect();
+    let no_values = real_address_off(&with_photo_table(""));
+    let p = RuleProfile::from_recorded_toml(&no_values).unwrap();
+    assert_eq!(p.photo.max_gps_camera_skew_s, skew);
+    assert_eq!(p.photo.editing_software, built_in);
+    // The rule off but naming values: they were not used then, so not now either.
+    let ignored = real_address_off(&with_photo_table("")).replace(
+        "params = { min_photos = 2, allow_gallery = false }",
+        "params = { min_photos = 2, allow_gallery = false, max_gps_camera_skew_s = 120, editing_software = [\"polarr\"] }",
+    );
+    assert_ne!(ignored, no_values, "the fixture names the values");
+    let p = RuleProfile::from_recorded_toml(&ignored).unwrap();
+    assert_eq!(p.photo.editing_software, built_in);
+    assert_eq!(p.source(), ignored, "byte for byte, for its digest");
+    // A profile loaded today gets nothing of the kind.
+    assert!(RuleProfile::from_toml(&no_values).is_err());
 }

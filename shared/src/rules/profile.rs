@@ -157,21 +157,35 @@ impl RuleProfile {
 
     /// A profile as it was recorded — sealed in a bundle, kept in a phone's outbox, handed
     /// over by a server — read as [`RuleProfile::from_toml`] does, and also in the layout
-    /// before `[photo]` existed, when the photo parameters were those of
-    /// `site.real_address` (they are read from there; nothing is assumed). The source stays
-    /// byte for byte what was recorded.
+    /// before `[photo]` existed. Then the photo parameters were those of
+    /// `site.real_address` when that rule applied and named both, and otherwise the engine's
+    /// built-in ones of that time ([`PHOTO_BEFORE_ITS_TABLE`]): a bundle sealed then is read
+    /// as it was judged. The source stays byte for byte what was recorded.
     pub fn from_recorded_toml(source: &str) -> Result<Self, ProfileError> {
         let mut table: toml::Table = toml::from_str(source)?;
         if !table.contains_key("photo") {
+            let applies = table
+                .get("rule")
+                .and_then(toml::Value::as_array)
+                .and_then(|rules| {
+                    rules
+                        .iter()
+                        .filter_map(toml::Value::as_table)
+                        .find(|r| is_photo_rule(r))
+                })
+                .map(|r| r.get("applies").and_then(toml::Value::as_bool) != Some(false));
+            // The keys leave the rule in any case: they are no parameters of it now.
             let lifted = real_address_params_mut(&mut table).map(|params| {
                 PHOTO_KEYS
                     .iter()
                     .filter_map(|k| params.remove(*k).map(|v| ((*k).to_owned(), v)))
                     .collect::<toml::Table>()
             });
-            if let Some(photo) = lifted.filter(|p| !p.is_empty()) {
-                table.insert("photo".to_owned(), toml::Value::Table(photo));
-            }
+            let photo = match lifted {
+                Some(p) if applies == Some(true) && p.len() == PHOTO_KEYS.len() => p,
+                _ => photo_before_its_table(),
+            };
+            table.insert("photo".to_owned(), toml::Value::Table(photo));
         }
         check_photo_table(&table)?;
         let profile: RuleProfile = toml::Value::Table(table).try_into()?;
@@ -276,6 +290,36 @@ fn real_address_params(table: &toml::Table) -> Option<&toml::Table> {
         .find(|r| is_photo_rule(r))?
         .get("params")?
         .as_table()
+}
+
+/// The photo parameters the engine used, before profiles carried `[photo]`, when
+/// `site.real_address` was absent, turned off or named them incompletely (engine
+/// `hecha-core/0.1.0+rules.2` and earlier). Only [`RuleProfile::from_recorded_toml`] uses
+/// them, to read such a recorded profile as it was judged; a profile loaded today must
+/// carry its own `[photo]`.
+pub const PHOTO_BEFORE_ITS_TABLE: (i64, [&str; 8]) = (
+    300,
+    [
+        "photoshop",
+        "lightroom",
+        "gimp",
+        "snapseed",
+        "美图",
+        "醒图",
+        "picsart",
+        "facetune",
+    ],
+);
+
+fn photo_before_its_table() -> toml::Table {
+    let (skew, editors) = PHOTO_BEFORE_ITS_TABLE;
+    let mut t = toml::Table::new();
+    t.insert(PHOTO_KEYS[0].to_owned(), toml::Value::Integer(skew));
+    t.insert(
+        PHOTO_KEYS[1].to_owned(),
+        toml::Value::Array(editors.iter().map(|e| toml::Value::from(*e)).collect()),
+    );
+    t
 }
 
 fn real_address_params_mut(table: &mut toml::Table) -> Option<&mut toml::Table> {

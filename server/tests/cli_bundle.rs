@@ -1,5 +1,5 @@
-//! `hecha seal`, `hecha verify`, `hecha prove` and `hecha verify-proof` over the built binary
-//! (issue 4), and bagit-python's opinion of the exported bag.
+//! `hecha seal`, `hecha verify`, `hecha prove` and `hecha verify-proof` over the built
+//! binary, and bagit-python's opinion of the exported bag.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support::cli::{assert_exit, hecha, s, stdout};

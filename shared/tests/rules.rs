@@ -7,7 +7,7 @@ use hecha_core::model::*;
 use hecha_core::rules::{RuleProfile, evaluate, rule_ids, summarize};
 use proptest::prelude::*;
 
-/// Every rule id of requirements.md (shared/docs/requirements.md), written out here so that
+/// Every rule id of requirements.md (beside the repository, `../shared/docs/`), written out here so that
 /// a rule dropped from the engine or a profile is caught.
 const REQUIREMENTS_RULE_IDS: &[&str] = &[
     "site.office_area",

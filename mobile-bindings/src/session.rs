@@ -641,7 +641,7 @@ impl InspectionSession {
                         format!("unknown signer role: {role}"),
                     )
                 })?;
-            if signer_role == SignerRole::CompanyRepresentative && signature_png.is_none() {
+            if signer_role.signs_by_hand() && signature_png.is_none() {
                 return Err(MobileError::invalid(
                     "evidence.signature_image",
                     "企业代表签字需要手写签名图片",

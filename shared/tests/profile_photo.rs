@@ -237,3 +237,34 @@ fn a_profile_recorded_before_the_photo_table_with_the_rule_off_reads_as_it_was_j
     // A profile loaded today gets nothing of the kind.
     assert!(RuleProfile::from_toml(&no_values).is_err());
 }
+
+/// `national` without its `[seal]` table.
+fn without_seal_table() -> String {
+    let src = national();
+    let start = src.find("[seal]\n").unwrap();
+    let end = start + src[start..].find("\n\n").unwrap();
+    format!("{}{}", &src[..start], &src[end..])
+}
+
+#[test]
+fn a_profile_without_a_seal_table_does_not_load_but_one_recorded_before_it_does() {
+    let src = without_seal_table();
+    assert!(!src.contains("sign_offs"), "the fixture drops the table");
+    let err = RuleProfile::from_toml(&src).unwrap_err().to_string();
+    assert!(
+        err.contains("national") && err.contains("[seal]") && err.contains("sign_offs"),
+        "{err}"
+    );
+    // Sealed before `[seal]` was required: judged then with an inspector and the
+    // company's representative, and read so now.
+    let recorded = RuleProfile::from_recorded_toml(&src).unwrap();
+    assert_eq!(
+        recorded.seal.sign_offs,
+        vec![SignerRole::Inspector, SignerRole::CompanyRepresentative]
+    );
+    assert_eq!(
+        hecha_core::rules::SIGN_OFFS_BEFORE_THEIR_TABLE.len(),
+        recorded.seal.sign_offs.len()
+    );
+    assert_eq!(recorded.source(), src, "byte for byte, for its digest");
+}

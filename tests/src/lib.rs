@@ -40,6 +40,26 @@ pub fn hecha_binary() -> std::path::PathBuf {
     bin
 }
 
+/// Whether `python3` can import `module`, for a test that drives a Python tool. On CI
+/// (`CI=true`, where `.ci/run` installs it) a missing module fails the test; elsewhere the
+/// test is skipped with a note naming what to install.
+#[track_caller]
+pub fn python_module_or_skip(module: &str, pip_package: &str, test: &str) -> bool {
+    let importable = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !importable {
+        let msg = format!("{module} is not importable (python3 -m pip install {pip_package})");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{msg}: required on CI"
+        );
+        eprintln!("SKIPPED {test}: {msg}");
+    }
+    importable
+}
+
 /// `len` reproducible bytes that look random (no two seeds alike, nothing compresses).
 pub fn noise(len: usize, seed: u64) -> Vec<u8> {
     // xorshift64*: enough to make distinct, incompressible test files.

@@ -8,13 +8,6 @@
 use hecha_tests::flow::{create_inspection, push_example, world};
 use hecha_tests::{Backend, TestServer};
 
-fn schemathesis_importable() -> bool {
-    std::process::Command::new("python3")
-        .args(["-c", "import schemathesis"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// Cases per operation and phase: enough to reach every documented failure of the
 /// request's shape, bounded so CI's budget holds.
 const MAX_EXAMPLES: &str = "12";
@@ -66,13 +59,11 @@ fn schemathesis(base: &str, token: Option<&str>, config: &std::path::Path) -> (b
 
 #[test]
 fn every_answer_is_one_the_openapi_document_names() {
-    if !schemathesis_importable() {
-        let msg = "schemathesis is not importable (python3 -m pip install schemathesis)";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{msg}: required on CI"
-        );
-        eprintln!("SKIPPED every_answer_is_one_the_openapi_document_names: {msg}");
+    if !hecha_tests::python_module_or_skip(
+        "schemathesis",
+        "schemathesis",
+        "every_answer_is_one_the_openapi_document_names",
+    ) {
         return;
     }
     let server = TestServer::start(Backend::Sqlite);

@@ -831,21 +831,8 @@ fn an_upload_over_the_limit_is_refused_at_creation(v: &Visit) {
 
 // ───────────────────────────── tuspy ─────────────────────────────
 
-fn tuspy_importable() -> bool {
-    std::process::Command::new("python3")
-        .args(["-c", "import tusclient"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 fn tuspy_uploads_a_file_in_chunks(backend: Backend) {
-    if !tuspy_importable() {
-        let msg = "tuspy is not importable (python3 -m pip install tuspy)";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{msg}: required on CI"
-        );
-        eprintln!("SKIPPED tuspy_uploads_a_file_in_chunks: {msg}");
+    if !hecha_tests::python_module_or_skip("tusclient", "tuspy", "tuspy_uploads_a_file_in_chunks") {
         return;
     }
     let server = server(backend);

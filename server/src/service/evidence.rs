@@ -14,7 +14,7 @@ use hecha_core::model::personal_ids::{
 use hecha_core::model::wire::NewEvidence;
 use hecha_core::model::{
     BlobRef, Checklist, EvidenceBody, EvidenceItem, Inspection, SI_SCAN_DEFAULT_RULES, SiScan,
-    SiSource, SignerRole, StaffRole,
+    SiSource, StaffRole,
 };
 use hecha_core::seal::device::verify_item_signature;
 use hecha_core::seal::key::PublicJwk;
@@ -433,7 +433,7 @@ async fn prepare(
                 }
                 (None, _) => {}
             }
-            if s.signer_role == SignerRole::CompanyRepresentative && item.blob.is_none() {
+            if s.signer_role.signs_by_hand() && item.blob.is_none() {
                 return Err(ServiceError::unprocessable(
                     "evidence.signature_image",
                     "the company representative's sign-off needs the signature image (blob)",

@@ -88,13 +88,11 @@ pub fn sign_off_problems(profile: &RuleProfile, evidence: &[EvidenceItem]) -> Ve
         .map(|role| SignOffProblem::Missing(*role))
         .collect();
     for (item, s) in &sign_offs {
-        if s.signer_role == SignerRole::CompanyRepresentative {
-            if item.blob.is_none() {
-                problems.push(SignOffProblem::NoImage(item.id.clone()));
-            }
-            if s.person.is_none() {
-                problems.push(SignOffProblem::NoPerson(item.id.clone()));
-            }
+        if s.signer_role.signs_by_hand() && item.blob.is_none() {
+            problems.push(SignOffProblem::NoImage(item.id.clone()));
+        }
+        if s.signer_role == SignerRole::CompanyRepresentative && s.person.is_none() {
+            problems.push(SignOffProblem::NoPerson(item.id.clone()));
         }
     }
     // One image, one role: a representative's scanned signature reused as the inspector's

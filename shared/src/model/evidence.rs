@@ -435,6 +435,16 @@ pub enum SignerRole {
     CompanyRepresentative,
 }
 
+impl SignerRole {
+    /// Whether this signer signs by hand on the phone, so that the sign-off carries the
+    /// signature image as its blob (design.md, "sign_off"): the company's representative.
+    /// The inspector signs with the device key. The phone refuses such a sign-off without
+    /// the image, the server's intake too, and an official seal lists it as a problem.
+    pub fn signs_by_hand(self) -> bool {
+        matches!(self, SignerRole::CompanyRepresentative)
+    }
+}
+
 /// Signature of the on-site record (现场核查记录) at the end of the visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SignOff {

@@ -68,3 +68,32 @@ impl std::str::FromStr for Lang {
         }
     }
 }
+
+/// The inspection the core's unit tests share: Suzhou Industrial Park, the fence drawn in
+/// WGS-84 with 200 m, the visit 2026-11-23 13:00–17:00 Beijing time.
+#[cfg(test)]
+pub(crate) fn test_inspection_json(mode: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": "insp-1",
+        "company": {
+            "name": "苏州示例呼叫中心有限公司",
+            "uscc": "91320594MA1XXXXXXX",
+            "registered_address": "江苏省苏州工业园区星湖街328号",
+            "registered_capital_cny": "10000000",
+            "icp_filing": { "status": "not_needed" }
+        },
+        "scope": "provincial",
+        "application": { "kind": "new" },
+        "profile": "jiangsu-suzhou",
+        "mode": mode,
+        "site": {
+            "address": "江苏省苏州工业园区星湖街328号",
+            "geofence": {
+                "center": { "lat": "31.3042", "lon": "120.7351" },
+                "datum": "wgs84",
+                "radius_m": "200"
+            }
+        },
+        "window": { "start": "2026-11-23T13:00:00+08:00", "end": "2026-11-23T17:00:00+08:00" }
+    })
+}

@@ -82,29 +82,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn inspection() -> Value {
-        json!({
-            "id": "insp-1",
-            "company": {
-                "name": "苏州示例呼叫中心有限公司",
-                "uscc": "91320594MA1XXXXXXX",
-                "registered_address": "江苏省苏州工业园区星湖街328号",
-                "registered_capital_cny": "10000000",
-                "icp_filing": { "status": "not_needed" }
-            },
-            "scope": "provincial",
-            "application": { "kind": "new" },
-            "profile": "jiangsu-suzhou",
-            "mode": "official",
-            "site": {
-                "address": "江苏省苏州工业园区星湖街328号",
-                "geofence": {
-                    "center": { "lat": "31.3042", "lon": "120.7351" },
-                    "datum": "wgs84",
-                    "radius_m": "200"
-                }
-            },
-            "window": { "start": "2026-11-23T13:00:00+08:00", "end": "2026-11-23T17:00:00+08:00" }
-        })
+        crate::model::test_inspection_json("official")
     }
 
     /// The assignment as the server wrote it with its own struct, before this type.
@@ -120,7 +98,7 @@ mod tests {
                 "qr_png": "/api/v1/inspections/insp-1/seat-tags/A-01/qr.png"
             }],
             "person_hash_key": { "key_id": "k1", "key_hex": "11".repeat(32) },
-            "received_items": ["photo-1"],
+            "received_items": ["ph1"],
             "server_time": "2026-11-23T05:00:00Z"
         })
     }
@@ -131,7 +109,7 @@ mod tests {
         let a: Assignment = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(a.status, Some(InspectionStatus::InProgress));
         assert_eq!(a.seat_tags[0].tag, "hecha-seat:v1:k:insp-1:A-01:sig");
-        assert_eq!(a.received_items, vec!["photo-1".to_owned()]);
+        assert_eq!(a.received_items, vec!["ph1".to_owned()]);
         assert_eq!(serde_json::to_value(&a).unwrap(), json);
     }
 

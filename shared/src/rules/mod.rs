@@ -19,4 +19,7 @@ mod staff;
 mod system;
 
 pub use engine::{Summary, evaluate, rule_ids, summarize};
-pub use profile::{BUILTIN_PROFILES, PHOTO_BEFORE_ITS_TABLE, ProfileError, RuleProfile, RuleSpec};
+pub use profile::{
+    BUILTIN_PROFILES, PHOTO_BEFORE_ITS_TABLE, ProfileError, RuleProfile, RuleSpec,
+    SIGN_OFFS_BEFORE_THEIR_TABLE,
+};

@@ -48,6 +48,10 @@ pub enum ProfileError {
     )]
     NoPhotoParams { profile: String },
     #[error(
+        "rule profile {profile}: no [seal] table: every profile sets sign_offs there (who signs the on-site record before an official seal, e.g. [\"inspector\", \"company_representative\"])"
+    )]
+    NoSealRequirements { profile: String },
+    #[error(
         "rule profile {profile}: rule site.real_address sets {keys}: photo parameters belong in the profile's [photo] table"
     )]
     PhotoParamsInRule { profile: String, keys: String },
@@ -85,25 +89,15 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct SealRequirements {
     /// Who must have signed the on-site record (现场核查记录) before an official seal
-    /// (design.md, "sign_off"). Default: an inspector and the company's representative.
-    #[serde(default = "default_sign_offs")]
+    /// (design.md, "sign_off"). Required: the profile says it, the code assumes nothing.
     pub sign_offs: Vec<crate::model::SignerRole>,
 }
 
-fn default_sign_offs() -> Vec<crate::model::SignerRole> {
-    vec![
-        crate::model::SignerRole::Inspector,
-        crate::model::SignerRole::CompanyRepresentative,
-    ]
-}
-
-impl Default for SealRequirements {
-    fn default() -> Self {
-        Self {
-            sign_offs: default_sign_offs(),
-        }
-    }
-}
+/// Who had to sign before an official seal when profiles had no `[seal]` table (engine
+/// `hecha-core/0.1.0+rules.2` and earlier): an inspector and the company's representative.
+/// Only [`RuleProfile::from_recorded_toml`] uses it, to read such a recorded profile as it
+/// was judged. (Their names in a profile.)
+pub const SIGN_OFFS_BEFORE_THEIR_TABLE: [&str; 2] = ["inspector", "company_representative"];
 
 /// A rule profile: data, not code. Built-in ones ship with the crate; an operator may load
 /// their own from a file.
@@ -122,8 +116,7 @@ pub struct RuleProfile {
     /// so only its SHA-256 is recorded.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keep_certificate_photos: bool,
-    /// What an official seal requires beyond the rules.
-    #[serde(default)]
+    /// What an official seal requires beyond the rules (`[seal]`, required).
     pub seal: SealRequirements,
     /// How every photo is assessed (`[photo]`, required): by `site.real_address`, and by
     /// the phone, the server's intake and the report even when that rule is off.
@@ -186,6 +179,12 @@ impl RuleProfile {
                 _ => photo_before_its_table(),
             };
             table.insert("photo".to_owned(), toml::Value::Table(photo));
+        }
+        if !table.contains_key("seal") {
+            let roles = SIGN_OFFS_BEFORE_THEIR_TABLE.map(toml::Value::from);
+            let mut seal = toml::Table::new();
+            seal.insert("sign_offs".to_owned(), toml::Value::Array(roles.to_vec()));
+            table.insert("seal".to_owned(), toml::Value::Table(seal));
         }
         check_photo_table(&table)?;
         let profile: RuleProfile = toml::Value::Table(table).try_into()?;
@@ -262,6 +261,9 @@ fn check_photo_table(table: &toml::Table) -> Result<(), ProfileError> {
     };
     if !table.contains_key("photo") {
         return Err(ProfileError::NoPhotoParams { profile: profile() });
+    }
+    if !table.contains_key("seal") {
+        return Err(ProfileError::NoSealRequirements { profile: profile() });
     }
     let in_rule: Vec<&str> = real_address_params(table)
         .map(|params| {

@@ -570,3 +570,81 @@ fn a_slow_tsa_holds_no_lock(backend: Backend) {
 }
 
 both_backends!(slow_tsa, a_slow_tsa_holds_no_lock);
+
+/// The seal commits only if the inspection is still at the revision whose facts it
+/// sealed. Here the race is made certain: the seal starts from the row as read before a
+/// note is recorded (what a seal waiting on its TSA or its store sees when evidence comes
+/// in meanwhile). The commit finds a newer revision: `seal.changed`, nothing sealed, no
+/// seal-log entry, and sealing again seals both notes.
+fn a_seal_of_facts_that_changed_meanwhile_commits_nothing(backend: Backend) {
+    use hecha_server::db::entities::inspection;
+    let server = TestServer::start(backend);
+    let w = world(&server);
+    let staff = &w.a.staff;
+    let id = create_inspection(staff, &w.a.company, "rehearsal");
+    let note = |item: &str| {
+        staff.post(
+            &format!("/api/v1/inspections/{id}/evidence"),
+            &json!({"item": {"id": item, "kind": "note", "text": "现场记录", "rule_ids": []}}),
+        )
+    };
+    note("note-1").expect(201);
+    let me = staff.get("/api/v1/me").ok();
+    let caller = hecha_server::auth::Caller {
+        user_id: me["user_id"].as_str().unwrap().to_owned(),
+        username: me["username"].as_str().unwrap().to_owned(),
+        role: serde_json::from_value(me["role"].clone()).unwrap(),
+        org_id: me["org_id"].as_str().unwrap().to_owned(),
+        org_kind: serde_json::from_value(me["org_kind"].clone()).unwrap(),
+    };
+    let settings = server.state.settings.clone();
+    let read_row = |settings: hecha_server::settings::Settings, id: String| {
+        run_async(async move {
+            let db = hecha_server::db::connect(&settings.database_url()).await?;
+            let row = inspection::Entity::find_by_id(id).one(&db).await?;
+            db.close().await?;
+            anyhow::Ok(row.expect("the inspection"))
+        })
+        .unwrap()
+    };
+    let before = read_row(settings.clone(), id.clone());
+    note("note-2").expect(201);
+    let after = read_row(settings.clone(), id.clone());
+    assert!(
+        after.revision > before.revision,
+        "a write moves the revision"
+    );
+
+    let err = run_async(async move {
+        let state = hecha_server::startup::prepare(settings).await.unwrap();
+        hecha_server::service::sealing::seal(&state, &caller, &before).await
+    })
+    .err()
+    .expect("a seal of an older revision does not commit");
+    assert_eq!(err.code(), "seal.changed", "{err}");
+
+    let row = staff.get(&format!("/api/v1/inspections/{id}")).ok();
+    assert_eq!(row["status"], "in_progress", "{row}");
+    assert!(row["manifest_sha256"].is_null(), "{row}");
+    let events = staff.get(&format!("/api/v1/inspections/{id}/events")).ok();
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "inspection.sealing"),
+        "no sealing event was written: {events}"
+    );
+
+    // Sealing again seals what is there now: both notes.
+    let sealed = staff
+        .post(&format!("/api/v1/inspections/{id}/seal"), &json!({}))
+        .expect(200)
+        .body;
+    assert_eq!(sealed["items"], 2, "{sealed}");
+}
+
+both_backends!(
+    seal_of_changed_facts,
+    a_seal_of_facts_that_changed_meanwhile_commits_nothing
+);

@@ -524,6 +524,14 @@ fn hanging_tsa() -> (String, std::sync::mpsc::Receiver<()>) {
     (url, rx)
 }
 
+/// Records a note `item` in the inspection `id`.
+fn add_note(api: &Api, id: &str, item: &str) -> Resp {
+    api.post(
+        &format!("/api/v1/inspections/{id}/evidence"),
+        &json!({"item": {"id": item, "kind": "note", "text": "现场记录", "rule_ids": []}}),
+    )
+}
+
 /// Sealing waits for the TSA (its whole timeout, when the TSA hangs) without holding the
 /// inspection's row lock: evidence sent meanwhile is recorded at once, and the seal, whose
 /// TSA gave up, seals nothing.
@@ -536,12 +544,7 @@ fn a_slow_tsa_holds_no_lock(backend: Backend) {
     let w = world(&server);
     let staff = &w.a.staff;
     let id = create_inspection(staff, &w.a.company, "rehearsal");
-    let note = |item: &str| {
-        staff.post(
-            &format!("/api/v1/inspections/{id}/evidence"),
-            &json!({"item": {"id": item, "kind": "note", "text": "现场记录", "rule_ids": []}}),
-        )
-    };
+    let note = |item: &str| add_note(staff, &id, item);
     note("note-1").expect(201);
     let sealed = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -582,12 +585,7 @@ fn a_seal_of_facts_that_changed_meanwhile_commits_nothing(backend: Backend) {
     let w = world(&server);
     let staff = &w.a.staff;
     let id = create_inspection(staff, &w.a.company, "rehearsal");
-    let note = |item: &str| {
-        staff.post(
-            &format!("/api/v1/inspections/{id}/evidence"),
-            &json!({"item": {"id": item, "kind": "note", "text": "现场记录", "rule_ids": []}}),
-        )
-    };
+    let note = |item: &str| add_note(staff, &id, item);
     note("note-1").expect(201);
     let me = staff.get("/api/v1/me").ok();
     let caller = hecha_server::auth::Caller {

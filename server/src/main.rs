@@ -47,6 +47,9 @@ enum Command {
     },
     /// Rehearse an inspection from a folder holding inspection.toml and its files.
     Check(commands::check::CheckArgs),
+    /// Print a rehearsal folder's seat labels (A4 HTML: QR code, seat number, company),
+    /// each tag signed with the local key.
+    Labels(commands::labels::LabelsArgs),
     /// Print the JSON Schema of the evidence model.
     Schema,
     /// List the shipped rule profiles, or print one.
@@ -121,6 +124,7 @@ fn main() -> ExitCode {
         Command::Exif { files } => commands::exif::run(&files),
         Command::Qr { files } => commands::qr::run(&files),
         Command::Check(args) => commands::check::run(&args),
+        Command::Labels(args) => commands::labels::run(&args),
         Command::Schema => commands::profiles::print_schema(),
         Command::Profiles(args) => commands::profiles::run(&args),
         Command::Key(args) => commands::key::run(&args),

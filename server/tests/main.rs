@@ -9,6 +9,7 @@ mod cli_bundle;
 mod cli_check;
 mod cli_exif;
 mod cli_key;
+mod cli_labels;
 mod cli_qr;
 mod cli_server;
 mod tsa;

@@ -6,7 +6,9 @@
 
 pub mod bundle;
 pub mod capture;
+pub mod html;
 pub mod i18n;
+pub mod labels;
 pub mod model;
 pub mod rehearsal;
 pub mod rules;

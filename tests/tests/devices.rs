@@ -80,6 +80,55 @@ fn devices(backend: Backend) {
         serde_json::from_value(server.api().get("/.well-known/jwks.json").ok()).unwrap();
     let verified = hecha_core::seal::seat::verify_seat_tag(&scan.texts[0], &jwks, &id).unwrap();
     assert_eq!(verified.seat_id, tag["seat_id"].as_str().unwrap());
+    // The A4 label sheet: a label per issued tag, each QR code reading back as that tag
+    // (which verifies), with the seat number and the company; a page that loads nothing.
+    let sheet = a
+        .inspector
+        .get(&format!("/api/v1/inspections/{id}/seat-labels"))
+        .expect(200);
+    assert_eq!(
+        sheet.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        sheet
+            .header("content-security-policy")
+            .is_some_and(|c| c.starts_with("default-src 'none'")),
+        "{:?}",
+        sheet.headers
+    );
+    let html = String::from_utf8(sheet.bytes.clone()).unwrap();
+    let codes = hecha_core::labels::sheet_qr_pngs(&html);
+    let issued: Vec<(String, String)> = asg["seat_tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["seat_id"].as_str().unwrap().to_owned(),
+                t["tag"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(codes.len(), issued.len());
+    for ((seat, png), (issued_seat, issued_tag)) in codes.iter().zip(&issued) {
+        assert_eq!(seat, issued_seat);
+        let read = hecha_core::capture::qr::decode_qr(png, &Default::default()).unwrap();
+        assert_eq!(&read.texts, &vec![issued_tag.clone()], "{seat}");
+        hecha_core::seal::seat::verify_seat_tag(&read.texts[0], &jwks, &id).unwrap();
+        assert!(
+            html.contains(&format!(r#"<div class="seat">{seat}</div>"#)),
+            "{seat}"
+        );
+    }
+    assert!(
+        html.contains("江苏 公司"),
+        "the company's name on the labels"
+    );
+    // Another tenant's inspector does not reach it.
+    w.b.inspector
+        .get(&format!("/api/v1/inspections/{id}/seat-labels"))
+        .expect(404);
     assert!(asg["profile_toml"].as_str().unwrap().contains("[[rule]]"));
     let phk = &asg["person_hash_key"];
     // Company staff never receive the authority's person-hash key.

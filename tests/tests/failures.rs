@@ -617,8 +617,7 @@ fn a_seal_of_facts_that_changed_meanwhile_commits_nothing(backend: Backend) {
         let state = hecha_server::startup::prepare(settings).await.unwrap();
         hecha_server::service::sealing::seal(&state, &caller, &before).await
     })
-    .err()
-    .expect("a seal of an older revision does not commit");
+    .expect_err("a seal of an older revision does not commit");
     assert_eq!(err.code(), "seal.changed", "{err}");
 
     let row = staff.get(&format!("/api/v1/inspections/{id}")).ok();

@@ -564,6 +564,9 @@ fn cases(method: &str, template: &str, fx: &Fixture) -> Option<Vec<Case>> {
             Case::new("GET", x.path(&format!("/seat-tags/{}/qr.png", x.seat)), Read(t))
                 .ok(reader_of(t), 200)
         }),
+        ("GET", "/inspections/{id}/seat-labels") => per_inspection(&|t, x| {
+            Case::new("GET", x.path("/seat-labels"), Read(t)).ok(reader_of(t), 200)
+        }),
         ("GET", "/inspections/{id}/assignment") => per_inspection(&|t, x| {
             let w = writer_of(t);
             Case::new(

@@ -131,6 +131,27 @@ pub async fn seat_tag_qr(
     Ok(HttpResponse::Ok().content_type("image/png").body(png))
 }
 
+/// The seat labels as an A4 sheet to print and stick on the seats (HTML): each label
+/// with the tag's QR code, the seat number and the company, in Chinese and English.
+#[utoipa::path(tag = "inspections", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", description = "the printable sheet"), (status = 404, body = Problem)))]
+#[get("/inspections/{id}/seat-labels")]
+pub async fn seat_labels(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let html = inspection::seat_label_sheet(&state, &caller, &id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        // The page's own style and its data-URI images, nothing else.
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ))
+        .body(html))
+}
+
 /// What an enrolled device takes offline: the inspection, its profile, the seat tags and
 /// the person-hash key.
 #[utoipa::path(tag = "inspections", params(("id" = String, Path), AssignmentQuery),

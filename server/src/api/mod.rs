@@ -81,6 +81,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(inspections::create_seat_tags)
         .service(inspections::list_seat_tags)
         .service(inspections::seat_tag_qr)
+        .service(inspections::seat_labels)
         .service(inspections::assignment)
         .service(evidence::add_evidence)
         .service(evidence::list_evidence)

@@ -4,6 +4,7 @@ pub mod bundle;
 pub mod check;
 pub mod exif;
 pub mod key;
+pub mod labels;
 pub mod log;
 pub mod profiles;
 pub mod proof;

@@ -712,8 +712,26 @@ pub async fn seat_tag_png(
         .one(&state.db)
         .await?
         .ok_or_else(|| ServiceError::not_found("seat tag"))?;
-    let png = crate::service::seat::qr_png(&tag.tag)?;
-    Ok(png)
+    crate::service::seat::qr_png(&tag)
+}
+
+/// The inspection's seat labels as an A4 sheet to print (HTML), for whoever reaches it.
+pub async fn seat_label_sheet(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ServiceResult<String> {
+    let row = load_visible(&state.db, caller, id).await?;
+    let tags = seat_tag::Entity::find()
+        .filter(seat_tag::Column::InspectionId.eq(&row.id))
+        .order_by_asc(seat_tag::Column::SeatId)
+        .all(&state.db)
+        .await?;
+    let company = organization::Entity::find_by_id(row.company_id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ServiceError::internal("the inspection's company is missing"))?;
+    crate::service::seat::label_sheet(&company.name, &row.id, &tags)
 }
 
 /// What an enrolled device takes offline: the inspection, its profile, the seat tags and

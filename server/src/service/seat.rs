@@ -1,10 +1,12 @@
-//! Seat tags signed with the bundle-signing key, and their QR codes.
+//! Seat tags signed with the bundle-signing key, their QR codes and their label sheet.
 
 use std::sync::Arc;
 
+use hecha_core::labels::{LabelSheet, SeatLabel, render_label_sheet, tag_qr_png};
 use hecha_core::seal::key::Ed25519Key;
 use hecha_core::seal::seat::sign_seat_tag;
 
+use crate::db::entities::seat_tag;
 use crate::service::{ServiceError, ServiceResult};
 use crate::state::AppState;
 
@@ -29,15 +31,28 @@ impl SeatSigner {
 }
 
 /// The tag as a QR code PNG (error correction M, 8 px modules, quiet zone).
-pub fn qr_png(text: &str) -> ServiceResult<Vec<u8>> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(ServiceError::internal)?;
-    let img = code
-        .render::<image::Luma<u8>>()
-        .module_dimensions(8, 8)
-        .build();
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .map_err(ServiceError::internal)?;
-    Ok(out.into_inner())
+pub fn qr_png(tag: &seat_tag::Model) -> ServiceResult<Vec<u8>> {
+    tag_qr_png(&label(tag), 8).map_err(ServiceError::internal)
+}
+
+fn label(tag: &seat_tag::Model) -> SeatLabel {
+    SeatLabel {
+        seat_id: tag.seat_id.clone(),
+        tag: tag.tag.clone(),
+    }
+}
+
+/// The A4 sheet of these seats' labels (HTML: QR code, seat number, company).
+pub fn label_sheet(
+    company: &str,
+    inspection_id: &str,
+    tags: &[seat_tag::Model],
+) -> ServiceResult<String> {
+    let labels: Vec<SeatLabel> = tags.iter().map(label).collect();
+    render_label_sheet(&LabelSheet {
+        company,
+        inspection_id,
+        labels: &labels,
+    })
+    .map_err(ServiceError::internal)
 }

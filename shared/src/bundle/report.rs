@@ -33,21 +33,7 @@ pub struct ReportInput<'a> {
     pub photo_params: &'a PhotoParams,
 }
 
-/// HTML-escapes text.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::html::escape as esc;
 
 /// A bilingual span pair: Chinese first, English beneath.
 fn both(zh: &str, en: &str) -> String {

@@ -61,20 +61,33 @@ pub fn sign_seat_tag(
     Ok(format!("{body}:{}", b64url(&sig)))
 }
 
+/// A tag's parts and its signature, read without checking anything: to print a tag or
+/// group by seat, never to trust it ([`verify_seat_tag`] does that).
+pub fn read_seat_tag_unverified(tag: &str) -> Option<(SeatTag, &str)> {
+    let rest = tag.strip_prefix(SEAT_TAG_PREFIX)?;
+    let (body_rest, sig) = rest.rsplit_once(':')?;
+    let mut parts = body_rest.splitn(3, ':');
+    let (Some(kid), Some(insp), Some(seat)) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    Some((
+        SeatTag {
+            kid: kid.to_owned(),
+            inspection_id: insp.to_owned(),
+            seat_id: seat.to_owned(),
+        },
+        sig,
+    ))
+}
+
 /// Verifies a tag against the signer's public keys and the inspection it must belong to.
 pub fn verify_seat_tag(
     tag: &str,
     keys: &Jwks,
     inspection_id: &str,
 ) -> Result<SeatTag, SeatTagError> {
-    let rest = tag
-        .strip_prefix(SEAT_TAG_PREFIX)
-        .ok_or(SeatTagError::NotATag)?;
-    let (body_rest, sig) = rest.rsplit_once(':').ok_or(SeatTagError::NotATag)?;
-    let mut parts = body_rest.splitn(3, ':');
-    let (Some(kid), Some(insp), Some(seat)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(SeatTagError::NotATag);
-    };
+    let (parts, sig) = read_seat_tag_unverified(tag).ok_or(SeatTagError::NotATag)?;
+    let kid = parts.kid.as_str();
     let jwk = keys
         .find(kid)
         .ok_or_else(|| SeatTagError::UnknownKey(kid.to_owned()))?;
@@ -92,14 +105,10 @@ pub fn verify_seat_tag(
         &ed25519_dalek::Signature::from_bytes(&sig),
     )
     .map_err(|_| SeatTagError::BadSignature)?;
-    if insp != inspection_id {
+    if parts.inspection_id != inspection_id {
         return Err(SeatTagError::OtherInspection);
     }
-    Ok(SeatTag {
-        kid: kid.to_owned(),
-        inspection_id: insp.to_owned(),
-        seat_id: seat.to_owned(),
-    })
+    Ok(parts)
 }
 
 /// Length of `:<signature>` at the end of a tag.

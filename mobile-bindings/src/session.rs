@@ -468,12 +468,7 @@ impl InspectionSession {
             let (media_type, ext) = media_type_of(&bytes);
             let (captured, _) =
                 self.record(rule_ids, source, body, Some((&bytes, media_type, ext)))?;
-            let assessment = assessment.unwrap_or(hecha_core::capture::photo::PhotoAssessment {
-                geofence: None,
-                captured_at: None,
-                in_window: None,
-                flags: vec![],
-            });
+            let assessment = assessment.unwrap_or_default();
             Ok(PhotoCaptured::new(captured, gps, exif_error, &assessment))
         })
     }

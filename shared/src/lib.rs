@@ -20,5 +20,7 @@ pub mod seal;
 /// facts and profile give other findings as data (status, evidence, measures, messages
 /// and their arguments): `shared/tests/findings_golden.rs` fails until it is. Rewording
 /// the catalogue changes no data and needs no bump. `+rules.2`: findings sealed as
-/// catalogue messages.
-pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.2");
+/// catalogue messages. `+rules.3`: a photo backing a rule counts only when it holds up
+/// (`[photo] backing_photo_outside`); photo reasons carry their numbers, likely causes
+/// and what to do.
+pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.3");

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::*;
-use hecha_core::capture::photo::{PhotoFlag, assess_photo};
+use hecha_core::capture::photo::{BackingPhotoOutside, PhotoFlag, assess_photo};
 use hecha_core::model::*;
 use hecha_core::rules::{RuleProfile, evaluate};
 
@@ -69,7 +69,8 @@ fn a_profile_without_a_photo_table_does_not_load() {
         err.contains("national")
             && err.contains("[photo]")
             && err.contains("max_gps_camera_skew_s")
-            && err.contains("editing_software"),
+            && err.contains("editing_software")
+            && err.contains("backing_photo_outside"),
         "{err}"
     );
     // A recorded one (sealed before `[photo]`) is read as it was judged then: with the
@@ -97,6 +98,33 @@ fn a_photo_table_missing_a_parameter_names_it() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("min_photos"), "{err}");
+    let err = RuleProfile::from_toml(&with_photo_table(
+        "[photo]\nmax_gps_camera_skew_s = 300\nediting_software = []",
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("backing_photo_outside"), "{err}");
+}
+
+#[test]
+fn a_photo_table_recorded_before_backing_photo_outside_reads_as_it_was_judged() {
+    // Engines up to +rules.2 let any photo naming a rule back it.
+    let recorded =
+        with_photo_table("[photo]\nmax_gps_camera_skew_s = 300\nediting_software = [\"polarr\"]");
+    assert!(RuleProfile::from_toml(&recorded).is_err());
+    let p = RuleProfile::from_recorded_toml(&recorded).unwrap();
+    assert_eq!(
+        p.photo.backing_photo_outside,
+        BackingPhotoOutside::Unchecked
+    );
+    assert_eq!(p.source(), recorded, "byte for byte, for its digest");
+    for id in ["national", "provincial", "jiangsu-suzhou"] {
+        let shipped = RuleProfile::builtin(id).unwrap();
+        assert_eq!(
+            shipped.photo.backing_photo_outside,
+            BackingPhotoOutside::Fail
+        );
+    }
 }
 
 #[test]
@@ -119,7 +147,7 @@ fn photo_parameters_in_the_rule_are_refused_with_where_they_belong() {
 #[test]
 fn an_operator_profile_with_the_rule_off_flags_the_editors_it_lists_and_only_those() {
     let src = real_address_off(&with_photo_table(
-        "[photo]\nmax_gps_camera_skew_s = 60\nediting_software = [\"polarr\", \"vsco\"]",
+        "[photo]\nmax_gps_camera_skew_s = 60\nediting_software = [\"polarr\", \"vsco\"]\nbacking_photo_outside = \"fail\"",
     ));
     let profile = RuleProfile::from_toml(&src).unwrap();
     assert!(!profile.rule("site.real_address").unwrap().applies);
@@ -155,7 +183,7 @@ fn an_operator_profile_with_the_rule_off_flags_the_editors_it_lists_and_only_tho
 fn the_rule_judges_with_the_photo_table() {
     let lists = |editors: &str| {
         RuleProfile::from_toml(&with_photo_table(&format!(
-            "[photo]\nmax_gps_camera_skew_s = 300\nediting_software = [{editors}]"
+            "[photo]\nmax_gps_camera_skew_s = 300\nediting_software = [{editors}]\nbacking_photo_outside = \"fail\""
         )))
         .unwrap()
     };

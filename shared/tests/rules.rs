@@ -276,12 +276,7 @@ fn staff_insured_by_another_employer_or_elsewhere_do_not_count() {
 
 #[test]
 fn months_threshold_differs_between_profiles() {
-    let mut ev = complete_evidence();
-    for i in &mut ev {
-        if let EvidenceBody::SiScan(s) = &mut i.body {
-            s.record.months_paid = Some(2);
-        }
-    }
+    let ev = with_months_paid(complete_evidence(), 2);
     let insp = inspection();
     // Suzhou (004): one month suffices; provincial (000, 002): three.
     assert_eq!(
@@ -332,10 +327,16 @@ fn expired_extinguisher_fails_as_of_the_window_end_not_today() {
         status_of(&suzhou(), &inspection(), &ev, "room.fire_extinguisher"),
         FindingStatus::Fail
     );
-    // The same tag was still valid for an inspection a week earlier.
+    // The same tag was still valid for an inspection a week earlier, its photos taken then.
     let mut early = inspection();
     early.window.start = at("2026-11-16T09:00:00+08:00");
     early.window.end = at("2026-11-16T17:00:00+08:00");
+    for i in &mut ev {
+        if let EvidenceBody::Photo(p) = &mut i.body {
+            let exif = p.exif.as_mut().unwrap();
+            exif.datetime_original = Some("2026:11:16 10:15:00".into());
+        }
+    }
     assert_eq!(
         status_of(&suzhou(), &early, &ev, "room.fire_extinguisher"),
         FindingStatus::Pass

@@ -33,11 +33,20 @@ pub struct GeofenceVerdict {
 
 /// The geofence verdict for a GPS fix (WGS-84, as EXIF writes it).
 pub fn geofence_verdict(fence: &Geofence, fix: &GpsPosition) -> GeofenceVerdict {
-    let centre = to_wgs84(fence.center, fence.datum);
-    let here = (
+    geofence_verdict_at(fence, fix_degrees(fix))
+}
+
+/// A GPS fix as `(lat, lon)` in degrees.
+pub fn fix_degrees(fix: &GpsPosition) -> (f64, f64) {
+    (
         fix.lat.to_f64().unwrap_or(f64::NAN),
         fix.lon.to_f64().unwrap_or(f64::NAN),
-    );
+    )
+}
+
+/// The geofence verdict for a WGS-84 `(lat, lon)` in degrees.
+pub fn geofence_verdict_at(fence: &Geofence, here: (f64, f64)) -> GeofenceVerdict {
+    let centre = to_wgs84(fence.center, fence.datum);
     // Rounded so the phone and the server (different libm, different last bits of sin/cos)
     // record the same number and the same verdict.
     let distance_m = (distance_m(centre, here) * 100.0).round() / 100.0;

@@ -11,6 +11,7 @@ mod context;
 mod engine;
 mod license;
 mod outcome;
+mod photos;
 mod profile;
 mod room;
 mod seats;
@@ -20,6 +21,6 @@ mod system;
 
 pub use engine::{Summary, evaluate, rule_ids, summarize};
 pub use profile::{
-    BUILTIN_PROFILES, PHOTO_BEFORE_ITS_TABLE, ProfileError, RuleProfile, RuleSpec,
-    SIGN_OFFS_BEFORE_THEIR_TABLE,
+    BACKING_BEFORE_ITS_KEY, BUILTIN_PROFILES, PHOTO_BEFORE_ITS_TABLE, ProfileError, RuleProfile,
+    RuleSpec, SIGN_OFFS_BEFORE_THEIR_TABLE,
 };

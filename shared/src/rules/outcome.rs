@@ -99,6 +99,24 @@ impl Outcome {
         }
         self
     }
+
+    /// Makes the verdict at least as bad as `status` (pass, then needs_review, then fail),
+    /// saying why; missing and not_applicable stay as they are.
+    pub fn at_worst(mut self, status: FindingStatus, why: Message) -> Self {
+        let rank = |s: FindingStatus| match s {
+            FindingStatus::Pass => Some(0),
+            FindingStatus::NeedsReview => Some(1),
+            FindingStatus::Fail => Some(2),
+            FindingStatus::Missing | FindingStatus::NotApplicable => None,
+        };
+        if let (Some(now), Some(worse)) = (rank(self.status), rank(status)) {
+            if worse > now {
+                self.status = status;
+            }
+            self.says.push(why);
+        }
+        self
+    }
 }
 
 /// `>= 100` style threshold text.

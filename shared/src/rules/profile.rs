@@ -44,7 +44,7 @@ pub enum ProfileError {
     #[error("rule profile {profile}: rule {rule} cites no seed file")]
     NoSeeds { profile: String, rule: String },
     #[error(
-        "rule profile {profile}: no [photo] table: every profile sets max_gps_camera_skew_s and editing_software there (the phone, the server's intake and the report assess every photo with them, whether or not site.real_address applies)"
+        "rule profile {profile}: no [photo] table: every profile sets max_gps_camera_skew_s, editing_software and backing_photo_outside there (the phone, the server's intake and the report assess every photo with them, whether or not site.real_address applies)"
     )]
     NoPhotoParams { profile: String },
     #[error(
@@ -152,8 +152,9 @@ impl RuleProfile {
     /// over by a server — read as [`RuleProfile::from_toml`] does, and also in the layout
     /// before `[photo]` existed. Then the photo parameters were those of
     /// `site.real_address` when that rule applied and named both, and otherwise the engine's
-    /// built-in ones of that time ([`PHOTO_BEFORE_ITS_TABLE`]): a bundle sealed then is read
-    /// as it was judged. The source stays byte for byte what was recorded.
+    /// built-in ones of that time ([`PHOTO_BEFORE_ITS_TABLE`]); a `[photo]` table recorded
+    /// before `backing_photo_outside` reads it as [`BACKING_BEFORE_ITS_KEY`]: a bundle
+    /// sealed then is read as it was judged. The source stays byte for byte what was recorded.
     pub fn from_recorded_toml(source: &str) -> Result<Self, ProfileError> {
         let mut table: toml::Table = toml::from_str(source)?;
         if !table.contains_key("photo") {
@@ -179,6 +180,11 @@ impl RuleProfile {
                 _ => photo_before_its_table(),
             };
             table.insert("photo".to_owned(), toml::Value::Table(photo));
+        }
+        if let Some(photo) = table.get_mut("photo").and_then(toml::Value::as_table_mut) {
+            photo
+                .entry(BACKING_KEY)
+                .or_insert_with(|| BACKING_BEFORE_ITS_KEY.into());
         }
         if !table.contains_key("seal") {
             let roles = SIGN_OFFS_BEFORE_THEIR_TABLE.map(toml::Value::from);
@@ -312,6 +318,13 @@ pub const PHOTO_BEFORE_ITS_TABLE: (i64, [&str; 8]) = (
         "facetune",
     ],
 );
+
+/// `[photo] backing_photo_outside`, and its value before it existed (engine
+/// `hecha-core/0.1.0+rules.2` and earlier: any photo naming a rule backed it). Only
+/// [`RuleProfile::from_recorded_toml`] supplies it, to read such a recorded profile as it
+/// was judged.
+const BACKING_KEY: &str = "backing_photo_outside";
+pub const BACKING_BEFORE_ITS_KEY: &str = "unchecked";
 
 fn photo_before_its_table() -> toml::Table {
     let (skew, editors) = PHOTO_BEFORE_ITS_TABLE;

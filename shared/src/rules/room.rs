@@ -9,10 +9,7 @@ use crate::model::{Checklist, DocumentFacts, FindingStatus, RoomKind};
 use crate::msg;
 
 fn photo_backed(out: Outcome, ctx: &Ctx, rule: &str, required: bool) -> Outcome {
-    out.review_unless(
-        !required || !ctx.pictures_for(rule).is_empty(),
-        msg!("room-no-photo"),
-    )
+    super::photos::photo_backed(out, ctx, rule, required, msg!("room-no-photo"))
 }
 
 #[derive(Deserialize)]

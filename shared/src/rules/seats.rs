@@ -194,8 +194,11 @@ pub(crate) fn equipment(ctx: &Ctx, p: &EquipmentParams) -> Outcome {
             seats = lacking
         ))
     };
-    out.items(ids).review_unless(
-        !p.require_photo || !ctx.pictures_for("seats.equipment").is_empty(),
+    super::photos::photo_backed(
+        out.items(ids),
+        ctx,
+        "seats.equipment",
+        p.require_photo,
         msg!("seats-equipment-no-photo"),
     )
 }

@@ -6,8 +6,9 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least};
-use crate::capture::photo::{PhotoFlag, assess_photo};
-use crate::model::{CaptureSource, Checklist, DocumentFacts, EvidenceBody, FindingStatus};
+use super::photos::{JudgedPhoto, judge_photo, photo_backed, remedies};
+use crate::i18n::Message;
+use crate::model::{Checklist, DocumentFacts, EvidenceBody, FindingStatus};
 use crate::msg;
 
 #[derive(Deserialize)]
@@ -43,13 +44,19 @@ pub(crate) fn office_area(ctx: &Ctx, p: &OfficeAreaParams) -> Outcome {
             short = p.min_area_m2 - best.area_m2
         ))
     };
-    outcome
-        .items([item.id.as_str()])
-        .measure("area_m2", best.area_m2, threshold, Some(&item.id))
-        .review_unless(
-            !p.require_photo || !ctx.pictures_for("site.office_area").is_empty(),
-            msg!("site-area-no-photo"),
-        )
+    let outcome = outcome.items([item.id.as_str()]).measure(
+        "area_m2",
+        best.area_m2,
+        threshold,
+        Some(&item.id),
+    );
+    photo_backed(
+        outcome,
+        ctx,
+        "site.office_area",
+        p.require_photo,
+        msg!("site-area-no-photo"),
+    )
 }
 
 #[derive(Deserialize)]
@@ -173,21 +180,8 @@ pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
         let EvidenceBody::Photo(photo) = &item.body else {
             continue;
         };
-        let Some(exif) = &photo.exif else {
-            let why = match photo.exif_error.as_deref() {
-                Some(error) => msg!("photo-exif-error", error = error),
-                None => msg!("photo-no-exif"),
-            };
-            doubtful.push(msg!(
-                "site-visit-photo",
-                item = &item.id,
-                reasons = vec![why]
-            ));
-            out = out.items([item.id.as_str()]);
-            continue;
-        };
-        let a = assess_photo(exif, ctx.inspection, ctx.photo);
-        if let Some(g) = &a.geofence {
+        let judged = judge_photo(ctx, item, photo, p.allow_gallery);
+        if let Some(g) = judged.assessment.as_ref().and_then(|a| a.geofence) {
             out = out.measure(
                 "distance_m",
                 format!("{:.0}", g.distance_m),
@@ -195,42 +189,36 @@ pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
                 Some(&item.id),
             );
         }
-        let outside = a
-            .flags
-            .iter()
-            .any(|f| matches!(f, PhotoFlag::OutsideGeofence | PhotoFlag::OutsideWindow));
-        let mut reasons: Vec<_> = a.flags.iter().map(PhotoFlag::message).collect();
-        if item.source == CaptureSource::Gallery && !p.allow_gallery {
-            reasons.push(msg!("photo-from-gallery"));
-        }
-        if outside {
-            bad.push(msg!("site-visit-photo", item = &item.id, reasons = reasons));
-        } else if !reasons.is_empty() {
-            doubtful.push(msg!("site-visit-photo", item = &item.id, reasons = reasons));
-        } else {
-            good.push(item.id.as_str());
-        }
         out = out.items([item.id.as_str()]);
+        if judged.contradicts {
+            bad.push(judged);
+        } else if !judged.holds_up() {
+            doubtful.push(judged);
+        } else {
+            good.push(judged);
+        }
     }
+    let named = |photos: &[JudgedPhoto]| -> Vec<Message> {
+        photos.iter().map(JudgedPhoto::named).collect()
+    };
     out = out.measure("photos_on_site", good.len(), at_least(p.min_photos), None);
     let (status, says) = if !bad.is_empty() {
         (
             FindingStatus::Fail,
-            msg!("site-visit-outside", photos = bad),
+            msg!("site-visit-outside", photos = named(&bad)),
         )
     } else if good.len() >= p.min_photos {
         (FindingStatus::Pass, msg!("site-visit-ok", n = good.len()))
     } else if good.is_empty() && doubtful.is_empty() {
         (FindingStatus::Missing, msg!("site-visit-none"))
     } else {
-        let n = doubtful.len();
         (
             FindingStatus::NeedsReview,
             msg!(
                 "site-visit-review",
                 min = p.min_photos,
-                n = n,
-                photos = doubtful.clone()
+                n = doubtful.len(),
+                photos = named(&doubtful)
             ),
         )
     };
@@ -238,11 +226,12 @@ pub(crate) fn real_address(ctx: &Ctx, p: &RealAddressParams) -> Outcome {
         msg!(
             "site-visit-also-review",
             n = doubtful.len(),
-            photos = doubtful
+            photos = named(&doubtful)
         )
     });
     let mut out = out.status(status).also(says);
     out.says.extend(extra);
+    out.says.extend(remedies(bad.iter().chain(&doubtful)));
     out
 }
 

@@ -52,11 +52,13 @@ fn demonstrated(ctx: &Ctx, f: SystemFunction, rule: &str, p: &DemoParams) -> Out
     } else {
         Outcome::fail(msg!("system-demo-failed", function = function))
     };
-    out.items(found.iter().map(|(i, _)| i.id.as_str()))
-        .review_unless(
-            !p.require_capture || !ctx.pictures_for(rule).is_empty(),
-            msg!("system-demo-no-capture"),
-        )
+    super::photos::photo_backed(
+        out.items(found.iter().map(|(i, _)| i.id.as_str())),
+        ctx,
+        rule,
+        p.require_capture,
+        msg!("system-demo-no-capture"),
+    )
 }
 
 /// system.caller_id_screening: 主叫号码甄别 demonstrated on site (004).

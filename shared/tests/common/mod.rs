@@ -224,6 +224,16 @@ pub fn demo(id: &str, rule: &str, f: SystemFunction) -> EvidenceItem {
     )
 }
 
+/// `evidence` with every insured person's months paid set to `months`.
+pub fn with_months_paid(mut evidence: Vec<EvidenceItem>, months: u32) -> Vec<EvidenceItem> {
+    for i in &mut evidence {
+        if let EvidenceBody::SiScan(s) = &mut i.body {
+            s.record.months_paid = Some(months);
+        }
+    }
+    evidence
+}
+
 /// Everything a complete, passing Suzhou rehearsal holds.
 pub fn complete_evidence() -> Vec<EvidenceItem> {
     let mut ev = vec![

@@ -20,7 +20,6 @@ site-lease-ok = Lease term { $months ->
 site-lease-registered = The lease is registered with the housing bureau.
 site-lease-unregistered = The lease is not registered with the housing bureau.
 site-lease-registration-unknown = Housing-bureau registration is not stated.
-site-visit-photo = { $item }: { $reasons }
 site-visit-outside = Photos outside the geofence or the inspection window: { $photos }.
 site-visit-ok = { $n ->
     [one] One photo places

@@ -11,7 +11,6 @@ site-lease-ok = 租期 { $months } 个月（{ $start } 至 { $end }）。
 site-lease-registered = 已在房管局备案。
 site-lease-unregistered = 但租赁未在房管局备案。
 site-lease-registration-unknown = 未说明是否已在房管局备案。
-site-visit-photo = { $item }：{ $reasons }
 site-visit-outside = 有照片不在登记地址范围内或不在核查时段内：{ $photos }。
 site-visit-ok = { $n } 张照片的定位与拍摄时间证明核查时段内到达了登记地址。
 site-visit-none = 没有现场照片。

@@ -47,6 +47,10 @@ enum Command {
     },
     /// Rehearse an inspection from a folder holding inspection.toml and its files.
     Check(commands::check::CheckArgs),
+    /// Start a rehearsal folder: inspection.toml listing every piece of evidence a profile asks for.
+    Init(commands::init::InitArgs),
+    /// Append staff and seats from spreadsheets (CSV or XLSX, Chinese headers) to a rehearsal folder.
+    Import(commands::import::ImportArgs),
     /// Print the JSON Schema of the evidence model.
     Schema,
     /// List the shipped rule profiles, or print one.
@@ -121,6 +125,8 @@ fn main() -> ExitCode {
         Command::Exif { files } => commands::exif::run(&files),
         Command::Qr { files } => commands::qr::run(&files),
         Command::Check(args) => commands::check::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Import(args) => commands::import::run(&args),
         Command::Schema => commands::profiles::print_schema(),
         Command::Profiles(args) => commands::profiles::run(&args),
         Command::Key(args) => commands::key::run(&args),

@@ -6,24 +6,12 @@ use std::path::Path;
 use hecha_core::capture::pii::contains_full_id;
 use hecha_core::rules::BUILTIN_PROFILES;
 
-use crate::support::cli::{assert_exit, hecha, repo, s, stdout, text};
+use crate::support::cli::{assert_exit, hecha, repo, s, status, stdout, text};
 
 fn check_json(dir: &Path) -> serde_json::Value {
     let out = hecha(&["check", s(dir), "--json"]);
     assert_exit(&out, 1);
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn status(doc: &serde_json::Value, rule: &str) -> String {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == rule)
-        .unwrap_or_else(|| panic!("no {rule}"))["status"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 fn init(profile: &str) -> tempfile::TempDir {

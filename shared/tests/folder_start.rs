@@ -249,7 +249,7 @@ fn a_person_or_seat_already_in_the_folder_is_refused() {
         HEADER,
         &["张伟", "320506199004151238", "苏州", "14", "", ""],
     ]);
-    let once = import(&text, &[first.clone()], "a.csv", &hasher()).unwrap();
+    let once = import(&text, std::slice::from_ref(&first), "a.csv", &hasher()).unwrap();
     // Another run hashes with another key: the masked number and name still match.
     let other = PersonHasher::new("k-other", &[7u8; 32]).unwrap();
     let problems = import(&once.text, &[first], "b.csv", &other).unwrap_err();

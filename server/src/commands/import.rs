@@ -26,9 +26,7 @@ pub struct ImportArgs {
 /// The person-hash key of one import: random, kept nowhere. A person imported twice is
 /// recognised by the masked number and name instead (`rehearsal::roster`).
 fn import_hasher() -> anyhow::Result<PersonHasher> {
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(PersonHasher::new("rehearsal-import", &key)?)
+    super::check::random_hasher("rehearsal-import")
 }
 
 fn unreadable(path: &Path, reason: impl ToString) -> Message {

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::FolderFile;
+use super::skeleton::STAFF_RULES;
 use crate::capture::pii::{PersonHasher, contains_full_id};
 use crate::capture::si::parse_si_payload;
 use crate::i18n::{Arg, Message};
@@ -82,13 +83,6 @@ const SEAT_HEADERS: &[(&str, Col)] = &[
 /// Other names a spreadsheet gives the ID column.
 const ID_ALIASES: [&str; 2] = ["身份证号码", "公民身份号码"];
 
-const STAFF_RULES: [&str; 5] = [
-    "staff.si_count",
-    "staff.si_months",
-    "staff.si_local",
-    "staff.si_specialty",
-    "staff.si_roles",
-];
 const SEAT_RULES: [&str; 2] = ["seats.equipment", "seats.physical_count"];
 const ROLES: [StaffRole; 6] = [
     StaffRole::LicenseLead,

@@ -90,7 +90,8 @@ fn names(profile: &RuleProfile, rule: &str, param: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-const STAFF_RULES: [&str; 5] = [
+/// The rules an SI scan serves, all of them (the model's default names three).
+pub(super) const STAFF_RULES: [&str; 5] = [
     "staff.si_count",
     "staff.si_months",
     "staff.si_local",

@@ -50,6 +50,10 @@ enum Command {
     /// Print a rehearsal folder's seat labels (A4 HTML: QR code, seat number, company),
     /// each tag signed with the local key.
     Labels(commands::labels::LabelsArgs),
+    /// Start a rehearsal folder: inspection.toml listing every piece of evidence a profile asks for.
+    Init(commands::init::InitArgs),
+    /// Append staff and seats from spreadsheets (CSV or XLSX, Chinese headers) to a rehearsal folder.
+    Import(commands::import::ImportArgs),
     /// Print the JSON Schema of the evidence model.
     Schema,
     /// List the shipped rule profiles, or print one.
@@ -125,6 +129,8 @@ fn main() -> ExitCode {
         Command::Qr { files } => commands::qr::run(&files),
         Command::Check(args) => commands::check::run(&args),
         Command::Labels(args) => commands::labels::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Import(args) => commands::import::run(&args),
         Command::Schema => commands::profiles::print_schema(),
         Command::Profiles(args) => commands::profiles::run(&args),
         Command::Key(args) => commands::key::run(&args),

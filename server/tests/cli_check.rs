@@ -5,22 +5,11 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use crate::support::cli::{hecha, repo};
+use crate::support::cli::{hecha, repo, status};
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn status<'a>(doc: &'a serde_json::Value, rule: &str) -> &'a str {
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule_id"] == rule)
-        .unwrap_or_else(|| panic!("no {rule}"))["status"]
-        .as_str()
-        .unwrap()
 }
 
 #[test]

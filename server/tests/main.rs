@@ -8,6 +8,7 @@ mod support;
 mod cli_bundle;
 mod cli_check;
 mod cli_exif;
+mod cli_init;
 mod cli_key;
 mod cli_labels;
 mod cli_qr;

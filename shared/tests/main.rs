@@ -9,6 +9,7 @@ mod bundle_tamper;
 mod exif_fixtures;
 mod exif_robustness;
 mod findings_golden;
+mod folder_start;
 mod photo_backing;
 mod profile_photo;
 mod qr_fixtures;

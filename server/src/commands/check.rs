@@ -48,9 +48,14 @@ pub fn choose_profile(
 /// A person-hash key for this run only: duplicates are spotted within the rehearsal, and
 /// the hashes it prints cannot be reversed by anyone without the key.
 pub fn ephemeral_hasher() -> anyhow::Result<PersonHasher> {
+    random_hasher("rehearsal-ephemeral")
+}
+
+/// A person-hash key made at random and kept nowhere, named `key_id`.
+pub fn random_hasher(key_id: &str) -> anyhow::Result<PersonHasher> {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(PersonHasher::new("rehearsal-ephemeral", &key)?)
+    Ok(PersonHasher::new(key_id, &key)?)
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {

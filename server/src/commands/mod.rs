@@ -3,6 +3,8 @@
 pub mod bundle;
 pub mod check;
 pub mod exif;
+pub mod import;
+pub mod init;
 pub mod key;
 pub mod labels;
 pub mod log;
@@ -10,3 +12,20 @@ pub mod profiles;
 pub mod proof;
 pub mod qr;
 pub mod server;
+
+use hecha_core::i18n::Message;
+use hecha_core::model::Lang;
+
+/// Prints a message on stdout, Chinese first, then English.
+pub fn say(message: &Message) {
+    for lang in [Lang::Zh, Lang::En] {
+        println!("{}", message.render(lang));
+    }
+}
+
+/// Prints a message on stderr, Chinese first, then English.
+pub fn complain(message: &Message) {
+    for lang in [Lang::Zh, Lang::En] {
+        eprintln!("{}", message.render(lang));
+    }
+}

@@ -44,3 +44,15 @@ pub fn assert_exit(o: &Output, code: i32) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// The status of one rule's finding in `hecha check --json` output.
+pub fn status<'a>(doc: &'a serde_json::Value, rule: &str) -> &'a str {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == rule)
+        .unwrap_or_else(|| panic!("no {rule}"))["status"]
+        .as_str()
+        .expect("a status")
+}

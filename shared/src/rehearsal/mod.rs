@@ -5,7 +5,11 @@
 //! `[[evidence]]` table per item. An item may name a `file` (relative to the folder) whose
 //! bytes become its blob; for a photo the EXIF is read from it, for an `si_scan` the QR code
 //! is decoded from it (the certificate photo itself is not kept, only its SHA-256) — or the
-//! scanner's text is given as `qr_text`.
+//! scanner's text is given as `qr_text`, or (written by `hecha import`) the record itself,
+//! already masked and hashed.
+
+pub mod roster;
+pub mod skeleton;
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -306,10 +310,14 @@ fn read_item(
                     scan.certificate_kept = false;
                     record_from_photo(&bytes, hasher)
                 }
+                // Imported from a spreadsheet: the record as written (masked and hashed there).
+                (None, None) if scan.record != SiRecord::default() => {
+                    std::mem::take(&mut scan.record)
+                }
                 (None, None) => {
                     return Err(RehearsalError::Item {
                         item: item.id,
-                        message: "an si_scan needs a file or qr_text".into(),
+                        message: "an si_scan needs a file, qr_text or a record".into(),
                     });
                 }
             };

@@ -1,0 +1,26 @@
+# Importing staff and seats from a spreadsheet (hecha import): every bad row says its number, the column and why.
+import-row = Row { $row }, column “{ $column }”: { $problem }
+import-required = must not be empty.
+import-id-invalid = is not a valid ID number (length, birth date or check digit).
+import-whole-number = must be a whole number, zero or more.
+import-decimal = must be a number.
+import-yes-no = must be 是 (yes) or 否 (no).
+import-role-unknown = unknown role “{ $value }”; known: { $known }.
+import-qr-unreadable = the QR content is not a certificate format hecha reads: enter the ID number, place and months instead.
+import-qr-no-id = the QR content holds no valid ID number.
+import-qr-id-differs = is not the ID number in the QR content.
+import-same-person = the same person as row { $other }.
+import-already-recorded = this person is already in the rehearsal folder (evidence { $item }).
+import-seat-twice = the seat tag repeats row { $other }.
+import-seat-recorded = this seat is already in the rehearsal folder (evidence { $item }).
+import-text-too-long = is longer than { $max } characters.
+import-header-unknown = unknown header “{ $column }”. Staff columns: { $staff }; seat columns: { $seats }.
+import-header-missing = the header lacks the column “{ $column }”.
+import-header-mixed = the header mixes staff and seat columns: use two sheets.
+import-no-rows = sheet “{ $sheet }” has no data rows.
+import-nothing = { $bad } problems: nothing was imported and the rehearsal folder is unchanged.
+import-done = Imported { $staff } staff and { $seats } seats into { $file }. ID numbers are written only masked and as keyed hashes.
+import-no-folder = { $file } does not exist: create the rehearsal folder with the init command first.
+import-folder-invalid = cannot read { $file }: { $reason }
+import-unreadable = cannot read the spreadsheet { $file }: { $reason }
+import-format = unsupported spreadsheet format { $file }: use a CSV or XLSX file.

@@ -1,0 +1,26 @@
+# 从表格导入人员与坐席（hecha import）：每个错误行说明行号、列和原因。
+import-row = 第 { $row } 行「{ $column }」列：{ $problem }
+import-required = 不能为空。
+import-id-invalid = 不是有效的身份证号（位数、出生日期或校验位不对）。
+import-whole-number = 应为不小于零的整数。
+import-decimal = 应为数字。
+import-yes-no = 应填“是”或“否”。
+import-role-unknown = 不认识的岗位「{ $value }」，可填：{ $known }。
+import-qr-unreadable = 无法识别的社保二维码内容，请改填身份证号、参保地和参保月数。
+import-qr-no-id = 社保二维码内容中没有有效的身份证号。
+import-qr-id-differs = 与社保二维码中的身份证号不是同一个号码。
+import-same-person = 与第 { $other } 行是同一人。
+import-already-recorded = 此人已在预检文件夹中（证据 { $item }）。
+import-seat-twice = 坐席编号与第 { $other } 行重复。
+import-seat-recorded = 此坐席已在预检文件夹中（证据 { $item }）。
+import-text-too-long = 超过 { $max } 个字符。
+import-header-unknown = 表头「{ $column }」不认识。人员表可用的列：{ $staff }；坐席表可用的列：{ $seats }。
+import-header-missing = 表头缺少「{ $column }」列。
+import-header-mixed = 表头同时含有人员列和坐席列，请分成两张表。
+import-no-rows = 表格「{ $sheet }」没有数据行。
+import-nothing = 共 { $bad } 处错误，什么都没有导入，预检文件夹未改动。
+import-done = 已导入 { $staff } 名人员、{ $seats } 个坐席到 { $file }。身份证号只以打码和加密散列的形式写入。
+import-no-folder = { $file } 不存在，请先用初始化命令生成预检文件夹。
+import-folder-invalid = { $file } 无法读取：{ $reason }
+import-unreadable = 无法读取表格 { $file }：{ $reason }
+import-format = 不支持的表格格式 { $file }，请用 CSV 或 XLSX 文件。

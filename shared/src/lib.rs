@@ -18,5 +18,6 @@ pub mod seal;
 /// facts and profile give other findings as data (status, evidence, measures, messages
 /// and their arguments): `shared/tests/findings_golden.rs` fails until it is. Rewording
 /// the catalogue changes no data and needs no bump. `+rules.2`: findings sealed as
-/// catalogue messages.
-pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.2");
+/// catalogue messages. `+rules.3`: an item whose folder file was not found
+/// (`missing_file`) leaves the rules it names at best missing.
+pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.3");

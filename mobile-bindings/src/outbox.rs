@@ -290,6 +290,7 @@ mod tests {
             device_time: None,
             source: Default::default(),
             blob: None,
+            missing_file: None,
             body: EvidenceBody::Note(Note {
                 text: "机房门禁正常".into(),
             }),

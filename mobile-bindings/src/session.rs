@@ -59,6 +59,18 @@ fn invalid_json(what: &str, e: impl std::fmt::Display) -> MobileError {
     )
 }
 
+/// Input checked against the model before serde reads it: an unknown field (which serde
+/// drops from a flattened body) or a date or time not in its format is refused naming it.
+fn check_input<T: schemars::JsonSchema>(
+    what: &str,
+    v: &serde_json::Value,
+) -> Result<(), MobileError> {
+    hecha_core::model::input::check::<T>(what, v).map_err(|e| {
+        let t = e.text();
+        MobileError::invalid(e.code(), t.zh, t.en)
+    })
+}
+
 impl InspectionSession {
     #[allow(clippy::too_many_arguments)]
     fn open(
@@ -147,6 +159,7 @@ impl InspectionSession {
             device_time: Some(chrono::Local::now().fixed_offset()),
             source,
             blob: None,
+            missing_file: None,
             body,
             id,
         };
@@ -380,8 +393,11 @@ impl InspectionSession {
         vault: Arc<dyn KeyVault>,
     ) -> Result<Arc<Self>, MobileError> {
         guard(|| {
-            let mut inspection: Inspection = serde_json::from_str(&inspection_json)
+            let raw: serde_json::Value = serde_json::from_str(&inspection_json)
                 .map_err(|e| invalid_json("inspection", e))?;
+            check_input::<Inspection>("inspection", &raw)?;
+            let mut inspection: Inspection =
+                serde_json::from_value(raw).map_err(|e| invalid_json("inspection", e))?;
             inspection.mode = Mode::Rehearsal;
             let profile = RuleProfile::builtin(&profile_id).map_err(|e| {
                 MobileError::invalid(
@@ -505,6 +521,7 @@ impl InspectionSession {
             let mut v: serde_json::Value =
                 serde_json::from_str(&json).map_err(|e| invalid_json("checklist", e))?;
             let rule_ids = take_rule_ids(&mut v)?;
+            check_input::<Checklist>("checklist", &v)?;
             let checklist: Checklist =
                 serde_json::from_value(v).map_err(|e| invalid_json("checklist", e))?;
             if let Checklist::SeatEquipment(s) = &checklist {
@@ -590,6 +607,7 @@ impl InspectionSession {
             let mut v: serde_json::Value =
                 serde_json::from_str(&json).map_err(|e| invalid_json("document", e))?;
             let rule_ids = take_rule_ids(&mut v)?;
+            check_input::<Document>("document", &v)?;
             let doc: Document =
                 serde_json::from_value(v).map_err(|e| invalid_json("document", e))?;
             let file = bytes.as_deref().map(|b| {
@@ -972,6 +990,39 @@ mod tests {
             vault(),
         );
         assert!(matches!(r, Err(MobileError::Invalid { code, .. }) if code == "device.mismatch"));
+    }
+
+    #[test]
+    fn an_unknown_field_or_a_bad_date_in_a_checklist_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let signer = Arc::new(SoftwareSigner::generate().unwrap());
+        let s = open(dir.path(), &signer);
+        let err = s
+            .record_checklist(
+                r#"{"checklist": "fire_extinguisher", "present": true, "inspection_valid_untill": "2027-08-31"}"#.into(),
+            )
+            .unwrap_err();
+        let MobileError::Invalid { code, zh, en } = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(code, "input.unknown_field");
+        assert!(
+            zh.contains("未知字段") && zh.contains("inspection_valid_until"),
+            "{zh}"
+        );
+        assert!(
+            en.contains(r#"did you mean "inspection_valid_until"?"#),
+            "{en}"
+        );
+        let err = s
+            .record_checklist(
+                r#"{"checklist": "fire_extinguisher", "present": true, "inspection_valid_until": "2027/08/31"}"#.into(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "input.date", "{err}");
+        assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
+        // Nothing was recorded.
+        assert!(s.items().unwrap().is_empty());
     }
 
     #[test]

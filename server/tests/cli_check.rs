@@ -203,3 +203,109 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
     }
 }
+
+/// A copy of the Suzhou example in `dir`, its inspection.toml being `edit` of the original.
+fn example_copy(dir: &std::path::Path, edit: impl Fn(&str) -> String) {
+    let src = repo().join("examples/suzhou");
+    for sub in ["photos", "certificates", "media"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for f in std::fs::read_dir(src.join(sub)).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, dir.join(sub).join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(src.join("inspection.toml")).unwrap();
+    std::fs::write(dir.join("inspection.toml"), edit(&toml)).unwrap();
+}
+
+#[test]
+fn a_typo_in_an_item_is_refused_naming_the_item_the_field_and_the_nearest_one() {
+    let dir = tempdir();
+    example_copy(&dir, |t| {
+        t.replacen("subject = \"office\"", "subjct = \"office\"", 1)
+    });
+    let out = hecha(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("evidence[0] (photo-office-1)：未知字段“subjct”，是否应为“subject”？"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            r#"evidence[0] (photo-office-1): unknown field "subjct" — did you mean "subject"?"#
+        ),
+        "{err}"
+    );
+
+    example_copy(&dir, |t| {
+        t.replace(
+            "inspection_valid_until = \"2027-08-31\"",
+            "inspection_valid_untill = \"2027-08-31\"",
+        )
+    });
+    let out = hecha(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("(extinguisher)") && err.contains("\"inspection_valid_until\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_date_names_the_field_and_the_format() {
+    let dir = tempdir();
+    example_copy(&dir, |t| {
+        t.replace(
+            "inspection_valid_until = \"2027-08-31\"",
+            "inspection_valid_until = \"2027/08/31\"",
+        )
+    });
+    let out = hecha(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(r#"(extinguisher).inspection_valid_until: "2027/08/31" is not a date — write YYYY-MM-DD, e.g. 2027-08-31"#),
+        "{err}"
+    );
+    assert!(err.contains("不是日期，应写作 YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn a_missing_file_is_a_missing_finding_naming_the_item_not_an_abort() {
+    let dir = tempdir();
+    example_copy(&dir, |t| t.to_owned());
+    std::fs::remove_file(dir.join("photos/ups.jpg")).unwrap();
+    let out = hecha(&["check", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(status(&doc, "room.ups"), "missing");
+    assert_eq!(status(&doc, "room.fire_extinguisher"), "pass");
+    assert_eq!(doc["summary"]["missing"], 1);
+    let ups = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "room.ups")
+        .unwrap();
+    assert!(
+        ups["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("Evidence photo-ups: the file photos/ups.jpg was not found."),
+        "{ups}"
+    );
+    // The table prints it too.
+    let out = hecha(&["check", dir.to_str().unwrap(), "--lang", "en"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("photos/ups.jpg") && table.contains("photo-ups"),
+        "{table}"
+    );
+}

@@ -22,5 +22,6 @@ pub mod seal;
 /// the catalogue changes no data and needs no bump. `+rules.2`: findings sealed as
 /// catalogue messages. `+rules.3`: a photo backing a rule counts only when it holds up
 /// (`[photo] backing_photo_outside`); photo reasons carry their numbers, likely causes
-/// and what to do.
+/// and what to do; an item whose folder file was not found (`missing_file`) leaves the
+/// rules it names at best missing.
 pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.3");

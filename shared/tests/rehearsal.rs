@@ -5,8 +5,12 @@
 use std::path::Path;
 
 use hecha_core::capture::pii::PersonHasher;
-use hecha_core::model::{EvidenceBody, SiPayloadFormat, SiSource};
+use hecha_core::model::input::{InputError, check};
+use hecha_core::model::{
+    EvidenceBody, EvidenceItem, FindingStatus, Inspection, SiPayloadFormat, SiSource,
+};
 use hecha_core::rehearsal::{RehearsalError, load_folder};
+use hecha_core::rules::{RuleProfile, evaluate};
 
 fn example() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou")
@@ -264,4 +268,125 @@ fn bytes_that_are_no_image_are_refused_as_a_photo() {
         photo.exif.is_none() && photo.exif_error.is_some(),
         "{photo:?}"
     );
+}
+
+/// The input error of a copy of the example with `from` replaced by `to`.
+fn input_error(from: &str, to: &str) -> InputError {
+    let dir = example_copy(|t| {
+        assert!(t.contains(from), "{from}");
+        t.replacen(from, to, 1)
+    });
+    match load_folder(dir.path(), &hasher()).unwrap_err() {
+        RehearsalError::Input { source, .. } => source,
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn a_typo_in_a_photo_is_refused_naming_the_item_and_the_field() {
+    let err = input_error("subject = \"office\"", "subjct = \"office\"");
+    assert!(
+        matches!(&err, InputError::UnknownField { at, field, nearest: Some(n), .. }
+            if at == "evidence[0] (photo-office-1)" && field == "subjct" && n == "subject"),
+        "{err:?}"
+    );
+    let text = err.text();
+    assert!(
+        text.zh.contains("未知字段") && text.zh.contains("subject"),
+        "{}",
+        text.zh
+    );
+    assert!(text.en.contains("did you mean \"subject\""), "{}", text.en);
+}
+
+#[test]
+fn a_typo_in_a_checklist_is_refused() {
+    let err = input_error("inspection_valid_until =", "inspection_valid_untill =");
+    assert!(
+        matches!(&err, InputError::UnknownField { at, field, nearest: Some(n), .. }
+            if at.ends_with("(extinguisher)") && field == "inspection_valid_untill" && n == "inspection_valid_until"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_date_not_in_its_format_names_the_field_and_shows_the_format() {
+    let err = input_error(
+        "inspection_valid_until = \"2027-08-31\"",
+        "inspection_valid_until = \"2027/08/31\"",
+    );
+    assert!(
+        matches!(&err, InputError::NotADate { at, value }
+            if at.ends_with("(extinguisher).inspection_valid_until") && value == "\"2027/08/31\""),
+        "{err:?}"
+    );
+    assert!(
+        err.text().en.contains("write YYYY-MM-DD, e.g. 2027-08-31"),
+        "{err}"
+    );
+    let err = input_error(
+        "end = \"2026-11-23T17:00:00+08:00\"",
+        "end = \"2026-11-23 17:00\"",
+    );
+    assert!(
+        matches!(&err, InputError::NotATime { at, .. } if at == "inspection.window.end"),
+        "{err:?}"
+    );
+    assert!(err.text().zh.contains("RFC 3339"), "{}", err.text().zh);
+}
+
+#[test]
+fn an_unknown_field_of_the_inspection_is_named_with_the_nearest() {
+    let err = input_error("capital_subscribed = true", "capital_subscribd = true");
+    assert!(
+        matches!(&err, InputError::UnknownField { at, nearest: Some(n), .. }
+            if at == "inspection.company" && n == "capital_subscribed"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_missing_file_is_recorded_on_its_item_and_makes_its_rules_missing() {
+    let dir = example_copy(|t| t.to_owned());
+    std::fs::remove_file(dir.path().join("photos/ups.jpg")).unwrap();
+    let r = load_folder(dir.path(), &hasher()).unwrap();
+    let ups = r.evidence.iter().find(|i| i.id == "photo-ups").unwrap();
+    assert_eq!(ups.missing_file.as_deref(), Some("photos/ups.jpg"));
+    assert!(ups.blob.is_none(), "a missing file must not be pretended");
+    assert!(!r.files.iter().any(|(id, _)| id == "photo-ups"));
+    let profile = RuleProfile::builtin("jiangsu-suzhou").unwrap();
+    let findings = evaluate(&profile, &r.inspection, &r.evidence);
+    let f = findings.iter().find(|f| f.rule_id == "room.ups").unwrap();
+    assert_eq!(f.status, FindingStatus::Missing, "{f:?}");
+    assert!(f.evidence_ids.contains(&"photo-ups".to_owned()));
+    assert!(
+        f.message.en.contains("photo-ups") && f.message.en.contains("photos/ups.jpg"),
+        "{}",
+        f.message.en
+    );
+    assert!(f.message.zh.contains("找不到文件"), "{}", f.message.zh);
+    // The rest is judged as before.
+    let before = evaluate(
+        &profile,
+        &load_folder(&example(), &hasher()).unwrap().inspection,
+        &load_folder(&example(), &hasher()).unwrap().evidence,
+    );
+    let others = |fs: &[hecha_core::model::Finding]| {
+        fs.iter()
+            .filter(|f| f.rule_id != "room.ups")
+            .map(|f| (f.rule_id.clone(), f.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(others(&findings), others(&before));
+}
+
+#[test]
+fn every_item_of_the_example_passes_the_input_check_as_it_is_written_and_read() {
+    let r = load_folder(&example(), &hasher()).unwrap();
+    for item in &r.evidence {
+        let v = serde_json::to_value(item).unwrap();
+        check::<EvidenceItem>("item", &v).unwrap_or_else(|e| panic!("{}: {e}", item.id));
+        assert!(!v.as_object().unwrap().contains_key("missing_file"));
+    }
+    check::<Inspection>("inspection", &serde_json::to_value(&r.inspection).unwrap()).unwrap();
 }

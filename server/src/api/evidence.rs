@@ -3,7 +3,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hecha_core::model::StaffRole;
-use hecha_core::model::wire::NewEvidence;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -25,9 +24,10 @@ pub async fn add_evidence(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: web::Json<NewEvidence>,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let recorded = evidence::add(&state, &caller, &id, body.into_inner()).await?;
+    let new = evidence::read_new(body.into_inner())?;
+    let recorded = evidence::add(&state, &caller, &id, new).await?;
     Ok(created_or_found(recorded.created, recorded.view))
 }
 

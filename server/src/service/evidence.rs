@@ -53,6 +53,24 @@ pub struct SiPhoto {
     pub media_type: Option<String>,
 }
 
+/// A request's item, checked against the model before serde reads it: an unknown field
+/// anywhere in it (the kind's own fields too, which serde's flatten would drop) or a date or
+/// time not in its format is a 422 naming it and what was expected.
+pub fn read_new(body: serde_json::Value) -> ServiceResult<NewEvidence> {
+    hecha_core::model::input::check::<NewEvidence>("request", &body)
+        .map_err(|e| ServiceError::unprocessable(e.code(), e.to_string()))?;
+    let new: NewEvidence = serde_json::from_value(body)
+        .map_err(|e| ServiceError::unprocessable("request.invalid", e.to_string()))?;
+    // Only a rehearsal folder records a file it did not find; a client sends the bytes.
+    if new.item.missing_file.is_some() {
+        return Err(ServiceError::unprocessable(
+            "input.missing_file",
+            "item.missing_file is written by `hecha check` for a folder's absent file; upload the bytes instead",
+        ));
+    }
+    Ok(new)
+}
+
 /// Records one item in an inspection the caller may write. Idempotent: the same item id
 /// with the same content answers what is stored (`created: false`); with other content, a
 /// conflict.
@@ -128,6 +146,7 @@ pub async fn add_si_scan_photo(
         device_time: None,
         source: hecha_core::model::CaptureSource::InApp,
         blob,
+        missing_file: None,
         body: EvidenceBody::SiScan(SiScan {
             record: si_record,
             source_kind: SiSource::Photo,

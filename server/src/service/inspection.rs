@@ -413,6 +413,9 @@ pub async fn create(
         ServiceError::unprocessable("inspection.invalid", "inspection must be an object")
     })?;
     obj.insert("id".into(), serde_json::Value::String(id.clone()));
+    // An unknown field or a malformed date is named with its place (e.g. `window.end`).
+    hecha_core::model::input::check::<Inspection>("inspection", &raw)
+        .map_err(|e| ServiceError::unprocessable(e.code(), e.to_string()))?;
     let mut insp: Inspection = serde_json::from_value(raw)
         .map_err(|e| ServiceError::unprocessable("inspection.invalid", e.to_string()))?;
     insp.id = id.clone();

@@ -40,7 +40,7 @@ macro_rules! resources {
 /// Every catalogue file, by topic.
 pub static RESOURCES: &[Resource] = resources!(
     "common", "photo", "site", "room", "seats", "staff", "system", "company", "license", "conduct",
-    "labels", "guide", "import",
+    "labels", "guide", "import", "input",
 );
 
 /// A sentence as data: a catalogue id and its arguments.

@@ -28,6 +28,11 @@ pub struct EvidenceItem {
     /// The item's bytes (photo, document, media, signature image), content-addressed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob: Option<BlobRef>,
+    /// The file a rehearsal folder named for this item and that was not there: the item has
+    /// no bytes, and every rule it names is at best missing (rehearsal-folder.md). Absent
+    /// otherwise, so the digest of every other item is what it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_file: Option<String>,
     #[serde(flatten)]
     pub body: EvidenceBody,
 }

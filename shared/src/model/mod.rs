@@ -4,6 +4,7 @@
 mod evidence;
 mod facts;
 mod finding;
+pub mod input;
 mod inspection;
 pub mod personal_ids;
 pub mod wire;

@@ -350,6 +350,7 @@ mod tests {
                 media_type: Some("image/jpeg".into()),
                 file_name: Some(format!("{ID}.jpg")),
             }),
+            missing_file: None,
             body: EvidenceBody::Note(Note { text: text.into() }),
         }
     }

@@ -14,6 +14,7 @@ pub mod skeleton;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -21,6 +22,7 @@ use crate::capture::exif::{ExifError, read_exif};
 use crate::capture::pii::{PersonHasher, contains_full_id};
 use crate::capture::qr::{QrLimits, decode_qr};
 use crate::capture::si::parse_si_payload;
+use crate::model::input::check;
 use crate::model::personal_ids::{PersonalIdError, mask_inspection, mask_item};
 use crate::model::{
     BlobRef, EvidenceBody, EvidenceItem, Inspection, SiPayloadFormat, SiRecord, SiSource,
@@ -47,6 +49,12 @@ pub enum RehearsalError {
     DuplicateId(String),
     #[error("evidence {item}: {message}")]
     Item { item: String, message: String },
+    /// An unknown field, or a date or time not in its format: Chinese first, then English.
+    #[error("{}: {}\n{}", path.display(), source.text().zh, source.text().en)]
+    Input {
+        path: PathBuf,
+        source: crate::model::input::InputError,
+    },
     /// Named by position: the item's id may be what holds the number.
     #[error("evidence #{index} (counting from 1): {source}")]
     PersonalId {
@@ -61,7 +69,7 @@ pub enum RehearsalError {
 }
 
 /// One `[[evidence]]` entry as written: the model's item plus where its bytes come from.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 struct EvidenceDraft {
     /// Path of the item's bytes, relative to the folder.
     #[serde(default)]
@@ -76,7 +84,7 @@ struct EvidenceDraft {
     item: EvidenceItem,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FolderFile {
     inspection: Inspection,
@@ -101,10 +109,22 @@ pub fn load_folder(dir: &Path, hasher: &PersonHasher) -> Result<Rehearsal, Rehea
         path: path.clone(),
         source,
     })?;
-    let parsed: FolderFile = toml::from_str(&text).map_err(|e| RehearsalError::Invalid {
+    let invalid = |e: toml::de::Error| RehearsalError::Invalid {
+        path: path.clone(),
+        message: e.to_string(),
+    };
+    // Unknown fields (a typo the flattened item would drop) and malformed dates are named
+    // with their place first; what else is wrong, toml says with its line.
+    let table: toml::Table = toml::from_str(&text).map_err(invalid)?;
+    let json = serde_json::to_value(&table).map_err(|e| RehearsalError::Invalid {
         path: path.clone(),
         message: e.to_string(),
     })?;
+    check::<FolderFile>(INSPECTION_FILE, &json).map_err(|source| RehearsalError::Input {
+        path: path.clone(),
+        source,
+    })?;
+    let parsed: FolderFile = toml::from_str(&text).map_err(invalid)?;
     parsed
         .inspection
         .tz()
@@ -185,6 +205,10 @@ fn resolve(dir: &Path, item: &str, file: &str) -> Result<PathBuf, RehearsalError
 }
 
 pub use crate::seal::hash::hash_file;
+
+fn not_found(path: &Path) -> bool {
+    matches!(std::fs::metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+}
 
 fn read_small(path: &Path) -> Result<Vec<u8>, RehearsalError> {
     let io = |source| RehearsalError::Io {
@@ -269,6 +293,22 @@ fn read_item(
             item: item.id,
             message: "qr_text is only for si_scan items".into(),
         });
+    }
+    // A file that is not there is recorded, not an abort: the item stays, without bytes,
+    // and the rules it names say it is missing (rules::engine).
+    let mut path = path;
+    if path.as_deref().is_some_and(not_found) {
+        item.missing_file = file.map(|f| f.replace('\\', "/"));
+        match (&mut item.body, &qr_text) {
+            // The scanner's text is the record; the photo only named too.
+            (EvidenceBody::SiScan(_), Some(_)) => path = None,
+            (EvidenceBody::SiScan(scan), None) => {
+                scan.source_kind = SiSource::Photo;
+                scan.record = unreadable("certificate photo not found");
+                return Ok((item, None));
+            }
+            _ => return Ok((item, None)),
+        }
     }
     let mut kept = None;
     match &mut item.body {

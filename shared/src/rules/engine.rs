@@ -205,7 +205,7 @@ pub fn evaluate(
                 .iter()
                 .filter(|i| i.supports(&spec.id))
                 .map(|i| i.id.as_str());
-            let outcome = outcome.items(declared);
+            let outcome = missing_files(outcome.items(declared), &spec.id, evidence);
             Finding {
                 rule_id: spec.id.clone(),
                 status: outcome.status,
@@ -219,6 +219,27 @@ pub fn evaluate(
             }
         })
         .collect()
+}
+
+/// An item naming the rule whose file was not found (a rehearsal folder's) leaves the rule
+/// at best missing, and says which item and which file: the evidence meant for it is not
+/// there, whatever else passed.
+fn missing_files(mut outcome: Outcome, rule_id: &str, evidence: &[EvidenceItem]) -> Outcome {
+    if outcome.status == FindingStatus::NotApplicable {
+        return outcome;
+    }
+    for item in evidence.iter().filter(|i| i.supports(rule_id)) {
+        if let Some(file) = &item.missing_file {
+            outcome = outcome.also(msg!("evidence-file-missing", item = &item.id, file = file));
+            if matches!(
+                outcome.status,
+                FindingStatus::Pass | FindingStatus::NeedsReview
+            ) {
+                outcome = outcome.status(FindingStatus::Missing);
+            }
+        }
+    }
+    outcome
 }
 
 /// Counts of findings by status, and whether nothing blocks.

@@ -83,6 +83,7 @@ pub fn item(id: &str, rules: &[&str], body: EvidenceBody) -> EvidenceItem {
         device_time: None,
         source: CaptureSource::InApp,
         blob: None,
+        missing_file: None,
         body,
     }
 }

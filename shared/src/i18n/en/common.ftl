@@ -13,3 +13,4 @@ summary = pass { $pass }, fail { $fail }, missing { $missing }, needs review { $
 rule-not-applied = This profile does not apply the rule.
 rule-bad-parameters = Bad rule parameters: { $reason }
 rule-unknown = Unknown rule.
+evidence-file-missing = Evidence { $item }: the file { $file } was not found.

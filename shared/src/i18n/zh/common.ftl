@@ -13,3 +13,4 @@ summary = 通过 { $pass }，不通过 { $fail }，缺少证据 { $missing }，�
 rule-not-applied = 本配置不适用此规则。
 rule-bad-parameters = 规则参数错误：{ $reason }
 rule-unknown = 未知规则。
+evidence-file-missing = 证据 { $item }：找不到文件 { $file }。

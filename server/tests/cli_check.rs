@@ -218,15 +218,22 @@ fn example_copy(dir: &std::path::Path, edit: impl Fn(&str) -> String) {
     std::fs::write(dir.join("inspection.toml"), edit(&toml)).unwrap();
 }
 
-#[test]
-fn a_typo_in_an_item_is_refused_naming_the_item_the_field_and_the_nearest_one() {
+/// What `hecha check` says on stderr about a copy of the example with `from` replaced by
+/// `to`, which it must refuse (exit 2).
+fn refused(from: &str, to: &str) -> String {
     let dir = tempdir();
     example_copy(&dir, |t| {
-        t.replacen("subject = \"office\"", "subjct = \"office\"", 1)
+        assert!(t.contains(from), "{from}");
+        t.replacen(from, to, 1)
     });
     let out = hecha(&["check", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_typo_in_an_item_is_refused_naming_the_item_the_field_and_the_nearest_one() {
+    let err = refused("subject = \"office\"", "subjct = \"office\"");
     assert!(
         err.contains("evidence[0] (photo-office-1)：未知字段“subjct”，是否应为“subject”？"),
         "{err}"
@@ -237,16 +244,7 @@ fn a_typo_in_an_item_is_refused_naming_the_item_the_field_and_the_nearest_one() 
         ),
         "{err}"
     );
-
-    example_copy(&dir, |t| {
-        t.replace(
-            "inspection_valid_until = \"2027-08-31\"",
-            "inspection_valid_untill = \"2027-08-31\"",
-        )
-    });
-    let out = hecha(&["check", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused("inspection_valid_until =", "inspection_valid_untill =");
     assert!(
         err.contains("(extinguisher)") && err.contains("\"inspection_valid_until\"?"),
         "{err}"
@@ -255,16 +253,10 @@ fn a_typo_in_an_item_is_refused_naming_the_item_the_field_and_the_nearest_one() 
 
 #[test]
 fn a_bad_date_names_the_field_and_the_format() {
-    let dir = tempdir();
-    example_copy(&dir, |t| {
-        t.replace(
-            "inspection_valid_until = \"2027-08-31\"",
-            "inspection_valid_until = \"2027/08/31\"",
-        )
-    });
-    let out = hecha(&["check", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        "inspection_valid_until = \"2027-08-31\"",
+        "inspection_valid_until = \"2027/08/31\"",
+    );
     assert!(
         err.contains(r#"(extinguisher).inspection_valid_until: "2027/08/31" is not a date — write YYYY-MM-DD, e.g. 2027-08-31"#),
         "{err}"

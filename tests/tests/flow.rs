@@ -17,6 +17,10 @@ use hecha_tests::{Backend, TestServer, both_backends};
 
 #[path = "flow/personal_ids.rs"]
 mod personal_ids;
+
+/// Unknown fields and malformed dates refused at the API, by name.
+#[path = "flow/input.rs"]
+mod input;
 use serde_json::json;
 
 /// The seal log end to end: two seals, exports verified with `--require-log`, two tree

@@ -249,6 +249,7 @@ fn item(id: String, rule_ids: &[&str], body: EvidenceBody) -> EvidenceItem {
         device_time: None,
         source: CaptureSource::Entered,
         blob: None,
+        missing_file: None,
         body,
     }
 }

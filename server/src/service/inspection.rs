@@ -693,12 +693,20 @@ pub async fn list_seat_tags(
     id: &str,
 ) -> ServiceResult<Vec<SeatTag>> {
     let row = load_visible(&state.db, caller, id).await?;
-    let tags = seat_tag::Entity::find()
-        .filter(seat_tag::Column::InspectionId.eq(&row.id))
-        .order_by_asc(seat_tag::Column::SeatId)
-        .all(&state.db)
-        .await?;
+    let tags = issued_tags(&state.db, &row.id).await?;
     Ok(tags.iter().map(seat_out).collect())
+}
+
+/// The seat tags issued for an inspection, by seat id.
+async fn issued_tags<C: ConnectionTrait>(
+    db: &C,
+    inspection_id: &str,
+) -> ServiceResult<Vec<seat_tag::Model>> {
+    Ok(seat_tag::Entity::find()
+        .filter(seat_tag::Column::InspectionId.eq(inspection_id))
+        .order_by_asc(seat_tag::Column::SeatId)
+        .all(db)
+        .await?)
 }
 
 /// A seat tag as a QR code (PNG) to print and stick on the seat.
@@ -725,11 +733,7 @@ pub async fn seat_label_sheet(
     id: &str,
 ) -> ServiceResult<String> {
     let row = load_visible(&state.db, caller, id).await?;
-    let tags = seat_tag::Entity::find()
-        .filter(seat_tag::Column::InspectionId.eq(&row.id))
-        .order_by_asc(seat_tag::Column::SeatId)
-        .all(&state.db)
-        .await?;
+    let tags = issued_tags(&state.db, &row.id).await?;
     let company = organization::Entity::find_by_id(row.company_id.clone())
         .one(&state.db)
         .await?
@@ -758,11 +762,7 @@ pub async fn assignment(
         })?;
     let org = person_hash_owner(&state.db, &row).await?;
     let profile = load_profile(&state.settings, &row.profile)?;
-    let tags = seat_tag::Entity::find()
-        .filter(seat_tag::Column::InspectionId.eq(&row.id))
-        .order_by_asc(seat_tag::Column::SeatId)
-        .all(&state.db)
-        .await?;
+    let tags = issued_tags(&state.db, &row.id).await?;
     let received = evidence_rows(&state.db, &row.id).await?;
     Ok(Assignment {
         inspection: parse_body(&row)?,

@@ -301,3 +301,36 @@ fn a_missing_file_is_a_missing_finding_naming_the_item_not_an_abort() {
         "{table}"
     );
 }
+
+#[test]
+fn a_rehearsal_names_what_the_visit_checks_again_an_official_record_does_not() {
+    let out = hecha(&["check", "examples/suzhou", "--json"]);
+    let doc = json(&out);
+    let on_site = doc["rechecked_on_the_day"]["on_site"].as_array().unwrap();
+    assert!(on_site.iter().any(|r| r == "seats.dial_test"), "{doc}");
+    let as_of = doc["rechecked_on_the_day"]["as_of_the_day"]
+        .as_array()
+        .unwrap();
+    assert!(as_of.iter().any(|r| r == "staff.si_months"), "{doc}");
+    let table = hecha(&["check", "examples/suzhou"]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("正式核查当天会重新核查"), "{table}");
+
+    // The same folder written as an official record: nothing is announced.
+    let dir = tempdir();
+    example_copy(&dir, |t| {
+        t.replace("mode = \"rehearsal\"", "mode = \"official\"")
+    });
+    let out = hecha(&["check", dir.to_str().unwrap(), "--json"]);
+    let doc = json(&out);
+    assert_eq!(doc["mode"], "official");
+    assert_eq!(
+        doc["rechecked_on_the_day"]["on_site"]
+            .as_array()
+            .map(Vec::len),
+        Some(0),
+        "{doc}"
+    );
+    let table = hecha(&["check", dir.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&table.stdout).contains("正式核查当天会重新核查"));
+}

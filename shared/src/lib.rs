@@ -23,5 +23,6 @@ pub mod seal;
 /// catalogue messages. `+rules.3`: a photo backing a rule counts only when it holds up
 /// (`[photo] backing_photo_outside`); photo reasons carry their numbers, likely causes
 /// and what to do; an item whose folder file was not found (`missing_file`) leaves the
-/// rules it names at best missing.
-pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.3");
+/// rules it names at best missing. `+rules.4`: a finding that is not a pass ends with what
+/// to do (`rules::remedies`); a seat is named by its label's number, not its tag.
+pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.4");

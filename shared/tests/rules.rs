@@ -571,3 +571,127 @@ fn docs_describe_every_rule() {
         assert!(doc.contains(&format!("`{id}`")), "docs/rules.md lacks {id}");
     }
 }
+
+#[test]
+fn a_failing_seat_is_named_by_the_number_on_its_label_not_its_tag() {
+    use hecha_core::seal::key::Ed25519Key;
+    use hecha_core::seal::seat::sign_seat_tag;
+    let key = Ed25519Key::from_secret_bytes(&[7u8; 32]);
+    let insp = inspection();
+    let tag = sign_seat_tag(&key, &insp.id, "A-07").unwrap();
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        match &mut i.body {
+            EvidenceBody::DialTest(d) if d.seat_tag == "SEAT-03" => {
+                d.seat_tag = tag.clone();
+                d.recording_played_back = false;
+            }
+            EvidenceBody::Checklist(Checklist::SeatEquipment(s)) if s.seat_tag == "SEAT-03" => {
+                s.seat_tag = tag.clone();
+                s.headset = false;
+            }
+            _ => {}
+        }
+    }
+    let findings = evaluate(&suzhou(), &insp, &ev);
+    for rule in ["seats.dial_test", "seats.equipment"] {
+        let f = finding(&findings, rule);
+        assert_eq!(f.status, FindingStatus::Fail, "{rule}");
+        for text in [&f.message.zh, &f.message.en] {
+            assert!(text.contains("A-07"), "{rule}: {text}");
+            assert!(!text.contains("hecha-seat:"), "{rule}: {text}");
+        }
+    }
+}
+
+#[test]
+fn a_finding_that_is_not_a_pass_says_what_to_do() {
+    // Everyone insured too briefly, an unregistered lease: one remedy per kind, with the number it needs, in both languages.
+    let mut ev = with_months_paid(complete_evidence(), 0);
+    for i in &mut ev {
+        if let EvidenceBody::Document(d) = &mut i.body
+            && let DocumentFacts::Lease {
+                registered_with_housing_bureau,
+                ..
+            } = &mut d.facts
+        {
+            *registered_with_housing_bureau = Some(false);
+        }
+    }
+    let findings = evaluate(
+        &RuleProfile::builtin("provincial").unwrap(),
+        &inspection(),
+        &ev,
+    );
+    let months = finding(&findings, "staff.si_months");
+    assert_eq!(months.status, FindingStatus::Fail);
+    let remedies: Vec<_> = months
+        .says
+        .iter()
+        .filter(|m| m.id == "staff-do-wait-months")
+        .collect();
+    assert_eq!(remedies.len(), 1, "{:?}", months.says);
+    assert!(
+        months.message.zh.contains("须连续缴费满 3 个月"),
+        "{}",
+        months.message.zh
+    );
+    assert!(
+        months.message.en.contains("3 months in a row are needed"),
+        "{}",
+        months.message.en
+    );
+    let findings = evaluate(&suzhou(), &inspection(), &ev);
+    let lease = finding(&findings, "site.lease_term");
+    assert_eq!(lease.status, FindingStatus::Fail);
+    assert!(
+        lease.message.zh.contains("房管局办理租赁登记备案"),
+        "{}",
+        lease.message.zh
+    );
+    // A pass carries no remedy.
+    let findings = evaluate(&suzhou(), &inspection(), &complete_evidence());
+    for f in &findings {
+        if f.status == FindingStatus::Pass {
+            assert!(
+                !f.says.iter().any(|m| m.id.contains("-do-")),
+                "{}: {:?}",
+                f.rule_id,
+                f.says
+            );
+        }
+    }
+}
+
+#[test]
+fn a_rehearsal_names_the_rules_the_visit_checks_again_on_its_day() {
+    use hecha_core::rehearsal::on_the_day::OnTheDay;
+    let findings = evaluate(&suzhou(), &inspection(), &complete_evidence());
+    let day = OnTheDay::of(&findings);
+    fn ids<'a>(fs: &[&'a Finding]) -> Vec<&'a str> {
+        fs.iter().map(|f| f.rule_id.as_str()).collect()
+    }
+    for rule in [
+        "site.real_address",
+        "seats.dial_test",
+        "room.ups",
+        "staff.si_count",
+    ] {
+        assert!(ids(&day.on_site).contains(&rule), "{rule}");
+    }
+    for rule in ["staff.si_months", "site.lease_term"] {
+        assert!(ids(&day.as_of_the_day).contains(&rule), "{rule}");
+    }
+    for rule in ["company.uscc", "company.capital"] {
+        assert!(!ids(&day.on_site).contains(&rule) && !ids(&day.as_of_the_day).contains(&rule));
+    }
+    // Rules the profile turns off are not announced.
+    assert!(!ids(&day.on_site).iter().any(|r| r.starts_with("conduct.")));
+    let zh = day.lines(Lang::Zh).join("\n");
+    assert!(
+        zh.contains("正式核查当天会重新核查") && zh.contains("拨测"),
+        "{zh}"
+    );
+    let en = day.lines(Lang::En).join("\n");
+    assert!(en.contains("checks these rules again"), "{en}");
+}

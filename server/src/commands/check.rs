@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use hecha_core::capture::pii::PersonHasher;
-use hecha_core::model::{Finding, Lang};
+use hecha_core::model::{Finding, Lang, Mode};
 use hecha_core::rehearsal::load_folder;
+use hecha_core::rehearsal::on_the_day::OnTheDay;
 use hecha_core::rules::{RuleProfile, evaluate, summarize};
 
 use crate::EXIT_PROBLEMS;
@@ -68,6 +69,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     )?;
     let findings = evaluate(&profile, &rehearsal.inspection, &rehearsal.evidence);
     let summary = summarize(&findings);
+    // A rehearsal settles nothing the visit gathers or counts again on its own day.
+    let on_the_day = match rehearsal.inspection.mode {
+        Mode::Rehearsal => OnTheDay::of(&findings),
+        Mode::Official => OnTheDay::default(),
+    };
     if args.json {
         let doc = serde_json::json!({
             "inspection_id": rehearsal.inspection.id,
@@ -78,6 +84,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             "as_of": rehearsal.inspection.as_of().to_rfc3339(),
             "summary": summary,
             "findings": findings,
+            "rechecked_on_the_day": on_the_day.ids(),
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
@@ -88,6 +95,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             args.lang,
         );
         println!("{}", summary.text().get(args.lang));
+        for line in on_the_day.lines(args.lang) {
+            println!("{line}");
+        }
     }
     Ok(if summary.ready { 0 } else { EXIT_PROBLEMS })
 }

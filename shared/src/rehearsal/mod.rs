@@ -8,6 +8,7 @@
 //! scanner's text is given as `qr_text`, or (written by `hecha import`) the record itself,
 //! already masked and hashed.
 
+pub mod on_the_day;
 pub mod roster;
 pub mod skeleton;
 

@@ -387,7 +387,7 @@ fn rule_heading(out: &mut String, rule: &RuleSpec) {
 }
 
 /// The `inspection.toml` of a new rehearsal folder for `profile`, with placeholders dated
-/// `day` (the visit's window 09:00–17:00 that day, in China's time).
+/// `day` (the rehearsal's own window, 09:00–17:00 that day in China's time).
 pub fn skeleton(profile: &RuleProfile, inspection_id: &str, day: NaiveDate) -> String {
     let mut out = String::new();
     comment(

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use super::context::Ctx;
 use super::outcome::Outcome;
-use super::{company, conduct, license, room, seats, site, staff, system};
+use super::{company, conduct, license, remedies, room, seats, site, staff, system};
 use crate::model::{EvidenceItem, Finding, FindingStatus, Inspection};
 use crate::msg;
 use crate::rules::RuleProfile;
@@ -13,6 +13,8 @@ use crate::rules::RuleProfile;
 /// One known rule: how to check its parameters and how to evaluate it.
 pub(crate) struct RuleDef {
     pub id: &'static str,
+    /// Whether the official visit checks the rule again on its day.
+    pub recheck: Recheck,
     pub validate: fn(&toml::Table) -> Result<(), String>,
     pub eval: fn(&Ctx<'_>, &toml::Table) -> Result<Outcome, String>,
 }
@@ -28,9 +30,10 @@ fn validate<P: DeserializeOwned>(params: &toml::Table) -> Result<(), String> {
 }
 
 macro_rules! rule {
-    ($id:literal, $params:ty, $eval:path) => {
+    ($id:literal, $params:ty, $eval:path, $recheck:expr) => {
         RuleDef {
             id: $id,
+            recheck: $recheck,
             validate: validate::<$params>,
             eval: |ctx, params| Ok($eval(ctx, &parse::<$params>(params)?)),
         }
@@ -42,131 +45,242 @@ static RULES: &[RuleDef] = &[
     rule!(
         "site.office_area",
         site::OfficeAreaParams,
-        site::office_area
+        site::office_area,
+        Recheck::OnSite
     ),
-    rule!("site.lease_term", site::LeaseParams, site::lease_term),
+    rule!(
+        "site.lease_term",
+        site::LeaseParams,
+        site::lease_term,
+        Recheck::AsOfTheDay
+    ),
     rule!(
         "site.real_address",
         site::RealAddressParams,
-        site::real_address
+        site::real_address,
+        Recheck::OnSite
     ),
-    rule!("room.room_or_rack", room::RoomParams, room::room_or_rack),
-    rule!("room.ups", room::UpsParams, room::ups),
+    rule!(
+        "room.room_or_rack",
+        room::RoomParams,
+        room::room_or_rack,
+        Recheck::OnSite
+    ),
+    rule!("room.ups", room::UpsParams, room::ups, Recheck::OnSite),
     rule!(
         "room.fire_extinguisher",
         room::ExtinguisherParams,
-        room::fire_extinguisher
+        room::fire_extinguisher,
+        Recheck::OnSite
     ),
-    rule!("room.access_log", room::AccessLogParams, room::access_log),
+    rule!(
+        "room.access_log",
+        room::AccessLogParams,
+        room::access_log,
+        Recheck::OnSite
+    ),
     rule!(
         "seats.physical_count",
         seats::CountParams,
-        seats::physical_count
+        seats::physical_count,
+        Recheck::OnSite
     ),
-    rule!("seats.dial_test", seats::DialParams, seats::dial_test),
-    rule!("seats.equipment", seats::EquipmentParams, seats::equipment),
-    rule!("staff.si_count", staff::CountParams, staff::si_count),
-    rule!("staff.si_months", staff::MonthsParams, staff::si_months),
-    rule!("staff.si_local", staff::LocalParams, staff::si_local),
+    rule!(
+        "seats.dial_test",
+        seats::DialParams,
+        seats::dial_test,
+        Recheck::OnSite
+    ),
+    rule!(
+        "seats.equipment",
+        seats::EquipmentParams,
+        seats::equipment,
+        Recheck::OnSite
+    ),
+    rule!(
+        "staff.si_count",
+        staff::CountParams,
+        staff::si_count,
+        Recheck::OnSite
+    ),
+    rule!(
+        "staff.si_months",
+        staff::MonthsParams,
+        staff::si_months,
+        Recheck::AsOfTheDay
+    ),
+    rule!(
+        "staff.si_local",
+        staff::LocalParams,
+        staff::si_local,
+        Recheck::OnSite
+    ),
     rule!(
         "staff.si_specialty",
         staff::SpecialtyParams,
-        staff::si_specialty
+        staff::si_specialty,
+        Recheck::OnSite
     ),
-    rule!("staff.si_roles", staff::RolesParams, staff::si_roles),
+    rule!(
+        "staff.si_roles",
+        staff::RolesParams,
+        staff::si_roles,
+        Recheck::OnSite
+    ),
     rule!(
         "system.caller_id_screening",
         system::DemoParams,
-        system::caller_id_screening
+        system::caller_id_screening,
+        Recheck::OnSite
     ),
     rule!(
         "system.complaint_handling",
         system::DemoParams,
-        system::complaint_handling
+        system::complaint_handling,
+        Recheck::OnSite
     ),
     rule!(
         "system.recording_retention",
         system::RetentionParams,
-        system::recording_retention
+        system::recording_retention,
+        Recheck::OnSite
     ),
     rule!(
         "system.in_out_record_store",
         system::FunctionsParams,
-        system::in_out_record_store
+        system::in_out_record_store,
+        Recheck::OnSite
     ),
-    rule!("company.uscc", company::NoParams, company::uscc),
-    rule!("company.capital", company::CapitalParams, company::capital),
+    rule!(
+        "company.uscc",
+        company::NoParams,
+        company::uscc,
+        Recheck::No
+    ),
+    rule!(
+        "company.capital",
+        company::CapitalParams,
+        company::capital,
+        Recheck::No
+    ),
     rule!(
         "company.business_scope",
         company::ScopeParams,
-        company::business_scope
+        company::business_scope,
+        Recheck::No
     ),
     rule!(
         "company.foreign_ownership",
         company::ForeignParams,
-        company::foreign_ownership
+        company::foreign_ownership,
+        Recheck::No
     ),
     rule!(
         "company.no_violations",
         company::NoParams,
-        company::no_violations
+        company::no_violations,
+        Recheck::No
     ),
     rule!(
         "company.icp_filing",
         company::IcpParams,
-        company::icp_filing
+        company::icp_filing,
+        Recheck::No
     ),
     rule!(
         "company.registered_in_province",
         company::ProvinceParams,
-        company::registered_in_province
+        company::registered_in_province,
+        Recheck::No
     ),
     rule!(
         "license.renewal_window",
         license::RenewalParams,
-        license::renewal_window
+        license::renewal_window,
+        Recheck::AsOfTheDay
     ),
     rule!(
         "license.validity",
         license::ValidityParams,
-        license::validity
+        license::validity,
+        Recheck::AsOfTheDay
     ),
     rule!(
         "license.annual_report",
         license::AnnualParams,
-        license::annual_report
+        license::annual_report,
+        Recheck::AsOfTheDay
     ),
     rule!(
         "process.inspection_deadline",
         license::DeadlineParams,
-        license::inspection_deadline
+        license::inspection_deadline,
+        Recheck::AsOfTheDay
     ),
     rule!(
         "conduct.calls_per_day",
         conduct::CallsParams,
-        conduct::calls_per_day
+        conduct::calls_per_day,
+        Recheck::No
     ),
     rule!(
         "conduct.call_interval",
         conduct::IntervalParams,
-        conduct::call_interval
+        conduct::call_interval,
+        Recheck::No
     ),
     rule!(
         "conduct.complaint_rate",
         conduct::ComplaintParams,
-        conduct::complaint_rate
+        conduct::complaint_rate,
+        Recheck::No
     ),
     rule!(
         "conduct.number_health",
         conduct::HealthParams,
-        conduct::number_health
+        conduct::number_health,
+        Recheck::No
     ),
     rule!(
         "conduct.user_consent",
         conduct::ConsentParams,
-        conduct::user_consent
+        conduct::user_consent,
+        Recheck::No
     ),
 ];
+
+/// Whether the official visit checks a rule again on its own day, whatever a rehearsal
+/// found: a rehearsal's report names these rules, so a company does not take a pass in its
+/// rehearsal for a pass on the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recheck {
+    /// Evidence the inspector gathers on site in the visit's window: the photos, the dial
+    /// tests, the demonstrations, the certificates scanned, the equipment seen.
+    OnSite,
+    /// Counted as of the visit's day: months of insurance, a lease or a license still
+    /// running, deadlines.
+    AsOfTheDay,
+    /// Documents that do not change with the day (the company's code, capital, scope…).
+    No,
+}
+
+impl Recheck {
+    /// Why the rule is checked again, for people; `None` for [`Recheck::No`].
+    pub fn message(self) -> Option<crate::i18n::Message> {
+        match self {
+            Recheck::OnSite => Some(msg!("recheck-on-site")),
+            Recheck::AsOfTheDay => Some(msg!("recheck-as-of-the-day")),
+            Recheck::No => None,
+        }
+    }
+}
+
+/// Whether the official visit checks `rule_id` again on its day (`None`: not a rule this
+/// engine knows).
+pub fn recheck(rule_id: &str) -> Option<Recheck> {
+    rule_def(rule_id).map(|r| r.recheck)
+}
 
 /// Every rule id the engine knows (= every rule of requirements.md).
 pub fn rule_ids() -> impl Iterator<Item = &'static str> {
@@ -206,6 +320,7 @@ pub fn evaluate(
                 .filter(|i| i.supports(&spec.id))
                 .map(|i| i.id.as_str());
             let outcome = missing_files(outcome.items(declared), &spec.id, evidence);
+            let outcome = remedies::attach(outcome);
             Finding {
                 rule_id: spec.id.clone(),
                 status: outcome.status,

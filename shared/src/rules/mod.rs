@@ -13,13 +13,14 @@ mod license;
 mod outcome;
 mod photos;
 mod profile;
+mod remedies;
 mod room;
 mod seats;
 mod site;
 mod staff;
 mod system;
 
-pub use engine::{Summary, evaluate, rule_ids, summarize};
+pub use engine::{Recheck, Summary, evaluate, recheck, rule_ids, summarize};
 pub use profile::{
     BACKING_BEFORE_ITS_KEY, BUILTIN_PROFILES, PHOTO_BEFORE_ITS_TABLE, ProfileError, RuleProfile,
     RuleSpec, SIGN_OFFS_BEFORE_THEIR_TABLE,

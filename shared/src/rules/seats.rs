@@ -9,6 +9,7 @@ use super::outcome::{Outcome, at_least};
 use crate::i18n::Message;
 use crate::model::{ApplicationKind, Checklist, DialTest, EvidenceBody, EvidenceItem, Scope};
 use crate::msg;
+use crate::seal::seat::read_seat_tag_unverified;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,6 +107,15 @@ fn dial_problem(d: &DialTest, prefix: &str, p: &DialParams, ctx: &Ctx) -> Option
     None
 }
 
+/// How a person knows a seat: the number on its label (the seat id a signed tag carries),
+/// not the 130-character tag; a tag that is not one of hecha's is shown as written.
+fn seat_number(tag: &str) -> String {
+    match read_seat_tag_unverified(tag) {
+        Some((parts, _)) => parts.seat_id,
+        None => tag.to_owned(),
+    }
+}
+
 /// seats.dial_test: every seat dials the 95/96 number live, caller ID shown, the recording
 /// played back (004).
 pub(crate) fn dial_test(ctx: &Ctx, p: &DialParams) -> Outcome {
@@ -137,7 +147,7 @@ pub(crate) fn dial_test(ctx: &Ctx, p: &DialParams) -> Outcome {
             .last()
             .and_then(|(_, d)| dial_problem(d, prefix, p, ctx))
         {
-            failed.push(msg!("seats-seat", seat = *seat, why = why));
+            failed.push(msg!("seats-seat", seat = seat_number(seat), why = why));
         }
     }
     // Seats that have equipment but were never dialled from.
@@ -145,7 +155,7 @@ pub(crate) fn dial_test(ctx: &Ctx, p: &DialParams) -> Outcome {
         if !per_seat.contains_key(seat) {
             failed.push(msg!(
                 "seats-seat",
-                seat = seat,
+                seat = seat_number(seat),
                 why = msg!("seats-dial-untested")
             ));
         }
@@ -181,7 +191,7 @@ pub(crate) fn equipment(ctx: &Ctx, p: &EquipmentParams) -> Outcome {
             .iter()
             .any(|(_, s)| s.seat_tag == seat && s.phone_or_softphone && s.computer && s.headset);
         if !complete {
-            lacking.push(seat);
+            lacking.push(seat_number(seat));
         }
     }
     let ids = checks.iter().map(|(i, _)| i.id.as_str());

@@ -14,3 +14,8 @@ rule-not-applied = This profile does not apply the rule.
 rule-bad-parameters = Bad rule parameters: { $reason }
 rule-unknown = Unknown rule.
 evidence-file-missing = Evidence { $item }: the file { $file } was not found.
+evidence-do-add-file = Put the file into the folder, or correct the path written in inspection.toml.
+# Rehearsal: the rules the official visit checks again on its day.
+recheck-heading = This is a rehearsal. The official visit checks these rules again on its own day; a pass here does not mean a pass then:
+recheck-on-site = Gathered again on site during the visit's window (photos, certificate scans, dial tests, demonstrations): { $rules }.
+recheck-as-of-the-day = Counted again as of the visit's day: { $rules }.

@@ -24,3 +24,15 @@ company-icp-pending = The ICP filing must be completed first.
 company-province-unset = No approving province is set (nationwide licenses are approved by MIIT).
 company-province-ok = Registered in { $province }.
 company-province-other = The registered address is not in { $province }.
+# What to do: one sentence per kind of problem.
+company-do-check-uscc = Check the unified social credit code against the business licence.
+company-do-pay-in-capital = Pay in the registered capital and bring the capital verification report or the bank receipt.
+company-do-raise-capital = Raise the registered capital to at least { $min } yuan and register the change.
+company-do-enter-scope = Enter the business scope as the business licence states it.
+company-do-change-scope = Register a change of business scope adding call-center services under category II value-added telecom services.
+company-do-photograph-license = Photograph the business licence to back it.
+company-do-shareholding = Bring a statement of the shareholding; if the foreign share is over the limit or control is not Chinese, change the shareholding first.
+company-do-sign-declaration = Sign the declaration of no violations in the last three years and stamp it with the company seal.
+company-do-check-icp = Check the ICP filing number in the MIIT filing system.
+company-do-file-icp = File for ICP first, through the access provider.
+company-do-province = The application must come from a company registered in { $province }.

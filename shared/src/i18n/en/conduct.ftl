@@ -9,3 +9,6 @@ conduct-fig-interval = Interval between calls (s)
 conduct-fig-complaint-rate = Complaint rate (%)
 conduct-fig-health = Number health score
 conduct-fig-consent = User-consent proof kept
+# What to do: one sentence per kind of problem.
+conduct-do-enter-figures = Export each outbound number's figures from the carrier or the calling platform and enter them.
+conduct-do-fix-numbers = Change how those numbers call until they meet the thresholds, then have them checked.

@@ -1,6 +1,6 @@
 # The rehearsal folder skeleton (hecha init): what to photograph or enter for each rule, and what the rule checks.
 guide-header = Rehearsal folder skeleton, generated from the rule profile “{ $profile }”. Fill in what is inspected below, then uncomment the evidence items under each rule and fill them in as found on site; put photos in their folders.
-guide-inspection = What is inspected: the company, the site, the visit's window. The values below are placeholders: replace them; left as they are, the company rules fail.
+guide-inspection = What is inspected: the company, the site, the window. The window is the rehearsal's (the day and hours you take the photos and make the dial tests), not the visit's: a rehearsal is judged against its own window, and the official visit checks again in its own. The values below are placeholders: replace them; left as they are, the company rules fail.
 guide-rule = Rule { $rule }: { $title }
 guide-params = This profile's parameters: { $params }
 guide-record = Evidence to record:

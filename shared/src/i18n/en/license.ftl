@@ -25,3 +25,9 @@ process-acceptance-missing = The acceptance date was not entered.
 process-inspection-late = Inspected on working day { $days } after acceptance, { $over } past the { $max } allowed.
 process-inspection-ok = Inspected on working day { $days } after acceptance.
 process-decision-late = The decision came { $days } days after the application, { $over } past the { $max } allowed.
+# What to do: one sentence per kind of problem.
+license-do-enter-license = Enter the current license's issue and expiry dates.
+license-do-renew-now = File the renewal as soon as possible.
+license-do-apply-anew = The license has expired: apply as for a new license.
+license-do-check-dates = Check the issue and expiry dates against the original license.
+license-do-file-annual-reports = File the annual reports of the missing years.

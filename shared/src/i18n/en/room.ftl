@@ -34,3 +34,21 @@ room-access-stale = The latest access-log entry is from { $last } ({ $age ->
 } ago), more than { $max } days.
 room-access-ok = The access log's latest entry is from { $last }.
 room-access-date-unknown = An access log exists, but its latest entry date was not recorded.
+# What to do: one sentence per kind of problem.
+room-do-check-room = Look at the machine room or rack on site and record it.
+room-do-photograph = Take a photo on site during the window to back it.
+room-do-get-room = Set up a machine room or rack of your own, or sign a hosting agreement with a licensed data centre.
+room-do-own-room = This profile requires a machine room or rack of your own: set one up.
+room-do-accepted-host = Host the equipment in a data centre this profile accepts.
+room-do-bring-hosting-agreement = Bring the hosting agreement signed with the data centre.
+room-do-bring-idc-license = Bring a copy of the data centre's IDC/ISP licence.
+room-do-check-ups = Check the UPS in the machine room and record its model, state and runtime.
+room-do-fix-ups = Install or repair the UPS so that it works at the inspection.
+room-do-ups-runtime = Replace the batteries or add capacity so that the UPS runs at least { $min } minutes.
+room-do-record-ups-runtime = Record the UPS runtime (minutes).
+room-do-check-extinguisher = Check the extinguisher in the machine room and record its pressure gauge and inspection date.
+room-do-get-extinguisher = Put a fire extinguisher in the machine room.
+room-do-service-extinguisher = Replace or service the extinguisher so that its pressure is normal and its inspection label current.
+room-do-record-extinguisher-date = Record the expiry date on the extinguisher's inspection label.
+room-do-check-access-log = Look at the machine room's access log and record the date of its latest entry.
+room-do-keep-access-log = Put access control on the machine room and keep its recent entries.

@@ -37,3 +37,13 @@ seats-equipment-lacking = { $n ->
    *[other] { $n } seats lack
 } equipment: { $seats }.
 seats-equipment-no-photo = No photo of the seats backs it.
+# What to do: one sentence per kind of problem.
+seats-do-record-seats = Record the equipment check and a dial test for every physical seat.
+seats-do-more-seats = Set up { $short ->
+    [one] one more physical seat
+   *[other] { $short } more physical seats
+}.
+seats-do-dial = During the window, dial the company's call-center number from every seat, check that the caller ID shows and play the recording back.
+seats-do-check-equipment = Check each seat's phone (or softphone), computer and headset.
+seats-do-equip = Give every seat a phone (or softphone), a computer and a headset.
+seats-do-photograph = Photograph the seats during the window.

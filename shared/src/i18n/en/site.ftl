@@ -34,3 +34,12 @@ site-visit-also-review = { $n ->
     [one] One more photo needs
    *[other] { $n } more photos need
 } review: { $photos }.
+# What to do: one sentence per kind of problem.
+site-do-enter-area = Measure the office area on site and enter it (m²).
+site-do-larger-office = The office must be at least { $min } m²: move to a larger office, or lease the adjoining space as well.
+site-do-photograph-office = Photograph the whole office on site during the window, to back the area entered.
+site-do-bring-lease = Bring the original lease; if the company owns the premises, bring the property certificate.
+site-do-renew-lease = Renew the lease so that its term covers the inspection day.
+site-do-longer-lease = Sign a lease with a term of at least { $min } months.
+site-do-register-lease = Register the lease with the housing bureau and bring the registration certificate (房屋租赁登记备案证明).
+site-do-photograph-site = Take photos at the operating site with the app's camera during the window.

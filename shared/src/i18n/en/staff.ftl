@@ -37,3 +37,24 @@ staff-lead-none = No insured technical lead.
 staff-lead-years-unknown = The technical lead's experience was not entered.
 staff-roles-ok = The named responsible persons ({ $roles }) are all among the insured staff.
 staff-roles-missing = Not among the insured staff: { $roles }.
+# What to do: one sentence per kind of problem.
+staff-do-scan-certificates = Scan the QR code on each employee's social-insurance certificate.
+staff-do-rescan-original = Scan the QR code on the original certificate again; if it still cannot be read, bring the original for the inspector to see.
+staff-do-check-id = Check the ID number; if the scan got it wrong, bring the original certificate.
+staff-do-insure-here = Have the company itself pay their social insurance.
+staff-do-full-certificate = Print the full certificate, showing the employer, the place and the months paid, and scan it again.
+staff-do-wait-months = { $min ->
+    [one] One month
+   *[other] { $min } months
+} in a row are needed: apply once they are paid, or count employees who have them.
+staff-do-insure-locally = Insure them locally.
+staff-do-specialty = Count employees with a computer or telecom specialty.
+staff-do-enter-specialty = Enter their specialty and bring the diploma.
+staff-do-name-city = Write the city or province in the operating address, or set the local places in the rule profile.
+staff-do-lead-experience = The technical lead must have at least { $min ->
+    [one] one year
+   *[other] { $min } years
+} in telecom: appoint someone who has.
+staff-do-insure-lead = Have the company pay the technical lead's social insurance, and mark their role when scanning.
+staff-do-lead-years = Enter the technical lead's years in telecom and bring proof of their work history.
+staff-do-insure-roles = Have the company pay the social insurance of the leads named, and mark their roles when scanning.

@@ -22,3 +22,11 @@ system-functions-failed = Not demonstrated: { $functions }.
 system-functions-missing = No system function check was recorded.
 system-functions-unchecked = Not checked: { $functions }.
 system-functions-ok = Demonstrated: { $functions }.
+# What to do: one sentence per kind of problem.
+system-do-demonstrate = Demonstrate the function live at the inspection and take a screen capture.
+system-do-capture = Take a screen capture during the demonstration.
+system-do-find-oldest-recording = Find the oldest recording the system can play back and record its date.
+system-do-keep-recordings = Set the system to keep recordings at least { $min ->
+    [one] one day
+   *[other] { $min } days
+}, and demonstrate playback on site.

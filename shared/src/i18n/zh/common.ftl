@@ -14,3 +14,8 @@ rule-not-applied = 本配置不适用此规则。
 rule-bad-parameters = 规则参数错误：{ $reason }
 rule-unknown = 未知规则。
 evidence-file-missing = 证据 { $item }：找不到文件 { $file }。
+evidence-do-add-file = 请把文件放进文件夹，或改正 inspection.toml 中写的路径。
+# 预检：正式核查当天会重新核查的规则。
+recheck-heading = 这是预检。正式核查当天会重新核查以下规则，预检通过不代表当天能通过：
+recheck-on-site = 在核查时段内于现场重新拍照、扫码、拨测和演示：{ $rules }。
+recheck-as-of-the-day = 按正式核查当天的日期重新计算：{ $rules }。

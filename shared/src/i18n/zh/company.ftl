@@ -24,3 +24,15 @@ company-icp-pending = 需要先完成 ICP 备案。
 company-province-unset = 未限定审批省份（全网许可由工信部审批）。
 company-province-ok = 注册地在{ $province }。
 company-province-other = 注册地址不在{ $province }。
+# 怎么办：每类问题一句。
+company-do-check-uscc = 请对照营业执照核对统一社会信用代码。
+company-do-pay-in-capital = 请实缴注册资本，并带上验资报告或银行进账单。
+company-do-raise-capital = 请增资至不低于 { $min } 元，并办理工商变更登记。
+company-do-enter-scope = 请按营业执照录入经营范围。
+company-do-change-scope = 请办理经营范围变更登记，加入第二类增值电信业务中的呼叫中心业务。
+company-do-photograph-license = 请拍摄营业执照作为佐证。
+company-do-shareholding = 请带上股权结构说明；外资比例超限或非中方控股的，须先调整股权。
+company-do-sign-declaration = 请签署近三年无违法违规承诺书，并加盖公章。
+company-do-check-icp = 请在工信部备案系统中核对 ICP 备案号。
+company-do-file-icp = 请先通过接入服务商办理 ICP 备案。
+company-do-province = 须由注册地在{ $province }的公司申请。

@@ -9,3 +9,6 @@ conduct-fig-interval = 呼叫间隔（秒）
 conduct-fig-complaint-rate = 投诉率（%）
 conduct-fig-health = 号码健康度
 conduct-fig-consent = 用户同意凭证留存
+# 怎么办：每类问题一句。
+conduct-do-enter-figures = 请从运营商或外呼平台导出每个外呼号码的运营数据并录入。
+conduct-do-fix-numbers = 请调整外呼策略，使上述号码达标后再核查。

@@ -13,3 +13,9 @@ process-acceptance-missing = 未录入受理日期。
 process-inspection-late = 受理后第 { $days } 个工作日才核查，超过规定的 { $max } 个工作日 { $over } 天。
 process-inspection-ok = 受理后第 { $days } 个工作日核查。
 process-decision-late = 申请后 { $days } 天才作出决定，超过规定的 { $max } 天 { $over } 天。
+# 怎么办：每类问题一句。
+license-do-enter-license = 请录入现有许可证的发证日期和有效期。
+license-do-renew-now = 请尽快提交续期申请。
+license-do-apply-anew = 许可证已过期，须按新申请办理。
+license-do-check-dates = 请对照许可证原件核对发证日期和有效期。
+license-do-file-annual-reports = 请补报所缺年度的年报。

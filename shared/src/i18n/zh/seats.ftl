@@ -16,3 +16,10 @@ seats-equipment-missing = 未检查坐席设备。
 seats-equipment-ok = { $n } 个坐席设备齐全（电话、电脑、耳机）。
 seats-equipment-lacking = { $n } 个坐席设备不全：{ $seats }。
 seats-equipment-no-photo = 但没有坐席照片。
+# 怎么办：每类问题一句。
+seats-do-record-seats = 请为每个实体坐席记录设备检查和拨测。
+seats-do-more-seats = 请再配置 { $short } 个实体坐席。
+seats-do-dial = 请在核查时段内从每个坐席拨打本公司的呼叫中心号码，确认显示主叫号码并回放录音。
+seats-do-check-equipment = 请逐个坐席检查电话（或软电话）、电脑和耳机。
+seats-do-equip = 请为每个坐席配齐电话（或软电话）、电脑和耳机。
+seats-do-photograph = 请在核查时段内拍摄坐席照片。

@@ -16,3 +16,12 @@ site-visit-ok = { $n } 张照片的定位与拍摄时间证明核查时段内到
 site-visit-none = 没有现场照片。
 site-visit-review = 可自动核验的现场照片不足 { $min } 张；{ $n } 张需人工复核：{ $photos }。
 site-visit-also-review = 另有 { $n } 张照片需人工复核：{ $photos }。
+# 怎么办：每类问题一句。
+site-do-enter-area = 请实地测量办公面积并录入（平方米）。
+site-do-larger-office = 办公面积须不少于 { $min } ㎡：请换用更大的场地，或一并租用相连的办公区。
+site-do-photograph-office = 请在核查时段内于现场拍摄办公场地全景，佐证所录面积。
+site-do-bring-lease = 请带上房屋租赁合同原件；公司自有房产的，带上房产证。
+site-do-renew-lease = 请续签租赁合同，使租期覆盖核查日。
+site-do-longer-lease = 请签订租期不少于 { $min } 个月的租赁合同。
+site-do-register-lease = 请到房管局办理租赁登记备案，并带上《房屋租赁登记备案证明》。
+site-do-photograph-site = 请在核查时段内于经营地址用本应用的相机拍摄现场照片。

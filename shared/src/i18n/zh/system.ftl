@@ -16,3 +16,8 @@ system-functions-failed = 未能演示：{ $functions }。
 system-functions-missing = 未记录系统功能检查。
 system-functions-unchecked = 未检查：{ $functions }。
 system-functions-ok = 以下功能均已演示：{ $functions }。
+# 怎么办：每类问题一句。
+system-do-demonstrate = 请在核查时现场演示该功能，并截图佐证。
+system-do-capture = 请在演示时截图。
+system-do-find-oldest-recording = 请在系统中查找最早可回放的录音，记录其日期。
+system-do-keep-recordings = 请把录音保存期限设为不少于 { $min } 天，并现场演示回放。

@@ -24,5 +24,7 @@ pub mod seal;
 /// (`[photo] backing_photo_outside`); photo reasons carry their numbers, likely causes
 /// and what to do; an item whose folder file was not found (`missing_file`) leaves the
 /// rules it names at best missing. `+rules.4`: a finding that is not a pass ends with what
-/// to do (`rules::remedies`); a seat is named by its label's number, not its tag.
+/// to do (`rules::remedies`); a seat is named by its label's number, not its tag; insurance
+/// whose last paid month is too long before the inspection does not count
+/// (`staff.si_months` `max_months_since_last_paid`).
 pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.4");

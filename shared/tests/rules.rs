@@ -695,3 +695,52 @@ fn a_rehearsal_names_the_rules_the_visit_checks_again_on_its_day() {
     let en = day.lines(Lang::En).join("\n");
     assert!(en.contains("checks these rules again"), "{en}");
 }
+
+#[test]
+fn insurance_that_stopped_being_paid_does_not_count() {
+    // 000: 提供三名人員近期的社保憑證(未下證前不能斷). The window ends in November 2026: paid
+    // up to October runs; paid up to August stopped two months before.
+    let with_end = |end: &str| {
+        let mut ev = complete_evidence();
+        for i in &mut ev {
+            if let EvidenceBody::SiScan(s) = &mut i.body {
+                s.record.period_end = Some(end.to_owned());
+            }
+        }
+        ev
+    };
+    for profile in ["jiangsu-suzhou", "provincial", "national"] {
+        let profile = RuleProfile::builtin(profile).unwrap();
+        let insp = inspection();
+        assert_eq!(insp.as_of().format("%Y-%m").to_string(), "2026-11");
+        for (end, want) in [
+            ("2026-11", FindingStatus::Pass),
+            ("2026-10", FindingStatus::Pass),
+            ("2026-09", FindingStatus::Fail),
+            ("2024-05", FindingStatus::Fail),
+        ] {
+            let findings = evaluate(&profile, &insp, &with_end(end));
+            let f = finding(&findings, "staff.si_months");
+            assert_eq!(f.status, want, "{} {end}: {}", profile.id, f.message.en);
+            if want == FindingStatus::Fail {
+                assert!(f.message.zh.contains("视为断缴"), "{}", f.message.zh);
+                assert!(
+                    f.message.en.contains(&format!("last month paid {end}")),
+                    "{}",
+                    f.message.en
+                );
+            }
+        }
+    }
+    // A profile recorded before the check (no max_months_since_last_paid) judges as then.
+    let old = RuleProfile::builtin("provincial")
+        .unwrap()
+        .source()
+        .replace(", max_months_since_last_paid = 1", "");
+    let old = RuleProfile::from_toml(&old).unwrap();
+    let findings = evaluate(&old, &inspection(), &with_end("2024-05"));
+    assert_eq!(
+        finding(&findings, "staff.si_months").status,
+        FindingStatus::Pass
+    );
+}

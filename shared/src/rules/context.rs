@@ -189,6 +189,20 @@ impl<'a> Person<'a> {
         self.scans.iter().filter_map(|s| s.record.months_paid).max()
     }
 
+    /// The last month paid (`YYYY-MM`, the latest of the scans' paid periods), as
+    /// (year, month); `None` when no scan shows a period end.
+    pub fn last_month_paid(&self) -> Option<(i32, u32)> {
+        self.scans
+            .iter()
+            .filter_map(|s| s.record.period_end.as_deref())
+            .filter_map(|end| {
+                let (y, m) = end.split_once('-')?;
+                let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?);
+                (1..=12).contains(&m).then_some((y, m))
+            })
+            .max()
+    }
+
     pub fn insured_places(&self) -> Vec<&'a str> {
         self.scans
             .iter()

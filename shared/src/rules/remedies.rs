@@ -95,6 +95,7 @@ static REMEDIES: &[Remedy] = &[
     r("staff-person-place-unknown", "staff-do-full-certificate"),
     with("staff-person-months-paid", "staff-do-wait-months", &["min"]),
     r("staff-person-insured-in", "staff-do-insure-locally"),
+    r("staff-person-lapsed", "staff-do-pay-up"),
     r("staff-person-specialty-other", "staff-do-specialty"),
     r("staff-person-specialty-unknown", "staff-do-enter-specialty"),
     r("staff-local-unconfigured", "staff-do-name-city"),

@@ -1,5 +1,6 @@
 //! Staff social-insurance rules (社保): count, months, local insurance, specialty, roles.
 
+use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -107,15 +108,20 @@ pub(crate) struct MonthsParams {
     pub min_staff: usize,
     /// Consecutive months paid (000, 002: 3 provincial / 1 nationwide; 004 Suzhou: 1).
     pub min_months: u32,
+    /// The insurance must still run: the last month paid at most this many months before
+    /// the inspection's month (1: the current or the previous month; 000: 提供三名人員近期的
+    /// 社保憑證(未下證前不能斷)). Absent in profiles recorded before it, which did not check it.
+    #[serde(default)]
+    pub max_months_since_last_paid: Option<u32>,
 }
 
 /// staff.si_months: each counted person has paid at least N consecutive months.
 pub(crate) fn si_months(ctx: &Ctx, p: &MonthsParams) -> Outcome {
-    let out = count_persons(
-        ctx,
-        p.min_staff,
-        "staff-subject-months",
-        |person| match person.months_paid() {
+    let out = count_persons(ctx, p.min_staff, "staff-subject-months", |person| {
+        if let Some(lapsed) = lapsed(ctx, person, p) {
+            return Class::No(lapsed);
+        }
+        match person.months_paid() {
             Some(m) if m >= p.min_months => Class::Yes,
             Some(m) => Class::No(msg!(
                 "staff-person-months-paid",
@@ -125,9 +131,28 @@ pub(crate) fn si_months(ctx: &Ctx, p: &MonthsParams) -> Outcome {
                 short = p.min_months - m
             )),
             None => Class::Unknown(msg!("staff-person-months-unknown", who = person.label())),
-        },
-    );
+        }
+    });
     out.measure("min_months", p.min_months, None, None)
+}
+
+/// Why a person's insurance no longer runs as of the inspection: the last month paid is
+/// more than `max_months_since_last_paid` months before the inspection's month.
+fn lapsed(ctx: &Ctx, person: &Person, p: &MonthsParams) -> Option<Message> {
+    let max = p.max_months_since_last_paid?;
+    let (year, month) = person.last_month_paid()?;
+    let as_of = ctx.inspection.as_of();
+    let gap = (i64::from(as_of.year()) * 12 + i64::from(as_of.month()))
+        - (i64::from(year) * 12 + i64::from(month));
+    (gap > i64::from(max)).then(|| {
+        msg!(
+            "staff-person-lapsed",
+            who = person.label(),
+            last = format!("{year:04}-{month:02}"),
+            gap = gap,
+            max = max
+        )
+    })
 }
 
 #[derive(Deserialize)]

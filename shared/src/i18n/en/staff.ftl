@@ -58,3 +58,8 @@ staff-do-lead-experience = The technical lead must have at least { $min ->
 staff-do-insure-lead = Have the company pay the technical lead's social insurance, and mark their role when scanning.
 staff-do-lead-years = Enter the technical lead's years in telecom and bring proof of their work history.
 staff-do-insure-roles = Have the company pay the social insurance of the leads named, and mark their roles when scanning.
+staff-person-lapsed = { $who }: last month paid { $last }, { $gap ->
+    [one] one month
+   *[other] { $gap } months
+} before the inspection's month, more than { $max }: the insurance has lapsed
+staff-do-pay-up = Pay the insurance up to the inspection's month (or the one before) and keep paying without a break until the license is granted.

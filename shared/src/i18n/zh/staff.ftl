@@ -49,3 +49,5 @@ staff-do-lead-experience = 请由通信从业满 { $min } 年的人员担任技�
 staff-do-insure-lead = 请为技术负责人在本公司缴纳社保，并在扫码时注明其岗位。
 staff-do-lead-years = 请录入技术负责人的通信从业年限，并带上工作经历证明。
 staff-do-insure-roles = 请为上述负责人在本公司缴纳社保，并在扫码时注明岗位。
+staff-person-lapsed = { $who }：最后缴费月份为 { $last }，距核查当月已 { $gap } 个月，超过 { $max } 个月，视为断缴
+staff-do-pay-up = 请补缴社保至核查当月或上月，并在取得许可证前保持不断缴。

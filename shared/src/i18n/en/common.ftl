@@ -14,3 +14,6 @@ rule-not-applied = This profile does not apply the rule.
 rule-bad-parameters = Bad rule parameters: { $reason }
 rule-unknown = Unknown rule.
 evidence-file-missing = Evidence { $item }: the file { $file } was not found.
+# Sources: the documents the rules rest on.
+source-heading = Sources
+source-unlisted = unlisted source file { $file }

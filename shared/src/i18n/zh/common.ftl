@@ -14,3 +14,6 @@ rule-not-applied = 本配置不适用此规则。
 rule-bad-parameters = 规则参数错误：{ $reason }
 rule-unknown = 未知规则。
 evidence-file-missing = 证据 { $item }：找不到文件 { $file }。
+# 依据：规则所依据的来源文件。
+source-heading = 依据
+source-unlisted = 未登记的依据文件 { $file }

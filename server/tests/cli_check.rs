@@ -86,6 +86,34 @@ fn table_output_speaks_the_chosen_language() {
 }
 
 #[test]
+fn sources_flag_quotes_each_rule_s_sources_in_the_chosen_language() {
+    let zh = hecha(&["check", "examples/suzhou", "--sources"]);
+    assert_eq!(zh.status.code(), Some(0));
+    let zh = String::from_utf8_lossy(&zh.stdout);
+    assert!(
+        zh.contains("\n依据\n")
+            && zh.contains("site.office_area 办公场地面积\n")
+            && zh.contains("  004《在苏州办呼叫中心许可证》：「苏州办公场地≥100 ㎡」\n"),
+        "{zh}"
+    );
+    let en = hecha(&["check", "examples/suzhou", "--sources", "--lang", "en"]);
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(
+        en.contains("\nSources\n")
+            && en.contains(
+                "  004 \"Getting a call-center license in Suzhou\": \"An office in Suzhou of at least 100 m².\"\n"
+            ),
+        "{en}"
+    );
+    for out in [&zh, &en] {
+        assert!(!out.contains(".txt"), "a source shown as a file name");
+    }
+    // Without the flag the table stands alone.
+    let plain = hecha(&["check", "examples/suzhou"]);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("：「"));
+}
+
+#[test]
 fn profile_flag_overrides_the_folder_and_a_file_profile_is_accepted() {
     // The provincial profile wants 3 months of insurance; the Suzhou example has more.
     let out = hecha(&[

@@ -22,4 +22,5 @@ mod seal_docs;
 mod seal_manifest;
 mod si_payloads;
 mod si_privacy;
+mod sources;
 mod timestamp;

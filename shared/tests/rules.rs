@@ -78,8 +78,9 @@ fn every_requirements_rule_is_in_every_profile() {
         let p = RuleProfile::builtin(name).unwrap();
         for id in REQUIREMENTS_RULE_IDS {
             let spec = p.rule(id).unwrap_or_else(|| panic!("{name} lacks {id}"));
-            assert!(!spec.seeds.is_empty(), "{name}/{id} cites no seed");
-            for seed in &spec.seeds {
+            let seeds = p.seed_files(spec);
+            assert!(!seeds.is_empty(), "{name}/{id} cites no seed");
+            for seed in &seeds {
                 assert!(
                     ["000_", "001_", "002_", "003_", "004_"]
                         .iter()

@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use anyhow::Context;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use hecha_core::capture::pii::PersonHasher;
+use hecha_core::i18n::Message;
 use hecha_core::model::{Finding, Lang, Mode};
 use hecha_core::rehearsal::load_folder;
 use hecha_core::rehearsal::on_the_day::OnTheDay;
-use hecha_core::rules::{RuleProfile, evaluate, summarize};
+use hecha_core::rules::{RuleProfile, evaluate, finding_sources, summarize};
 
 use crate::EXIT_PROBLEMS;
 
@@ -30,6 +31,9 @@ pub struct CheckArgs {
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Under the table, quote the sentences of the sources each rule rests on.
+    #[arg(long, conflicts_with = "json")]
+    pub sources: bool,
 }
 
 /// The profile chosen by the flags, else the one the inspection names.
@@ -95,6 +99,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             args.lang,
         );
         println!("{}", summary.text().get(args.lang));
+        if args.sources {
+            print_sources(&profile, &findings, args.lang);
+        }
         for line in on_the_day.lines(args.lang) {
             println!("{line}");
         }
@@ -127,4 +134,16 @@ fn print_table(company: &str, profile: &RuleProfile, findings: &[Finding], lang:
     }
     println!("{company} — {}", profile.name.get(lang));
     println!("{table}");
+}
+
+/// Each rule, then the sources it rests on, one citation a line: the words as written in
+/// Chinese, the English rendering in English.
+fn print_sources(profile: &RuleProfile, findings: &[Finding], lang: Lang) {
+    println!("\n{}", Message::new("source-heading").render(lang));
+    for f in findings {
+        println!("{} {}", f.rule_id, f.title.get(lang));
+        for source in finding_sources(f, Some(profile)) {
+            println!("  {}", source.line(lang));
+        }
+    }
 }

@@ -16,7 +16,7 @@ use std::io::{Read, Seek, Write};
 
 use super::addendum::{ADDENDUM_EVENTS_PATH, ADDENDUM_JWS_PATH, Addendum};
 use super::bagit::{BagError, BagInfo, BagZipWriter, path_safe};
-use super::report::{ReportInput, render_report};
+use super::report::{ReportInput, render_report_citing};
 use super::seal_log::{SEAL_LOG_PATH, SealLogProof};
 use super::thumbnail::redacted_thumbnail;
 use crate::model::{EvidenceBody, EvidenceItem, Finding};
@@ -232,18 +232,21 @@ pub fn write_bundle<W: Write + Seek>(
 
     let digest = m.digest()?;
     let sealed_at = chrono::DateTime::parse_from_rfc3339(&m.sealed_at).ok();
-    let html = render_report(&ReportInput {
-        inspection: &m.inspection,
-        evidence: &evidence,
-        findings: &m.findings,
-        profile_id: &m.profile.id,
-        profile_sha256: &m.profile.sha256,
-        engine_version: &m.engine_version,
-        manifest_sha256: Some(&digest),
-        sealed_at,
-        thumbnails: &thumbnails,
-        photo_params: &bundle.profile.photo,
-    });
+    let html = render_report_citing(
+        &ReportInput {
+            inspection: &m.inspection,
+            evidence: &evidence,
+            findings: &m.findings,
+            profile_id: &m.profile.id,
+            profile_sha256: &m.profile.sha256,
+            engine_version: &m.engine_version,
+            manifest_sha256: Some(&digest),
+            sealed_at,
+            thumbnails: &thumbnails,
+            photo_params: &bundle.profile.photo,
+        },
+        Some(&bundle.profile),
+    );
     bag.add_payload("data/report.html", html.as_bytes(), html.len() as u64)?;
     let csv = findings_csv(&m.findings);
     bag.add_payload("data/findings.csv", csv.as_bytes(), csv.len() as u64)?;

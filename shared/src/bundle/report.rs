@@ -1,5 +1,5 @@
 //! `data/report.html`: one self-contained HTML file (no network), Chinese and English, for
-//! people: the inspection, findings by rule with the cited seeds, each photo's thumbnail
+//! people: the inspection, findings by rule with their sources quoted, each photo's thumbnail
 //! with its EXIF place and time and geofence verdict, SI records masked, dial tests per
 //! seat, sign-offs, and a QR code of the manifest digest so a printout leads back to the
 //! bundle.
@@ -14,7 +14,7 @@ use crate::capture::photo::{PhotoParams, assess_photo};
 use crate::model::{
     EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Lang, Mode, Scope, SignerRole,
 };
-use crate::rules::summarize;
+use crate::rules::{RuleProfile, finding_sources, summarize};
 
 /// What the report shows.
 pub struct ReportInput<'a> {
@@ -64,8 +64,20 @@ th{background:#eee}.en{display:block;color:#555;font-size:.9em}.zh{display:block
 .photo img{max-width:320px;display:block}.digest{font-family:monospace;word-break:break-all}\
 @media print{.photo{break-inside:avoid}}";
 
-/// Renders the report.
+/// Renders the report. Each finding's sources are quoted from the profile it was judged by
+/// when that is a shipped one (the same id and digest), else named by title: to quote an
+/// operator's or a recorded profile, hand it to [`render_report_citing`].
 pub fn render_report(input: &ReportInput) -> String {
+    let shipped = RuleProfile::builtin(input.profile_id)
+        .ok()
+        .filter(|p| p.sha256() == input.profile_sha256);
+    render_report_citing(input, shipped.as_ref())
+}
+
+/// Renders the report, quoting each finding's sources from `profile`, the one the findings
+/// were judged by (a bundle's recorded profile). Without it, or for a profile recorded
+/// before citations, the sources are named by title.
+pub fn render_report_citing(input: &ReportInput, profile: Option<&RuleProfile>) -> String {
     let insp = input.inspection;
     let mut h = String::new();
     let _ = write!(
@@ -92,7 +104,7 @@ pub fn render_report(input: &ReportInput) -> String {
         );
     }
     header(&mut h, input);
-    findings(&mut h, input);
+    findings(&mut h, input, profile);
     photos(&mut h, input);
     si_records(&mut h, input);
     dial_tests(&mut h, input);
@@ -174,7 +186,7 @@ fn digest_qr_svg(digest: &str) -> String {
     }
 }
 
-fn findings(h: &mut String, input: &ReportInput) {
+fn findings(h: &mut String, input: &ReportInput, profile: Option<&RuleProfile>) {
     let summary = summarize(input.findings).text();
     let _ = write!(
         h,
@@ -218,10 +230,18 @@ fn findings(h: &mut String, input: &ReportInput) {
             both(&f.words(Lang::Zh), &f.words(Lang::En)),
             esc(&measures.join("; ")),
             esc(&f.evidence_ids.join(", ")),
-            esc(&f.seeds.join(", "))
+            sources(f, profile)
         );
     }
     h.push_str("</table>");
+}
+
+/// A finding's sources as citations a person reads, each in both languages.
+fn sources(f: &Finding, profile: Option<&RuleProfile>) -> String {
+    finding_sources(f, profile)
+        .iter()
+        .map(|s| format!("<p>{}</p>", both(&s.line(Lang::Zh), &s.line(Lang::En))))
+        .collect()
 }
 
 fn photos(h: &mut String, input: &ReportInput) {

@@ -330,7 +330,7 @@ pub fn evaluate(
                 says: outcome.says,
                 evidence_ids: outcome.evidence_ids,
                 measures: outcome.measures,
-                seeds: spec.seeds.clone(),
+                seeds: profile.seed_files(spec),
             }
         })
         .collect()

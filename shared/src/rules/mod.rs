@@ -1,9 +1,9 @@
 //! Rule profiles (TOML data) and the engine that evaluates them.
 //!
-//! Thresholds live in the profiles, never in code: the seeds disagree, and every number
-//! cites where it comes from. Evaluation is a pure function of the inspection, its
-//! evidence and the profile, as of the inspection window's end; it returns a finding for
-//! every rule and never stops at the first failure.
+//! Thresholds live in the profiles, never in code: the seeds disagree, and every rule
+//! quotes the sentence of the source it rests on (`sources`). Evaluation is a pure function
+//! of the inspection, its evidence and the profile, as of the inspection window's end; it
+//! returns a finding for every rule and never stops at the first failure.
 
 mod company;
 mod conduct;
@@ -17,6 +17,7 @@ mod remedies;
 mod room;
 mod seats;
 mod site;
+mod sources;
 mod staff;
 mod system;
 
@@ -25,3 +26,4 @@ pub use profile::{
     BACKING_BEFORE_ITS_KEY, BUILTIN_PROFILES, PHOTO_BEFORE_ITS_TABLE, ProfileError, RuleProfile,
     RuleSpec, SIGN_OFFS_BEFORE_THEIR_TABLE,
 };
+pub use sources::{Citation, Cited, KNOWN_SOURCES, Source, SourceText, finding_sources};

@@ -1,12 +1,13 @@
 //! Rule profiles: which rules apply, with which parameters, severity and texts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::engine::rule_def;
+use super::sources::{Citation, Source};
 use crate::capture::photo::PhotoParams;
 use crate::model::{Scope, Severity, Text};
 
@@ -41,8 +42,30 @@ pub enum ProfileError {
         rule: String,
         reason: String,
     },
-    #[error("rule profile {profile}: rule {rule} cites no seed file")]
-    NoSeeds { profile: String, rule: String },
+    #[error(
+        "rule profile {profile}: rule {rule} cites no source: quote the sentence it rests on ([[rule.cite]] source, quote, en)"
+    )]
+    NoCitation { profile: String, rule: String },
+    #[error(
+        "rule profile {profile}: rule {rule} lists seed files (seeds = [...]), the layout before citations: quote the sentences instead ([[rule.cite]] source, quote, en), each source named once in [sources]"
+    )]
+    SeedsListed { profile: String, rule: String },
+    #[error(
+        "rule profile {profile}: rule {rule} cites source {key:?}, which [sources] does not name"
+    )]
+    UnknownSource {
+        profile: String,
+        rule: String,
+        key: String,
+    },
+    #[error(
+        "rule profile {profile}: rule {rule} cites source {key:?} with an empty quote or English rendering"
+    )]
+    EmptyCitation {
+        profile: String,
+        rule: String,
+        key: String,
+    },
     #[error(
         "rule profile {profile}: no [photo] table: every profile sets max_gps_camera_skew_s, editing_software and backing_photo_outside there (the phone, the server's intake and the report assess every photo with them, whether or not site.real_address applies)"
     )]
@@ -72,7 +95,13 @@ pub struct RuleSpec {
     pub applies: bool,
     pub severity: Severity,
     pub title: Text,
-    /// Seed files (shared/seeds) the rule and its thresholds come from.
+    /// The sentences of the sources the rule and its thresholds rest on (`[[rule.cite]]`),
+    /// at least one. Findings record their sources' files ([`RuleProfile::seed_files`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cite: Vec<Citation>,
+    /// The seed files by name, without quotes: only in a profile recorded before rules
+    /// cited their sources, read by [`RuleProfile::from_recorded_toml`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seeds: Vec<String>,
     /// Rule-specific thresholds; each rule documents its own.
     #[serde(default)]
@@ -121,6 +150,10 @@ pub struct RuleProfile {
     /// How every photo is assessed (`[photo]`, required): by `site.real_address`, and by
     /// the phone, the server's intake and the report even when that rule is off.
     pub photo: PhotoParams,
+    /// The source documents the rules cite, each named once by a key (`[sources.004]`).
+    /// Absent in a profile recorded before citations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, Source>,
     #[serde(rename = "rule")]
     pub rules: Vec<RuleSpec>,
     /// The TOML the profile was read from, byte for byte (sealed with the bundle).
@@ -139,13 +172,14 @@ impl RuleProfile {
     }
 
     /// Parses and validates a profile: a `[photo]` table, every known rule present exactly
-    /// once, every parameter set well-typed for its rule, every rule citing a seed.
+    /// once, every parameter set well-typed for its rule, every rule quoting at least one
+    /// declared source.
     pub fn from_toml(source: &str) -> Result<Self, ProfileError> {
         let table: toml::Table = toml::from_str(source)?;
         check_photo_table(&table)?;
         // Parsed again from the text, so a type error points at its line.
         let profile: RuleProfile = toml::from_str(source)?;
-        profile.with_source(source)
+        profile.with_source(source, Layout::Today)
     }
 
     /// A profile as it was recorded — sealed in a bundle, kept in a phone's outbox, handed
@@ -154,7 +188,9 @@ impl RuleProfile {
     /// `site.real_address` when that rule applied and named both, and otherwise the engine's
     /// built-in ones of that time ([`PHOTO_BEFORE_ITS_TABLE`]); a `[photo]` table recorded
     /// before `backing_photo_outside` reads it as [`BACKING_BEFORE_ITS_KEY`]: a bundle
-    /// sealed then is read as it was judged. The source stays byte for byte what was recorded.
+    /// sealed then is read as it was judged. A rule recorded before citations names its seed
+    /// files (`seeds = [...]`) instead of quoting them; its findings record those files, as
+    /// they did. The source stays byte for byte what was recorded.
     pub fn from_recorded_toml(source: &str) -> Result<Self, ProfileError> {
         let mut table: toml::Table = toml::from_str(source)?;
         if !table.contains_key("photo") {
@@ -194,16 +230,16 @@ impl RuleProfile {
         }
         check_photo_table(&table)?;
         let profile: RuleProfile = toml::Value::Table(table).try_into()?;
-        profile.with_source(source)
+        profile.with_source(source, Layout::Recorded)
     }
 
-    fn with_source(mut self, source: &str) -> Result<Self, ProfileError> {
+    fn with_source(mut self, source: &str, layout: Layout) -> Result<Self, ProfileError> {
         self.source = source.to_owned();
-        self.validate()?;
+        self.validate(layout)?;
         Ok(self)
     }
 
-    fn validate(&self) -> Result<(), ProfileError> {
+    fn validate(&self, layout: Layout) -> Result<(), ProfileError> {
         let mut seen = BTreeSet::new();
         for rule in &self.rules {
             let def = rule_def(&rule.id).ok_or_else(|| ProfileError::UnknownRule {
@@ -216,12 +252,7 @@ impl RuleProfile {
                     rule: rule.id.clone(),
                 });
             }
-            if rule.seeds.is_empty() {
-                return Err(ProfileError::NoSeeds {
-                    profile: self.id.clone(),
-                    rule: rule.id.clone(),
-                });
-            }
+            self.validate_citations(rule, layout)?;
             if rule.applies {
                 (def.validate)(&rule.params).map_err(|reason| ProfileError::BadParams {
                     profile: self.id.clone(),
@@ -240,6 +271,42 @@ impl RuleProfile {
         Ok(())
     }
 
+    /// A rule quotes at least one declared source, in words; only a recorded profile may
+    /// name bare seed files instead, and never both.
+    fn validate_citations(&self, rule: &RuleSpec, layout: Layout) -> Result<(), ProfileError> {
+        let profile = || self.id.clone();
+        let id = || rule.id.clone();
+        if !rule.seeds.is_empty() && (layout == Layout::Today || !rule.cite.is_empty()) {
+            return Err(ProfileError::SeedsListed {
+                profile: profile(),
+                rule: id(),
+            });
+        }
+        if rule.cite.is_empty() && rule.seeds.is_empty() {
+            return Err(ProfileError::NoCitation {
+                profile: profile(),
+                rule: id(),
+            });
+        }
+        for c in &rule.cite {
+            if !self.sources.contains_key(&c.source) {
+                return Err(ProfileError::UnknownSource {
+                    profile: profile(),
+                    rule: id(),
+                    key: c.source.clone(),
+                });
+            }
+            if c.quote.trim().is_empty() || c.en.trim().is_empty() {
+                return Err(ProfileError::EmptyCitation {
+                    profile: profile(),
+                    rule: id(),
+                    key: c.source.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The TOML text the profile was read from.
     pub fn source(&self) -> &str {
         &self.source
@@ -254,6 +321,13 @@ impl RuleProfile {
     pub fn rule(&self, id: &str) -> Option<&RuleSpec> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// Which layout a profile is read in: today's, or also the ones recorded before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Today,
+    Recorded,
 }
 
 /// A `[photo]` table is present, and the photo parameters are not set in a rule.

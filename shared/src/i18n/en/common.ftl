@@ -19,3 +19,6 @@ evidence-do-add-file = Put the file into the folder, or correct the path written
 recheck-heading = This is a rehearsal. The official visit checks these rules again on its own day; a pass here does not mean a pass then:
 recheck-on-site = Gathered again on site during the visit's window (photos, certificate scans, dial tests, demonstrations): { $rules }.
 recheck-as-of-the-day = Counted again as of the visit's day: { $rules }.
+# Sources: the documents the rules rest on.
+source-heading = Sources
+source-unlisted = unlisted source file { $file }

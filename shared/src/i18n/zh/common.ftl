@@ -19,3 +19,6 @@ evidence-do-add-file = 请把文件放进文件夹，或改正 inspection.toml �
 recheck-heading = 这是预检。正式核查当天会重新核查以下规则，预检通过不代表当天能通过：
 recheck-on-site = 在核查时段内于现场重新拍照、扫码、拨测和演示：{ $rules }。
 recheck-as-of-the-day = 按正式核查当天的日期重新计算：{ $rules }。
+# 依据：规则所依据的来源文件。
+source-heading = 依据
+source-unlisted = 未登记的依据文件 { $file }

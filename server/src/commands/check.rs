@@ -8,6 +8,7 @@ use anyhow::Context;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::model::{Finding, Lang};
+use hecha_core::msg;
 use hecha_core::rehearsal::load_folder;
 use hecha_core::rules::{RuleProfile, evaluate, summarize};
 
@@ -23,9 +24,6 @@ pub struct CheckArgs {
     /// A profile TOML file (an operator's own).
     #[arg(long)]
     pub profile_file: Option<PathBuf>,
-    /// Language of the table.
-    #[arg(long, default_value = "zh")]
-    pub lang: Lang,
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -85,9 +83,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             &rehearsal.inspection.company.name,
             &profile,
             &findings,
-            args.lang,
+            super::lang(),
         );
-        println!("{}", summary.text().get(args.lang));
+        println!("{}", summary.text().get(super::lang()));
     }
     Ok(if summary.ready { 0 } else { EXIT_PROBLEMS })
 }
@@ -102,11 +100,15 @@ fn print_table(company: &str, profile: &RuleProfile, findings: &[Finding], lang:
     {
         table.set_width(160);
     }
-    let header = match lang {
-        Lang::Zh => ["结果", "规则", "项目", "说明"],
-        Lang::En => ["status", "rule", "title", "why"],
-    };
-    table.set_header(header);
+    table.set_header(
+        [
+            msg!("cli-col-status"),
+            msg!("cli-col-rule"),
+            msg!("cli-col-title"),
+            msg!("cli-col-why"),
+        ]
+        .map(|m| m.render(lang)),
+    );
     for f in findings {
         table.add_row([
             f.status.label().get(lang),

@@ -19,9 +19,11 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use hecha_core::bundle::trust::TrustAnchors;
+use hecha_core::msg;
 use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{TreeHead, parse_path, verify_consistency};
 
+use super::{say, words};
 use crate::EXIT_PROBLEMS;
 
 #[derive(clap::Args)]
@@ -197,7 +199,11 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
                         heads.push(head);
                     }
                     Err(e) => {
-                        println!("INVALID: the {name} tree head: {e}");
+                        say(&msg!(
+                            "cli-tree-head-invalid",
+                            name = name,
+                            reason = words(&e)
+                        ));
                         return Ok(EXIT_PROBLEMS);
                     }
                 }
@@ -306,7 +312,11 @@ fn fetch_head(server: &str, trust: &[PathBuf]) -> anyhow::Result<Option<Fetched>
             pinned,
         })),
         Err(e) => {
-            println!("INVALID tree head from {url}: {e}");
+            say(&msg!(
+                "cli-tree-head-invalid-from",
+                url = &url,
+                reason = words(&e)
+            ));
             Ok(None)
         }
     }

@@ -1,0 +1,21 @@
+# `hecha` 命令本身输出的各行（表格、命令做了什么）。
+cli-col-status = 结果
+cli-col-rule = 规则
+cli-col-title = 项目
+cli-col-why = 说明
+cli-sealed = 已将 { $inspection }（{ $mode }）封存为 { $file }
+cli-label-manifest-sha256 = 清单摘要 SHA-256
+cli-label-merkle-root = 默克尔树根
+cli-label-signer-kid = 签名密钥
+cli-findings-equal = 与封存的核查结论一致
+cli-findings-different = 与封存的核查结论不一致
+cli-labels-written = 已生成 { $n } 个坐席标签 → { $file }
+cli-prove-check-with = 核对方法：`hecha verify-proof PROOF.json --statement { $file } --trust HISTORY`
+cli-proof-valid = 有效：证据 { $item }（摘要 { $leaf }）是核查 { $inspection }（{ $mode }）共 { $size } 项中的第 { $index } 项，清单 { $manifest }，由 { $kid } 签名（{ $pin }）
+cli-proof-trusted = 受信任
+cli-proof-unpinned = 未锁定：请用 `--trust` 指定密钥历史
+cli-proof-invalid = 无效：证据 { $item }：{ $reason }
+cli-tree-head-invalid = 无效：{ $name } 树头：{ $reason }
+cli-tree-head-invalid-from = 无效：来自 { $url } 的树头：{ $reason }
+cli-progress-sealing = 正在封存
+cli-progress-verifying = 正在核验

@@ -371,8 +371,8 @@ fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
     fields.push((msg!("verify-label-timestamp"), words(&stamp)));
     if let Some(log) = &r.log {
         let pin = match log.pinned {
-            Some(true) => "verify-log-pinned",
-            _ => "verify-log-unpinned",
+            Some(true) => "verify-log-signer-pinned",
+            _ => "verify-log-signer-unpinned",
         };
         fields.push((
             msg!("verify-label-log"),

@@ -199,7 +199,7 @@ fn a_tampered_bundle_exits_1() {
     assert!(text.contains("无效："), "{text}");
     assert!(text.contains("个问题"), "{text}");
     assert!(text.contains("photo-ups"), "{text}");
-    assert!(text.contains("实际 SHA-256 为"), "{text}");
+    assert!(text.contains("[evidence.missing] 包内没有"), "{text}");
     assert!(!text.contains("INVALID"), "{text}");
 
     let out = hecha(&["verify", s(&tampered), "--json"]);

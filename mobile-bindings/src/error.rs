@@ -2,6 +2,9 @@
 //! stable `code` (for the app's logic and logs) and a message in Chinese and English (for
 //! the inspector). Internal errors of the core, SQLite and HTTP are mapped here at the edge.
 
+use hecha_core::i18n::Message;
+use hecha_core::msg;
+
 /// Every failure of a call into the phone core.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum MobileError {
@@ -74,16 +77,15 @@ impl MobileError {
         }
     }
 
-    pub fn invalid(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        let (code, zh, en) = parts(code, zh, en);
+    pub fn invalid(code: &str, says: &Message) -> Self {
+        let (code, zh, en) = parts(code, says);
         MobileError::Invalid { code, zh, en }
     }
 
     pub fn storage(detail: impl std::fmt::Display) -> Self {
         let (code, zh, en) = parts(
             "outbox.storage",
-            format!("无法读写本机待上传记录：{detail}"),
-            format!("the outbox could not be read or written: {detail}"),
+            &msg!("mobile-storage", detail = detail.to_string()),
         );
         MobileError::Storage { code, zh, en }
     }
@@ -91,42 +93,41 @@ impl MobileError {
     pub fn signer(detail: impl std::fmt::Display) -> Self {
         let (code, zh, en) = parts(
             "device.signer",
-            format!("设备密钥签名失败：{detail}"),
-            format!("the device key could not sign: {detail}"),
+            &msg!("mobile-signer", detail = detail.to_string()),
         );
         MobileError::Signer { code, zh, en }
     }
 
-    pub fn fatal(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        let (code, zh, en) = parts(code, zh, en);
+    pub fn fatal(code: &str, says: &Message) -> Self {
+        let (code, zh, en) = parts(code, says);
         MobileError::SyncFatal { code, zh, en }
     }
 
-    pub fn retry_later(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        let (code, zh, en) = parts(code, zh, en);
+    pub fn retry_later(code: &str, says: &Message) -> Self {
+        let (code, zh, en) = parts(code, says);
         MobileError::SyncRetryLater { code, zh, en }
     }
 
     pub fn cancelled() -> Self {
-        let (code, zh, en) = parts("sync.cancelled", "同步已取消", "the sync was cancelled");
+        let (code, zh, en) = parts("sync.cancelled", &msg!("mobile-cancelled"));
         MobileError::Cancelled { code, zh, en }
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         let (code, zh, en) = parts(
             "internal",
-            format!("内部错误：{detail}"),
-            format!("internal error: {detail}"),
+            &msg!("mobile-internal", detail = detail.to_string()),
         );
         MobileError::Internal { code, zh, en }
     }
 }
 
-/// Every message the app receives (and may log) passes here: a full ID number a parser's
-/// message echoes is masked.
-fn parts(code: &str, zh: impl Into<String>, en: impl Into<String>) -> (String, String, String) {
+/// Every message the app receives (and may log) passes here: its words come from the
+/// catalogue, and a full ID number a parser's message echoes is masked.
+fn parts(code: &str, says: &Message) -> (String, String, String) {
     let mask = |s: String| hecha_core::capture::pii::mask_full_ids(&s);
-    (code.to_owned(), mask(zh.into()), mask(en.into()))
+    let text = says.text();
+    (code.to_owned(), mask(text.zh), mask(text.en))
 }
 
 /// A callback into the app failed unexpectedly (an exception the app did not declare).

@@ -37,7 +37,32 @@ pub struct PhotoCaptured {
     pub in_window: Option<bool>,
     /// Why EXIF could not be read at all.
     pub exif_error: Option<String>,
+    /// Why the photo may not hold up, with the numbers (code `photo.<kind>`).
     pub flags: Vec<Message>,
+    /// The likely cause, where the data shows one (code `photo.cause.<kind>`): map
+    /// coordinates written as GPS ones, a lost hemisphere sign, a camera clock.
+    pub causes: Vec<Message>,
+    /// What to do, one sentence per kind of problem, e.g. retake the photo inside the
+    /// registered site (code: the catalogue id, e.g. `photo-do-retake-on-site`).
+    pub todo: Vec<Message>,
+}
+
+/// A catalogue message with its code, in both languages.
+fn coded(code: String, says: &hecha_core::i18n::Message) -> Message {
+    let t = says.text();
+    Message {
+        code,
+        zh: t.zh,
+        en: t.en,
+    }
+}
+
+/// The `kind` tag a core enum serializes with (`outside_geofence`, `gcj02_written_as_wgs84`).
+fn kind_of(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+        .unwrap_or_default()
 }
 
 impl PhotoCaptured {
@@ -48,6 +73,25 @@ impl PhotoCaptured {
         a: &PhotoAssessment,
     ) -> Self {
         let (lat, lon) = gps.unzip();
+        let mut flags: Vec<Message> = a
+            .flags
+            .iter()
+            .map(|f| coded(format!("photo.{}", kind_of(f)), &f.message()))
+            .collect();
+        let mut todo: Vec<Message> = a
+            .remedies()
+            .iter()
+            .map(|m| coded(m.id.clone(), m))
+            .collect();
+        // No EXIF at all: nothing shows where or when the photo was taken.
+        if let Some(error) = &exif_error {
+            flags.push(coded(
+                "photo.no_exif".into(),
+                &hecha_core::msg!("photo-exif-error", error = error),
+            ));
+            let keep = hecha_core::msg!("photo-do-keep-exif");
+            todo.push(coded(keep.id.clone(), &keep));
+        }
         PhotoCaptured {
             item,
             captured_at: a.captured_at.map(|t| t.to_rfc3339()),
@@ -58,22 +102,13 @@ impl PhotoCaptured {
             inside_geofence: a.geofence.as_ref().map(|g| g.inside),
             in_window: a.in_window,
             exif_error,
-            flags: a
-                .flags
+            flags,
+            causes: a
+                .causes
                 .iter()
-                .map(|f| {
-                    let code = serde_json::to_value(f)
-                        .ok()
-                        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
-                        .unwrap_or_default();
-                    let t = f.text();
-                    Message {
-                        code: format!("photo.{code}"),
-                        zh: t.zh,
-                        en: t.en,
-                    }
-                })
+                .map(|c| coded(format!("photo.cause.{}", kind_of(c)), &c.message()))
                 .collect(),
+            todo,
         }
     }
 }

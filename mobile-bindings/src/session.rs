@@ -13,6 +13,7 @@ use hecha_core::capture::exif::{read_exif, sniff_format};
 use hecha_core::capture::photo::assess_photo;
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::si::parse_si_payload;
+use hecha_core::i18n::Message;
 use hecha_core::model::personal_ids;
 use hecha_core::model::wire::{Assignment, SeatTag};
 use hecha_core::model::{
@@ -20,6 +21,7 @@ use hecha_core::model::{
     Inspection, Media, MediaKind, Mode, Note, Photo, SiScan, SiSource, SignOff, SignerRole,
     StaffRole,
 };
+use hecha_core::msg;
 use hecha_core::rehearsal::record_from_photo;
 use hecha_core::rules::{RuleProfile, evaluate};
 use hecha_core::seal::device::sign_item;
@@ -54,8 +56,7 @@ pub struct InspectionSession {
 fn invalid_json(what: &str, e: impl std::fmt::Display) -> MobileError {
     MobileError::invalid(
         "input.json",
-        format!("{what} 不是有效的JSON：{e}"),
-        format!("{what} is not valid JSON: {e}"),
+        &msg!("mobile-not-json", what = what, detail = e.to_string()),
     )
 }
 
@@ -65,10 +66,8 @@ fn check_input<T: schemars::JsonSchema>(
     what: &str,
     v: &serde_json::Value,
 ) -> Result<(), MobileError> {
-    hecha_core::model::input::check::<T>(what, v).map_err(|e| {
-        let t = e.text();
-        MobileError::invalid(e.code(), t.zh, t.en)
-    })
+    hecha_core::model::input::check::<T>(what, v)
+        .map_err(|e| MobileError::invalid(e.code(), &e.message()))
 }
 
 impl InspectionSession {
@@ -87,16 +86,14 @@ impl InspectionSession {
         if hecha_core::seal::device::DeviceSigner::kid(&signer) != device_id {
             return Err(MobileError::invalid(
                 "device.mismatch",
-                "设备签名密钥与设备编号不一致",
-                "the signer's key is not the device's (kid ≠ device id)",
+                &msg!("mobile-device-mismatch"),
             ));
         }
         match outbox.meta("inspection_id")? {
             Some(id) if id != inspection.id => {
                 return Err(MobileError::invalid(
                     "outbox.other_inspection",
-                    format!("此目录属于另一项核查（{id}）"),
-                    format!("this directory holds another inspection ({id})"),
+                    &msg!("mobile-other-inspection", inspection = id),
                 ));
             }
             Some(_) => {}
@@ -137,8 +134,7 @@ impl InspectionSession {
         } else {
             Err(MobileError::invalid(
                 "evidence.seat_tag",
-                "此座席标签不属于本次核查",
-                "this seat tag is not one issued for this inspection",
+                &msg!("mobile-seat-tag-foreign"),
             ))
         }
     }
@@ -175,7 +171,7 @@ impl InspectionSession {
         }
         // Full ID numbers typed into any text are masked before the item is signed.
         let item = personal_ids::mask_item(&item)
-            .map_err(|e| MobileError::invalid("input.personal_id", e.zh(), e.to_string()))?
+            .map_err(|e| MobileError::invalid("input.personal_id", &personal_id_error(&e)))?
             .value;
         let digest = item_digest(&item).map_err(MobileError::internal)?;
         let jws = sign_item(&item.id, &digest, &self.signer).map_err(MobileError::signer)?;
@@ -205,13 +201,7 @@ impl InspectionSession {
             .iter()
             .map(|r| {
                 serde_json::from_value::<StaffRole>(serde_json::Value::String(r.clone())).map_err(
-                    |_| {
-                        MobileError::invalid(
-                            "input.role",
-                            format!("未知岗位：{r}"),
-                            format!("unknown role: {r}"),
-                        )
-                    },
+                    |_| MobileError::invalid("input.role", &msg!("mobile-unknown-role", role = r)),
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -250,24 +240,14 @@ fn media_type_of(bytes: &[u8]) -> (String, &'static str) {
 }
 
 fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, MobileError> {
-    DateTime::parse_from_rfc3339(s).map_err(|_| {
-        MobileError::invalid(
-            "input.time",
-            format!("时间格式应为 RFC 3339：{s}"),
-            format!("times are RFC 3339: {s}"),
-        )
-    })
+    DateTime::parse_from_rfc3339(s)
+        .map_err(|_| MobileError::invalid("input.time", &msg!("mobile-bad-time", value = s)))
 }
 
 /// A decimal entered as text ("8", "168.5"), through the model's own serde.
 pub fn parse_decimal<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, MobileError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| {
-        MobileError::invalid(
-            "input.number",
-            format!("不是数字：{s}"),
-            format!("not a number: {s}"),
-        )
-    })
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|_| MobileError::invalid("input.number", &msg!("mobile-bad-number", value = s)))
 }
 
 #[uniffi::export]
@@ -324,8 +304,7 @@ impl InspectionSession {
             ) else {
                 return Err(MobileError::invalid(
                     "outbox.no_assignment",
-                    "此目录中没有保存的核查任务，请先用任务数据打开",
-                    "no assignment is kept in this directory; open it with the assignment first",
+                    &msg!("mobile-no-assignment"),
                 ));
             };
             drop(outbox);
@@ -350,15 +329,13 @@ impl InspectionSession {
             let profile = RuleProfile::from_recorded_toml(&a.profile_toml).map_err(|e| {
                 MobileError::invalid(
                     "assignment.profile",
-                    format!("规则配置无法读取：{e}"),
-                    format!("the rule profile does not parse: {e}"),
+                    &msg!("mobile-profile-unreadable", detail = e.to_string()),
                 )
             })?;
             let key = hex::decode(&a.person_hash_key.key_hex).map_err(|_| {
                 MobileError::invalid(
                     "assignment.person_hash_key",
-                    "人员哈希密钥格式错误",
-                    "the person-hash key is not hex",
+                    &msg!("mobile-person-hash-key"),
                 )
             })?;
             let hasher = PersonHasher::new(a.person_hash_key.key_id.clone(), &key)
@@ -402,8 +379,7 @@ impl InspectionSession {
             let profile = RuleProfile::builtin(&profile_id).map_err(|e| {
                 MobileError::invalid(
                     "rehearsal.profile",
-                    format!("没有此规则配置：{e}"),
-                    format!("no such rule profile: {e}"),
+                    &msg!("mobile-no-such-profile", detail = e.to_string()),
                 )
             })?;
             let outbox = Outbox::open(&PathBuf::from(&dir))?;
@@ -459,8 +435,7 @@ impl InspectionSession {
                 Err(hecha_core::capture::exif::ExifError::UnsupportedFormat) => {
                     return Err(MobileError::invalid(
                         "photo.not_an_image",
-                        "不是可读取的照片：照片须为 JPEG、HEIC/HEIF、PNG、WebP 或 TIFF 格式的相机原图",
-                        "not a photo the core reads: a photo must be the camera's JPEG, HEIC/HEIF, PNG, WebP or TIFF file",
+                        &msg!("mobile-not-an-image"),
                     ));
                 }
                 Err(e) => (None, Some(e.to_string())),
@@ -572,8 +547,7 @@ impl InspectionSession {
                 serde_json::from_value(serde_json::Value::String(kind.clone())).map_err(|_| {
                     MobileError::invalid(
                         "input.media_kind",
-                        format!("未知媒体类型：{kind}"),
-                        format!("unknown media kind: {kind}"),
+                        &msg!("mobile-unknown-media-kind", kind = kind),
                     )
                 })?;
             if let Some(tag) = &seat_tag {
@@ -650,15 +624,13 @@ impl InspectionSession {
                 serde_json::from_value(serde_json::Value::String(role.clone())).map_err(|_| {
                     MobileError::invalid(
                         "input.signer_role",
-                        format!("未知签字角色：{role}"),
-                        format!("unknown signer role: {role}"),
+                        &msg!("mobile-unknown-signer-role", role = role),
                     )
                 })?;
             if signer_role.signs_by_hand() && signature_png.is_none() {
                 return Err(MobileError::invalid(
                     "evidence.signature_image",
-                    "企业代表签字需要手写签名图片",
-                    "the company representative's sign-off needs the signature image",
+                    &msg!("mobile-signature-image-needed"),
                 ));
             }
             let person = id_number
@@ -667,8 +639,7 @@ impl InspectionSession {
                         // Never the number itself in the message.
                         MobileError::invalid(
                             "input.id_number",
-                            format!("身份证号码无效：{}", id_error_zh(&e)),
-                            format!("the ID number is not valid: {e}"),
+                            &msg!("mobile-id-invalid", reason = id_error(&e)),
                         )
                     })
                 })
@@ -772,15 +743,28 @@ fn take_rule_ids(v: &mut serde_json::Value) -> Result<Vec<String>, MobileError> 
 }
 
 /// The Chinese of an ID-number check failure.
-fn id_error_zh(e: &hecha_core::capture::ids::IdError) -> &'static str {
+fn personal_id_error(e: &personal_ids::PersonalIdError) -> Message {
+    use personal_ids::PersonalIdError;
+    match e {
+        PersonalIdError::InIdentifier { field } => {
+            msg!("mobile-personal-id-in-identifier", field = field)
+        }
+        PersonalIdError::Unmaskable { field } => {
+            msg!("mobile-personal-id-unmaskable", field = field)
+        }
+        PersonalIdError::Json(detail) => msg!("mobile-personal-id-json", detail = detail),
+    }
+}
+
+fn id_error(e: &hecha_core::capture::ids::IdError) -> Message {
     use hecha_core::capture::ids::IdError;
     match e {
-        IdError::Length { .. } => "位数不对（应为 18 位，或 15 位旧号码）",
-        IdError::Characters => "只能是 17 位数字加一位校验码（数字或 X）",
-        IdError::CheckDigit => "校验码不符（GB 11643）",
-        IdError::BirthDate => "出生日期（第 7–14 位）不是真实日期",
-        IdError::Region => "前两位不是省级行政区划代码",
-        IdError::Legacy15 => "15 位旧号码无校验码，无法核验",
+        IdError::Length { .. } => msg!("mobile-id-length"),
+        IdError::Characters => msg!("mobile-id-characters"),
+        IdError::CheckDigit => msg!("mobile-id-check-digit"),
+        IdError::BirthDate => msg!("mobile-id-birth-date"),
+        IdError::Region => msg!("mobile-id-region"),
+        IdError::Legacy15 => msg!("mobile-id-legacy"),
     }
 }
 
@@ -878,6 +862,47 @@ mod tests {
             &src[..start],
             &src[end..]
         )
+    }
+
+    #[test]
+    fn a_photo_taken_elsewhere_or_without_exif_tells_the_inspector_what_to_do_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = open(dir.path(), &SoftwareSigner::generate().unwrap());
+        // examples/suzhou-gaps: the rack photo was taken 2.4 km from the site.
+        let far = std::fs::read(example().join("../suzhou-gaps/photos/rack.jpg")).unwrap();
+        let p = s.add_photo(far, vec![], Source::InApp).unwrap();
+        assert_eq!(p.inside_geofence, Some(false), "{p:?}");
+        let retake = p
+            .todo
+            .iter()
+            .find(|t| t.code == "photo-do-retake-on-site")
+            .unwrap_or_else(|| panic!("no retake in {:?}", p.todo));
+        assert!(retake.zh.contains("登记地址范围内重拍"), "{retake:?}");
+        assert!(
+            retake.en.contains("inside the registered site"),
+            "{retake:?}"
+        );
+        // A photo on site, in the window: nothing to do.
+        let near = std::fs::read(example().join("photos/office-1.jpg")).unwrap();
+        let ok = s.add_photo(near, vec![], Source::InApp).unwrap();
+        assert!(ok.todo.is_empty() && ok.causes.is_empty(), "{ok:?}");
+        // A JPEG stripped of its EXIF (a chat app's copy): flagged, and the way out is the
+        // app's camera.
+        let stripped =
+            b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9";
+        let bare = s
+            .add_photo(stripped.to_vec(), vec![], Source::InApp)
+            .unwrap();
+        assert!(
+            bare.flags.iter().any(|f| f.code == "photo.no_exif"),
+            "{bare:?}"
+        );
+        assert!(
+            bare.todo
+                .iter()
+                .any(|t| t.code == "photo-do-keep-exif" && t.zh.contains("本应用的相机重拍")),
+            "{bare:?}"
+        );
     }
 
     #[test]

@@ -41,11 +41,7 @@ impl SoftwareSigner {
     pub fn from_secret(secret: Vec<u8>) -> Result<Arc<Self>, MobileError> {
         guard(|| {
             let secret = <[u8; 32]>::try_from(secret.as_slice()).map_err(|_| {
-                MobileError::invalid(
-                    "device.secret",
-                    "设备密钥必须是32字节",
-                    "the device secret must be 32 bytes",
-                )
+                MobileError::invalid("device.secret", &hecha_core::msg!("mobile-secret-length"))
             })?;
             let key = DeviceKey::from_secret_bytes(&secret).map_err(MobileError::signer)?;
             Ok(Arc::new(Self { key }))

@@ -15,6 +15,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hecha_core::model::wire::NewEvidence;
+use hecha_core::msg;
 use hecha_core::seal::manifest::DeviceSignature;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -197,8 +198,7 @@ impl Http<'_> {
             if attempt >= ATTEMPTS_PER_REQUEST || self.retries_left == 0 {
                 return Err(MobileError::retry_later(
                     "sync.unreachable",
-                    format!("暂时无法连接服务器，稍后再试（{reason}）"),
-                    format!("the server cannot be reached now; try again later ({reason})"),
+                    &msg!("mobile-unreachable", reason = reason.to_string()),
                 ));
             }
             self.retries_left -= 1;
@@ -218,29 +218,14 @@ fn fatal(a: &Answer) -> MobileError {
         .unwrap_or("")
         .to_owned();
     let code = a.code();
-    let (zh, en) = match (a.status, code.as_str()) {
-        (401, _) => (
-            "登录已失效，请重新登录".to_owned(),
-            "signed out: sign in again".to_owned(),
-        ),
-        (403, _) => (
-            "没有权限上传到此核查".to_owned(),
-            "not allowed to write to this inspection".to_owned(),
-        ),
-        (409, "inspection.sealed") => (
-            "核查已封存，不能再上传；请新建补充核查".to_owned(),
-            "the inspection is sealed; record a supplement instead".to_owned(),
-        ),
-        (413, _) => (
-            "文件超过服务器允许的大小".to_owned(),
-            "the file is larger than the server accepts".to_owned(),
-        ),
-        _ => (
-            format!("服务器拒绝：{detail}"),
-            format!("the server refused: {detail}"),
-        ),
+    let says = match (a.status, code.as_str()) {
+        (401, _) => msg!("mobile-signed-out"),
+        (403, _) => msg!("mobile-forbidden"),
+        (409, "inspection.sealed") => msg!("mobile-sealed"),
+        (413, _) => msg!("mobile-too-large"),
+        _ => msg!("mobile-refused", detail = detail),
     };
-    MobileError::fatal(&code, zh, en)
+    MobileError::fatal(&code, &says)
 }
 
 fn now_ms() -> i64 {
@@ -475,8 +460,7 @@ fn upload_blob(
                     {
                         return Err(MobileError::fatal(
                             "upload.digest",
-                            "服务器收到的文件与本机不一致",
-                            "the server stored other bytes than this device's",
+                            &msg!("mobile-upload-digest"),
                         ));
                     }
                 }
@@ -507,7 +491,6 @@ fn upload_blob(
     }
     Err(MobileError::retry_later(
         "upload.restarted",
-        "上传多次中断，稍后再试",
-        "the upload was restarted too often; try again later",
+        &msg!("mobile-upload-restarted"),
     ))
 }

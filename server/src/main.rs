@@ -17,6 +17,10 @@ use hecha_server::tsa;
     about = "核查 — evidence of on-site license inspections, checked, sealed and verifiable"
 )]
 struct Cli {
+    /// Language of what is printed for a person: zh or en. Default: HECHA_LANG, else the
+    /// locale (LC_ALL, LC_MESSAGES, LANG): English for en*, Chinese otherwise.
+    #[arg(long, global = true)]
+    lang: Option<hecha_core::model::Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    commands::set_lang(cli.lang.unwrap_or_else(commands::lang_from_env));
     init_tracing(if matches!(cli.command, Command::Serve(_)) {
         "info"
     } else {

@@ -37,7 +37,7 @@ static SEALED: LazyLock<Sealed> = LazyLock::new(|| {
     let zip = dir.join("suzhou.zip");
     let out = hecha(&["seal", s(&example()), "--key", s(&key), "--out", s(&zip)]);
     assert_exit(&out, 0);
-    assert!(stdout(&out).contains("merkle root"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("默克尔树根"), "{}", stdout(&out));
     Sealed {
         _dir: tmp,
         dir,
@@ -59,13 +59,24 @@ fn manifest(zip: &Path) -> Manifest {
 #[test]
 fn seal_then_verify_says_the_signer_is_not_pinned() {
     let b = &*SEALED;
+    // Chinese by default.
     let out = hecha(&["verify", s(&b.zip)]);
+    assert_exit(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("通过：证据包完整"), "{text}");
+    assert!(text.contains("签名者") && text.contains("未锁定"), "{text}");
+    assert!(text.contains("封存时间"), "{text}");
+    assert!(text.contains("预检（演练）"), "{text}");
+    assert!(text.contains("example-suzhou-2026-11"), "{text}");
+    assert!(!text.contains("not pinned"), "{text}");
+    // The same report in English.
+    let out = hecha(&["verify", s(&b.zip), "--lang", "en"]);
     assert_exit(&out, 0);
     let text = stdout(&out);
     assert!(text.contains("OK: intact"), "{text}");
     assert!(text.contains("not pinned"), "{text}");
     assert!(text.contains("REHEARSAL"), "{text}");
-    assert!(text.contains("example-suzhou-2026-11"), "{text}");
+    assert!(text.contains("sealed at"), "{text}");
 }
 
 #[test]
@@ -74,7 +85,7 @@ fn trust_with_the_right_key_and_with_another() {
     let out = hecha(&["verify", s(&b.zip), "--trust", s(&b.key)]);
     assert_exit(&out, 0);
     assert!(
-        stdout(&out).contains("signed by a trusted key"),
+        stdout(&out).contains("由受信任的密钥签名"),
         "{}",
         stdout(&out)
     );
@@ -83,7 +94,19 @@ fn trust_with_the_right_key_and_with_another() {
     assert_exit(&out, 1);
     let text = stdout(&out);
     assert!(text.contains("signature.untrusted"), "{text}");
+    assert!(text.contains("不受信任"), "{text}");
+    assert!(text.contains("无效：1 个问题"), "{text}");
+    let out = hecha(&[
+        "verify",
+        s(&b.zip),
+        "--trust",
+        s(&b.other_key),
+        "--lang",
+        "en",
+    ]);
+    let text = stdout(&out);
     assert!(text.contains("NOT trusted"), "{text}");
+    assert!(text.contains("INVALID: 1 problem\n"), "{text}");
 
     // Either of two trusted keys will do.
     let out = hecha(&[
@@ -124,6 +147,23 @@ fn json_report_fields() {
     assert_eq!(v["ok"], false);
     assert_eq!(v["signer_pinned"], false);
     assert_eq!(v["problems"][0]["code"], "signature.untrusted");
+    // Each problem says what it says as data and in both languages.
+    let problem = &v["problems"][0];
+    assert_eq!(problem["says"]["id"], "verify-trust-not-reached");
+    assert!(
+        problem["message"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("无法从任何"),
+        "{problem}"
+    );
+    assert!(
+        problem["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("is not reached from any --trust key"),
+        "{problem}"
+    );
 
     // Without --trust: not pinned is null, not false.
     let out = hecha(&["verify", s(&b.zip), "--json"]);
@@ -155,8 +195,12 @@ fn a_tampered_bundle_exits_1() {
     let out = hecha(&["verify", s(&tampered), "--trust", s(&b.key)]);
     assert_exit(&out, 1);
     let text = stdout(&out);
-    assert!(text.contains("INVALID"), "{text}");
+    // Chinese by default: the verdict, how many problems, and each problem in words.
+    assert!(text.contains("无效："), "{text}");
+    assert!(text.contains("个问题"), "{text}");
     assert!(text.contains("photo-ups"), "{text}");
+    assert!(text.contains("[evidence.missing] 包内没有"), "{text}");
+    assert!(!text.contains("INVALID"), "{text}");
 
     let out = hecha(&["verify", s(&tampered), "--json"]);
     assert_exit(&out, 1);
@@ -242,7 +286,7 @@ fn prove_and_verify_proof_against_the_signed_statement() {
             s(&b.key),
         ]);
         assert_exit(&ok, 0);
-        assert!(stdout(&ok).contains("(trusted)"), "{}", stdout(&ok));
+        assert!(stdout(&ok).contains("（受信任）"), "{}", stdout(&ok));
         // Another signer pinned: untrusted.
         let other = hecha(&[
             "verify-proof",

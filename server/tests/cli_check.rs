@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use crate::support::cli::{hecha, repo, status};
+use crate::support::cli::{hecha, hecha_in_locale, repo, status, stdout, text};
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
@@ -111,6 +111,43 @@ fn sources_flag_quotes_each_rule_s_sources_in_the_chosen_language() {
     // Without the flag the table stands alone.
     let plain = hecha(&["check", "examples/suzhou"]);
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("：「"));
+}
+
+#[test]
+fn the_language_follows_the_locale_and_lang_beats_it() {
+    let table = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut all = vec!["check", "examples/suzhou-gaps"];
+        all.extend(args);
+        let out = hecha_in_locale(&all, vars);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        stdout(&out)
+    };
+    let english = |t: &str| t.contains("status") && t.contains("why") && t.contains("Not ready");
+    let chinese = |t: &str| t.contains("结果") && t.contains("说明") && t.contains("尚未就绪");
+    // No locale at all: Chinese.
+    let t = table(&[], &[]);
+    assert!(chinese(&t) && !english(&t), "{t}");
+    // An English locale: English headers and summary.
+    let t = table(&[("LANG", "en_US.UTF-8")], &[]);
+    assert!(english(&t) && !chinese(&t), "{t}");
+    // LC_ALL before LANG; C and POSIX are Chinese; HECHA_LANG before the locale.
+    let t = table(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "zh_CN.UTF-8")], &[]);
+    assert!(chinese(&t), "{t}");
+    let t = table(&[("LC_ALL", "C")], &[]);
+    assert!(chinese(&t), "{t}");
+    let t = table(&[("LANG", "zh_CN.UTF-8"), ("HECHA_LANG", "en")], &[]);
+    assert!(english(&t), "{t}");
+    // An empty variable is skipped.
+    let t = table(&[("LC_ALL", ""), ("LANG", "en_GB.UTF-8")], &[]);
+    assert!(english(&t), "{t}");
+    // --lang beats the locale, before or after the subcommand.
+    let t = table(&[("LANG", "zh_CN.UTF-8")], &["--lang", "en"]);
+    assert!(english(&t), "{t}");
+    let out = hecha_in_locale(
+        &["--lang", "zh", "check", "examples/suzhou-gaps"],
+        &[("LANG", "en_US.UTF-8")],
+    );
+    assert!(chinese(&stdout(&out)), "{}", stdout(&out));
 }
 
 #[test]

@@ -45,6 +45,15 @@ fn init_refuses_to_overwrite_an_inspection_toml() {
     let out = hecha(&["init", s(tmp.path()), "--profile", "provincial"]);
     assert_exit(&out, 2);
     assert!(text(&out).contains("已存在，未覆盖"), "{}", text(&out));
+    let out = hecha(&[
+        "init",
+        s(tmp.path()),
+        "--profile",
+        "provincial",
+        "--lang",
+        "en",
+    ]);
+    assert_exit(&out, 2);
     assert!(text(&out).contains("already exists and was not overwritten"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
 }
@@ -128,11 +137,16 @@ fn a_bad_row_is_named_by_its_number_and_nothing_is_imported() {
         said.contains("第 3 行「身份证号」列：不是有效的身份证号"),
         "{said}"
     );
+    assert!(said.contains("什么都没有导入"), "{said}");
+    assert!(!contains_full_id(&said), "{said}");
+    let out = hecha(&["import", s(tmp.path()), s(&sheet), "--lang", "en"]);
+    assert_exit(&out, 2);
+    let said = text(&out);
     assert!(
         said.contains("Row 3, column “身份证号”: is not a valid ID number"),
         "{said}"
     );
-    assert!(said.contains("什么都没有导入") && said.contains("nothing was imported"));
+    assert!(said.contains("nothing was imported"), "{said}");
     assert!(!contains_full_id(&said), "{said}");
     let after = std::fs::read_to_string(tmp.path().join("inspection.toml")).unwrap();
     assert_eq!(before, after);

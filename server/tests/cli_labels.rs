@@ -23,7 +23,7 @@ fn labels_of_the_example_folder_carry_tags_the_local_key_signed() {
         s(&out),
     ]);
     assert_exit(&run, 0);
-    assert!(text(&run).contains("6 seat labels"), "{}", text(&run));
+    assert!(text(&run).contains("已生成 6 个坐席标签"), "{}", text(&run));
 
     let html = std::fs::read_to_string(&out).unwrap();
     let codes = hecha_core::labels::sheet_qr_pngs(&html);

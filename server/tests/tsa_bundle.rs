@@ -63,7 +63,7 @@ fn sealed_with_a_tsa_the_bundle_carries_a_token_verified_offline() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(
-        text(&out).contains("TSA pinned by --tsa-trust"),
+        text(&out).contains("时间戳机构已由 `--tsa-trust` 锁定"),
         "{}",
         text(&out)
     );

@@ -364,6 +364,28 @@ fn codes(r: &VerifyReport) -> BTreeSet<&'static str> {
 fn assert_codes(r: &VerifyReport, expected: &[&str]) {
     let want: BTreeSet<&str> = expected.iter().copied().collect();
     assert_eq!(codes(r), want, "problems: {:#?}", r.problems);
+    assert_said_in_both_languages(r);
+}
+
+/// Every problem and note is a catalogue message that renders in Chinese and English, and
+/// its words are that rendering.
+#[track_caller]
+fn assert_said_in_both_languages(r: &VerifyReport) {
+    for p in r.problems.iter().chain(&r.notes) {
+        assert!(
+            p.says.is_known(),
+            "{}: {:?} is not in the catalogue",
+            p.code,
+            p.says
+        );
+        assert_eq!(p.message, p.says.text(), "{}", p.code);
+        assert!(
+            p.message.zh != p.message.en && !p.message.zh.is_empty(),
+            "{}: {:?}",
+            p.code,
+            p.message
+        );
+    }
 }
 
 fn manifest_of(bag: &Bag) -> Manifest {
@@ -568,7 +590,11 @@ fn one_byte_of_one_photo() {
     bag.get_mut(PHOTO)[1000] ^= 0x40;
     let r = bag.verify(&no_options());
     assert_codes(&r, &["bagit.hash_mismatch", "evidence.mismatch"]);
-    assert!(r.problems.iter().all(|p| p.message.contains("photo-ups")));
+    assert!(
+        r.problems
+            .iter()
+            .all(|p| p.message.en.contains("photo-ups"))
+    );
     bag.fix_bag();
     assert_codes(&bag.verify(&no_options()), &["evidence.mismatch"]);
 }
@@ -732,7 +758,7 @@ fn a_signature_taken_from_another_bundle() {
     let r = bag.verify(&no_options());
     assert_codes(&r, &["signature.invalid"]);
     assert!(
-        r.problems[0].message.contains(key.kid()),
+        r.problems[0].message.en.contains(key.kid()),
         "{:?}",
         r.problems
     );
@@ -776,7 +802,7 @@ fn alg_none_and_hs256_are_refused() {
         let r = b.verify(&trusting(&signer()));
         assert_codes(&r, &["signature.invalid"]);
         assert!(
-            r.problems[0].message.contains(&format!("{alg:?}")),
+            r.problems[0].message.en.contains(&format!("{alg:?}")),
             "{alg}: {:?}",
             r.problems
         );
@@ -852,7 +878,7 @@ fn a_retired_key_verifies_what_it_signed_before_and_nothing_after() {
         let r = verify(export(&after), &trusting(&a));
         assert_codes(&r, &["signature.invalid"]);
         assert!(
-            r.problems[0].message.contains("after its retirement"),
+            r.problems[0].message.en.contains("after its retirement"),
             "{what}: {:?}",
             r.problems
         );
@@ -915,7 +941,7 @@ fn a_key_history_with_a_broken_link() {
         let r = bag.verify(&no_options());
         assert_codes(&r, &["keys.history"]);
         assert!(
-            r.problems[0].message.contains(why),
+            r.problems[0].message.en.contains(why),
             "{why}: {:?}",
             r.problems
         );
@@ -1008,7 +1034,7 @@ fn a_retired_key_with_a_cut_history_passes_bare_keys_with_a_note_and_fails_the_p
     assert_codes(&r, &["signature.key_period"]);
     assert_eq!(r.signer_pinned, Some(false));
     assert!(
-        r.problems[0].message.contains("after its retirement"),
+        r.problems[0].message.en.contains("after its retirement"),
         "{:?}",
         r.problems
     );
@@ -1046,7 +1072,7 @@ fn a_forked_key_history_is_not_a_prefix_of_the_pinned_one() {
     let r = verify(forged, &trusting_history(&full));
     assert_codes(&r, &["signature.untrusted"]);
     assert!(
-        r.problems[0].message.contains("not a prefix"),
+        r.problems[0].message.en.contains("not a prefix"),
         "{:?}",
         r.problems
     );
@@ -1629,7 +1655,7 @@ fn findings_worded_otherwise_by_a_later_engine_still_verify() {
         r.notes
     );
     assert!(
-        r.notes.iter().any(|n| n.message.contains(&rule)),
+        r.notes.iter().any(|n| n.message.en.contains(&rule)),
         "{:?}",
         r.notes
     );
@@ -1718,7 +1744,7 @@ fn findings_judged_otherwise_by_a_later_engine_are_noted_not_failed() {
         .iter()
         .find(|n| n.code == "findings.other_engine")
         .expect("a note");
-    assert!(note.message.contains(&rule), "{}", note.message);
+    assert!(note.message.en.contains(&rule), "{:?}", note.message);
     let strict = VerifyOptions {
         strict_findings: true,
         ..trusting(&signer())

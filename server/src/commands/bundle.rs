@@ -14,8 +14,10 @@ use hecha_core::bundle::export::{
 use hecha_core::bundle::proof::ProofStatement;
 use hecha_core::bundle::seal::{SealRequest, seal_bundle};
 use hecha_core::bundle::trust::TrustAnchors;
-use hecha_core::bundle::verify::{VerifyOptions, VerifyReport, verify_bundle};
-use hecha_core::model::{EvidenceItem, Lang, Mode};
+use hecha_core::bundle::verify::{VerifyOptions, VerifyReport, mode_word, verify_bundle};
+use hecha_core::i18n::Message;
+use hecha_core::model::{EvidenceItem, Mode};
+use hecha_core::msg;
 use hecha_core::rehearsal::load_folder;
 use hecha_core::rules::{RuleProfile, evaluate};
 use hecha_core::seal::events::EventLog;
@@ -26,6 +28,7 @@ use hecha_core::seal::manifest::{Manifest, item_digest};
 use hecha_core::seal::timestamp::TsaTrustAnchors;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::{complain, lang, say, words};
 use crate::{EXIT_PROBLEMS, EXIT_USAGE};
 
 /// A progress bar on stderr when it is a terminal; invisible otherwise.
@@ -140,7 +143,7 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
         .filter_map(|i| i.blob.as_ref())
         .map(|b| b.size)
         .sum();
-    let bar = progress_bar(total, "sealing");
+    let bar = progress_bar(total, &words(&msg!("cli-progress-sealing")));
     let blobs = FolderBlobs(folder.files.iter().cloned().collect());
     let info = bag_info_for(&bundle.manifest, &now.format("%Y-%m-%d").to_string())?;
     // Write beside the target and rename: a failed seal leaves no half-written bundle.
@@ -161,15 +164,20 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
         }
     }
     let digest = bundle.manifest.digest()?;
-    println!(
-        "sealed {} ({:?}) into {}",
-        folder.inspection.id,
-        bundle.manifest.mode,
-        args.out.display()
-    );
-    println!("manifest sha256 {digest}");
-    println!("merkle root     {}", bundle.manifest.merkle_root);
-    println!("signer kid      {}", key.kid());
+    say(&msg!(
+        "cli-sealed",
+        inspection = &folder.inspection.id,
+        mode = mode_word(bundle.manifest.mode),
+        file = args.out.display().to_string()
+    ));
+    print_fields(&[
+        (msg!("cli-label-manifest-sha256"), digest),
+        (
+            msg!("cli-label-merkle-root"),
+            bundle.manifest.merkle_root.clone(),
+        ),
+        (msg!("cli-label-signer-kid"), key.kid().to_owned()),
+    ]);
     Ok(0)
 }
 
@@ -221,15 +229,16 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     if args.require_official && args.trust.is_empty() {
         // Anyone can seal a bundle labelled official with a key of their own: official
         // means signed by the authority, which only a pinned anchor says.
-        anyhow::bail!(
-            "--require-official needs --trust (the authority's key history): without a pinned anchor, anyone's key could have signed"
-        );
+        anyhow::bail!(words(&msg!("verify-official-needs-trust")));
     }
     let trust = read_trust(&args.trust)?;
     let file = File::open(&args.bundle)
         .with_context(|| format!("cannot read {}", args.bundle.display()))?;
     let total = file.metadata()?.len();
-    let bar = progress_bar(total.saturating_mul(2), "verifying");
+    let bar = progress_bar(
+        total.saturating_mul(2),
+        &words(&msg!("cli-progress-verifying")),
+    );
     let mut tsa_anchors = TsaTrustAnchors::none();
     for path in &args.tsa_trust {
         let bytes =
@@ -251,10 +260,11 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     let report = match result {
         Ok(r) => r,
         Err(e @ (BagError::Io(_) | BagError::Zip(_) | BagError::NotAZip)) => {
-            eprintln!(
-                "hecha verify: {}: cannot read the bundle: {e}",
-                args.bundle.display()
-            );
+            complain(&msg!(
+                "verify-unreadable",
+                path = args.bundle.display().to_string(),
+                reason = e.to_string()
+            ));
             return Ok(EXIT_USAGE);
         }
         Err(e) => {
@@ -265,7 +275,11 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
                     serde_json::json!({ "ok": false, "refused": e.to_string() })
                 );
             } else {
-                println!("REFUSED {}: {e}", args.bundle.display());
+                say(&msg!(
+                    "verify-refused",
+                    path = args.bundle.display().to_string(),
+                    reason = e.to_string()
+                ));
             }
             return Ok(EXIT_PROBLEMS);
         }
@@ -280,80 +294,114 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     Ok(if report.ok() { 0 } else { EXIT_PROBLEMS })
 }
 
+/// Label-value lines, the values aligned after the longest label (in display width, so
+/// Chinese labels line up too).
+fn print_fields(fields: &[(Message, String)]) {
+    let labels: Vec<String> = fields.iter().map(|(label, _)| words(label)).collect();
+    let width = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
+    for (label, (_, value)) in labels.iter().zip(fields) {
+        let pad = width - display_width(label);
+        println!("{label}{}  {value}", " ".repeat(pad));
+    }
+}
+
+/// Columns a text takes in a terminal (a Chinese character takes two).
+fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
 fn print_report(path: &Path, r: &VerifyReport, trust_given: bool) {
-    println!("bundle      {}", path.display());
+    let mut fields = vec![(msg!("verify-label-bundle"), path.display().to_string())];
     if let Some(schema) = &r.schema {
-        println!("format      {schema}");
+        fields.push((msg!("verify-label-format"), schema.clone()));
     }
     if let Some(id) = &r.inspection_id {
-        println!("inspection  {id}");
+        fields.push((msg!("verify-label-inspection"), id.clone()));
     }
     match r.mode {
-        Some(Mode::Official) => println!("mode        official"),
-        Some(Mode::Rehearsal) => println!("mode        REHEARSAL (预检) — not an official record"),
+        Some(Mode::Official) => fields.push((
+            msg!("verify-label-mode"),
+            words(&msg!("verify-mode-official")),
+        )),
+        Some(Mode::Rehearsal) => fields.push((
+            msg!("verify-label-mode"),
+            words(&msg!("verify-mode-rehearsal")),
+        )),
         None => {}
     }
     if let Some(kid) = &r.signer_kid {
         let pin = match (trust_given, r.signer_pinned, r.retirement_checked) {
-            (_, Some(true), Some(true)) => "pinned by the --trust key history",
-            (_, Some(true), _) => "pinned by a --trust key; retirement not checked",
-            (true, _, _) => "NOT trusted",
-            (false, _, _) => "not pinned: pass --trust HISTORY to check who signed",
+            (_, Some(true), Some(true)) => "verify-pin-history",
+            (_, Some(true), _) => "verify-pin-key",
+            (true, _, _) => "verify-pin-untrusted",
+            (false, _, _) => "verify-pin-none",
         };
-        println!("signer      {kid} ({pin})");
+        fields.push((
+            msg!("verify-label-signer"),
+            words(&msg!("verify-signer", kid = kid, pin = Message::new(pin))),
+        ));
     }
     if let Some(at) = &r.sealed_at {
-        println!("sealed at   {at}");
+        fields.push((msg!("verify-label-sealed-at"), at.clone()));
     }
     if let Some(d) = &r.manifest_sha256 {
-        println!("manifest    sha256:{d}");
+        fields.push((msg!("verify-label-manifest"), format!("sha256:{d}")));
     }
     if let Some(root) = &r.merkle_root {
-        println!("merkle root {root}");
+        fields.push((msg!("verify-label-merkle-root"), root.clone()));
     }
-    println!("items       {}   events {}", r.items, r.events);
-    match &r.timestamp {
-        Some(t) => println!(
-            "time-stamp  {} by {} ({})",
-            t.gen_time,
-            t.tsa_subject,
-            if t.pinned {
-                "TSA pinned by --tsa-trust"
+    fields.push((
+        msg!("verify-label-items"),
+        words(&msg!("verify-counts", items = r.items, events = r.events)),
+    ));
+    let stamp = match &r.timestamp {
+        Some(t) => msg!(
+            "verify-timestamp",
+            time = &t.gen_time,
+            tsa = &t.tsa_subject,
+            pin = Message::new(if t.pinned {
+                "verify-tsa-pinned"
             } else {
-                "TSA not pinned: pass --tsa-trust CERT"
-            }
+                "verify-tsa-unpinned"
+            })
         ),
-        None if r.timestamped => println!("time-stamp  present but not valid"),
-        None => println!("time-stamp  none: the sealing time is the signer's claim"),
-    }
+        None if r.timestamped => msg!("verify-timestamp-invalid"),
+        None => msg!("verify-timestamp-none"),
+    };
+    fields.push((msg!("verify-label-timestamp"), words(&stamp)));
     if let Some(log) = &r.log {
-        println!(
-            "seal log    leaf {} of {} (tree head {}, {})",
-            log.leaf_index,
-            log.tree_size,
-            log.tree_head_time,
-            match log.pinned {
-                Some(true) => "signed by a pinned key",
-                _ => "signer not pinned",
-            }
-        );
+        let pin = match log.pinned {
+            Some(true) => "verify-log-signer-pinned",
+            _ => "verify-log-signer-unpinned",
+        };
+        fields.push((
+            msg!("verify-label-log"),
+            words(&msg!(
+                "verify-log",
+                leaf = log.leaf_index,
+                size = log.tree_size,
+                time = &log.tree_head_time,
+                pin = Message::new(pin)
+            )),
+        ));
     }
     for n in &r.notes {
-        println!("note        [{}] {}", n.code, n.message);
+        fields.push((
+            msg!("verify-label-note"),
+            format!("[{}] {}", n.code, words(&n.says)),
+        ));
     }
+    print_fields(&fields);
     if r.ok() {
-        println!(
-            "OK: intact{}",
-            if r.signer_pinned == Some(true) {
-                " and signed by a trusted key"
-            } else {
-                ""
-            }
-        );
+        say(&Message::new(if r.signer_pinned == Some(true) {
+            "verify-ok-trusted"
+        } else {
+            "verify-ok"
+        }));
     } else {
-        println!("INVALID: {} problem(s)", r.problems.len());
+        say(&msg!("verify-invalid", n = r.problems.len()));
         for p in &r.problems {
-            println!("  [{}] {}", p.code, p.message);
+            println!("  [{}] {}", p.code, words(&p.says));
         }
     }
 }
@@ -390,10 +438,10 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         let statement = ProofStatement::new(jws, history);
         std::fs::write(out, serde_json::to_string_pretty(&statement)?)
             .with_context(|| format!("cannot write {}", out.display()))?;
-        eprintln!(
-            "check it with: hecha verify-proof PROOF.json --statement {} --trust HISTORY",
-            out.display()
-        );
+        complain(&msg!(
+            "cli-prove-check-with",
+            file = out.display().to_string()
+        ));
     }
     Ok(0)
 }
@@ -405,9 +453,6 @@ pub struct FindingsArgs {
     /// One JSON document (the findings as the engine gives them) instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Language of the table.
-    #[arg(long, default_value = "zh")]
-    pub lang: Lang,
 }
 
 /// `hecha findings BUNDLE`: the findings re-computed by this engine from the bundle's
@@ -446,18 +491,15 @@ pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
             println!(
                 "{:<34} {:<14} {}",
                 f.rule_id,
-                f.status.label().get(args.lang),
-                f.words(args.lang)
+                f.status.label().get(lang()),
+                f.words(lang())
             );
         }
-        println!(
-            "{}",
-            if same {
-                "equal to the sealed findings"
-            } else {
-                "DIFFERENT from the sealed findings"
-            }
-        );
+        say(&Message::new(if same {
+            "cli-findings-equal"
+        } else {
+            "cli-findings-different"
+        }));
     }
     Ok(if same { 0 } else { EXIT_PROBLEMS })
 }

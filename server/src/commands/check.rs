@@ -9,6 +9,7 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use hecha_core::capture::pii::PersonHasher;
 use hecha_core::i18n::Message;
 use hecha_core::model::{Finding, Lang, Mode};
+use hecha_core::msg;
 use hecha_core::rehearsal::load_folder;
 use hecha_core::rehearsal::on_the_day::OnTheDay;
 use hecha_core::rules::{RuleProfile, evaluate, finding_sources, summarize};
@@ -25,9 +26,6 @@ pub struct CheckArgs {
     /// A profile TOML file (an operator's own).
     #[arg(long)]
     pub profile_file: Option<PathBuf>,
-    /// Language of the table.
-    #[arg(long, default_value = "zh")]
-    pub lang: Lang,
     /// Print one JSON document instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -96,13 +94,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             &rehearsal.inspection.company.name,
             &profile,
             &findings,
-            args.lang,
+            super::lang(),
         );
-        println!("{}", summary.text().get(args.lang));
+        println!("{}", summary.text().get(super::lang()));
         if args.sources {
-            print_sources(&profile, &findings, args.lang);
+            print_sources(&profile, &findings, super::lang());
         }
-        for line in on_the_day.lines(args.lang) {
+        for line in on_the_day.lines(super::lang()) {
             println!("{line}");
         }
     }
@@ -119,11 +117,15 @@ fn print_table(company: &str, profile: &RuleProfile, findings: &[Finding], lang:
     {
         table.set_width(160);
     }
-    let header = match lang {
-        Lang::Zh => ["结果", "规则", "项目", "说明"],
-        Lang::En => ["status", "rule", "title", "why"],
-    };
-    table.set_header(header);
+    table.set_header(
+        [
+            msg!("cli-col-status"),
+            msg!("cli-col-rule"),
+            msg!("cli-col-title"),
+            msg!("cli-col-why"),
+        ]
+        .map(|m| m.render(lang)),
+    );
     for f in findings {
         table.add_row([
             f.status.label().get(lang),

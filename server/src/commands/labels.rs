@@ -66,12 +66,11 @@ pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| args.dir.join("seat-labels.html"));
     std::fs::write(&out, html).with_context(|| format!("cannot write {}", out.display()))?;
-    println!(
-        "{} 个坐席标签 / {} seat labels → {}",
-        labels.len(),
-        labels.len(),
-        out.display()
-    );
+    super::say(&hecha_core::msg!(
+        "cli-labels-written",
+        n = labels.len(),
+        file = out.display().to_string()
+    ));
     Ok(0)
 }
 

@@ -19,9 +19,12 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use hecha_core::bundle::trust::TrustAnchors;
+use hecha_core::i18n::Message;
+use hecha_core::msg;
 use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{TreeHead, parse_path, verify_consistency};
 
+use super::{complain, say, words};
 use crate::EXIT_PROBLEMS;
 
 #[derive(clap::Args)]
@@ -137,18 +140,20 @@ fn read_head(path: &Path) -> anyhow::Result<String> {
     Ok(trimmed.to_owned())
 }
 
-fn describe(head: &TreeHead, kid: &str, retirement_checked: bool, pinned: bool) -> String {
-    format!(
-        "size {} root {} at {} (log {}), signed by {kid}{}",
-        head.tree_size,
-        head.root_hash,
-        head.timestamp,
-        head.log_id,
-        match (pinned, retirement_checked) {
-            (true, true) => " (pinned by the --trust key history)",
-            (true, false) => " (pinned by a --trust key; retirement not checked)",
-            (false, _) => " (NOT pinned: the server's own history; pass --trust HISTORY)",
-        }
+fn describe(head: &TreeHead, kid: &str, retirement_checked: bool, pinned: bool) -> Message {
+    let pin = match (pinned, retirement_checked) {
+        (true, true) => "cli-log-pin-history",
+        (true, false) => "cli-log-pin-key",
+        (false, _) => "cli-log-pin-none",
+    };
+    msg!(
+        "cli-log-head",
+        size = head.tree_size,
+        root = &head.root_hash,
+        time = &head.timestamp,
+        log = &head.log_id,
+        kid = kid,
+        pin = Message::new(pin)
     )
 }
 
@@ -170,11 +175,17 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
                 Some(path) => {
                     std::fs::write(path, text + "\n")
                         .with_context(|| format!("cannot write {}", path.display()))?;
-                    println!("tree head {}", describe(&head, &kid, checked, pinned));
+                    say(&msg!(
+                        "cli-log-tree-head",
+                        head = describe(&head, &kid, checked, pinned)
+                    ));
                 }
                 None => {
                     println!("{text}");
-                    eprintln!("tree head {}", describe(&head, &kid, checked, pinned));
+                    complain(&msg!(
+                        "cli-log-tree-head",
+                        head = describe(&head, &kid, checked, pinned)
+                    ));
                 }
             }
             Ok(0)
@@ -193,28 +204,38 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             for (name, jws) in [("OLD", &old_jws), ("NEW", &new_jws)] {
                 match anchors.verify_tree_head(jws) {
                     Ok((head, kid, checked)) => {
-                        println!("{name} {}", describe(&head, &kid, checked, pinned));
+                        say(&msg!(
+                            "cli-log-head-line",
+                            name = name,
+                            head = describe(&head, &kid, checked, pinned)
+                        ));
                         heads.push(head);
                     }
                     Err(e) => {
-                        println!("INVALID: the {name} tree head: {e}");
+                        say(&msg!(
+                            "cli-tree-head-invalid",
+                            name = name,
+                            reason = words(&e)
+                        ));
                         return Ok(EXIT_PROBLEMS);
                     }
                 }
             }
             let (a, b) = (&heads[0], &heads[1]);
             if a.log_id != b.log_id {
-                println!(
-                    "INCONSISTENT: the heads are of two logs ({} and {})",
-                    a.log_id, b.log_id
-                );
+                say(&msg!(
+                    "cli-log-two-logs",
+                    first = &a.log_id,
+                    second = &b.log_id
+                ));
                 return Ok(EXIT_PROBLEMS);
             }
             if a.tree_size > b.tree_size {
-                println!(
-                    "INCONSISTENT: the newer head has {} entries, the older {}: the log was truncated (or pass OLD first)",
-                    b.tree_size, a.tree_size
-                );
+                say(&msg!(
+                    "cli-log-truncated",
+                    newer = b.tree_size,
+                    older = a.tree_size
+                ));
                 return Ok(EXIT_PROBLEMS);
             }
             let nodes: Vec<String> = if a.tree_size == b.tree_size || a.tree_size == 0 {
@@ -238,10 +259,11 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
                 if doc["first"].as_u64() != Some(a.tree_size)
                     || doc["second"].as_u64() != Some(b.tree_size)
                 {
-                    println!(
-                        "INVALID: the proof is not between sizes {} and {}",
-                        a.tree_size, b.tree_size
-                    );
+                    say(&msg!(
+                        "cli-log-proof-sizes",
+                        first = a.tree_size,
+                        second = b.tree_size
+                    ));
                     return Ok(EXIT_PROBLEMS);
                 }
                 serde_json::from_value(doc["proof"].clone()).context("the proof's nodes")?
@@ -256,20 +278,18 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             })();
             match checked {
                 Ok(()) => {
-                    println!(
-                        "CONSISTENT: the log of {} entries extends the log of {}, nothing rewritten{}",
-                        b.tree_size,
-                        a.tree_size,
-                        if pinned {
-                            ""
-                        } else {
-                            " (heads judged by the server's own key history, not pinned)"
-                        }
-                    );
+                    let id = if pinned {
+                        "cli-log-consistent"
+                    } else {
+                        "cli-log-consistent-unpinned"
+                    };
+                    say(&Message::new(id)
+                        .arg("newer", b.tree_size)
+                        .arg("older", a.tree_size));
                     Ok(0)
                 }
                 Err(e) => {
-                    println!("INCONSISTENT: {e}");
+                    say(&msg!("cli-log-inconsistent", reason = e.to_string()));
                     Ok(EXIT_PROBLEMS)
                 }
             }
@@ -306,7 +326,11 @@ fn fetch_head(server: &str, trust: &[PathBuf]) -> anyhow::Result<Option<Fetched>
             pinned,
         })),
         Err(e) => {
-            println!("INVALID tree head from {url}: {e}");
+            say(&msg!(
+                "cli-tree-head-invalid-from",
+                url = &url,
+                reason = words(&e)
+            ));
             Ok(None)
         }
     }
@@ -325,7 +349,10 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
     else {
         return Ok(EXIT_PROBLEMS);
     };
-    println!("head {}", describe(&head, &kid, checked, pinned));
+    say(&msg!(
+        "cli-log-tree-head",
+        head = describe(&head, &kid, checked, pinned)
+    ));
     let mut entries: Vec<LogEntry> = Vec::new();
     while (entries.len() as u64) < head.tree_size {
         let page = get_json(&format!(
@@ -336,11 +363,11 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
         let got: Vec<LogEntry> =
             serde_json::from_value(page["entries"].clone()).context("the log's entries")?;
         if got.is_empty() {
-            println!(
-                "INVALID: the server gives {} entries, its head signs {}",
-                entries.len(),
-                head.tree_size
-            );
+            say(&msg!(
+                "cli-log-short",
+                given = entries.len(),
+                signed = head.tree_size
+            ));
             return Ok(EXIT_PROBLEMS);
         }
         entries.extend(got);
@@ -352,11 +379,12 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
         .collect::<Result<Vec<_>, _>>()?;
     let root = TreeHead::of(&leaves, &head.log_id, &head.timestamp).root_hash;
     if root != head.root_hash {
-        println!(
-            "INVALID: the {} entries give the root {root}, the signed head says {}: the entries served are not the log signed",
-            entries.len(),
-            head.root_hash
-        );
+        say(&msg!(
+            "cli-log-root",
+            count = entries.len(),
+            root = &root,
+            signed = &head.root_hash
+        ));
         return Ok(EXIT_PROBLEMS);
     }
     // Seals are appended as they are sealed: one dated before a seal logged ahead of it
@@ -377,21 +405,32 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
             } => {
                 seals += 1;
                 let Ok(at) = chrono::DateTime::parse_from_rfc3339(sealed_at) else {
-                    problems.push(format!("entry {i}: sealed_at {sealed_at:?} is not a time"));
+                    problems.push(msg!(
+                        "cli-log-bad-time",
+                        entry = i,
+                        value = format!("{sealed_at:?}")
+                    ));
                     continue;
                 };
                 if let Some((j, before)) = latest
                     && at + tolerance < before
                 {
-                    problems.push(format!(
-                        "entry {i} (inspection {inspection_id}) says it was sealed at {sealed_at}, before entry {j} logged ahead of it ({}): backdated",
-                        before.to_rfc3339()
+                    problems.push(msg!(
+                        "cli-log-before",
+                        entry = i,
+                        inspection = inspection_id,
+                        sealed_at = sealed_at,
+                        earlier = j,
+                        earlier_at = before.to_rfc3339()
                     ));
                 }
                 if at > head_time + tolerance {
-                    problems.push(format!(
-                        "entry {i} (inspection {inspection_id}) says it was sealed at {sealed_at}, after the head that holds it ({})",
-                        head.timestamp
+                    problems.push(msg!(
+                        "cli-log-after-head",
+                        entry = i,
+                        inspection = inspection_id,
+                        sealed_at = sealed_at,
+                        head_time = &head.timestamp
                     ));
                 }
                 if latest.is_none_or(|(_, t)| at > t) {
@@ -402,14 +441,16 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
         }
     }
     if problems.is_empty() {
-        println!(
-            "AUDITED: {} entries ({seals} seals, {histories} key-history changes) give the signed root; every seal is dated in order",
-            entries.len()
-        );
+        say(&msg!(
+            "cli-log-audited",
+            count = entries.len(),
+            seals = seals,
+            histories = histories
+        ));
         Ok(0)
     } else {
         for p in &problems {
-            println!("BACKDATED: {p}");
+            say(&msg!("cli-log-backdated", problem = p.clone()));
         }
         Ok(EXIT_PROBLEMS)
     }

@@ -13,19 +13,55 @@ pub mod proof;
 pub mod qr;
 pub mod server;
 
+use std::sync::OnceLock;
+
 use hecha_core::i18n::Message;
 use hecha_core::model::Lang;
 
-/// Prints a message on stdout, Chinese first, then English.
-pub fn say(message: &Message) {
-    for lang in [Lang::Zh, Lang::En] {
-        println!("{}", message.render(lang));
+/// The language of this run, chosen once by `main` (`--lang`, else the locale).
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the language of this run; the first call wins.
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// The language a person reads this run's output in (Chinese unless chosen otherwise).
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// The language the environment asks for: `HECHA_LANG`, else the POSIX locale (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`, the first one set and not empty). English for `en…`; Chinese
+/// for anything else (`zh_CN.UTF-8`, `C`, `POSIX`, nothing at all).
+pub fn lang_from_env() -> Lang {
+    ["HECHA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .map_or(Lang::Zh, |value| lang_of_locale(&value))
+}
+
+/// `en_US.UTF-8`, `en`, `en-GB` → English; every other locale → Chinese.
+fn lang_of_locale(locale: &str) -> Lang {
+    if locale.to_ascii_lowercase().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Zh
     }
 }
 
-/// Prints a message on stderr, Chinese first, then English.
+/// A message in this run's language.
+pub fn words(message: &Message) -> String {
+    message.render(lang())
+}
+
+/// Prints a message on stdout in this run's language.
+pub fn say(message: &Message) {
+    println!("{}", words(message));
+}
+
+/// Prints a message on stderr in this run's language.
 pub fn complain(message: &Message) {
-    for lang in [Lang::Zh, Lang::En] {
-        eprintln!("{}", message.render(lang));
-    }
+    eprintln!("{}", words(message));
 }

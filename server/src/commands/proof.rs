@@ -8,8 +8,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use hecha_core::bundle::proof::ProofStatement;
+use hecha_core::bundle::verify::mode_word;
+use hecha_core::i18n::Message;
+use hecha_core::msg;
 use hecha_core::seal::merkle::InclusionProof;
 
+use super::say;
 use crate::EXIT_PROBLEMS;
 
 #[derive(clap::Args)]
@@ -37,25 +41,30 @@ pub fn run(args: &VerifyProofArgs) -> anyhow::Result<u8> {
     match statement.check(&proof, &trust) {
         Ok(proven) => {
             let c = &proven.claims;
-            println!(
-                "valid: item {} (digest {}) is leaf {} of {} of inspection {} ({}), manifest {}, signed by {}{}",
-                proof.item_id,
-                proof.leaf,
-                proof.leaf_index,
-                proof.tree_size,
-                c.inspection_id,
-                c.mode.as_str(),
-                c.manifest_sha256,
-                proven.signer_kid,
-                match proven.signer_pinned {
-                    Some(true) => " (trusted)",
-                    _ => " (not pinned: pass --trust HISTORY)",
-                }
-            );
+            let pin = match proven.signer_pinned {
+                Some(true) => "cli-proof-trusted",
+                _ => "cli-proof-unpinned",
+            };
+            say(&msg!(
+                "cli-proof-valid",
+                item = &proof.item_id,
+                leaf = &proof.leaf,
+                index = proof.leaf_index,
+                size = proof.tree_size,
+                inspection = &c.inspection_id,
+                mode = mode_word(c.mode),
+                manifest = &c.manifest_sha256,
+                kid = &proven.signer_kid,
+                pin = Message::new(pin)
+            ));
             Ok(0)
         }
         Err(e) => {
-            println!("INVALID: item {}: {e}", proof.item_id);
+            say(&msg!(
+                "cli-proof-invalid",
+                item = &proof.item_id,
+                reason = e.to_string()
+            ));
             Ok(EXIT_PROBLEMS)
         }
     }

@@ -11,9 +11,23 @@ pub fn repo() -> PathBuf {
         .to_owned()
 }
 
-/// Runs `hecha ARGS…` from the repository root.
+/// The variables that choose the language of `hecha`'s output.
+const LANGUAGE_VARIABLES: [&str; 4] = ["HECHA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// Runs `hecha ARGS…` from the repository root, with no locale set (so in Chinese, unless
+/// the arguments say `--lang`).
 pub fn hecha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hecha"))
+    hecha_in_locale(args, &[])
+}
+
+/// Runs `hecha ARGS…` with only the given language variables set.
+pub fn hecha_in_locale(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hecha"));
+    for name in LANGUAGE_VARIABLES {
+        command.env_remove(name);
+    }
+    command
+        .envs(vars.iter().copied())
         .args(args)
         .current_dir(repo())
         .output()

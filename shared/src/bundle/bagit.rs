@@ -13,6 +13,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::zipread::{self, EntryLimits, EntryReader, ZipEntry};
+use crate::i18n::Message;
+use crate::msg;
 
 /// Files already compressed are stored, not deflated (no gain, only CPU).
 const STORED_EXTENSIONS: &[&str] = &[
@@ -350,14 +352,12 @@ impl Default for ReadLimits {
 pub struct BagProblem {
     /// Stable code, e.g. `bagit.hash_mismatch`.
     pub code: &'static str,
-    pub message: String,
+    /// What is wrong, as catalogue data.
+    pub says: Message,
 }
 
-fn problem(code: &'static str, message: impl Into<String>) -> BagProblem {
-    BagProblem {
-        code,
-        message: message.into(),
-    }
+fn problem(code: &'static str, says: Message) -> BagProblem {
+    BagProblem { code, says }
 }
 
 /// The outcome of checking a bag's manifests.
@@ -582,9 +582,12 @@ impl<R: Read + Seek> BagZip<R> {
             Ok(b) if String::from_utf8_lossy(&b).contains("BagIt-Version: ") => {}
             Ok(_) => problems.push(problem(
                 "bagit.declaration",
-                "bagit.txt does not declare a BagIt version",
+                msg!("verify-bagit-no-version"),
             )),
-            Err(e) => problems.push(problem("bagit.declaration", format!("bagit.txt: {e}"))),
+            Err(e) => problems.push(problem(
+                "bagit.declaration",
+                msg!("verify-bagit-declaration", detail = e.to_string()),
+            )),
         }
         let payload = self.check_manifest("manifest-sha256.txt", &mut problems, progress);
         // Every payload file must be listed.
@@ -597,7 +600,7 @@ impl<R: Read + Seek> BagZip<R> {
         for p in unlisted {
             problems.push(problem(
                 "bagit.unlisted_file",
-                format!("{p} is in the payload but not in manifest-sha256.txt"),
+                msg!("verify-bagit-unlisted", path = p),
             ));
         }
         self.check_manifest("tagmanifest-sha256.txt", &mut problems, progress);
@@ -609,12 +612,12 @@ impl<R: Read + Seek> BagZip<R> {
                 if oxum.trim() != want {
                     problems.push(problem(
                         "bagit.payload_oxum",
-                        format!("Payload-Oxum says {}, the payload is {want}", oxum.trim()),
+                        msg!("verify-bagit-oxum", said = oxum.trim(), actual = want),
                     ));
                 }
             }
         } else {
-            problems.push(problem("bagit.bag_info", "bag-info.txt is missing"));
+            problems.push(problem("bagit.bag_info", msg!("verify-bagit-no-bag-info")));
         }
         BagCheck { problems, payload }
     }
@@ -628,7 +631,14 @@ impl<R: Read + Seek> BagZip<R> {
         let text = match self.read_small(name, 64 << 20) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
-                problems.push(problem("bagit.manifest_missing", format!("{name}: {e}")));
+                problems.push(problem(
+                    "bagit.manifest_missing",
+                    msg!(
+                        "verify-bagit-manifest-missing",
+                        name = name,
+                        detail = e.to_string()
+                    ),
+                ));
                 return Vec::new();
             }
         };
@@ -637,7 +647,7 @@ impl<R: Read + Seek> BagZip<R> {
             let Some((digest, path)) = line.split_once(char::is_whitespace) else {
                 problems.push(problem(
                     "bagit.manifest_syntax",
-                    format!("{name} line {}: no path", n + 1),
+                    msg!("verify-bagit-no-path", name = name, line = n + 1),
                 ));
                 continue;
             };
@@ -645,7 +655,12 @@ impl<R: Read + Seek> BagZip<R> {
             if !safe_rel(&path) {
                 problems.push(problem(
                     "bagit.manifest_syntax",
-                    format!("{name} line {}: unsafe path {path:?}", n + 1),
+                    msg!(
+                        "verify-bagit-unsafe-path",
+                        name = name,
+                        line = n + 1,
+                        path = format!("{path:?}")
+                    ),
                 ));
                 continue;
             }
@@ -654,7 +669,13 @@ impl<R: Read + Seek> BagZip<R> {
                     if !actual.eq_ignore_ascii_case(digest) {
                         problems.push(problem(
                             "bagit.hash_mismatch",
-                            format!("{path}: SHA-256 is {actual}, {name} says {digest}"),
+                            msg!(
+                                "verify-bagit-hash-mismatch",
+                                path = &path,
+                                actual = &actual,
+                                name = name,
+                                listed = digest
+                            ),
                         ));
                     }
                     entries.push(ManifestEntry {
@@ -665,9 +686,16 @@ impl<R: Read + Seek> BagZip<R> {
                 }
                 Err(BagError::NoEntry(_)) => problems.push(problem(
                     "bagit.missing_file",
-                    format!("{path} is listed in {name} but absent"),
+                    msg!("verify-bagit-missing-file", path = &path, name = name),
                 )),
-                Err(e) => problems.push(problem("bagit.unreadable", format!("{path}: {e}"))),
+                Err(e) => problems.push(problem(
+                    "bagit.unreadable",
+                    msg!(
+                        "verify-file-unreadable",
+                        path = &path,
+                        detail = e.to_string()
+                    ),
+                )),
             }
         }
         entries

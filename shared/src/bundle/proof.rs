@@ -96,7 +96,7 @@ impl ProofStatement {
                 let why = judgement
                     .problems
                     .into_iter()
-                    .map(|(_, m)| m)
+                    .map(|(_, m)| m.render(crate::model::Lang::En))
                     .collect::<Vec<_>>()
                     .join("; ");
                 return Err(ProofCheckError::Untrusted(why));

@@ -11,9 +11,11 @@ use base64::Engine as _;
 use chrono::{DateTime, FixedOffset};
 
 use crate::capture::photo::{PhotoParams, assess_photo};
+use crate::i18n::Message;
 use crate::model::{
     EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Lang, Mode, Scope, SignerRole,
 };
+use crate::msg;
 use crate::rules::{RuleProfile, finding_sources, summarize};
 
 /// What the report shows.
@@ -34,6 +36,12 @@ pub struct ReportInput<'a> {
 }
 
 use crate::html::escape as esc;
+
+/// A catalogue message as a bilingual span pair: Chinese first, English beneath.
+fn say(m: &Message) -> String {
+    let t = m.text();
+    both(&t.zh, &t.en)
+}
 
 /// A bilingual span pair: Chinese first, English beneath.
 fn both(zh: &str, en: &str) -> String {
@@ -82,25 +90,15 @@ pub fn render_report_citing(input: &ReportInput, profile: Option<&RuleProfile>) 
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>现场核查报告 {}</title><style>{STYLE}</style></head><body>",
-        esc(&insp.id)
+        "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>{}</title><style>{STYLE}</style></head><body>",
+        esc(&msg!("report-doc-title", inspection = &insp.id).render(Lang::Zh))
     );
-    let _ = write!(
-        h,
-        "<h1>{}</h1>",
-        both(
-            "呼叫中心业务现场核查报告",
-            "Call-center license on-site inspection report"
-        )
-    );
+    let _ = write!(h, "<h1>{}</h1>", say(&msg!("report-title")));
     if insp.mode == Mode::Rehearsal {
         let _ = write!(
             h,
             "<div class=banner>{}</div>",
-            both(
-                "预检（演练），不是正式核查记录",
-                "REHEARSAL — not an official inspection record"
-            )
+            say(&msg!("report-rehearsal-banner"))
         );
     }
     header(&mut h, input);
@@ -117,24 +115,24 @@ fn header(h: &mut String, input: &ReportInput) {
     let insp = input.inspection;
     let c = &insp.company;
     let scope = match insp.scope {
-        Scope::Nationwide => both("全网（跨地区）", "nationwide"),
-        Scope::Provincial => both("地网（省内）", "provincial"),
+        Scope::Nationwide => say(&msg!("report-scope-nationwide")),
+        Scope::Provincial => say(&msg!("report-scope-provincial")),
     };
     let rows: Vec<(String, String)> = vec![
-        (both("核查编号", "Inspection"), esc(&insp.id)),
-        (both("公司", "Company"), esc(&c.name)),
-        (both("统一社会信用代码", "USCC"), esc(&c.uscc)),
-        (both("业务范围", "Scope"), scope),
+        (say(&msg!("report-row-inspection")), esc(&insp.id)),
+        (say(&msg!("report-row-company")), esc(&c.name)),
+        (say(&msg!("report-row-uscc")), esc(&c.uscc)),
+        (say(&msg!("report-row-scope")), scope),
         (
-            both("申请类型", "Application"),
+            say(&msg!("report-row-application")),
             match insp.application.kind {
-                crate::model::ApplicationKind::New => both("新申请", "new license"),
-                crate::model::ApplicationKind::Renewal => both("续期", "renewal"),
+                crate::model::ApplicationKind::New => say(&msg!("report-application-new")),
+                crate::model::ApplicationKind::Renewal => say(&msg!("report-application-renewal")),
             },
         ),
-        (both("登记地址", "Registered site"), esc(&insp.site.address)),
+        (say(&msg!("report-row-site")), esc(&insp.site.address)),
         (
-            both("核查时段", "Inspection window"),
+            say(&msg!("report-row-window")),
             esc(&format!(
                 "{} — {}",
                 insp.window.start.to_rfc3339(),
@@ -142,14 +140,14 @@ fn header(h: &mut String, input: &ReportInput) {
             )),
         ),
         (
-            both("规则配置", "Rule profile"),
+            say(&msg!("report-row-profile")),
             format!(
                 "{} <span class=digest>sha256:{}</span>",
                 esc(input.profile_id),
                 esc(input.profile_sha256)
             ),
         ),
-        (both("引擎版本", "Engine"), esc(input.engine_version)),
+        (say(&msg!("report-row-engine")), esc(input.engine_version)),
     ];
     h.push_str("<table>");
     for (k, v) in rows {
@@ -159,7 +157,7 @@ fn header(h: &mut String, input: &ReportInput) {
         let _ = write!(
             h,
             "<tr><th>{}</th><td>{}</td></tr>",
-            both("封存时间", "Sealed at"),
+            say(&msg!("report-row-sealed-at")),
             esc(&at.to_rfc3339())
         );
     }
@@ -167,7 +165,7 @@ fn header(h: &mut String, input: &ReportInput) {
         let _ = write!(
             h,
             "<tr><th>{}</th><td><span class=digest>sha256:{}</span><div>{}</div></td></tr>",
-            both("清单摘要", "Manifest digest"),
+            say(&msg!("report-row-digest")),
             esc(digest),
             digest_qr_svg(digest)
         );
@@ -191,17 +189,17 @@ fn findings(h: &mut String, input: &ReportInput, profile: Option<&RuleProfile>) 
     let _ = write!(
         h,
         "<h2>{}</h2><p>{}</p>",
-        both("核查结论", "Findings"),
+        say(&msg!("report-findings")),
         both(&summary.zh, &summary.en)
     );
     let _ = write!(
         h,
         "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        both("结果", "Status"),
-        both("规则", "Rule"),
-        both("说明", "Why"),
-        both("证据", "Evidence"),
-        both("依据", "Sources")
+        say(&msg!("report-col-status")),
+        say(&msg!("report-col-rule")),
+        say(&msg!("report-col-why")),
+        say(&msg!("report-col-evidence")),
+        say(&msg!("report-col-sources"))
     );
     for f in input.findings {
         let label = f.status.label();
@@ -256,7 +254,11 @@ fn photos(h: &mut String, input: &ReportInput) {
     if photos.is_empty() {
         return;
     }
-    let _ = write!(h, "<h2>{}</h2><div class=photos>", both("照片", "Photos"));
+    let _ = write!(
+        h,
+        "<h2>{}</h2><div class=photos>",
+        say(&msg!("report-photos"))
+    );
     for (item, photo) in photos {
         h.push_str("<div class=photo>");
         if let Some(jpeg) = input.thumbnails.get(&item.id) {
@@ -283,33 +285,23 @@ fn photos(h: &mut String, input: &ReportInput) {
                     let _ = write!(
                         h,
                         "{} {}<br>",
-                        both("拍摄时间", "Taken"),
+                        say(&msg!("report-taken")),
                         esc(&at.to_rfc3339())
                     );
                 }
                 if let Some(g) = &a.geofence {
-                    let _ = write!(
-                        h,
-                        "{}<br>",
-                        both(
-                            &format!(
-                                "距登记地址 {:.0} 米（半径 {:.0} 米）{}",
-                                g.distance_m,
-                                g.radius_m,
-                                if g.inside { "✓" } else { "✗" }
-                            ),
-                            &format!(
-                                "{:.0} m from the site (radius {:.0} m) {}",
-                                g.distance_m,
-                                g.radius_m,
-                                if g.inside { "inside" } else { "OUTSIDE" }
-                            )
-                        )
-                    );
+                    let id = if g.inside {
+                        "report-geofence-inside"
+                    } else {
+                        "report-geofence-outside"
+                    };
+                    let verdict = Message::new(id)
+                        .arg("distance", format!("{:.0}", g.distance_m))
+                        .arg("radius", format!("{:.0}", g.radius_m));
+                    let _ = write!(h, "{}<br>", say(&verdict));
                 }
                 for flag in &a.flags {
-                    let t = flag.text();
-                    let _ = write!(h, "<span class=review>{}</span>", both(&t.zh, &t.en));
+                    let _ = write!(h, "<span class=review>{}</span>", say(&flag.message()));
                 }
                 let device: Vec<&str> = [exif.make.as_deref(), exif.model.as_deref()]
                     .into_iter()
@@ -320,14 +312,11 @@ fn photos(h: &mut String, input: &ReportInput) {
                 }
             }
             None => {
-                let _ = write!(
-                    h,
-                    "{}",
-                    both(
-                        "无 EXIF 信息",
-                        &format!("no EXIF: {}", photo.exif_error.as_deref().unwrap_or(""))
-                    )
-                );
+                let why = match photo.exif_error.as_deref() {
+                    Some(error) => msg!("photo-exif-error", error = error),
+                    None => msg!("photo-no-exif"),
+                };
+                let _ = write!(h, "{}", say(&why));
             }
         }
         if let Some(blob) = &item.blob {
@@ -353,14 +342,14 @@ fn si_records(h: &mut String, input: &ReportInput) {
     let _ = write!(
         h,
         "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        both("社保记录（已脱敏）", "Social-insurance records (masked)"),
-        both("证据", "Item"),
-        both("姓名", "Name"),
-        both("身份证号", "ID (masked)"),
-        both("参保地", "Insured at"),
-        both("缴费月数", "Months"),
-        both("单位", "Employer"),
-        both("职责", "Roles")
+        say(&msg!("report-si-records")),
+        say(&msg!("report-col-item")),
+        say(&msg!("report-col-name")),
+        say(&msg!("report-col-id")),
+        say(&msg!("report-col-insured-at")),
+        say(&msg!("report-col-months")),
+        say(&msg!("report-col-employer")),
+        say(&msg!("report-col-roles"))
     );
     let mut by_id: BTreeMap<&str, _> = BTreeMap::new();
     for (item, scan) in scans {
@@ -407,13 +396,13 @@ fn dial_tests(h: &mut String, input: &ReportInput) {
     let _ = write!(
         h,
         "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        both("坐席拨测", "Dial tests per seat"),
-        both("坐席", "Seat"),
-        both("拨打号码", "Dialed"),
-        both("接通", "Connected"),
-        both("显示主叫", "Caller ID"),
-        both("录音回放", "Playback"),
-        both("时间", "Time")
+        say(&msg!("report-dial-tests")),
+        say(&msg!("report-col-seat")),
+        say(&msg!("report-col-dialed")),
+        say(&msg!("report-col-connected")),
+        say(&msg!("report-col-caller-id")),
+        say(&msg!("report-col-playback")),
+        say(&msg!("report-col-time"))
     );
     for (_, d) in tests {
         let _ = write!(
@@ -422,9 +411,9 @@ fn dial_tests(h: &mut String, input: &ReportInput) {
             esc(&d.seat_tag),
             esc(&d.dialed_number),
             if d.temporary_trunk {
-                " (临时中继 / temporary trunk)"
+                say(&msg!("report-temporary-trunk"))
             } else {
-                ""
+                String::new()
             },
             yes(d.connected),
             yes(d.caller_id_shown),
@@ -444,16 +433,16 @@ fn sign_offs(h: &mut String, input: &ReportInput) {
             _ => None,
         })
         .collect();
-    let _ = write!(h, "<h2>{}</h2>", both("签字确认", "Sign-offs"));
+    let _ = write!(h, "<h2>{}</h2>", say(&msg!("report-sign-offs")));
     if signs.is_empty() {
-        let _ = write!(h, "<p>{}</p>", both("尚无签字。", "Not signed yet."));
+        let _ = write!(h, "<p>{}</p>", say(&msg!("report-not-signed")));
         return;
     }
     h.push_str("<table>");
     for (item, s) in signs {
         let role = match s.signer_role {
-            SignerRole::Inspector => both("核查人员", "Inspector"),
-            SignerRole::CompanyRepresentative => both("企业代表", "Company representative"),
+            SignerRole::Inspector => say(&msg!("report-role-inspector")),
+            SignerRole::CompanyRepresentative => say(&msg!("report-role-company")),
         };
         let _ = write!(
             h,

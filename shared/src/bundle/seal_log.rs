@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::trust::TrustAnchors;
+use crate::i18n::Message;
+use crate::msg;
 use crate::seal::key_history::KeyChain;
 use crate::seal::log::{
     LogEntry, LogError, TreeHead, parse_path, verify_inclusion, verify_tree_head,
@@ -45,8 +47,8 @@ pub struct LogInfo {
 #[derive(Debug, Default)]
 pub struct LogCheck {
     pub info: Option<LogInfo>,
-    pub problems: Vec<(&'static str, String)>,
-    pub notes: Vec<(&'static str, String)>,
+    pub problems: Vec<(&'static str, Message)>,
+    pub notes: Vec<(&'static str, Message)>,
 }
 
 impl SealLogProof {
@@ -60,7 +62,7 @@ impl SealLogProof {
     }
 
     /// The entry is this manifest's: its digest, inspection and sealing time.
-    pub fn check_entry(&self, manifest: &Manifest, digest: &str) -> Result<(), String> {
+    pub fn check_entry(&self, manifest: &Manifest, digest: &str) -> Result<(), Message> {
         match &self.entry {
             LogEntry::Manifest {
                 manifest_sha256,
@@ -69,34 +71,33 @@ impl SealLogProof {
             } => {
                 let mut wrong = Vec::new();
                 if manifest_sha256 != digest {
-                    wrong.push(format!(
-                        "manifest {manifest_sha256} (the bundle's is {digest})"
+                    wrong.push(msg!(
+                        "verify-log-wrong-manifest",
+                        logged = manifest_sha256,
+                        actual = digest
                     ));
                 }
                 if *inspection_id != manifest.inspection.id {
-                    wrong.push(format!(
-                        "inspection {inspection_id} (the bundle's is {})",
-                        manifest.inspection.id
+                    wrong.push(msg!(
+                        "verify-log-wrong-inspection",
+                        logged = inspection_id,
+                        actual = &manifest.inspection.id
                     ));
                 }
                 if *sealed_at != manifest.sealed_at {
-                    wrong.push(format!(
-                        "sealed_at {sealed_at} (the bundle's is {})",
-                        manifest.sealed_at
+                    wrong.push(msg!(
+                        "verify-log-wrong-sealed-at",
+                        logged = sealed_at,
+                        actual = &manifest.sealed_at
                     ));
                 }
                 if wrong.is_empty() {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "the seal log entry names another seal: {}",
-                        wrong.join(", ")
-                    ))
+                    Err(msg!("verify-log-other-seal", wrong = wrong))
                 }
             }
-            LogEntry::KeyHistory { .. } => {
-                Err("the seal log entry is a key-history entry, not this seal".into())
-            }
+            LogEntry::KeyHistory { .. } => Err(msg!("verify-log-key-history-entry")),
         }
     }
 
@@ -130,7 +131,7 @@ pub fn check_seal_log(
         Err(e) => {
             out.problems.push((
                 "log.entry",
-                format!("hecha/seal-log.json is not a seal-log proof: {e}"),
+                msg!("verify-log-not-proof", detail = e.to_string()),
             ));
             return out;
         }
@@ -143,8 +144,8 @@ pub fn check_seal_log(
         match chain {
             Some(chain) => verify_tree_head(token, chain)
                 .map(|(head, kid)| (head, kid, None))
-                .map_err(|e| e.to_string()),
-            None => Err("the bundle's key history does not verify, so nothing can check the tree head's signature".into()),
+                .map_err(|e| msg!("verify-tree-head-bad", detail = e.to_string())),
+            None => Err(msg!("verify-tree-head-no-history")),
         }
     } else {
         anchors
@@ -159,17 +160,17 @@ pub fn check_seal_log(
         }
     };
     if pinned.is_none() {
-        out.notes.push((
-            "log.unpinned",
-            "the seal log's tree head is signed by a key of the bundle's own history, which is not pinned: pass the authority's key history to --trust".into(),
-        ));
+        out.notes
+            .push(("log.unpinned", msg!("verify-log-unpinned")));
     }
     if let Err(e) = proof.check_inclusion(&head) {
         out.problems.push((
             "log.inclusion",
-            format!(
-                "the seal is not leaf {} of the signed tree of {} entries: {e}",
-                proof.leaf_index, head.tree_size
+            msg!(
+                "verify-log-inclusion",
+                leaf = proof.leaf_index,
+                size = head.tree_size,
+                detail = e.to_string()
             ),
         ));
         return out;

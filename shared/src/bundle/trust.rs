@@ -10,6 +10,8 @@
 
 use ed25519_dalek::pkcs8::DecodePublicKey;
 
+use crate::i18n::Message;
+use crate::msg;
 use crate::seal::key::{Ed25519Key, Jwks, PublicJwk};
 use crate::seal::key_history::{KEY_HISTORY_SCHEMA, KeyChain, KeyHistory, KeyHistoryError};
 use crate::seal::log::{TreeHead, verify_tree_head, verify_tree_head_with};
@@ -39,7 +41,7 @@ pub struct TrustJudgement {
     /// Whether retirement was checked (a pinned history); `false` with bare keys only.
     pub retirement_checked: bool,
     /// Problems, as (code, message).
-    pub problems: Vec<(&'static str, String)>,
+    pub problems: Vec<(&'static str, Message)>,
 }
 
 impl TrustAnchors {
@@ -100,8 +102,9 @@ impl TrustAnchors {
     /// the head must name that history's log; with bare keys, its signer must be one of them
     /// (retirement and the log id cannot be checked). Returns the head, the signer's kid and
     /// whether retirement was checked.
-    pub fn verify_tree_head(&self, token: &str) -> Result<(TreeHead, String, bool), String> {
-        let kid = bundle_jws_kid(token).map_err(|e| format!("the tree head: {e}"))?;
+    pub fn verify_tree_head(&self, token: &str) -> Result<(TreeHead, String, bool), Message> {
+        let kid = bundle_jws_kid(token)
+            .map_err(|e| msg!("verify-tree-head-unreadable", detail = e.to_string()))?;
         let mut problem = None;
         for (_, chain) in &self.histories {
             if !chain.keys().iter().any(|k| k.jwk.kid == kid) {
@@ -109,7 +112,7 @@ impl TrustAnchors {
             }
             match verify_tree_head(token, chain) {
                 Ok((head, kid)) => return Ok((head, kid, true)),
-                Err(e) => problem = Some(format!("by the pinned key history: {e}")),
+                Err(e) => problem = Some(msg!("verify-trust-key-period", detail = e.to_string())),
             }
         }
         if let Some(problem) = problem {
@@ -125,13 +128,11 @@ impl TrustAnchors {
             })
             .collect();
         if keys.is_empty() {
-            return Err(format!(
-                "the tree head is signed by {kid}, which no --trust anchor pins"
-            ));
+            return Err(msg!("verify-tree-head-not-pinned", kid = kid));
         }
         verify_tree_head_with(token, &Jwks { keys })
             .map(|(head, kid)| (head, kid, false))
-            .map_err(|e| e.to_string())
+            .map_err(|e| msg!("verify-tree-head-bad", detail = e.to_string()))
     }
 
     /// Judges the signer `signer` of a bundle whose own key history is `bundle_history`
@@ -158,11 +159,9 @@ impl TrustAnchors {
                 history_problem = Some((
                     "signature.untrusted",
                     if history.is_prefix_of(bundle_history) {
-                        "the bundle's key history goes beyond the pinned one: pin the authority's current history"
-                            .to_owned()
+                        msg!("verify-trust-history-ahead")
                     } else {
-                        "the bundle's key history is not a prefix of the pinned history (a forked or altered history)"
-                            .to_owned()
+                        msg!("verify-trust-history-forked")
                     },
                 ));
                 continue;
@@ -178,7 +177,7 @@ impl TrustAnchors {
                 Err(e) => {
                     history_problem = Some((
                         "signature.key_period",
-                        format!("by the pinned key history: {e}"),
+                        msg!("verify-trust-key-period", detail = e.to_string()),
                     ));
                 }
             }
@@ -197,7 +196,7 @@ impl TrustAnchors {
             Some(p) => problems.push(p),
             None => problems.push((
                 "signature.untrusted",
-                format!("signer {signer} is not reached from any --trust key"),
+                msg!("verify-trust-not-reached", kid = signer),
             )),
         }
         TrustJudgement {

@@ -17,7 +17,9 @@ use super::export::{
 use super::seal::{evidence_path_collision, sign_off_problems};
 use super::seal_log::{LogInfo, SEAL_LOG_PATH, check_seal_log};
 use super::trust::TrustAnchors;
-use crate::model::Mode;
+use crate::i18n::Message;
+use crate::model::{Mode, Text};
+use crate::msg;
 use crate::rules::RuleProfile;
 use crate::seal::BundleVersion;
 use crate::seal::events::EventLog;
@@ -101,19 +103,38 @@ pub struct VerifyReport {
     pub notes: Vec<Problem>,
 }
 
-/// One problem, with a stable code.
+/// One problem (or note), with a stable code: what it says is catalogue data, its words
+/// are rendered in both languages for a reader of the JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub code: &'static str,
-    pub message: String,
+    /// The sentence as data (a catalogue id and its arguments).
+    pub says: Message,
+    /// `says` in Chinese and English.
+    pub message: Text,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, says: Message) -> Self {
+        Self {
+            code,
+            message: says.text(),
+            says,
+        }
+    }
 }
 
 impl From<BagProblem> for Problem {
     fn from(p: BagProblem) -> Self {
-        Self {
-            code: p.code,
-            message: p.message,
-        }
+        Self::new(p.code, p.says)
+    }
+}
+
+/// A bundle mode as a word of the catalogue (official, rehearsal).
+pub fn mode_word(mode: Mode) -> Message {
+    match mode {
+        Mode::Official => msg!("verify-kind-official"),
+        Mode::Rehearsal => msg!("verify-kind-rehearsal"),
     }
 }
 
@@ -123,18 +144,12 @@ impl VerifyReport {
         self.problems.is_empty()
     }
 
-    fn push(&mut self, code: &'static str, message: impl Into<String>) {
-        self.problems.push(Problem {
-            code,
-            message: message.into(),
-        });
+    fn push(&mut self, code: &'static str, says: Message) {
+        self.problems.push(Problem::new(code, says));
     }
 
-    fn note(&mut self, code: &'static str, message: impl Into<String>) {
-        self.notes.push(Problem {
-            code,
-            message: message.into(),
-        });
+    fn note(&mut self, code: &'static str, says: Message) {
+        self.notes.push(Problem::new(code, says));
     }
 
     fn empty() -> Self {
@@ -162,9 +177,6 @@ impl VerifyReport {
     }
 }
 
-/// What a v1 bundle cannot prove (said whenever one is read).
-const V1_LIMITS: &str = "a hecha.bundle/v1 bundle: its signature does not cover the number of items (an inclusion proof needs the manifest beside it), its jwks.json and bag-info.txt are not held to the key history and the manifest, its sign-offs and signing key's purpose are not re-checked, and it carries no seal-log proof";
-
 /// The opened bag and what has been read of it, passed through the steps.
 struct Bundle<'a, R: Read + Seek> {
     bag: BagZip<R>,
@@ -178,8 +190,14 @@ impl<R: Read + Seek> Bundle<'_, R> {
         match self.bag.read_small(path, MAX_TAG_FILE) {
             Ok(b) => Some(b),
             Err(e) => {
-                self.report
-                    .push("bundle.missing_file", format!("{path}: {e}"));
+                self.report.push(
+                    "bundle.missing_file",
+                    msg!(
+                        "verify-file-unreadable",
+                        path = path,
+                        detail = e.to_string()
+                    ),
+                );
                 None
             }
         }
@@ -214,7 +232,7 @@ pub fn verify_bundle<R: Read + Seek>(
     };
     let v2 = manifest.version() == Some(BundleVersion::V2);
     if !v2 {
-        b.report.note("bundle.v1", V1_LIMITS);
+        b.report.note("bundle.v1", msg!("verify-v1-limits"));
     }
     let chain = read_key_history(&mut b);
     let time = check_timestamp(&mut b, &manifest, &digest);
@@ -224,10 +242,10 @@ pub fn verify_bundle<R: Read + Seek>(
         if v2 && chain.purpose().mode() != manifest.mode {
             b.report.push(
                 "signature.purpose",
-                format!(
-                    "a {} bundle signed by a key for {:?} bundles",
-                    manifest.mode.as_str(),
-                    chain.purpose()
+                msg!(
+                    "verify-signature-purpose",
+                    mode = mode_word(manifest.mode),
+                    purpose = mode_word(chain.purpose().mode())
                 ),
             );
         }
@@ -242,17 +260,12 @@ pub fn verify_bundle<R: Read + Seek>(
     check_bag_info(&mut b, &manifest, v2);
 
     if options.require_official && manifest.mode != Mode::Official {
-        b.report.push(
-            "mode.rehearsal",
-            "a rehearsal bundle is never an official record",
-        );
+        b.report
+            .push("mode.rehearsal", msg!("verify-mode-rehearsal-refused"));
     }
     if options.require_official && options.trust.is_empty() {
         // Anyone can label a bundle official and sign it with a key of their own.
-        b.report.push(
-            "mode.unpinned",
-            "an official record is one signed by the authority: pin its key history (--trust)",
-        );
+        b.report.push("mode.unpinned", msg!("verify-mode-unpinned"));
     }
     Ok(b.report)
 }
@@ -263,7 +276,10 @@ fn read_manifest<R: Read + Seek>(b: &mut Bundle<'_, R>) -> Option<(Manifest, Str
     let manifest = match Manifest::from_json(&bytes) {
         Ok(m) => m,
         Err(e) => {
-            b.report.push("manifest.unreadable", e.to_string());
+            b.report.push(
+                "manifest.unreadable",
+                msg!("verify-manifest-unreadable", detail = e.to_string()),
+            );
             return None;
         }
     };
@@ -280,14 +296,20 @@ fn read_manifest<R: Read + Seek>(b: &mut Bundle<'_, R>) -> Option<(Manifest, Str
         Ok(canon) if canon == bytes => {}
         Ok(_) => r.push(
             "manifest.not_canonical",
-            "hecha/manifest.json is not in canonical (RFC 8785) form",
+            msg!("verify-manifest-not-canonical"),
         ),
-        Err(e) => r.push("manifest.not_canonical", e.to_string()),
+        Err(e) => r.push(
+            "manifest.not_canonical",
+            msg!("verify-manifest-canonical-error", detail = e.to_string()),
+        ),
     }
     let digest = crate::seal::hash::sha256_hex(&bytes);
     r.manifest_sha256 = Some(digest.clone());
     for p in manifest.check_integrity() {
-        r.push("manifest.integrity", p.to_string());
+        r.push(
+            "manifest.integrity",
+            msg!("verify-manifest-integrity", detail = p.to_string()),
+        );
     }
     Some((manifest, digest))
 }
@@ -301,7 +323,8 @@ fn read_key_history<R: Read + Seek>(b: &mut Bundle<'_, R>) -> Option<(KeyHistory
     {
         Ok(pair) => Some(pair),
         Err(e) => {
-            b.report.push("keys.history", e);
+            b.report
+                .push("keys.history", msg!("verify-keys-history", detail = e));
             None
         }
     }
@@ -317,14 +340,12 @@ fn check_timestamp<R: Read + Seek>(
 ) -> String {
     let mut time = (manifest.sealed_at.clone(), TimeSource::SignerClaim);
     match (manifest.timestamped, b.bag.contains(TIMESTAMP_PATH)) {
-        (true, false) => b.report.push(
-            "timestamp.missing",
-            "the manifest says time-stamped but hecha/timestamp.tsr is absent",
-        ),
-        (false, true) => b.report.push(
-            "timestamp.unexpected",
-            "hecha/timestamp.tsr is present but the manifest is not time-stamped",
-        ),
+        (true, false) => b
+            .report
+            .push("timestamp.missing", msg!("verify-timestamp-missing")),
+        (false, true) => b
+            .report
+            .push("timestamp.unexpected", msg!("verify-timestamp-unexpected")),
         (true, true) => {
             if let Some(token) = b.read(TIMESTAMP_PATH) {
                 match verify_token(&token, digest, &b.options.tsa_anchors) {
@@ -336,16 +357,21 @@ fn check_timestamp<R: Read + Seek>(
                                 if (s - g).num_seconds().abs() <= TIME_TOLERANCE_S => {}
                             _ => b.report.push(
                                 "timestamp.sealed_at",
-                                format!(
-                                    "the token is dated {}, the manifest says sealed at {} (more than {TIME_TOLERANCE_S} s apart)",
-                                    info.gen_time, manifest.sealed_at
+                                msg!(
+                                    "verify-timestamp-sealed-at",
+                                    time = &info.gen_time,
+                                    sealed_at = &manifest.sealed_at,
+                                    tolerance = TIME_TOLERANCE_S
                                 ),
                             ),
                         }
                         time = (info.gen_time.clone(), TimeSource::Timestamp);
                         b.report.timestamp = Some(info);
                     }
-                    Err(e) => b.report.push("timestamp.invalid", e.to_string()),
+                    Err(e) => b.report.push(
+                        "timestamp.invalid",
+                        msg!("verify-timestamp-bad", detail = e.to_string()),
+                    ),
                 }
             }
         }
@@ -353,15 +379,11 @@ fn check_timestamp<R: Read + Seek>(
     }
     if time.1 == TimeSource::SignerClaim {
         if b.options.require_timestamp {
-            b.report.push(
-                "timestamp.required",
-                "no valid RFC 3161 time-stamp: the sealing time is only the signer's claim",
-            );
+            b.report
+                .push("timestamp.required", msg!("verify-timestamp-required"));
         } else {
-            b.report.note(
-                "time.signer_claim",
-                "no RFC 3161 time-stamp: the sealing time is the signer's claim",
-            );
+            b.report
+                .note("time.signer_claim", msg!("verify-time-signer-claim"));
         }
     }
     b.report.trusted_time = Some(time.0.clone());
@@ -385,49 +407,58 @@ fn check_signature<R: Read + Seek>(
     let claims = match verify_bundle_jws_in_chain(&token, chain) {
         Ok(c) => c,
         Err(e) => {
-            r.push("signature.invalid", e.to_string());
+            r.push(
+                "signature.invalid",
+                msg!("verify-signature-invalid", detail = e.to_string()),
+            );
             return;
         }
     };
     if claims.manifest_sha256 != digest {
         r.push(
             "signature.manifest",
-            format!(
-                "the signature covers manifest {}, the bundle holds {digest}",
-                claims.manifest_sha256
+            msg!(
+                "verify-signature-manifest",
+                signed = &claims.manifest_sha256,
+                actual = digest
             ),
         );
     }
     if claims.merkle_root != manifest.merkle_root {
         r.push(
             "signature.merkle_root",
-            "the signature covers another Merkle root",
+            msg!("verify-signature-merkle-root"),
         );
     }
     if claims.inspection_id != manifest.inspection.id {
         r.push(
             "signature.inspection",
-            format!("the signature is for inspection {}", claims.inspection_id),
+            msg!(
+                "verify-signature-inspection",
+                inspection = &claims.inspection_id
+            ),
         );
     }
     if claims.mode != manifest.mode {
         r.push(
             "signature.mode",
-            format!("signed as {:?}, labelled {:?}", claims.mode, manifest.mode),
+            msg!(
+                "verify-signature-mode",
+                signed = mode_word(claims.mode),
+                labelled = mode_word(manifest.mode)
+            ),
         );
     }
     if claims.sealed_at != manifest.sealed_at {
-        r.push(
-            "signature.sealed_at",
-            "the signature's sealing time differs from the manifest's",
-        );
+        r.push("signature.sealed_at", msg!("verify-signature-sealed-at"));
     }
     if claims.schema != manifest.schema {
         r.push(
             "signature.schema",
-            format!(
-                "signed as {}, the manifest says {}",
-                claims.schema, manifest.schema
+            msg!(
+                "verify-signature-schema",
+                signed = &claims.schema,
+                schema = &manifest.schema
             ),
         );
     }
@@ -436,18 +467,20 @@ fn check_signature<R: Read + Seek>(
     {
         r.push(
             "signature.tree_size",
-            format!(
-                "the signature covers {size} items, the manifest lists {}",
-                manifest.items.len()
+            msg!(
+                "verify-signature-tree-size",
+                signed = size,
+                listed = manifest.items.len()
             ),
         );
     }
     match crate::seal::sign::bundle_jws_kid(&token) {
         Ok(kid) if kid != manifest.signer_kid => r.push(
             "signature.kid",
-            format!(
-                "signed by {kid}, the manifest names {}",
-                manifest.signer_kid
+            msg!(
+                "verify-signature-kid",
+                kid = &kid,
+                named = &manifest.signer_kid
             ),
         ),
         _ => {}
@@ -477,7 +510,7 @@ fn check_trust<R: Read + Seek>(
     if judgement.pinned && !judgement.retirement_checked {
         b.report.note(
             "trust.retirement_unchecked",
-            "the signer is pinned by bare keys (a JWKS or PEM), which do not say when a key was retired: pass the authority's key history (/.well-known/hecha-key-history.json) to --trust to check it",
+            msg!("verify-retirement-unchecked"),
         );
     }
 }
@@ -496,12 +529,18 @@ fn check_keys<R: Read + Seek>(
     let jwks = match serde_json::from_slice::<Jwks>(&bytes) {
         Ok(j) => j,
         Err(e) => {
-            b.report.push("keys.jwks", e.to_string());
+            b.report.push(
+                "keys.jwks",
+                msg!("verify-jwks-unreadable", detail = e.to_string()),
+            );
             return;
         }
     };
     for p in manifest.verify_device_signatures(&jwks) {
-        b.report.push("device.signature", p.to_string());
+        b.report.push(
+            "device.signature",
+            msg!("verify-device-signature", detail = p.to_string()),
+        );
     }
     let (Some(chain), true) = (chain, v2) else {
         return;
@@ -512,35 +551,31 @@ fn check_keys<R: Read + Seek>(
     for jwk in &jwks.keys {
         if !seen.insert(jwk.kid.as_str()) {
             b.report
-                .push("keys.jwks", format!("key {} is listed twice", jwk.kid));
+                .push("keys.jwks", msg!("verify-jwks-twice", kid = &jwk.kid));
             continue;
         }
         if let Err(e) = jwk.check_kid() {
-            b.report.push("keys.jwks", e.to_string());
+            b.report.push(
+                "keys.jwks",
+                msg!("verify-jwks-bad-kid", detail = e.to_string()),
+            );
             continue;
         }
         match history.find(&jwk.kid) {
             Some(h) if h == jwk => {}
-            Some(_) => b.report.push(
-                "keys.jwks",
-                format!("key {} differs from the key history's", jwk.kid),
-            ),
+            Some(_) => b
+                .report
+                .push("keys.jwks", msg!("verify-jwks-differs", kid = &jwk.kid)),
             None if devices.contains(&jwk.kid) => {}
-            None => b.report.push(
-                "keys.jwks",
-                format!(
-                    "key {} is neither in the key history nor a device key that signed an item",
-                    jwk.kid
-                ),
-            ),
+            None => b
+                .report
+                .push("keys.jwks", msg!("verify-jwks-stranger", kid = &jwk.kid)),
         }
     }
     for k in &history.keys {
         if !seen.contains(k.kid.as_str()) {
-            b.report.push(
-                "keys.jwks",
-                format!("key {} of the key history is missing", k.kid),
-            );
+            b.report
+                .push("keys.jwks", msg!("verify-jwks-missing", kid = &k.kid));
         }
     }
 }
@@ -562,10 +597,8 @@ fn check_addendum<R: Read + Seek>(
         return;
     }
     if has_events != has_jws {
-        b.report.push(
-            "addendum.incomplete",
-            "the addendum needs both hecha/addendum.jsonl and hecha/addendum.jws",
-        );
+        b.report
+            .push("addendum.incomplete", msg!("verify-addendum-incomplete"));
         return;
     }
     let (Some(events), Some(jws), Some((history, chain))) = (
@@ -587,14 +620,17 @@ fn check_addendum<R: Read + Seek>(
                     for (_, message) in judgement.problems {
                         b.report.push(
                             "addendum.untrusted",
-                            format!("the addendum's signer: {message}"),
+                            msg!("verify-addendum-untrusted", reason = message),
                         );
                     }
                 }
             }
             b.report.addendum = Some(info);
         }
-        Err(e) => b.report.push("addendum.invalid", e.to_string()),
+        Err(e) => b.report.push(
+            "addendum.invalid",
+            msg!("verify-addendum-invalid", detail = e.to_string()),
+        ),
     }
 }
 
@@ -607,11 +643,10 @@ fn check_log<R: Read + Seek>(
     chain: Option<&KeyChain>,
 ) {
     if !b.bag.contains(SEAL_LOG_PATH) {
-        const ABSENT: &str = "no hecha/seal-log.json: the seal is in no seal log (sealed offline by `hecha seal`, before the server kept a log, or a rehearsal), so nothing shows it was not backdated";
         if b.options.require_log {
-            b.report.push("log.required", ABSENT);
+            b.report.push("log.required", msg!("verify-log-absent"));
         } else {
-            b.report.note("log.absent", ABSENT);
+            b.report.note("log.absent", msg!("verify-log-absent"));
         }
         return;
     }
@@ -642,22 +677,28 @@ fn check_events<R: Read + Seek>(b: &mut Bundle<'_, R>, manifest: &Manifest) {
             {
                 r.push(
                     "events.head",
-                    format!(
-                        "the log ends at {} after {} events; the manifest says {} after {}",
-                        log.head(),
-                        log.events().len(),
-                        manifest.event_log.head,
-                        manifest.event_log.count
+                    msg!(
+                        "verify-events-head",
+                        head = log.head(),
+                        count = log.events().len(),
+                        sealed_head = &manifest.event_log.head,
+                        sealed_count = manifest.event_log.count
                     ),
                 );
             }
         }
         Ok(Err(breaks)) => {
             for b in breaks {
-                r.push("events.chain", b.to_string());
+                r.push(
+                    "events.chain",
+                    msg!("verify-events-chain", detail = b.to_string()),
+                );
             }
         }
-        Err(e) => r.push("events.unreadable", e.to_string()),
+        Err(e) => r.push(
+            "events.unreadable",
+            msg!("verify-events-unreadable", detail = e.to_string()),
+        ),
     }
 }
 
@@ -677,9 +718,10 @@ fn check_profile_and_findings<R: Read + Seek>(
     if sha != manifest.profile.sha256 {
         r.push(
             "profile.digest",
-            format!(
-                "hecha/profile.toml has SHA-256 {sha}, the manifest says {}",
-                manifest.profile.sha256
+            msg!(
+                "verify-profile-digest",
+                actual = &sha,
+                sealed = &manifest.profile.sha256
             ),
         );
     }
@@ -689,7 +731,10 @@ fn check_profile_and_findings<R: Read + Seek>(
     {
         Ok(p) => p,
         Err(e) => {
-            r.push("profile.invalid", e);
+            r.push(
+                "profile.invalid",
+                msg!("verify-profile-invalid", detail = e),
+            );
             return;
         }
     };
@@ -698,19 +743,16 @@ fn check_profile_and_findings<R: Read + Seek>(
             if !check.words_only.is_empty() {
                 r.note(
                     "findings.words_only",
-                    format!(
-                        "{} sealed as words only (before the message catalogue): compared as data on status, evidence ids and measures; their words were not re-rendered",
-                        check.words_only.join(", ")
+                    msg!(
+                        "verify-findings-words-only",
+                        rules = check.words_only.clone()
                     ),
                 );
             }
             if !check.reworded.is_empty() {
                 r.note(
                     "findings.reworded",
-                    format!(
-                        "the findings agree as data; this engine words {} differently than the sealed text (a report renders findings sealed as messages in this catalogue's words, the others in their sealed words)",
-                        check.reworded.join(", ")
-                    ),
+                    msg!("verify-findings-reworded", rules = check.reworded.clone()),
                 );
             }
         }
@@ -723,17 +765,21 @@ fn check_profile_and_findings<R: Read + Seek>(
         {
             r.note(
                 "findings.other_engine",
-                format!(
-                    "{e}; the sealed verdicts are the sealing engine's and could not be re-checked by this one (--strict-findings makes this a failure)"
-                ),
+                msg!("verify-findings-other-engine", detail = e.to_string()),
             )
         }
-        Err(e) => r.push("findings.differ", e.to_string()),
+        Err(e) => r.push(
+            "findings.differ",
+            msg!("verify-findings-differ", detail = e.to_string()),
+        ),
     }
     if v2 && manifest.mode == Mode::Official {
         let evidence: Vec<_> = manifest.items.iter().map(|i| i.item.clone()).collect();
         for p in sign_off_problems(&profile, &evidence) {
-            r.push("signoff.invalid", p.to_string());
+            r.push(
+                "signoff.invalid",
+                msg!("verify-signoff-invalid", detail = p.to_string()),
+            );
         }
     }
 }
@@ -753,7 +799,12 @@ fn check_evidence<R: Read + Seek>(
         if let Some((first, second, path)) = evidence_path_collision(&evidence) {
             r.push(
                 "evidence.path_collision",
-                format!("items {first} and {second} both name {path}"),
+                msg!(
+                    "verify-evidence-collision",
+                    first = first,
+                    second = second,
+                    path = path
+                ),
             );
         }
     }
@@ -766,14 +817,18 @@ fn check_evidence<R: Read + Seek>(
             Some((sha, size)) if *sha == blob.sha256 && *size == blob.size => {}
             Some((sha, size)) => r.push(
                 "evidence.mismatch",
-                format!(
-                    "{path}: {size} bytes with SHA-256 {sha}; sealed as {} bytes with {}",
-                    blob.size, blob.sha256
+                msg!(
+                    "verify-evidence-mismatch",
+                    path = &path,
+                    size = *size,
+                    sha = sha,
+                    sealed_size = blob.size,
+                    sealed_sha = &blob.sha256
                 ),
             ),
             None => r.push(
                 "evidence.missing",
-                format!("{path} (item {}) is not in the bag", item.id),
+                msg!("verify-evidence-missing", path = &path, item = &item.id),
             ),
         }
         expected.insert(path);
@@ -787,7 +842,7 @@ fn check_evidence<R: Read + Seek>(
     for p in extra {
         b.report.push(
             "evidence.unexpected",
-            format!("{p} is not an item of the manifest"),
+            msg!("verify-evidence-unexpected", path = p),
         );
     }
 }
@@ -803,8 +858,10 @@ fn check_derived_files<R: Read + Seek>(
 ) {
     for path in [REPORT_PATH, FINDINGS_CSV_PATH] {
         if !b.bag.contains(path) {
-            b.report
-                .push("bundle.missing_file", format!("{path} is not in the bag"));
+            b.report.push(
+                "bundle.missing_file",
+                msg!("verify-file-absent", path = path),
+            );
         }
     }
     if let Some((sha, _)) = payload.get(FINDINGS_CSV_PATH) {
@@ -812,7 +869,7 @@ fn check_derived_files<R: Read + Seek>(
         if *sha != want {
             b.report.push(
                 "report.findings_csv",
-                format!("{FINDINGS_CSV_PATH} does not list the sealed findings"),
+                msg!("verify-findings-csv", path = FINDINGS_CSV_PATH),
             );
         }
     }
@@ -825,7 +882,7 @@ fn check_derived_files<R: Read + Seek>(
     for p in unexpected {
         b.report.push(
             "bundle.unexpected_file",
-            format!("{p} is not part of the bundle format (not covered by the signature)"),
+            msg!("verify-unexpected-file", path = p),
         );
     }
 }
@@ -840,7 +897,10 @@ fn check_bag_info<R: Read + Seek>(b: &mut Bundle<'_, R>, manifest: &Manifest, v2
     let want = match bag_info_for(manifest, "") {
         Ok(info) => info,
         Err(e) => {
-            b.report.push("bag_info.mismatch", e.to_string());
+            b.report.push(
+                "bag_info.mismatch",
+                msg!("verify-bag-info-error", detail = e.to_string()),
+            );
             return;
         }
     };
@@ -864,11 +924,11 @@ fn check_bag_info<R: Read + Seek>(b: &mut Bundle<'_, R>, manifest: &Manifest, v2
             [one] if **one == value => {}
             [] => b.report.push(
                 "bag_info.mismatch",
-                format!("bag-info.txt has no {label} (the manifest says {value})"),
+                msg!("verify-bag-info-absent", label = &label, value = &value),
             ),
             _ => b.report.push(
                 "bag_info.mismatch",
-                format!("bag-info.txt {label} is not the manifest's {value}"),
+                msg!("verify-bag-info-differs", label = &label, value = &value),
             ),
         }
     }

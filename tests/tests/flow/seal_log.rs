@@ -12,9 +12,11 @@ use hecha_tests::flow::{create_inspection, published_history, sign_off, world};
 use hecha_tests::{Api, Backend, TestServer, both_backends};
 use serde_json::{Value, json};
 
+/// Runs `hecha` in English (these tests read its verdict words).
 fn hecha(args: &[&str]) -> Output {
     Command::new(hecha_tests::hecha_binary())
         .args(args)
+        .args(["--lang", "en"])
         .output()
         .expect("run hecha")
 }

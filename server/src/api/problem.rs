@@ -452,8 +452,8 @@ fn add_problem(op: &mut utoipa::openapi::path::Operation, status: u16, descripti
     }
 }
 
-/// A response answering [`Problem`] as `application/problem+json`; 429 and 503 say when
-/// to retry.
+/// A response answering [`Problem`] as `application/problem+json` in the language
+/// `Content-Language` names; 429 and 503 say when to retry.
 fn problem_response(status: u16, description: &str) -> utoipa::openapi::Response {
     use utoipa::openapi::schema::{Object, Type};
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, header::Header};
@@ -463,6 +463,11 @@ fn problem_response(status: u16, description: &str) -> utoipa::openapi::Response
         ContentBuilder::new()
             .schema(Some(Ref::from_schema_name("Problem")))
             .build(),
+    );
+    // The language of `title` and `detail`: `zh-CN` or `en`, as `Accept-Language` prefers.
+    r = r.header(
+        "Content-Language",
+        Header::new(Object::with_type(Type::String)),
     );
     if status == 429 || status == 503 {
         r = r.header("Retry-After", Header::new(Object::with_type(Type::Integer)));

@@ -12,6 +12,8 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use chrono::Utc;
+use hecha_core::i18n::Message;
+use hecha_core::msg;
 use hecha_core::seal::key::Jwks;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -219,19 +221,20 @@ impl TokenKeys {
 
     /// The user id of a valid token of ours.
     pub fn verify(&self, token: &str) -> Result<String, ServiceError> {
-        let bad = |d: &str| ServiceError::unauthorized("auth.invalid_token", d.to_owned());
-        let header = jsonwebtoken::decode_header(token).map_err(|_| bad("malformed token"))?;
-        let kid = header.kid.ok_or_else(|| bad("token has no kid"))?;
+        let bad = |m: Message| ServiceError::unauthorized("auth.invalid_token", m);
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|_| bad(msg!("error-token-malformed")))?;
+        let kid = header.kid.ok_or_else(|| bad(msg!("error-token-no-kid")))?;
         let key = self
             .decoding
             .iter()
             .find(|(k, _)| *k == kid)
             .map(|(_, key)| key)
-            .ok_or_else(|| bad("token signed by an unknown key"))?;
+            .ok_or_else(|| bad(msg!("error-token-unknown-key")))?;
         // RFC 7515 §4.1.11: a `crit` header names extensions the verifier must understand;
         // we understand none, so a token carrying one is refused (jsonwebtoken ignores it).
         if header_has_crit(token) {
-            return Err(bad("token has a critical header extension"));
+            return Err(bad(msg!("error-token-critical-header")));
         }
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_issuer(&[ISSUER]);
@@ -239,24 +242,23 @@ impl TokenKeys {
         v.leeway = TOKEN_LEEWAY_S as u64;
         v.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, key, &v).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ServiceError::unauthorized(
-                "auth.expired_token",
-                "the access token has expired; refresh it",
-            ),
-            _ => bad("token rejected"),
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                ServiceError::unauthorized("auth.expired_token", msg!("error-token-expired"))
+            }
+            _ => bad(msg!("error-token-rejected")),
         })?;
         let c = &data.claims;
         let now = Utc::now().timestamp();
         // Our key signed it, but not as we issue: issued in the future, or living longer
         // than the configured lifetime (a leaked signing key, a clock gone wrong).
         if c.iat > now + TOKEN_LEEWAY_S {
-            return Err(bad("token issued in the future"));
+            return Err(bad(msg!("error-token-issued-in-future")));
         }
         if c.nbf.is_some_and(|nbf| nbf > now + TOKEN_LEEWAY_S) {
-            return Err(bad("token not valid yet"));
+            return Err(bad(msg!("error-token-not-yet-valid")));
         }
         if c.exp - c.iat > self.ttl_s + TOKEN_LEEWAY_S {
-            return Err(bad("token lives longer than the configured lifetime"));
+            return Err(bad(msg!("error-token-lifetime")));
         }
         Ok(data.claims.sub)
     }
@@ -278,9 +280,9 @@ impl Caller {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(crate::service::ServiceError::forbidden(format!(
-                "the {} role cannot do this",
-                self.role.as_str()
+            Err(crate::service::ServiceError::forbidden(msg!(
+                "error-role-cannot",
+                role = self.role.as_str()
             )))
         }
     }
@@ -301,20 +303,20 @@ impl FromRequest for Caller {
             let caller: Result<Self, ServiceError> = async move {
                 let state = state.ok_or_else(|| ServiceError::internal("no app state"))?;
                 let header = header.ok_or_else(|| {
-                    ServiceError::unauthorized(
-                        "auth.missing_token",
-                        "an Authorization: Bearer token is required",
-                    )
+                    ServiceError::unauthorized("auth.missing_token", msg!("error-token-missing"))
                 })?;
                 let token = header
                     .strip_prefix("Bearer ")
                     .or_else(|| header.strip_prefix("bearer "))
                     .ok_or_else(|| {
-                        ServiceError::unauthorized("auth.missing_token", "expected a Bearer token")
+                        ServiceError::unauthorized(
+                            "auth.missing_token",
+                            msg!("error-token-not-bearer"),
+                        )
                     })?;
                 let token = token.trim();
                 let header = jsonwebtoken::decode_header(token).map_err(|_| {
-                    ServiceError::unauthorized("auth.invalid_token", "malformed token")
+                    ServiceError::unauthorized("auth.invalid_token", msg!("error-token-malformed"))
                 })?;
                 let kid = header.kid.clone().unwrap_or_default();
                 if !state.tokens.knows(&kid)
@@ -328,7 +330,7 @@ impl FromRequest for Caller {
                         .ok_or_else(|| {
                             ServiceError::unauthorized(
                                 "auth.unknown_subject",
-                                "no user is linked to this identity",
+                                msg!("error-token-unknown-subject"),
                             )
                         })?;
                     return load_caller(&state, &u.id).await;
@@ -343,12 +345,7 @@ impl FromRequest for Caller {
 }
 
 pub async fn load_caller(state: &AppState, user_id: &str) -> Result<Caller, ServiceError> {
-    let gone = || {
-        ServiceError::unauthorized(
-            "auth.invalid_token",
-            "the token's user no longer exists or is disabled",
-        )
-    };
+    let gone = || ServiceError::unauthorized("auth.invalid_token", msg!("error-token-user-gone"));
     let u = user::Entity::find_by_id(user_id.to_owned())
         .one(&state.db)
         .await?

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hecha_core::msg;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::service::{ServiceError, ServiceResult};
@@ -55,9 +56,10 @@ impl DecodeBudget {
         if mb > self.total_mb {
             return Err(ServiceError::too_large_as(
                 "image.too_large_to_decode",
-                format!(
-                    "decoding this image needs about {mb} MB, more than the server's decode budget of {} MB",
-                    self.total_mb
+                msg!(
+                    "error-image-too-large-to-decode",
+                    needed_mb = mb,
+                    budget_mb = self.total_mb
                 ),
             ));
         }
@@ -66,7 +68,7 @@ impl DecodeBudget {
             Ok(Err(_)) => Err(ServiceError::internal("decode budget closed")),
             Err(_) => Err(ServiceError::unavailable(
                 "decode.busy",
-                "the server is decoding other photos; retry shortly",
+                msg!("error-decode-busy"),
             )),
         }
     }

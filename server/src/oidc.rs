@@ -7,6 +7,7 @@
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
+use hecha_core::msg;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 
@@ -60,10 +61,7 @@ impl OidcVerifier {
         .map_err(ServiceError::internal)?
         .map_err(|e| {
             tracing::warn!(error = %e, "identity provider JWKS unavailable");
-            ServiceError::unavailable(
-                "auth.idp_unavailable",
-                "the identity provider's keys cannot be fetched; retry later",
-            )
+            ServiceError::unavailable("auth.idp_unavailable", msg!("error-idp-unavailable"))
         })?;
         if let Ok(mut c) = self.cache.write() {
             *c = Some((Instant::now(), set.clone()));
@@ -88,10 +86,10 @@ impl OidcVerifier {
             .as_ref()
             .and_then(|(_, s)| s.find(kid).cloned())
             .ok_or_else(|| {
-                ServiceError::unauthorized("auth.invalid_token", "token signed by an unknown key")
+                ServiceError::unauthorized("auth.invalid_token", msg!("error-token-unknown-key"))
             })?;
         DecodingKey::from_jwk(&jwk).map_err(|_| {
-            ServiceError::unauthorized("auth.invalid_token", "the provider's key is not usable")
+            ServiceError::unauthorized("auth.invalid_token", msg!("error-idp-key-unusable"))
         })
     }
 
@@ -103,7 +101,7 @@ impl OidcVerifier {
         ) {
             return Err(ServiceError::unauthorized(
                 "auth.invalid_token",
-                "unsupported token algorithm",
+                msg!("error-token-algorithm"),
             ));
         }
         let key = self.key(kid).await?;
@@ -114,11 +112,10 @@ impl OidcVerifier {
         let data = jsonwebtoken::decode::<ExternalClaims>(token, &key, &v).map_err(|e| match e
             .kind()
         {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => ServiceError::unauthorized(
-                "auth.expired_token",
-                "the access token has expired; refresh it",
-            ),
-            _ => ServiceError::unauthorized("auth.invalid_token", "token rejected"),
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                ServiceError::unauthorized("auth.expired_token", msg!("error-token-expired"))
+            }
+            _ => ServiceError::unauthorized("auth.invalid_token", msg!("error-token-rejected")),
         })?;
         Ok(data.claims.sub)
     }

@@ -9,6 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use hecha_core::msg;
 use tracing::Span;
 use tracing_actix_web::{RequestId, RootSpanBuilder, TracingLogger};
 use utoipa::OpenApi;
@@ -137,11 +138,20 @@ fn json_error(
         E::ContentType => ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "request.content_type",
-            "send Content-Type: application/json",
+            msg!("error-request-content-type"),
         )
         .into(),
-        E::Deserialize(e) => ApiError::unprocessable("request.invalid", e.to_string()).into(),
-        e => ApiError::bad_request("request.invalid", e.to_string()).into(),
+        // The parser's own words (English) stay an argument: they name the place.
+        E::Deserialize(e) => ApiError::unprocessable(
+            "request.invalid",
+            msg!("error-request-body-shape", problem = e.to_string()),
+        )
+        .into(),
+        e => ApiError::bad_request(
+            "request.invalid",
+            msg!("error-request-body", problem = e.to_string()),
+        )
+        .into(),
     }
 }
 
@@ -149,11 +159,19 @@ fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    ApiError::bad_request("request.query", err.to_string()).into()
+    ApiError::bad_request(
+        "request.query",
+        msg!("error-request-query", problem = err.to_string()),
+    )
+    .into()
 }
 
 fn path_error(err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("request.path", err.to_string()).into()
+    ApiError::bad_request(
+        "request.path",
+        msg!("error-request-path", problem = err.to_string()),
+    )
+    .into()
 }
 
 /// The OpenAPI document of the app (the same one served at `/api/v1/openapi.json`).
@@ -208,9 +226,20 @@ pub fn run(
             Err::<HttpResponse, _>(ApiError::new(
                 actix_web::http::StatusCode::NOT_FOUND,
                 "not_found",
-                "no such resource",
+                msg!("error-no-such-resource"),
             ))
         }))
+        // Innermost: every error answer (an operation's, an extractor's, the fallback's) in
+        // the language the request prefers.
+        .wrap_fn(|req, srv| {
+            use actix_web::dev::Service;
+            let lang = crate::api::problem::accepted_language(req.headers());
+            let fut = srv.call(req);
+            async move {
+                let res = fut.await?;
+                Ok(crate::api::problem::in_accepted_language(res, lang))
+            }
+        })
         .wrap_fn(|req, srv| {
             use actix_web::dev::Service;
             let start = Instant::now();

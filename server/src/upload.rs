@@ -6,6 +6,7 @@ use actix_web::web;
 use base64::Engine;
 use bytes::Bytes;
 use futures_util::StreamExt;
+use hecha_core::msg;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
@@ -78,7 +79,7 @@ impl Drop for InFlight {
 fn cut_short(e: actix_web::error::PayloadError) -> ApiError {
     ApiError::bad_request(
         "upload.incomplete",
-        format!("the upload was cut short: {e}"),
+        msg!("error-upload-incomplete", problem = e.to_string()),
     )
 }
 
@@ -90,7 +91,7 @@ pub fn client_sha256(req: &actix_web::HttpRequest) -> ApiResult<Option<String>> 
         if !crate::store::is_sha256_hex(&v) {
             return Err(ApiError::bad_request(
                 "upload.bad_digest_header",
-                "X-Content-SHA256 must be 64 hex digits",
+                msg!("error-upload-digest-header-hex"),
             ));
         }
         return Ok(Some(v));
@@ -108,13 +109,13 @@ pub fn client_sha256(req: &actix_web::HttpRequest) -> ApiResult<Option<String>> 
                     .map_err(|_| {
                         ApiError::bad_request(
                             "upload.bad_digest_header",
-                            "Content-Digest sha-256 is not base64",
+                            msg!("error-upload-content-digest-base64"),
                         )
                     })?;
                 if raw.len() != 32 {
                     return Err(ApiError::bad_request(
                         "upload.bad_digest_header",
-                        "Content-Digest sha-256 must be 32 bytes",
+                        msg!("error-upload-content-digest-length"),
                     ));
                 }
                 return Ok(Some(hex::encode(raw)));
@@ -122,7 +123,7 @@ pub fn client_sha256(req: &actix_web::HttpRequest) -> ApiResult<Option<String>> 
         }
         return Err(ApiError::bad_request(
             "upload.bad_digest_header",
-            "Content-Digest has no sha-256",
+            msg!("error-upload-content-digest-missing"),
         ));
     }
     Ok(None)
@@ -149,8 +150,10 @@ pub async fn receive_blob(
     let mismatch = |sha256: &str| {
         ApiError::unprocessable(
             "upload.digest_mismatch",
-            format!(
-                "received bytes hash to {sha256}, not the announced {expected}; nothing was stored"
+            msg!(
+                "error-upload-digest-mismatch",
+                received = sha256,
+                announced = expected
             ),
         )
     };
@@ -206,10 +209,7 @@ pub async fn receive_blob(
                     return Err(ApiError::new(
                         actix_web::http::StatusCode::REQUEST_TIMEOUT,
                         "upload.stalled",
-                        format!(
-                            "no byte of the upload arrived for {} s; nothing was stored",
-                            idle.as_secs()
-                        ),
+                        msg!("error-upload-stalled", seconds = idle.as_secs()),
                     ));
                 }
             };

@@ -141,7 +141,12 @@ fn migrate_admin_serve_export_verify() {
     assert!(text(&o).contains("\"role\":\"admin\""), "{}", text(&o));
     let again = admin("root");
     assert_exit(&again, 2);
-    assert!(text(&again).contains("taken"), "{}", text(&again));
+    // The server's message in the command line's language: Chinese, the default.
+    assert!(
+        text(&again).contains("该用户名已被占用"),
+        "{}",
+        text(&again)
+    );
 
     // Debug level: sea-orm logs every statement with its parameters.
     let server = serve(

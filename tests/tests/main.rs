@@ -10,6 +10,7 @@ mod listing;
 mod mobile;
 mod oidc;
 mod openapi;
+mod problems;
 mod replicas;
 mod s3_server;
 mod s3_store;

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hecha_core::model::StaffRole;
+use hecha_core::msg;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -67,7 +68,7 @@ pub async fn upload_blob(
     let expected = client_sha256(&req)?.ok_or_else(|| {
         ApiError::bad_request(
             "upload.digest_required",
-            "send X-Content-SHA256 (hex) or Content-Digest (sha-256)",
+            msg!("error-upload-digest-required"),
         )
     })?;
     let limit = state.settings.limits.max_upload_bytes;
@@ -172,7 +173,7 @@ pub async fn si_scan_photo(
     {
         return Err(ApiError::unprocessable(
             "upload.digest_mismatch",
-            "the photo's SHA-256 is not the announced one",
+            msg!("error-photo-digest-mismatch"),
         ));
     }
     let roles: Vec<StaffRole> = q
@@ -183,7 +184,12 @@ pub async fn si_scan_photo(
         .filter(|s| !s.trim().is_empty())
         .map(|s| serde_json::from_value(serde_json::Value::String(s.trim().to_owned())))
         .collect::<Result<_, _>>()
-        .map_err(|e| ApiError::unprocessable("evidence.roles", e.to_string()))?;
+        .map_err(|e| {
+            ApiError::unprocessable(
+                "evidence.roles",
+                msg!("error-evidence-roles", problem = e.to_string()),
+            )
+        })?;
     let rule_ids: Option<Vec<String>> = q.rule_ids.as_deref().map(|ids| {
         ids.split(',')
             .map(|s| s.trim().to_owned())

@@ -39,11 +39,12 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 pub async fn metrics(state: web::Data<AppState>, req: actix_web::HttpRequest) -> HttpResponse {
     // Served on a listener of its own (`metrics_listen`): not here.
     if state.settings.metrics_listen.is_some() {
-        return actix_web::ResponseError::error_response(&crate::api::problem::ApiError::new(
+        return crate::api::problem::ApiError::new(
             actix_web::http::StatusCode::NOT_FOUND,
             "not_found",
-            "no such resource",
-        ));
+            hecha_core::msg!("error-no-such-resource"),
+        )
+        .response_in(crate::api::problem::accepted_language(req.headers()));
     }
     render_metrics(&state, &req)
 }
@@ -65,12 +66,11 @@ fn render_metrics(state: &AppState, req: &actix_web::HttpRequest) -> HttpRespons
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         if !same_secret(given, want) {
-            return actix_web::ResponseError::error_response(
-                &crate::api::problem::ApiError::unauthorized(
-                    "metrics.token",
-                    "/metrics needs the configured bearer token",
-                ),
-            );
+            return crate::api::problem::ApiError::unauthorized(
+                "metrics.token",
+                hecha_core::msg!("error-metrics-token"),
+            )
+            .response_in(crate::api::problem::accepted_language(req.headers()));
         }
     }
     HttpResponse::Ok()

@@ -20,11 +20,16 @@ pub mod wire;
 #[openapi(
     info(
         title = "hecha",
-        description = "核查 — evidence of on-site license inspections: captured, checked, sealed, exported. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.",
+        description = "核查 — evidence of on-site license inspections: captured, checked, sealed, exported. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; their `title` and `detail` follow `Accept-Language` (Chinese unless English is preferred, named by `Content-Language`), and `texts` holds both languages.",
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(crate::api::problem::Problem))
+    components(schemas(
+        crate::api::problem::Problem,
+        crate::api::problem::ProblemTexts,
+        crate::api::problem::BilingualText,
+        crate::api::problem::CatalogueMessage
+    ))
 )]
 pub struct ApiDoc;
 

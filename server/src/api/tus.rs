@@ -16,6 +16,8 @@ use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use hecha_core::msg;
+
 use crate::api::problem::{ApiError, ApiResult, Problem};
 use crate::auth::Caller;
 use crate::db::entities::upload;
@@ -42,7 +44,7 @@ fn require_tus(req: &HttpRequest) -> ApiResult<()> {
         _ => Err(ApiError::new(
             actix_web::http::StatusCode::PRECONDITION_FAILED,
             "tus.version",
-            "send Tus-Resumable: 1.0.0",
+            msg!("error-tus-version"),
         )),
     }
 }
@@ -56,10 +58,7 @@ fn header_u64(req: &HttpRequest, name: &str) -> ApiResult<Option<u64>> {
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Some)
             .ok_or_else(|| {
-                ApiError::bad_request(
-                    "tus.header",
-                    format!("{name} must be a non-negative integer"),
-                )
+                ApiError::bad_request("tus.header", msg!("error-tus-header", header = name))
             }),
     }
 }
@@ -75,7 +74,7 @@ fn parse_metadata(v: Option<&str>) -> ApiResult<serde_json::Map<String, serde_js
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(|| {
-                ApiError::bad_request("tus.metadata", format!("metadata {k} is not base64 UTF-8"))
+                ApiError::bad_request("tus.metadata", msg!("error-tus-metadata", key = k))
             })?;
         // A file name may carry an ID number: masked like any free text (the digest is not
         // free text).
@@ -123,12 +122,8 @@ pub async fn tus_create(
 ) -> ApiResult<HttpResponse> {
     require_tus(&req)?;
     let row = load_writable(&state.db, &caller, &id).await?;
-    let length = header_u64(&req, "upload-length")?.ok_or_else(|| {
-        ApiError::bad_request(
-            "tus.length",
-            "Upload-Length is required (deferred length is not supported)",
-        )
-    })?;
+    let length = header_u64(&req, "upload-length")?
+        .ok_or_else(|| ApiError::bad_request("tus.length", msg!("error-tus-length")))?;
     let limit = state.settings.limits.max_upload_bytes;
     if length > limit {
         return Err(ApiError::too_large(limit));
@@ -143,7 +138,7 @@ pub async fn tus_create(
         Some(_) => {
             return Err(ApiError::bad_request(
                 "tus.metadata",
-                "sha256 must be 64 lowercase hex digits",
+                msg!("error-tus-metadata-sha256"),
             ));
         }
         None => None,
@@ -188,7 +183,7 @@ async fn own_upload(
         .await?
         .filter(|u| u.inspection_id == row.id && u.user_id == caller.user_id)
         .filter(|u| u.expires_at > Utc::now() || u.blob_sha256.is_some())
-        .ok_or_else(|| ApiError::not_found("upload"))
+        .ok_or_else(|| ApiError::not_found(msg!("error-no-such-upload")))
 }
 
 /// The upload's offset.
@@ -240,7 +235,7 @@ pub async fn tus_patch(
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "tus.content_type",
-            "Content-Type must be application/offset+octet-stream",
+            msg!("error-tus-content-type"),
         ));
     }
     let u = own_upload(&state, &caller, &id, &uid).await?;
@@ -252,14 +247,11 @@ pub async fn tus_patch(
         return Err(crate::service::ServiceError::sealed().into());
     }
     let offset = header_u64(&req, "upload-offset")?
-        .ok_or_else(|| ApiError::bad_request("tus.offset", "Upload-Offset is required"))?;
+        .ok_or_else(|| ApiError::bad_request("tus.offset", msg!("error-tus-offset")))?;
     if u.blob_sha256.is_some() || offset != u.offset as u64 {
         return Err(ApiError::conflict(
             "tus.offset_mismatch",
-            format!(
-                "the upload is at offset {}; HEAD it and resume from there",
-                u.offset
-            ),
+            msg!("error-tus-offset-mismatch", offset = u.offset),
         ));
     }
     let checksum = match req
@@ -273,14 +265,14 @@ pub async fn tus_patch(
             if algo != "sha256" {
                 return Err(ApiError::bad_request(
                     "tus.checksum_algorithm",
-                    "only sha256 is supported",
+                    msg!("error-tus-checksum-algorithm"),
                 ));
             }
             Some(
                 base64::engine::general_purpose::STANDARD
                     .decode(b64.trim())
                     .map_err(|_| {
-                        ApiError::bad_request("tus.checksum", "Upload-Checksum is not base64")
+                        ApiError::bad_request("tus.checksum", msg!("error-tus-checksum"))
                     })?,
             )
         }
@@ -294,7 +286,7 @@ pub async fn tus_patch(
             actix_web::http::StatusCode::from_u16(460)
                 .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST),
             "tus.checksum_mismatch",
-            "the bytes received do not match Upload-Checksum; nothing was kept",
+            msg!("error-tus-checksum-mismatch"),
         ));
     }
     if part.size == 0 {
@@ -324,7 +316,7 @@ pub async fn tus_patch(
     if res.rows_affected != 1 {
         return Err(ApiError::conflict(
             "tus.offset_mismatch",
-            "another request moved the offset; HEAD and resume",
+            msg!("error-tus-offset-moved"),
         ));
     }
     let mut r = tus(HttpResponse::NoContent());
@@ -374,7 +366,7 @@ async fn finish(state: &AppState, u: &upload::Model) -> ApiResult<String> {
             actix_web::http::StatusCode::from_u16(460)
                 .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST),
             "tus.checksum_mismatch",
-            format!("the file hashes to {sha}, not the announced sha256; the upload was discarded"),
+            msg!("error-tus-file-mismatch", sha256 = sha),
         ));
     }
     let meta: serde_json::Value = serde_json::from_str(&u.metadata).unwrap_or_default();

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use chrono::Duration;
+use hecha_core::model::Lang;
 use hecha_server::auth::{OrgKind, Role};
 use hecha_server::db::entities::{inspection, organization, user};
+use hecha_server::service::ServiceError;
 use hecha_server::settings::{Overrides, Settings};
 use hecha_server::startup;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -45,6 +47,11 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long)]
     pub listen: Option<String>,
+}
+
+/// A failed operation, as the command line reports it: its message in `lang`.
+fn failed(e: &ServiceError, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.detail(lang))
 }
 
 fn system<F: std::future::Future<Output = anyhow::Result<u8>>>(f: F) -> anyhow::Result<u8> {
@@ -135,7 +142,8 @@ pub enum AdminCommand {
     },
 }
 
-pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
+/// `lang`: the language a failed operation's message is printed in.
+pub fn admin(args: &AdminArgs, lang: Lang) -> anyhow::Result<u8> {
     let AdminCommand::Create {
         config,
         username,
@@ -171,7 +179,7 @@ pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
                 },
             )
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
+            .map_err(|e| failed(&e, lang))?,
         };
         let u = hecha_server::service::directory::create_user_in(
             &state.db,
@@ -185,7 +193,7 @@ pub fn admin(args: &AdminArgs) -> anyhow::Result<u8> {
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
+        .map_err(|e| failed(&e, lang))?;
         println!(
             "{}",
             serde_json::json!({ "user_id": u.id, "username": u.username, "role": "admin" })
@@ -205,7 +213,8 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
-pub fn export(args: &ExportArgs) -> anyhow::Result<u8> {
+/// `lang`: the language a failed operation's message is printed in.
+pub fn export(args: &ExportArgs, lang: Lang) -> anyhow::Result<u8> {
     let settings = args.config.load(None)?;
     let (id, out) = (args.inspection_id.clone(), args.out.clone());
     system(async move {
@@ -223,7 +232,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<u8> {
         }
         let (mut file, len) = hecha_server::service::sealing::export(&state, &row)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.detail()))?;
+            .map_err(|e| failed(&e, lang))?;
         let bar = super::bundle::progress_bar(len, "export");
         let tmp = out.with_extension("zip.partial");
         let result = (|| -> anyhow::Result<()> {

@@ -44,7 +44,7 @@ pub async fn serve(
         .one(&state.db)
         .await?
         .filter(|_| referenced)
-        .ok_or_else(|| ServiceError::not_found("blob"))?;
+        .ok_or_else(|| ServiceError::not_found(hecha_core::msg!("error-no-such-blob")))?;
     let bytes = state.store.get_stream(&blob_key(sha256)).await?;
     Ok(ServedBlob {
         sha256: b.sha256,

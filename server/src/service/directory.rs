@@ -4,6 +4,7 @@ use chrono::Utc;
 use hecha_core::capture::ids::validate_uscc;
 use hecha_core::capture::pii::contains_full_id;
 use hecha_core::model::personal_ids::mask_text;
+use hecha_core::msg;
 use hecha_core::seal::key::PublicJwk;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -97,7 +98,7 @@ pub async fn create_org<C: ConnectionTrait>(
     if new.name.trim().is_empty() {
         return Err(ServiceError::unprocessable(
             "organization.name",
-            "the name is empty",
+            msg!("error-organization-name"),
         ));
     }
     let mut uscc = None;
@@ -105,15 +106,15 @@ pub async fn create_org<C: ConnectionTrait>(
     match new.kind {
         OrgKind::Company => {
             let code = new.uscc.ok_or_else(|| {
-                ServiceError::unprocessable("organization.uscc", "a company needs its USCC")
+                ServiceError::unprocessable("organization.uscc", msg!("error-company-needs-uscc"))
             })?;
             let code = hecha_core::capture::ids::normalize_code(&code);
             validate_uscc(&code)
-                .map_err(|e| ServiceError::unprocessable("organization.uscc", e.to_string()))?;
+                .map_err(|e| ServiceError::unprocessable("organization.uscc", e.message()))?;
             let auth_id = new.authority_id.ok_or_else(|| {
                 ServiceError::unprocessable(
                     "organization.authority",
-                    "a company needs its authority_id",
+                    msg!("error-company-needs-authority"),
                 )
             })?;
             let auth = organization::Entity::find_by_id(auth_id.clone())
@@ -122,7 +123,7 @@ pub async fn create_org<C: ConnectionTrait>(
             if auth.as_ref().map(|a| a.kind.as_str()) != Some("authority") {
                 return Err(ServiceError::unprocessable(
                     "organization.authority",
-                    "authority_id is not an authority",
+                    msg!("error-not-an-authority"),
                 ));
             }
             uscc = Some(code);
@@ -132,7 +133,7 @@ pub async fn create_org<C: ConnectionTrait>(
             if new.uscc.is_some() || new.authority_id.is_some() {
                 return Err(ServiceError::unprocessable(
                     "organization.fields",
-                    "uscc and authority_id are for companies",
+                    msg!("error-organization-company-fields"),
                 ));
             }
         }
@@ -153,7 +154,7 @@ pub async fn create_org<C: ConnectionTrait>(
         .await
         .map_err(ServiceError::on_unique(
             "organization.exists",
-            "a company with this USCC exists",
+            msg!("error-organization-exists"),
         ))?;
     Ok(model)
 }
@@ -190,7 +191,7 @@ pub async fn get_organization<C: ConnectionTrait>(
         .filter(org_reach(caller))
         .one(db)
         .await?
-        .ok_or_else(|| ServiceError::not_found("organization"))?;
+        .ok_or_else(|| ServiceError::not_found(msg!("error-no-such-organization")))?;
     Ok(org.into())
 }
 
@@ -243,15 +244,17 @@ pub async fn create_user_in<C: ConnectionTrait>(
     let org = organization::Entity::find_by_id(new.org_id.clone())
         .one(db)
         .await?
-        .ok_or_else(|| ServiceError::unprocessable("user.org", "no such organization"))?;
+        .ok_or_else(|| {
+            ServiceError::unprocessable("user.org", msg!("error-no-such-organization"))
+        })?;
     if org.kind != new.role.org_kind() {
         return Err(ServiceError::unprocessable(
             "user.role",
-            format!(
-                "the {} role belongs to a {} organization, not a {}",
-                new.role.as_str(),
-                new.role.org_kind().as_str(),
-                org.kind.as_str()
+            msg!(
+                "error-user-role-org",
+                role = new.role.as_str(),
+                wanted = new.role.org_kind().as_str(),
+                found = org.kind.as_str()
             ),
         ));
     }
@@ -259,14 +262,14 @@ pub async fn create_user_in<C: ConnectionTrait>(
     if username.is_empty() || username.len() > 64 || username.chars().any(char::is_whitespace) {
         return Err(ServiceError::unprocessable(
             "user.username",
-            "1–64 characters, no spaces",
+            msg!("error-username"),
         ));
     }
     // A user name is an identifier (sign-in, logs): never rewritten, so refused.
     if contains_full_id(&username) {
         return Err(ServiceError::unprocessable(
             "input.personal_id",
-            "the user name holds a full ID number; choose one without it",
+            msg!("error-username-personal-id"),
         ));
     }
     let hash = match new.password {
@@ -274,7 +277,7 @@ pub async fn create_user_in<C: ConnectionTrait>(
             if password.chars().count() < MIN_PASSWORD_LEN {
                 return Err(ServiceError::unprocessable(
                     "user.password",
-                    format!("the password needs at least {MIN_PASSWORD_LEN} characters"),
+                    msg!("error-password-short", min = MIN_PASSWORD_LEN),
                 ));
             }
             Some(
@@ -287,7 +290,7 @@ pub async fn create_user_in<C: ConnectionTrait>(
         None => {
             return Err(ServiceError::unprocessable(
                 "user.password",
-                "a user needs a password or an external_subject",
+                msg!("error-user-needs-password"),
             ));
         }
     };
@@ -307,7 +310,7 @@ pub async fn create_user_in<C: ConnectionTrait>(
         .await
         .map_err(ServiceError::on_unique(
             "user.exists",
-            "this user name is taken",
+            msg!("error-user-exists"),
         ))?;
     Ok(model)
 }
@@ -342,10 +345,7 @@ pub async fn disable_user(
     caller.require(&[Role::Admin])?;
     let id = id.to_owned();
     if id == caller.user_id {
-        return Err(ServiceError::conflict(
-            "user.self",
-            "an admin cannot disable themself; another admin can",
-        ));
+        return Err(ServiceError::conflict("user.self", msg!("error-user-self")));
     }
     let txn = db.begin().await?;
     // Every active admin's row is written first, so two admins disabling each other at
@@ -361,7 +361,7 @@ pub async fn disable_user(
         .filter(user_reach(caller))
         .one(&txn)
         .await?
-        .ok_or_else(|| ServiceError::not_found("user"))?;
+        .ok_or_else(|| ServiceError::not_found(msg!("error-no-such-user")))?;
     if target.role == Role::Admin && !target.disabled {
         let others = user::Entity::find()
             .filter(user::Column::Role.eq(Role::Admin.as_str()))
@@ -373,7 +373,7 @@ pub async fn disable_user(
             txn.rollback().await?;
             return Err(ServiceError::conflict(
                 "user.last_admin",
-                "this is the last active admin: create or enable another first",
+                msg!("error-user-last-admin"),
             ));
         }
     }
@@ -411,7 +411,7 @@ pub async fn enable_user<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
-        return Err(ServiceError::not_found("user"));
+        return Err(ServiceError::not_found(msg!("error-no-such-user")));
     }
     Ok(())
 }
@@ -462,7 +462,10 @@ pub async fn enroll_device<C: ConnectionTrait>(
     } = new;
     let name = mask_text(&name);
     public_jwk.p256_coordinates().map_err(|e| {
-        ServiceError::unprocessable("device.key", format!("not a P-256 public key: {e}"))
+        ServiceError::unprocessable(
+            "device.key",
+            msg!("error-device-key", problem = e.to_string()),
+        )
     })?;
     let id = public_jwk.thumbprint();
     public_jwk.kid = id.clone();
@@ -473,7 +476,7 @@ pub async fn enroll_device<C: ConnectionTrait>(
         }
         return Err(ServiceError::conflict(
             "device.exists",
-            "this key is enrolled already",
+            msg!("error-device-exists"),
         ));
     }
     let model = device::Model {
@@ -520,7 +523,7 @@ pub async fn revoke_device<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if revoked.rows_affected == 0 {
-        return Err(ServiceError::not_found("device"));
+        return Err(ServiceError::not_found(msg!("error-no-such-device")));
     }
     Ok(())
 }

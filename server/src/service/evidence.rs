@@ -16,6 +16,7 @@ use hecha_core::model::{
     BlobRef, Checklist, EvidenceBody, EvidenceItem, Inspection, SI_SCAN_DEFAULT_RULES, SiScan,
     SiSource, StaffRole,
 };
+use hecha_core::msg;
 use hecha_core::seal::device::verify_item_signature;
 use hecha_core::seal::key::PublicJwk;
 use hecha_core::seal::manifest::{DeviceSignature, item_digest};
@@ -58,14 +59,18 @@ pub struct SiPhoto {
 /// time not in its format is a 422 naming it and what was expected.
 pub fn read_new(body: serde_json::Value) -> ServiceResult<NewEvidence> {
     hecha_core::model::input::check::<NewEvidence>("request", &body)
-        .map_err(|e| ServiceError::unprocessable(e.code(), e.to_string()))?;
-    let new: NewEvidence = serde_json::from_value(body)
-        .map_err(|e| ServiceError::unprocessable("request.invalid", e.to_string()))?;
+        .map_err(|e| ServiceError::unprocessable(e.code(), e.message()))?;
+    let new: NewEvidence = serde_json::from_value(body).map_err(|e| {
+        ServiceError::unprocessable(
+            "request.invalid",
+            msg!("error-request-body-shape", problem = e.to_string()),
+        )
+    })?;
     // Only a rehearsal folder records a file it did not find; a client sends the bytes.
     if new.item.missing_file.is_some() {
         return Err(ServiceError::unprocessable(
             "input.missing_file",
-            "item.missing_file is written by `hecha check` for a folder's absent file; upload the bytes instead",
+            msg!("error-missing-file-by-client"),
         ));
     }
     Ok(new)
@@ -234,10 +239,7 @@ async fn check_seat_tag(state: &AppState, inspection_id: &str, tag: &str) -> Ser
         .filter(|t| t.inspection_id == inspection_id)
         .map(|_| ())
         .ok_or_else(|| {
-            ServiceError::unprocessable(
-                "evidence.seat_tag",
-                "the seat tag is not one this server issued for this inspection",
-            )
+            ServiceError::unprocessable("evidence.seat_tag", msg!("error-evidence-seat-tag"))
         })
 }
 
@@ -263,16 +265,13 @@ async fn check_blob(
         .ok_or_else(|| {
             ServiceError::unprocessable(
                 "evidence.blob_missing",
-                format!("upload the bytes (sha256 {}) before the item", b.sha256),
+                msg!("error-evidence-blob-missing", sha256 = &b.sha256),
             )
         })?;
     if row.size as u64 != b.size {
         return Err(ServiceError::unprocessable(
             "evidence.blob_size",
-            format!(
-                "the item says {} bytes; the stored blob has {}",
-                b.size, row.size
-            ),
+            msg!("error-evidence-blob-size", said = b.size, stored = row.size),
         ));
     }
     if !read {
@@ -282,7 +281,7 @@ async fn check_blob(
     if b.size > limit {
         return Err(ServiceError::unprocessable(
             "evidence.photo_too_large",
-            format!("a photo larger than {limit} bytes cannot be read"),
+            msg!("error-evidence-photo-too-large", limit = limit),
         ));
     }
     Ok(Some(
@@ -314,7 +313,7 @@ async fn prepare(
     if !valid_item_id(&item.id) {
         return Err(ServiceError::unprocessable(
             "evidence.id",
-            "item ids are 1–128 of A–Z a–z 0–9 - _ . :",
+            msg!("error-evidence-id"),
         ));
     }
     // Before any message can name the id.
@@ -327,7 +326,7 @@ async fn prepare(
         Some(by) if *by != caller.user_id => {
             return Err(ServiceError::unprocessable(
                 "evidence.captured_by",
-                "captured_by must be the caller's user id",
+                msg!("error-evidence-captured-by"),
             ));
         }
         None if new.device_signature.is_none() => item.captured_by = Some(caller.user_id.clone()),
@@ -336,7 +335,7 @@ async fn prepare(
     if new.qr_text.is_some() && !matches!(item.body, EvidenceBody::SiScan(_)) {
         return Err(ServiceError::unprocessable(
             "evidence.qr_text",
-            "qr_text is only for si_scan items",
+            msg!("error-evidence-qr-text-kind"),
         ));
     }
     if let Some(b) = &item.blob
@@ -344,14 +343,14 @@ async fn prepare(
     {
         return Err(ServiceError::unprocessable(
             "evidence.blob",
-            "blob.sha256 must be 64 lowercase hex digits",
+            msg!("error-evidence-blob-sha256"),
         ));
     }
     let signed = new.device_signature.is_some();
     match &mut item.body {
         EvidenceBody::Photo(photo) => {
             let b = item.blob.clone().ok_or_else(|| {
-                ServiceError::unprocessable("evidence.blob", "a photo needs its bytes (blob)")
+                ServiceError::unprocessable("evidence.blob", msg!("error-evidence-photo-blob"))
             })?;
             let bytes = check_blob(state, &row.id, &b, true)
                 .await?
@@ -365,7 +364,7 @@ async fn prepare(
                 Err(ExifError::UnsupportedFormat) => {
                     return Err(ServiceError::unprocessable(
                         "evidence.not_an_image",
-                        "a photo's bytes must be a JPEG, HEIC/HEIF, PNG, WebP or TIFF image: send the camera's file",
+                        msg!("error-evidence-not-an-image"),
                     ));
                 }
                 // A damaged image is still evidence, recorded with why it cannot be read.
@@ -382,7 +381,7 @@ async fn prepare(
                 if photo.exif != exif || photo.exif_error != exif_error {
                     return Err(ServiceError::unprocessable(
                         "evidence.exif_mismatch",
-                        "the item's EXIF facts are not those of its photo",
+                        msg!("error-evidence-exif-mismatch"),
                     ));
                 }
             } else {
@@ -395,7 +394,7 @@ async fn prepare(
                 if signed {
                     return Err(ServiceError::unprocessable(
                         "evidence.qr_text",
-                        "a signed item carries its parsed record, not qr_text",
+                        msg!("error-evidence-qr-text-signed"),
                     ));
                 }
                 let hasher = person_hasher(state, row).await?;
@@ -409,7 +408,7 @@ async fn prepare(
                 // certificate photo) or the signing device's, never a client's say-so.
                 return Err(ServiceError::unprocessable(
                     "evidence.record",
-                    "send the scanned text as qr_text or the certificate photo: the server parses, masks and hashes the ID number",
+                    msg!("error-evidence-record"),
                 ));
             }
             if let Some(b) = &item.blob {
@@ -425,7 +424,7 @@ async fn prepare(
                 check_seat_tag(state, &row.id, tag).await?;
             }
             let b = item.blob.as_ref().ok_or_else(|| {
-                ServiceError::unprocessable("evidence.blob", "media needs its bytes (blob)")
+                ServiceError::unprocessable("evidence.blob", msg!("error-evidence-media-blob"))
             })?;
             check_blob(state, &row.id, b, false).await?;
         }
@@ -434,20 +433,23 @@ async fn prepare(
                 (Some(_), true) => {
                     return Err(ServiceError::unprocessable(
                         "evidence.id_number",
-                        "a signed sign-off carries its person (masked ID and keyed hash), not id_number",
+                        msg!("error-evidence-id-number-signed"),
                     ));
                 }
                 (Some(number), false) => {
                     let hasher = person_hasher(state, row).await?;
                     // The error names the field and the rule broken, never the value.
                     s.person = Some(hasher.person_id(&number).map_err(|e| {
-                        ServiceError::unprocessable("evidence.id_number", format!("id_number: {e}"))
+                        ServiceError::unprocessable(
+                            "evidence.id_number",
+                            msg!("error-evidence-id-number", problem = e.message()),
+                        )
                     })?);
                 }
                 (None, false) if s.person.is_some() => {
                     return Err(ServiceError::unprocessable(
                         "evidence.person",
-                        "send the signer's ID number as id_number: the server computes the masked ID and the keyed hash",
+                        msg!("error-evidence-person"),
                     ));
                 }
                 (None, _) => {}
@@ -455,7 +457,7 @@ async fn prepare(
             if s.signer_role.signs_by_hand() && item.blob.is_none() {
                 return Err(ServiceError::unprocessable(
                     "evidence.signature_image",
-                    "the company representative's sign-off needs the signature image (blob)",
+                    msg!("error-evidence-signature-image"),
                 ));
             }
             if let Some(b) = &item.blob {
@@ -476,10 +478,7 @@ async fn prepare(
         if !fields.is_empty() {
             return Err(ServiceError::unprocessable(
                 "input.personal_id",
-                format!(
-                    "{} hold a full ID number; a signed item is not rewritten, mask it on the device and sign again",
-                    fields.join(", ")
-                ),
+                msg!("error-evidence-signed-personal-id", fields = fields),
             ));
         }
     } else {
@@ -498,7 +497,7 @@ async fn prepare(
 
 /// 422 naming the field that holds a full ID number (never the value).
 fn personal_id_problem(e: &PersonalIdError) -> ServiceError {
-    ServiceError::unprocessable("input.personal_id", e.to_string())
+    ServiceError::unprocessable("input.personal_id", e.message())
 }
 
 /// The enrolled device's key, checked against the signature's claim.
@@ -511,7 +510,7 @@ async fn device_key(
     if item.device_id.as_deref() != Some(sig.device_id.as_str()) {
         return Err(ServiceError::unprocessable(
             "evidence.device",
-            "the item's device_id is not the signing device",
+            msg!("error-evidence-device-id"),
         ));
     }
     let d = device::Entity::find_by_id(sig.device_id.clone())
@@ -521,7 +520,7 @@ async fn device_key(
         .ok_or_else(|| {
             ServiceError::unprocessable(
                 "evidence.device",
-                "the signing device is not an enrolled device of the caller",
+                msg!("error-evidence-device-not-enrolled"),
             )
         })?;
     serde_json::from_str(&d.public_jwk).map_err(ServiceError::internal)
@@ -539,14 +538,18 @@ async fn record(
         clock_offset_ms,
         ..
     } = new;
-    let digest = item_digest(&item)
-        .map_err(|e| ServiceError::unprocessable("evidence.invalid", e.to_string()))?;
+    let digest = item_digest(&item).map_err(|e| {
+        ServiceError::unprocessable(
+            "evidence.invalid",
+            msg!("error-evidence-invalid", problem = e.to_string()),
+        )
+    })?;
     if let Some(sig) = &device_signature {
         let key = device_key(state, caller, &item, sig).await?;
         verify_item_signature(&sig.jws, &item.id, &digest, &key).map_err(|e| {
             ServiceError::unprocessable(
                 "evidence.signature",
-                format!("device signature does not verify: {e}"),
+                msg!("error-evidence-signature", problem = e.to_string()),
             )
         })?;
     }
@@ -630,10 +633,7 @@ fn same_or_conflict(
     } else {
         Err(ServiceError::conflict(
             "evidence.conflict",
-            format!(
-                "item {} is recorded already with different content",
-                e.item_id
-            ),
+            msg!("error-evidence-conflict", item = &e.item_id),
         ))
     }
 }

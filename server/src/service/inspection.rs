@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use hecha_core::capture::ids::{normalize_code, validate_uscc};
 use hecha_core::model::wire::{Assignment, PersonHashKey, SeatTag};
 use hecha_core::model::{EvidenceItem, Finding, Inspection, Mode};
+use hecha_core::msg;
 use hecha_core::rules::{RuleProfile, Summary, evaluate, summarize};
 use hecha_core::seal::events::{Event, EventLog};
 use hecha_core::seal::format_time;
@@ -58,14 +59,11 @@ pub fn writer(c: &Caller, row: &inspection::Model) -> ServiceResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ServiceError::forbidden(format!(
-            "the {} role cannot change {} inspection",
-            c.role.as_str(),
-            match row.mode {
-                InspectionMode::Official => "an official",
-                InspectionMode::Rehearsal => "a rehearsal",
-            }
-        )))
+        let role = c.role.as_str();
+        Err(ServiceError::forbidden(match row.mode {
+            InspectionMode::Official => msg!("error-role-cannot-change-official", role = role),
+            InspectionMode::Rehearsal => msg!("error-role-cannot-change-rehearsal", role = role),
+        }))
     }
 }
 
@@ -80,7 +78,7 @@ pub async fn load_visible<C: ConnectionTrait>(
         .filter(reach(c))
         .one(db)
         .await?
-        .ok_or_else(|| ServiceError::not_found("inspection"))
+        .ok_or_else(|| ServiceError::not_found(msg!("error-no-such-inspection")))
 }
 
 /// The inspection row if the caller reaches it (404), may change it (403) and it is not
@@ -116,8 +114,17 @@ pub fn load_profile(settings: &Settings, id: &str) -> ServiceResult<RuleProfile>
         return RuleProfile::from_toml(&text)
             .map_err(|e| ServiceError::internal(format!("{}: {e}", path.display())));
     }
-    RuleProfile::builtin(id)
-        .map_err(|e| ServiceError::unprocessable("profile.unknown", e.to_string()))
+    RuleProfile::builtin(id).map_err(|e| {
+        ServiceError::unprocessable(
+            "profile.unknown",
+            match e {
+                hecha_core::rules::ProfileError::UnknownProfile(id) => {
+                    msg!("error-profile-unknown", profile = id)
+                }
+                e => msg!("error-profile-invalid", problem = e.to_string()),
+            },
+        )
+    })
 }
 
 /// A write transaction on one inspection: locks its row (PostgreSQL `UPDATE` row lock,
@@ -235,7 +242,7 @@ pub async fn insert_event<C: ConnectionTrait>(
         .await
         .map_err(ServiceError::on_unique(
             "inspection.busy",
-            "the inspection changed at the same time; retry",
+            msg!("error-inspection-busy"),
         ))?;
     Ok(())
 }
@@ -407,57 +414,61 @@ pub async fn create(
         .filter(organization::Column::Kind.eq(OrgKind::Company))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ServiceError::not_found("company"))?;
+        .ok_or_else(|| ServiceError::not_found(msg!("error-no-such-company")))?;
     let id = uuid::Uuid::now_v7().to_string();
     let obj = raw.as_object_mut().ok_or_else(|| {
-        ServiceError::unprocessable("inspection.invalid", "inspection must be an object")
+        ServiceError::unprocessable("inspection.invalid", msg!("error-inspection-not-object"))
     })?;
     obj.insert("id".into(), serde_json::Value::String(id.clone()));
     // An unknown field or a malformed date is named with its place (e.g. `window.end`).
     hecha_core::model::input::check::<Inspection>("inspection", &raw)
-        .map_err(|e| ServiceError::unprocessable(e.code(), e.to_string()))?;
-    let mut insp: Inspection = serde_json::from_value(raw)
-        .map_err(|e| ServiceError::unprocessable("inspection.invalid", e.to_string()))?;
+        .map_err(|e| ServiceError::unprocessable(e.code(), e.message()))?;
+    let mut insp: Inspection = serde_json::from_value(raw).map_err(|e| {
+        ServiceError::unprocessable(
+            "inspection.invalid",
+            msg!("error-inspection-invalid", problem = e.to_string()),
+        )
+    })?;
     insp.id = id.clone();
     // Full ID numbers typed into the company's or the site's texts are masked.
     let mut insp = hecha_core::model::personal_ids::mask_inspection(&insp)
-        .map_err(|e| ServiceError::unprocessable("input.personal_id", e.to_string()))?
+        .map_err(|e| ServiceError::unprocessable("input.personal_id", e.message()))?
         .value;
     match (insp.mode, caller.role) {
         (Mode::Official, Role::Inspector) | (Mode::Rehearsal, Role::CompanyStaff) => {}
         (Mode::Official, _) => {
-            return Err(ServiceError::forbidden(
-                "only an inspector opens an official inspection",
-            ));
+            return Err(ServiceError::forbidden(msg!("error-official-by-inspector")));
         }
         (Mode::Rehearsal, _) => {
-            return Err(ServiceError::forbidden(
-                "rehearsals are run by the company's staff",
-            ));
+            return Err(ServiceError::forbidden(msg!("error-rehearsal-by-company")));
         }
     }
     let uscc = normalize_code(&insp.company.uscc);
     validate_uscc(&uscc)
-        .map_err(|e| ServiceError::unprocessable("inspection.uscc", e.to_string()))?;
+        .map_err(|e| ServiceError::unprocessable("inspection.uscc", e.message()))?;
     if Some(uscc.as_str()) != company.uscc.as_deref() {
         return Err(ServiceError::unprocessable(
             "inspection.uscc",
-            "the inspection's USCC is not the company organization's",
+            msg!("error-inspection-uscc-not-company"),
         ));
     }
     insp.company.uscc = uscc;
-    insp.tz()
-        .map_err(|e| ServiceError::unprocessable("inspection.time_zone", e))?;
+    insp.tz().map_err(|_| {
+        ServiceError::unprocessable(
+            "inspection.time_zone",
+            msg!("error-inspection-time-zone", zone = &insp.time_zone),
+        )
+    })?;
     if insp.window.end <= insp.window.start {
         return Err(ServiceError::unprocessable(
             "inspection.window",
-            "the window ends before it starts",
+            msg!("error-inspection-window"),
         ));
     }
     if insp.site.geofence.radius_m <= rust_decimal::Decimal::ZERO {
         return Err(ServiceError::unprocessable(
             "inspection.geofence",
-            "the geofence radius must be positive",
+            msg!("error-inspection-geofence"),
         ));
     }
     load_profile(&state.settings, &insp.profile)?;
@@ -469,7 +480,7 @@ pub async fn create(
         {
             return Err(ServiceError::unprocessable(
                 "inspection.supplement",
-                "a supplement follows a sealed inspection of the same company and mode",
+                msg!("error-inspection-supplement"),
             ));
         }
     }
@@ -637,14 +648,14 @@ pub async fn create_seat_tags(
         {
             return Err(ServiceError::unprocessable(
                 "seat.id",
-                "seat ids are 1–64 characters, no ':'",
+                msg!("error-seat-id"),
             ));
         }
         // A seat id is printed into the signed tag: it is never rewritten, so refused.
         if hecha_core::capture::pii::contains_full_id(s) {
             return Err(ServiceError::unprocessable(
                 "input.personal_id",
-                "a seat id holds a full ID number; choose a seat number without one",
+                msg!("error-seat-id-personal-id"),
             ));
         }
     }
@@ -722,7 +733,7 @@ pub async fn seat_tag_png(
         .filter(seat_tag::Column::SeatId.eq(seat))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ServiceError::not_found("seat tag"))?;
+        .ok_or_else(|| ServiceError::not_found(msg!("error-no-such-seat-tag")))?;
     crate::service::seat::qr_png(&tag)
 }
 
@@ -755,11 +766,7 @@ pub async fn assignment(
         .one(&state.db)
         .await?
         .filter(|d| d.user_id == caller.user_id && d.revoked_at.is_none())
-        .ok_or_else(|| {
-            ServiceError::forbidden(
-                "the assignment goes only to an enrolled, unrevoked device of yours",
-            )
-        })?;
+        .ok_or_else(|| ServiceError::forbidden(msg!("error-assignment-device")))?;
     let org = person_hash_owner(&state.db, &row).await?;
     let profile = load_profile(&state.settings, &row.profile)?;
     let tags = issued_tags(&state.db, &row.id).await?;

@@ -9,6 +9,7 @@
 
 use chrono::Utc;
 use hecha_core::bundle::seal_log::SealLogProof;
+use hecha_core::msg;
 use hecha_core::seal::format_time;
 use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{LogEntry, TreeHead, consistency_proof, inclusion_path, log_id_of};
@@ -109,10 +110,7 @@ pub async fn append(txn: &DatabaseTransaction, entry: &LogEntry) -> ServiceResul
             Err(e) => return Err(e.into()),
         }
     }
-    Err(ServiceError::conflict(
-        "log.busy",
-        "the seal log is being appended by other writers; retry",
-    ))
+    Err(ServiceError::conflict("log.busy", msg!("error-log-busy")))
 }
 
 async fn next_seq<C: ConnectionTrait>(db: &C) -> ServiceResult<u64> {
@@ -209,7 +207,7 @@ async fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<
     }
     Err(ServiceError::conflict(
         "log.rotating",
-        "the bundle keyring is being rotated; retry",
+        msg!("error-log-rotating"),
     ))
 }
 
@@ -217,10 +215,7 @@ async fn sign_head(state: &AppState, leaves: &[Hash32]) -> ServiceResult<Option<
 pub async fn tree_head(state: &AppState) -> ServiceResult<SignedTreeHead> {
     let leaves = synced_leaves(state).await?;
     sign_head(state, &leaves).await?.ok_or_else(|| {
-        ServiceError::conflict(
-            "log.no_signing_key",
-            "the bundle keyring has no active key: no tree head can be signed",
-        )
+        ServiceError::conflict("log.no_signing_key", msg!("error-log-no-signing-key"))
     })
 }
 
@@ -239,7 +234,7 @@ pub async fn entries(state: &AppState, start: u64, count: u64) -> ServiceResult<
     if start > size {
         return Err(ServiceError::unprocessable(
             "log.sizes",
-            format!("start {start} is beyond the log's size {size}"),
+            msg!("error-log-start", start = start, size = size),
         ));
     }
     let rows = seal_log::Entity::find()
@@ -270,7 +265,12 @@ pub async fn consistency(
     if first == 0 || first > second || second > size {
         return Err(ServiceError::unprocessable(
             "log.sizes",
-            format!("need 0 < first ≤ second ≤ {size} (the log's size); got {first} and {second}"),
+            msg!(
+                "error-log-sizes",
+                size = size,
+                first = first,
+                second = second
+            ),
         ));
     }
     let proof =

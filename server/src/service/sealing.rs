@@ -10,6 +10,7 @@ use hecha_core::bundle::addendum::Addendum;
 use hecha_core::bundle::export::{BlobSource, SealedBundle, bag_info_for, write_bundle};
 use hecha_core::bundle::seal::{SealError, SealRequest, seal_bundle, sign_off_problems};
 use hecha_core::model::EvidenceItem;
+use hecha_core::msg;
 use hecha_core::rules::RuleProfile;
 use hecha_core::seal::events::EventLog;
 use hecha_core::seal::format_time;
@@ -99,7 +100,7 @@ pub async fn seal(
         if !problems.is_empty() {
             return Err(ServiceError::unprocessable(
                 "seal.sign_off_missing",
-                SealError::SignOffs(problems).to_string(),
+                sign_offs_message(&problems),
             ));
         }
     }
@@ -178,16 +179,25 @@ pub async fn seal(
     .await
     .map_err(ServiceError::internal)?
     .map_err(|e| match e {
-        SealError::Timestamp(m) => ServiceError::unavailable(
-            "seal.timestamp",
-            format!("the time-stamping authority failed; not sealed: {m}"),
+        SealError::Timestamp(m) => {
+            ServiceError::unavailable("seal.timestamp", msg!("error-seal-timestamp", problem = m))
+        }
+        SealError::SignOffs(problems) => {
+            ServiceError::unprocessable("seal.sign_off_missing", sign_offs_message(&problems))
+        }
+        SealError::EvidencePathCollision {
+            first,
+            second,
+            path,
+        } => ServiceError::unprocessable(
+            "seal.evidence_path",
+            msg!(
+                "error-seal-evidence-path",
+                first = first,
+                second = second,
+                path = path
+            ),
         ),
-        e @ SealError::SignOffs(_) => {
-            ServiceError::unprocessable("seal.sign_off_missing", e.to_string())
-        }
-        e @ SealError::EvidencePathCollision { .. } => {
-            ServiceError::unprocessable("seal.evidence_path", e.to_string())
-        }
         e => ServiceError::internal(e),
     })?;
     let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
@@ -244,7 +254,7 @@ pub async fn seal(
         }
         return Err(ServiceError::conflict(
             "seal.changed",
-            "the inspection changed while it was being sealed (evidence or a seat tag arrived); nothing was sealed: seal again",
+            msg!("error-seal-changed"),
         ));
     }
     insert_event(&txn, &row.id, &sealing).await?;
@@ -339,6 +349,16 @@ pub fn webhook_payload(
     serde_json::to_string(&body).map_err(ServiceError::internal)
 }
 
+/// Why an official inspection cannot be sealed yet: every sign-off problem, listed.
+fn sign_offs_message(
+    problems: &[hecha_core::bundle::seal::SignOffProblem],
+) -> hecha_core::i18n::Message {
+    msg!(
+        "error-seal-sign-offs",
+        problems = problems.iter().map(|p| p.message()).collect::<Vec<_>>()
+    )
+}
+
 /// A sealed inspection's bundle, read back from the store.
 pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ServiceResult<SealedBundle> {
     use base64::Engine;
@@ -347,7 +367,7 @@ pub async fn load_sealed(state: &AppState, row: &inspection::Model) -> ServiceRe
         .as_deref()
         .filter(|_| row.status == InspectionStatus::Sealed)
         .ok_or_else(|| {
-            ServiceError::conflict("inspection.not_sealed", "the inspection is not sealed yet")
+            ServiceError::conflict("inspection.not_sealed", msg!("error-inspection-not-sealed"))
         })?;
     let bytes = state
         .store
@@ -425,7 +445,7 @@ async fn with_addendum(
     let signer = ring.active_signer().map_err(|e| {
         ServiceError::conflict(
             "export.no_signing_key",
-            format!("the events after the seal cannot be signed: {e}"),
+            msg!("error-export-no-signing-key", problem = e.to_string()),
         )
     })?;
     let digest = bundle.manifest.digest().map_err(ServiceError::internal)?;
@@ -556,13 +576,13 @@ pub async fn review_inspection(
     if row.mode != InspectionMode::Official {
         return Err(ServiceError::conflict(
             "review.rehearsal",
-            "rehearsals are not reviewed",
+            msg!("error-review-rehearsal"),
         ));
     }
     if new.comment.chars().count() > 4000 {
         return Err(ServiceError::unprocessable(
             "review.comment",
-            "at most 4000 characters",
+            msg!("error-review-comment", max = 4000),
         ));
     }
     let comment = hecha_core::model::personal_ids::mask_text(&new.comment);
@@ -601,7 +621,7 @@ async fn review(
     if row.status != InspectionStatus::Sealed {
         return Err(ServiceError::conflict(
             "inspection.not_sealed",
-            "only a sealed inspection is reviewed",
+            msg!("error-review-not-sealed"),
         ));
     }
     let bundle = load_sealed(state, row).await?;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use hecha_core::labels::{LabelSheet, SeatLabel, render_label_sheet, tag_qr_png};
+use hecha_core::msg;
 use hecha_core::seal::key::Ed25519Key;
 use hecha_core::seal::seat::sign_seat_tag;
 
@@ -25,8 +26,9 @@ impl SeatSigner {
     }
 
     pub fn sign(&self, inspection_id: &str, seat_id: &str) -> ServiceResult<String> {
-        sign_seat_tag(&*self.key, inspection_id, seat_id)
-            .map_err(|e| ServiceError::unprocessable("seat.id", e.to_string()))
+        sign_seat_tag(&*self.key, inspection_id, seat_id).map_err(|e| {
+            ServiceError::unprocessable("seat.id", msg!("error-seat-tag", problem = e.to_string()))
+        })
     }
 }
 

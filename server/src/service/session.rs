@@ -2,6 +2,7 @@
 //! rotating refresh token (a replayed one revokes its whole sign-in), and sign-out.
 
 use chrono::{Duration, Utc};
+use hecha_core::msg;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -88,7 +89,7 @@ fn hash_to_check(u: Option<&user::Model>) -> &str {
 }
 
 fn bad_credentials() -> ServiceError {
-    ServiceError::unauthorized("auth.bad_credentials", "wrong user name or password")
+    ServiceError::unauthorized("auth.bad_credentials", msg!("error-bad-credentials"))
 }
 
 /// A password or refresh-token grant; `client_address` counts failed sign-ins against the
@@ -153,19 +154,19 @@ pub async fn exchange(
                     if !rotated {
                         return Err(ServiceError::unauthorized(
                             "auth.bad_refresh_token",
-                            "the refresh token is unknown, expired or revoked; sign in again",
+                            msg!("error-bad-refresh-token"),
                         ));
                     }
                     revoke_family(state, &family).await?;
                     tracing::warn!(user = %row.user_id, "a used refresh token was presented again: its sign-in is revoked");
                     return Err(ServiceError::unauthorized(
                         "auth.refresh_reused",
-                        "this refresh token was used already: every token of this sign-in is revoked; sign in again",
+                        msg!("error-refresh-reused"),
                     ));
                 }
                 return Err(ServiceError::unauthorized(
                     "auth.bad_refresh_token",
-                    "the refresh token is unknown, expired or revoked; sign in again",
+                    msg!("error-bad-refresh-token"),
                 ));
             }
             let row = row.ok_or_else(bad_credentials)?;

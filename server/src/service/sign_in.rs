@@ -79,7 +79,7 @@ pub async fn check(state: &AppState, a: &Attempt) -> ServiceResult<()> {
             let wait = (oldest + window - Utc::now()).num_seconds().max(1);
             return Err(ServiceError::too_many(
                 "auth.too_many_failures",
-                "too many failed sign-ins; try again later (see Retry-After)",
+                hecha_core::msg!("error-sign-in-too-many-failures"),
                 u32::try_from(wait).unwrap_or(u32::MAX),
             ));
         }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use hecha_core::msg;
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -289,7 +290,7 @@ async fn own_hook(state: &AppState, c: &Caller, id: &str) -> ServiceResult<webho
         .one(&state.db)
         .await?
         .filter(|h| h.org_id == c.org_id)
-        .ok_or_else(|| ServiceError::not_found("webhook"))
+        .ok_or_else(|| ServiceError::not_found(msg!("error-no-such-webhook")))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -313,12 +314,16 @@ pub async fn create_webhook(
 ) -> ServiceResult<Webhook> {
     manager(caller)?;
     let NewWebhook { url, mut events } = new;
-    let parsed = url::Url::parse(&url)
-        .map_err(|e| ServiceError::unprocessable("webhook.url", e.to_string()))?;
+    let parsed = url::Url::parse(&url).map_err(|e| {
+        ServiceError::unprocessable(
+            "webhook.url",
+            msg!("error-webhook-url", problem = e.to_string()),
+        )
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(ServiceError::unprocessable(
             "webhook.url",
-            "http or https only",
+            msg!("error-webhook-scheme"),
         ));
     }
     // Checked again at every delivery (a name may resolve elsewhere later); a name that
@@ -330,7 +335,12 @@ pub async fn create_webhook(
         .map_err(ServiceError::internal)?
     {
         Ok(_) | Err(crate::outbound::TargetError::Unresolvable) => {}
-        Err(e) => return Err(ServiceError::unprocessable("webhook.target", e.to_string())),
+        Err(e) => {
+            return Err(ServiceError::unprocessable(
+                "webhook.target",
+                msg!("error-webhook-target", problem = e.to_string()),
+            ));
+        }
     }
     if events.is_empty() {
         events = EVENTS.iter().map(|e| (*e).to_owned()).collect();
@@ -338,7 +348,11 @@ pub async fn create_webhook(
     if let Some(bad) = events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
         return Err(ServiceError::unprocessable(
             "webhook.events",
-            format!("unknown event {bad}"),
+            msg!(
+                "error-webhook-event",
+                event = bad,
+                known = EVENTS.join(", ")
+            ),
         ));
     }
     let mut secret = [0u8; 32];
@@ -440,7 +454,7 @@ pub async fn redeliver(
         .exec(&state.db)
         .await?;
     if res.rows_affected == 0 {
-        return Err(ServiceError::not_found("delivery"));
+        return Err(ServiceError::not_found(msg!("error-no-such-delivery")));
     }
     Ok(())
 }

@@ -61,6 +61,27 @@ pub enum SignOffProblem {
     SharedImage { first: String, second: String },
 }
 
+impl SignOffProblem {
+    /// The problem as catalogue data.
+    pub fn message(&self) -> crate::i18n::Message {
+        match self {
+            SignOffProblem::Missing(SignerRole::Inspector) => {
+                crate::msg!("error-sign-off-missing-inspector")
+            }
+            SignOffProblem::Missing(SignerRole::CompanyRepresentative) => {
+                crate::msg!("error-sign-off-missing-representative")
+            }
+            SignOffProblem::NoImage(item) => crate::msg!("error-sign-off-no-image", item = item),
+            SignOffProblem::NoPerson(item) => crate::msg!("error-sign-off-no-person", item = item),
+            SignOffProblem::SharedImage { first, second } => crate::msg!(
+                "error-sign-off-shared-image",
+                first = first,
+                second = second
+            ),
+        }
+    }
+}
+
 fn role_name(role: SignerRole) -> &'static str {
     match role {
         SignerRole::Inspector => "an inspector",

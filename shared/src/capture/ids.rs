@@ -31,6 +31,20 @@ pub enum IdError {
     Legacy15,
 }
 
+impl IdError {
+    /// The problem as catalogue data (never the number).
+    pub fn message(&self) -> crate::i18n::Message {
+        match self {
+            IdError::Length { found } => crate::msg!("error-id-number-length", found = *found),
+            IdError::Characters => crate::msg!("error-id-number-characters"),
+            IdError::CheckDigit => crate::msg!("error-id-number-check-digit"),
+            IdError::BirthDate => crate::msg!("error-id-number-birth-date"),
+            IdError::Region => crate::msg!("error-id-number-region"),
+            IdError::Legacy15 => crate::msg!("error-id-number-legacy"),
+        }
+    }
+}
+
 /// Why a Unified Social Credit Code (统一社会信用代码) is not valid under GB 32100-2015.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum UsccError {

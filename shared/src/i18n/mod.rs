@@ -40,7 +40,7 @@ macro_rules! resources {
 /// Every catalogue file, by topic.
 pub static RESOURCES: &[Resource] = resources!(
     "common", "photo", "site", "room", "seats", "staff", "system", "company", "license", "conduct",
-    "labels", "guide", "import", "input", "verify", "cli", "report", "mobile",
+    "labels", "guide", "import", "input", "verify", "cli", "report", "mobile", "error",
 );
 
 /// A sentence as data: a catalogue id and its arguments.
@@ -102,9 +102,32 @@ impl Message {
         Text::new(self.render(Lang::Zh), self.render(Lang::En))
     }
 
+    /// The message with every full ID number in its text arguments masked (nested messages
+    /// and lists too): for an error that echoes what a caller sent (a parser's message, a
+    /// field's value) and is answered or logged.
+    pub fn with_full_ids_masked(mut self) -> Self {
+        for arg in self.args.values_mut() {
+            mask_arg(arg);
+        }
+        self
+    }
+
     /// Whether this catalogue renders the message and every nested one in both languages.
     pub fn is_known(&self) -> bool {
         self.try_render(Lang::Zh).is_ok() && self.try_render(Lang::En).is_ok()
+    }
+}
+
+fn mask_arg(arg: &mut Arg) {
+    match arg {
+        Arg::Int(_) => {}
+        Arg::Text(s) => *s = crate::capture::pii::mask_full_ids(s),
+        Arg::List(items) => items.iter_mut().for_each(mask_arg),
+        Arg::Msg(m) => {
+            for a in m.args.values_mut() {
+                mask_arg(a);
+            }
+        }
     }
 }
 
@@ -546,13 +569,15 @@ mod tests {
         let prefixes: BTreeSet<&str> = known.keys().filter_map(|id| id.split('-').next()).collect();
         let literal = regex::Regex::new(r#""([a-z]+(?:-[a-z0-9]+)+)""#).unwrap();
         let mut seen = 0;
-        // The core, the `hecha` command and the phone core all speak from this catalogue.
+        // The core, and the crates that speak through it: the `hecha` command, the server's
+        // errors, the phone core.
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut stack = vec![
             root.join("src"),
             root.join("../server/src"),
             root.join("../mobile-bindings/src"),
         ];
+        let mut server_ids = 0;
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
@@ -570,6 +595,9 @@ mod tests {
                         continue;
                     }
                     seen += 1;
+                    if id.starts_with("error-") {
+                        server_ids += 1;
+                    }
                     assert!(
                         known.contains_key(id),
                         "{}: {id} is not in the catalogue",
@@ -579,6 +607,87 @@ mod tests {
             }
         }
         assert!(seen > 150, "only {seen} message ids found in the code");
+        assert!(
+            server_ids > 100,
+            "only {server_ids} error ids found: is the server's source scanned?"
+        );
+    }
+
+    /// The named arguments of every `msg!("id", a = …, b = …)` in `source`: (id, names).
+    fn msg_calls(source: &str) -> Vec<(String, BTreeSet<String>)> {
+        let mut out = Vec::new();
+        let mut rest = source;
+        while let Some(at) = rest.find("msg!(") {
+            rest = &rest[at + "msg!(".len()..];
+            // The call's text up to its closing parenthesis, split at top-level commas.
+            let mut depth = 0usize;
+            let mut parts = vec![String::new()];
+            let mut in_str = false;
+            for c in rest.chars() {
+                match c {
+                    '"' => in_str = !in_str,
+                    '(' | '[' | '{' if !in_str => depth += 1,
+                    ')' | ']' | '}' if !in_str && depth == 0 => break,
+                    ')' | ']' | '}' if !in_str => depth -= 1,
+                    ',' if !in_str && depth == 0 => {
+                        parts.push(String::new());
+                        continue;
+                    }
+                    _ => {}
+                }
+                if let Some(last) = parts.last_mut() {
+                    last.push(c);
+                }
+            }
+            let id = parts[0].trim().trim_matches('"').to_owned();
+            let names = parts[1..]
+                .iter()
+                .filter_map(|p| p.split_once('='))
+                .map(|(name, _)| name.trim().to_owned())
+                .filter(|name| !name.is_empty())
+                .collect();
+            out.push((id, names));
+        }
+        out
+    }
+
+    #[test]
+    fn every_error_message_is_given_the_arguments_its_words_use() {
+        // The server's errors are built far from their words: an argument misnamed would
+        // render `{$name}` to a client. Checked for every `msg!` call of an `error-` id.
+        let known = catalogue(Lang::En);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack = vec![root.join("src"), root.join("../server/src")];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                for (id, names) in msg_calls(&source) {
+                    if !id.starts_with("error-") {
+                        continue;
+                    }
+                    let Some(vars) = known.get(&id) else {
+                        continue; // reported by the test above
+                    };
+                    checked += 1;
+                    assert_eq!(
+                        &names,
+                        vars,
+                        "{}: msg!(\"{id}\") is given {names:?}, its words use {vars:?}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} error messages checked");
     }
 
     #[test]

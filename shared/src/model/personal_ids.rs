@@ -57,6 +57,19 @@ impl PersonalIdError {
         }
     }
 
+    /// The problem as catalogue data (the field's path is an argument, never the value).
+    pub fn message(&self) -> crate::i18n::Message {
+        match self {
+            PersonalIdError::InIdentifier { field } => {
+                crate::msg!("error-personal-id-in-identifier", field = field)
+            }
+            PersonalIdError::Unmaskable { field } => {
+                crate::msg!("error-personal-id-unmaskable", field = field)
+            }
+            PersonalIdError::Json(e) => crate::msg!("error-personal-id-json", problem = e),
+        }
+    }
+
     /// The field path named.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -18,7 +18,8 @@ fn unknown_fields_and_bad_dates_are_refused_by_name(backend: Backend) {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.body["code"], "input.unknown_field", "{}", r.body);
-    let detail = r.body["detail"].as_str().unwrap_or_default();
+    // The detail in English (`texts`): the body's `detail` is Chinese, the default.
+    let detail = r.body["texts"]["detail"]["en"].as_str().unwrap_or_default();
     assert!(
         detail.contains(r#"item: unknown field "subjct" — did you mean "subject"?"#),
         "{detail}"
@@ -32,9 +33,12 @@ fn unknown_fields_and_bad_dates_are_refused_by_name(backend: Backend) {
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.body["code"], "input.date", "{}", r.body);
     assert!(
-        r.body["detail"].as_str().unwrap_or_default().contains(
-            r#"item.inspection_valid_until: "2027/08/31" is not a date — write YYYY-MM-DD"#
-        ),
+        r.body["texts"]["detail"]["en"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(
+                r#"item.inspection_valid_until: "2027/08/31" is not a date — write YYYY-MM-DD"#
+            ),
         "{}",
         r.body
     );
@@ -55,7 +59,7 @@ fn unknown_fields_and_bad_dates_are_refused_by_name(backend: Backend) {
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.body["code"], "input.unknown_field", "{}", r.body);
     assert!(
-        r.body["detail"]
+        r.body["texts"]["detail"]["en"]
             .as_str()
             .unwrap_or_default()
             .contains(r#"window: unknown field "ends" — did you mean "end"?"#),

@@ -30,6 +30,9 @@ pub struct ApiError {
     pub message: Message,
     /// Seconds, for 503 and 429.
     pub retry_after: Option<u32>,
+    /// The language the answer is rendered in: Chinese until [`in_accepted_language`]
+    /// sets the request's.
+    pub lang: Lang,
 }
 
 /// The problem document.
@@ -96,6 +99,7 @@ impl ApiError {
             // number in it is masked, whatever the code path.
             message: message.with_full_ids_masked(),
             retry_after: None,
+            lang: Lang::Zh,
         }
     }
     pub fn bad_request(code: &'static str, message: Message) -> Self {
@@ -228,6 +232,7 @@ pub fn language_tag(lang: Lang) -> &'static str {
 
 /// The middleware's half: an answer that carries an [`ApiError`] (an operation's, an
 /// extractor's, the fallback 404) is rendered again in `lang`; any other passes unchanged.
+/// The answer keeps carrying its error, for the request's log (`tracing-actix-web`).
 pub fn in_accepted_language<B>(
     res: ServiceResponse<B>,
     lang: Lang,
@@ -236,9 +241,12 @@ pub fn in_accepted_language<B>(
         .response()
         .error()
         .and_then(|e| e.as_error::<ApiError>())
+        .filter(|e| e.lang != lang)
         .cloned();
     match error {
-        Some(e) => res.into_response(e.response_in(lang)).map_into_right_body(),
+        Some(e) => res
+            .into_response(HttpResponse::from_error(ApiError { lang, ..e }))
+            .map_into_right_body(),
         None => res.map_into_left_body(),
     }
 }
@@ -269,6 +277,7 @@ impl From<ServiceError> for ApiError {
             // Masked when the service error was made.
             message: e.message(),
             retry_after,
+            lang: Lang::Zh,
         }
     }
 }
@@ -289,9 +298,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.status
     }
-    /// In Chinese, the default; [`in_accepted_language`] answers the request's language.
+    /// In `lang`: Chinese, the default, unless [`in_accepted_language`] set the request's.
     fn error_response(&self) -> HttpResponse {
-        self.response_in(Lang::Zh)
+        self.response_in(self.lang)
     }
 }
 

@@ -43,7 +43,7 @@ pub struct PhotoCaptured {
     /// coordinates written as GPS ones, a lost hemisphere sign, a camera clock.
     pub causes: Vec<Message>,
     /// What to do, one sentence per kind of problem, e.g. retake the photo inside the
-    /// registered site (code: the catalogue id, e.g. `photo-do-retake-on-site`).
+    /// operating site (code: the catalogue id, e.g. `photo-do-retake-on-site`).
     pub todo: Vec<Message>,
 }
 

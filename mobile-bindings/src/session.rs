@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, FixedOffset};
-use hecha_core::bundle::report::{ReportInput, render_report};
+use hecha_core::bundle::report::{ReportInput, render_report_citing};
 use hecha_core::capture::exif::{read_exif, sniff_format};
 use hecha_core::capture::photo::assess_photo;
 use hecha_core::capture::pii::PersonHasher;
@@ -676,18 +676,21 @@ impl InspectionSession {
         guard(|| {
             let evidence = self.evidence()?;
             let findings = evaluate(&self.profile, &self.inspection, &evidence);
-            let html = render_report(&ReportInput {
-                inspection: &self.inspection,
-                evidence: &evidence,
-                findings: &findings,
-                profile_id: &self.profile.id,
-                profile_sha256: &self.profile.sha256(),
-                engine_version: hecha_core::ENGINE_VERSION,
-                manifest_sha256: None,
-                sealed_at: None,
-                thumbnails: &BTreeMap::new(),
-                photo_params: &self.profile.photo,
-            });
+            let html = render_report_citing(
+                &ReportInput {
+                    inspection: &self.inspection,
+                    evidence: &evidence,
+                    findings: &findings,
+                    profile_id: &self.profile.id,
+                    profile_sha256: &self.profile.sha256(),
+                    engine_version: hecha_core::ENGINE_VERSION,
+                    manifest_sha256: None,
+                    sealed_at: None,
+                    thumbnails: &BTreeMap::new(),
+                    photo_params: &self.profile.photo,
+                },
+                Some(&self.profile),
+            );
             Ok(if lang == "en" {
                 html.replacen("<html lang=zh-CN>", "<html lang=en>", 1)
             } else {
@@ -877,9 +880,9 @@ mod tests {
             .iter()
             .find(|t| t.code == "photo-do-retake-on-site")
             .unwrap_or_else(|| panic!("no retake in {:?}", p.todo));
-        assert!(retake.zh.contains("登记地址范围内重拍"), "{retake:?}");
+        assert!(retake.zh.contains("经营地址范围内重拍"), "{retake:?}");
         assert!(
-            retake.en.contains("inside the registered site"),
+            retake.en.contains("inside the operating site"),
             "{retake:?}"
         );
         // A photo on site, in the window: nothing to do.

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hecha_core::model::Lang;
 
 mod commands;
 use hecha_server::tsa;
@@ -127,10 +126,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => commands::server::serve(&args),
         Command::Migrate(args) => commands::server::migrate(&args),
-        // The language of a failed operation's message: Chinese until the command line
-        // takes a language.
-        Command::Admin(args) => commands::server::admin(&args, Lang::default()),
-        Command::Export(args) => commands::server::export(&args, Lang::default()),
+        // A failed operation's message in this run's language.
+        Command::Admin(args) => commands::server::admin(&args, commands::lang()),
+        Command::Export(args) => commands::server::export(&args, commands::lang()),
         Command::Gc(args) => commands::server::gc(&args),
         Command::PiiScan(args) => commands::server::pii_scan(&args),
         Command::Exif { files } => commands::exif::run(&files),

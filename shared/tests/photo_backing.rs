@@ -63,10 +63,10 @@ fn a_ups_photo_taken_three_kilometres_away_fails_the_ups_rule_naming_it() {
     says(
         &f,
         &[
-            "距登记地址 3002 米，超出 200 米的范围 2802 米",
-            "taken 3002 m from the registered site, 2802 m beyond its 200 m radius",
-            "请在登记地址范围内重拍。",
-            "Retake the photo inside the registered site.",
+            "距经营地址 3002 米，超出 200 米的范围 2802 米",
+            "taken 3002 m from the operating site, 2802 m beyond its 200 m radius",
+            "请在经营地址范围内重拍。",
+            "Retake the photo inside the operating site.",
         ],
     );
 }
@@ -187,7 +187,7 @@ fn a_position_off_by_gcj02_gets_that_cause() {
     says(
         &f,
         &[
-            "坐标是GCJ-02（国内地图坐标）却按WGS-84写入；换算后距登记地址 0 米",
+            "坐标是GCJ-02（国内地图坐标）却按WGS-84写入；换算后距经营地址 0 米",
             "likely cause: the position is GCJ-02 (Chinese map coordinates) written as WGS-84",
         ],
     );

@@ -51,6 +51,14 @@ fn report_of_the_suzhou_example_is_self_contained_bilingual_and_masked() {
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
     assert!(html.contains("<svg"), "manifest digest QR code");
     assert!(html.contains("SZ-SEAT-05"));
+    // A rehearsal names what the visit checks again on its day.
+    assert!(html.contains("正式核查当天会重新核查") && html.contains("checks these rules again"));
+    // Roles by their names, not the program's.
+    assert!(
+        html.contains("许可证负责人") && html.contains("license lead"),
+        "roles"
+    );
+    assert!(!html.contains("LicenseLead") && !html.contains("CustomerServiceLead"));
     // Personal data: masked only.
     assert!(html.contains("320***********0425"));
     assert!(!html.contains("320506198803120425"));

@@ -289,6 +289,26 @@ fn months_threshold_differs_between_profiles() {
         status_of(&provincial, &insp, &ev, "staff.si_months"),
         FindingStatus::Fail
     );
+    // Nationwide too asks three (000, 003): 002's one month is another license's guide.
+    let national = RuleProfile::builtin("national").unwrap();
+    assert_eq!(
+        status_of(&national, &insp, &ev, "staff.si_months"),
+        FindingStatus::Fail
+    );
+    let f = evaluate(&national, &insp, &ev);
+    assert_eq!(
+        finding(&f, "staff.si_months").seeds,
+        [
+            "000_4638e76bc72305b4.txt",
+            "003_fd7e1bb9c5145d6f.txt",
+            "002_a5a8f4f4d60a08a7.txt"
+        ]
+    );
+    let f = evaluate(&suzhou(), &insp, &ev);
+    assert_eq!(
+        finding(&f, "staff.si_months").seeds[0],
+        "004_7b0e624443e9969e.txt"
+    );
 }
 
 #[test]

@@ -69,7 +69,7 @@ th{background:#eee}.en{display:block;color:#555;font-size:.9em}.zh{display:block
 .pass{background:#e3f5e1}.fail{background:#fbe0e0}.missing{background:#fdebd3}.review{background:#fff6c9}.na{color:#888}\
 .banner{padding:.6em 1em;border:3px solid #c00;color:#c00;font-weight:bold;margin:1em 0}\
 .photos{display:flex;flex-wrap:wrap;gap:1em}.photo{width:330px;border:1px solid #ccc;padding:.4em;font-size:.85em}\
-.photo img{max-width:320px;display:block}.digest{font-family:monospace;word-break:break-all}\
+.photo img{max-width:320px;display:block}.recheck{border-left:4px solid #c60;padding:.2em 1em;margin:1em 0;background:#fff8ef}.digest{font-family:monospace;word-break:break-all}\
 @media print{.photo{break-inside:avoid}}";
 
 /// Renders the report. Each finding's sources are quoted from the profile it was judged by
@@ -103,6 +103,9 @@ pub fn render_report_citing(input: &ReportInput, profile: Option<&RuleProfile>) 
     }
     header(&mut h, input);
     findings(&mut h, input, profile);
+    if insp.mode == Mode::Rehearsal {
+        on_the_day(&mut h, input);
+    }
     photos(&mut h, input);
     si_records(&mut h, input);
     dial_tests(&mut h, input);
@@ -357,7 +360,7 @@ fn si_records(h: &mut String, input: &ReportInput) {
     }
     for (id, scan) in by_id {
         let r = &scan.record;
-        let roles: Vec<String> = scan.roles.iter().map(|r| format!("{r:?}")).collect();
+        let roles: Vec<Message> = scan.roles.iter().map(|r| r.message()).collect();
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -373,10 +376,32 @@ fn si_records(h: &mut String, input: &ReportInput) {
                 .as_deref()
                 .or(r.employer_uscc.as_deref())
                 .unwrap_or("—")),
-            esc(&roles.join(", "))
+            if roles.is_empty() {
+                "—".to_owned()
+            } else {
+                say(&msg!("report-roles", roles = roles))
+            }
         );
     }
     h.push_str("</table>");
+}
+
+/// A rehearsal's rules the official visit checks again on its own day.
+fn on_the_day(h: &mut String, input: &ReportInput) {
+    let day = crate::rehearsal::on_the_day::OnTheDay::of(input.findings);
+    let (zh, en) = (day.messages(Lang::Zh), day.messages(Lang::En));
+    if zh.is_empty() {
+        return;
+    }
+    h.push_str("<div class=recheck>");
+    for (zh, en) in zh.iter().zip(&en) {
+        let _ = write!(
+            h,
+            "<p>{}</p>",
+            both(&zh.render(Lang::Zh), &en.render(Lang::En))
+        );
+    }
+    h.push_str("</div>");
 }
 
 fn dial_tests(h: &mut String, input: &ReportInput) {
@@ -408,7 +433,7 @@ fn dial_tests(h: &mut String, input: &ReportInput) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&d.seat_tag),
+            esc(&crate::seal::seat::seat_number(&d.seat_tag)),
             esc(&d.dialed_number),
             if d.temporary_trunk {
                 say(&msg!("report-temporary-trunk"))

@@ -172,7 +172,7 @@ pub struct Site {
     pub geofence: Geofence,
 }
 
-/// A circle around the registered address; photos' GPS positions must fall inside it.
+/// A circle around the operating site (经营地址); photos' GPS positions must fall inside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Geofence {

@@ -9,7 +9,7 @@ use super::outcome::{Outcome, at_least};
 use crate::i18n::Message;
 use crate::model::{ApplicationKind, Checklist, DialTest, EvidenceBody, EvidenceItem, Scope};
 use crate::msg;
-use crate::seal::seat::read_seat_tag_unverified;
+use crate::seal::seat::seat_number;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,15 +105,6 @@ fn dial_problem(d: &DialTest, prefix: &str, p: &DialParams, ctx: &Ctx) -> Option
         ));
     }
     None
-}
-
-/// How a person knows a seat: the number on its label (the seat id a signed tag carries),
-/// not the 130-character tag; a tag that is not one of hecha's is shown as written.
-fn seat_number(tag: &str) -> String {
-    match read_seat_tag_unverified(tag) {
-        Some((parts, _)) => parts.seat_id,
-        None => tag.to_owned(),
-    }
 }
 
 /// seats.dial_test: every seat dials the 95/96 number live, caller ID shown, the recording

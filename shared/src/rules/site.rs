@@ -167,7 +167,7 @@ pub(crate) struct RealAddressParams {
     pub allow_gallery: bool,
 }
 
-/// site.real_address: photos prove the registered address was visited during the window
+/// site.real_address: photos prove the operating site (经营地址) was visited during the window
 /// (000, 004). Every photo of the inspection is assessed with the profile's `[photo]`
 /// parameters: one taken elsewhere or at another time fails the rule, whatever rule it was
 /// taken for.

@@ -80,6 +80,16 @@ pub fn read_seat_tag_unverified(tag: &str) -> Option<(SeatTag, &str)> {
     ))
 }
 
+/// How a person knows a seat: the number on its label (the seat id a tag carries), never
+/// the 130-character tag; a text that is not one of hecha's tags is shown as written.
+/// Unverified: for showing, never for trusting.
+pub fn seat_number(tag: &str) -> String {
+    match read_seat_tag_unverified(tag) {
+        Some((parts, _)) => parts.seat_id,
+        None => tag.to_owned(),
+    }
+}
+
 /// Verifies a tag against the signer's public keys and the inspection it must belong to.
 pub fn verify_seat_tag(
     tag: &str,

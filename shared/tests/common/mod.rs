@@ -20,7 +20,7 @@ pub fn day(s: &str) -> NaiveDate {
 
 pub const USCC: &str = "91320594MA1XY2E40D";
 pub const COMPANY: &str = "苏州核查示例科技有限公司";
-/// The registered site, WGS-84 (苏州工业园区).
+/// The operating site, WGS-84 (苏州工业园区).
 pub const SITE_LAT: &str = "31.3178";
 pub const SITE_LON: &str = "120.7265";
 

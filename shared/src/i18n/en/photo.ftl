@@ -9,7 +9,7 @@ photo-after-window = The photo was taken { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes
 } after the inspection window closed
-photo-outside-geofence = The photo was taken { $distance } m from the registered site, { $beyond } m beyond its { $radius } m radius
+photo-outside-geofence = The photo was taken { $distance } m from the operating site, { $beyond } m beyond its { $radius } m radius
 photo-editing-software = The photo was processed by editing software ({ $software })
 photo-gps-camera-skew = GPS time and camera time differ by { $seconds ->
     [one] { $seconds } second
@@ -27,11 +27,11 @@ photo-cause-camera-clock = likely cause: the camera clock is wrong; by GPS time 
 # What to do: one sentence per kind of problem.
 photo-do-turn-on-location = Turn on location and retake the photo on site with the app's camera.
 photo-do-retake-in-window = Retake the photo on site during the inspection window.
-photo-do-retake-on-site = Retake the photo inside the registered site.
+photo-do-retake-on-site = Retake the photo inside the operating site.
 photo-do-hand-in-original = Hand in the original photo from the camera, not an edited copy.
 photo-do-set-clock = Set the phone to take its time from the network, then retake the photo.
 photo-do-keep-exif = Retake the photo with the app's camera; photos passed through chat apps lose their EXIF data.
 photo-do-use-app-camera = Take the photo with the app's camera instead of importing it from the gallery.
 # Photos that back a rule.
-photo-backing-outside = Photos backing this were not taken at the registered site during the inspection window and do not count: { $photos }.
+photo-backing-outside = Photos backing this were not taken at the operating site during the inspection window and do not count: { $photos }.
 photo-backing-unproven = No photo backing this holds up; to review: { $photos }.

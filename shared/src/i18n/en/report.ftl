@@ -47,3 +47,4 @@ report-sign-offs = Sign-offs
 report-not-signed = Not signed yet.
 report-role-inspector = Inspector
 report-role-company = Company representative
+report-roles = { $roles }

@@ -1,4 +1,4 @@
-# Site: office area, lease, the registered address visited.
+# Site: office area, lease, the operating address visited.
 site-area-missing = No office area was recorded.
 site-area-ok = Office area { $area } m² is at least { $min } m².
 site-area-short = Office area { $area } m² is { $short } m² short of the required { $min } m².
@@ -24,7 +24,7 @@ site-visit-outside = Photos outside the geofence or the inspection window: { $ph
 site-visit-ok = { $n ->
     [one] One photo places
    *[other] { $n } photos place
-} the visit at the registered address within the window.
+} the visit at the operating address within the window.
 site-visit-none = No photos were taken on site.
 site-visit-review = Fewer than { $min } photos verify automatically; { $n ->
     [one] one needs

@@ -1,4 +1,4 @@
-# 场地：办公面积、租赁、到达登记地址。
+# 场地：办公面积、租赁、到达经营地址。
 site-area-missing = 未录入办公面积。
 site-area-ok = 办公面积 { $area } ㎡，不少于 { $min } ㎡。
 site-area-short = 办公面积 { $area } ㎡，比要求的 { $min } ㎡ 少 { $short } ㎡。
@@ -11,8 +11,8 @@ site-lease-ok = 租期 { $months } 个月（{ $start } 至 { $end }）。
 site-lease-registered = 已在房管局备案。
 site-lease-unregistered = 但租赁未在房管局备案。
 site-lease-registration-unknown = 未说明是否已在房管局备案。
-site-visit-outside = 有照片不在登记地址范围内或不在核查时段内：{ $photos }。
-site-visit-ok = { $n } 张照片的定位与拍摄时间证明核查时段内到达了登记地址。
+site-visit-outside = 有照片不在经营地址范围内或不在核查时段内：{ $photos }。
+site-visit-ok = { $n } 张照片的定位与拍摄时间证明核查时段内到达了经营地址。
 site-visit-none = 没有现场照片。
 site-visit-review = 可自动核验的现场照片不足 { $min } 张；{ $n } 张需人工复核：{ $photos }。
 site-visit-also-review = 另有 { $n } 张照片需人工复核：{ $photos }。

@@ -150,7 +150,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("hecha: {e:#}");
+            eprintln!("hecha: {}", commands::describe(&e));
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -186,7 +186,11 @@ fn profile_flag_overrides_the_folder_and_a_file_profile_is_accepted() {
 fn unreadable_input_exits_2_with_a_clear_message() {
     let out = hecha(&["check", "no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("inspection.toml"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("无法读取") && err.contains("inspection.toml"),
+        "{err}"
+    );
 
     let out = hecha(&["check", "examples/suzhou", "--profile", "atlantis"]);
     assert_eq!(out.status.code(), Some(2));
@@ -208,7 +212,11 @@ fn a_file_outside_the_folder_is_refused() {
     std::fs::write(dir.join("inspection.toml"), toml).unwrap();
     let out = hecha(&["check", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("relative path inside the folder"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("必须是文件夹内的相对路径"), "{err}");
+    let out = hecha(&["check", dir.to_str().unwrap(), "--lang", "en"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("relative path inside the folder"), "{err}");
 }
 
 #[test]
@@ -283,17 +291,22 @@ fn example_copy(dir: &std::path::Path, edit: impl Fn(&str) -> String) {
     std::fs::write(dir.join("inspection.toml"), edit(&toml)).unwrap();
 }
 
-/// What `hecha check` says on stderr about a copy of the example with `from` replaced by
-/// `to`, which it must refuse (exit 2).
+/// What `hecha check` says on stderr, in Chinese and in English, about a copy of the
+/// example with `from` replaced by `to`, which it must refuse (exit 2).
 fn refused(from: &str, to: &str) -> String {
     let dir = tempdir();
     example_copy(&dir, |t| {
         assert!(t.contains(from), "{from}");
         t.replacen(from, to, 1)
     });
-    let out = hecha(&["check", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    // In Chinese by default, in English when asked.
+    let mut err = String::new();
+    for lang in ["zh", "en"] {
+        let out = hecha(&["check", dir.to_str().unwrap(), "--lang", lang]);
+        assert_eq!(out.status.code(), Some(2));
+        err.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    err
 }
 
 #[test]

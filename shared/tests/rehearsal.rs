@@ -165,6 +165,7 @@ fn full_id_numbers_are_masked_before_anything_is_signed() {
         "{err}"
     );
     assert!(!err.to_string().contains(full), "{err}");
+    assert!(!err.message().text().zh.contains(full), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -250,9 +251,17 @@ fn bytes_that_are_no_image_are_refused_as_a_photo() {
     .unwrap();
     let e = load_folder(dir.path(), &hasher()).unwrap_err();
     assert!(
-        matches!(&e, RehearsalError::Item { item, message } if item == "photo-ups" && message.contains("JPEG")),
+        matches!(&e, RehearsalError::Item { item, says } if item == "photo-ups" && says.id == "folder-photo-not-an-image"),
         "{e}"
     );
+    // Said in both languages.
+    let said = e.message().text();
+    assert!(
+        said.zh.contains("photo-ups") && said.zh.contains("不是 JPEG"),
+        "{}",
+        said.zh
+    );
+    assert!(said.en.contains("not a JPEG"), "{}", said.en);
     // A damaged JPEG is still a photo, recorded with why its EXIF cannot be read.
     std::fs::write(
         dir.path().join("photos/ups.jpg"),

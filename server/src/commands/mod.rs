@@ -26,6 +26,15 @@ pub fn set_lang(lang: Lang) {
     let _ = LANG.set(lang);
 }
 
+/// A failed command's error for a person: a folder's in this run's language, any other as
+/// its chain says.
+pub fn describe(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<hecha_core::rehearsal::RehearsalError>() {
+        Some(folder) => folder.message().render(lang()),
+        None => format!("{e:#}"),
+    }
+}
+
 /// The language a person reads this run's output in (Chinese unless chosen otherwise).
 pub fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()

@@ -23,11 +23,14 @@ use crate::capture::exif::{ExifError, read_exif};
 use crate::capture::pii::{PersonHasher, contains_full_id};
 use crate::capture::qr::{QrLimits, decode_qr};
 use crate::capture::si::parse_si_payload;
+use crate::i18n::Message;
+use crate::model::Lang;
 use crate::model::input::check;
 use crate::model::personal_ids::{PersonalIdError, mask_inspection, mask_item};
 use crate::model::{
     BlobRef, EvidenceBody, EvidenceItem, Inspection, SiPayloadFormat, SiRecord, SiSource,
 };
+use crate::msg;
 
 /// The file name a rehearsal folder is described by.
 pub const INSPECTION_FILE: &str = "inspection.toml";
@@ -35,39 +38,91 @@ pub const INSPECTION_FILE: &str = "inspection.toml";
 /// Photos and certificates are read whole for EXIF and QR; nothing bigger is a photo.
 const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+/// Why a folder cannot be read, as a message in both languages ([`RehearsalError::message`];
+/// `Display` gives the English).
+#[derive(Debug)]
 pub enum RehearsalError {
-    #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a valid rehearsal description: {message}")]
-    Invalid { path: PathBuf, message: String },
-    #[error("evidence {item}: file {file:?} must be a relative path inside the folder")]
-    PathEscapes { item: String, file: String },
-    #[error("evidence id {0:?} appears twice")]
+    /// What toml (or the time zone) says is wrong, in its words.
+    Invalid {
+        path: PathBuf,
+        message: String,
+    },
+    PathEscapes {
+        item: String,
+        file: String,
+    },
     DuplicateId(String),
-    #[error("evidence {item}: {message}")]
-    Item { item: String, message: String },
-    /// An unknown field, or a date or time not in its format: Chinese first, then English.
-    #[error("{}: {}\n{}", path.display(), source.text().zh, source.text().en)]
+    /// What is wrong with one item.
+    Item {
+        item: String,
+        says: Message,
+    },
+    /// An unknown field, or a date or time not in its format.
     Input {
         path: PathBuf,
         source: crate::model::input::InputError,
     },
     /// Named by position: the item's id may be what holds the number.
-    #[error("evidence #{index} (counting from 1): {source}")]
     PersonalId {
         index: usize,
         source: crate::model::personal_ids::PersonalIdError,
     },
-    #[error("{path}: {source}")]
     InspectionPersonalId {
         path: PathBuf,
         source: crate::model::personal_ids::PersonalIdError,
     },
 }
+
+impl RehearsalError {
+    /// What is wrong, for the person who wrote the folder.
+    pub fn message(&self) -> Message {
+        match self {
+            RehearsalError::Io { path, source } => msg!(
+                "folder-unreadable",
+                path = path.display().to_string(),
+                problem = source.to_string()
+            ),
+            RehearsalError::Invalid { path, message } => msg!(
+                "folder-invalid",
+                path = path.display().to_string(),
+                problem = message
+            ),
+            RehearsalError::PathEscapes { item, file } => {
+                msg!("folder-path-escapes", item = item, file = file)
+            }
+            RehearsalError::DuplicateId(id) => msg!("folder-duplicate-id", id = id),
+            RehearsalError::Item { item, says } => {
+                msg!("folder-item", item = item, problem = says.clone())
+            }
+            RehearsalError::Input { path, source } => msg!(
+                "folder-at",
+                path = path.display().to_string(),
+                problem = source.message()
+            ),
+            RehearsalError::PersonalId { index, source } => {
+                msg!("folder-item-at", index = *index, problem = source.message())
+            }
+            RehearsalError::InspectionPersonalId { path, source } => msg!(
+                "folder-at",
+                path = path.display().to_string(),
+                problem = source.message()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for RehearsalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message().render(Lang::En))
+    }
+}
+
+/// The message says what its cause said: no `source` to print twice.
+impl std::error::Error for RehearsalError {}
 
 /// One `[[evidence]]` entry as written: the model's item plus where its bytes come from.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -220,7 +275,11 @@ fn read_small(path: &Path) -> Result<Vec<u8>, RehearsalError> {
     if len > MAX_IMAGE_BYTES {
         return Err(RehearsalError::Item {
             item: path.display().to_string(),
-            message: format!("{len} bytes is too large for a photo (limit {MAX_IMAGE_BYTES})"),
+            says: msg!(
+                "folder-photo-too-large",
+                size = len,
+                limit = MAX_IMAGE_BYTES
+            ),
         });
     }
     std::fs::read(path).map_err(io)
@@ -273,14 +332,14 @@ fn read_item(
                     .person_id(&number)
                     .map_err(|e| RehearsalError::Item {
                         item: item.id.clone(),
-                        message: format!("id_number: {e}"),
+                        says: msg!("folder-id-number", problem = e.message()),
                     })?,
             );
         }
         (_, Some(_)) => {
             return Err(RehearsalError::Item {
                 item: item.id,
-                message: "id_number is only for sign_off items".into(),
+                says: msg!("folder-id-number-only-sign-off"),
             });
         }
         (_, None) => {}
@@ -292,7 +351,7 @@ fn read_item(
     if qr_text.is_some() && !matches!(item.body, EvidenceBody::SiScan(_)) {
         return Err(RehearsalError::Item {
             item: item.id,
-            message: "qr_text is only for si_scan items".into(),
+            says: msg!("folder-qr-text-only-si-scan"),
         });
     }
     // A file that is not there is recorded, not an abort: the item stays, without bytes,
@@ -316,7 +375,7 @@ fn read_item(
         EvidenceBody::Photo(photo) => {
             let path = path.ok_or_else(|| RehearsalError::Item {
                 item: item.id.clone(),
-                message: "a photo needs a file".into(),
+                says: msg!("folder-photo-needs-file"),
             })?;
             let bytes = read_small(&path)?;
             match read_exif(&bytes) {
@@ -325,7 +384,7 @@ fn read_item(
                 Err(ExifError::UnsupportedFormat) => {
                     return Err(RehearsalError::Item {
                         item: item.id,
-                        message: "the file is not a JPEG, HEIC/HEIF, PNG, WebP or TIFF image: a photo must be the camera's file".into(),
+                        says: msg!("folder-photo-not-an-image"),
                     });
                 }
                 Err(e) => photo.exif_error = Some(e.to_string()),
@@ -358,7 +417,7 @@ fn read_item(
                 (None, None) => {
                     return Err(RehearsalError::Item {
                         item: item.id,
-                        message: "an si_scan needs a file, qr_text or a record".into(),
+                        says: msg!("folder-si-scan-needs-source"),
                     });
                 }
             };

@@ -31,7 +31,7 @@ error-no-such-resource = 没有这个资源
 error-no-such-object = 没有这个已存储的对象
 error-no-such-inspection = 没有这次核查
 error-no-such-company = 没有这家公司
-error-no-such-seat-tag = 没有这个座位标签
+error-no-such-seat-tag = 没有这个坐席标签
 error-no-such-organization = 没有这个机构
 error-no-such-user = 没有这个用户
 error-no-such-device = 没有这台设备
@@ -116,8 +116,8 @@ error-inspection-time-zone = 未知的时区 { $zone }
 error-inspection-window = 核查时间段的结束早于开始
 error-inspection-geofence = 地理围栏半径须为正数
 error-inspection-supplement = 补充核查须接在同一企业、同一模式的已封存核查之后
-error-seat-id = 座位编号须为 1 至 64 个字符，且不含“:”
-error-seat-id-personal-id = 座位编号中含有完整的身份证号码；请选用不含身份证号码的座位编号
+error-seat-id = 坐席编号须为 1 至 64 个字符，且不含“:”
+error-seat-id-personal-id = 坐席编号中含有完整的身份证号码；请选用不含身份证号码的坐席编号
 error-assignment-device = 任务只能下发到您本人已登记且未吊销的设备
 
 ## 封存、导出与复核。
@@ -129,7 +129,7 @@ error-sign-off-shared-image = 签字确认 { $first } 与 { $second } 以同一�
 error-seal-sign-offs = 正式核查须在现场记录签字确认后才能封存：{ $problems }
 error-seal-timestamp = 时间戳服务失败，未封存：{ $problem }
 error-seal-evidence-path = 证据 { $first } 与 { $second } 将存为同一路径 { $path }
-error-seal-changed = 封存过程中核查内容有变化（收到了新的证据或座位标签），未封存任何内容，请重新封存
+error-seal-changed = 封存过程中核查内容有变化（收到了新的证据或坐席标签），未封存任何内容，请重新封存
 error-inspection-not-sealed = 该核查尚未封存
 error-export-no-signing-key = 封存之后的事件无法签名：{ $problem }
 error-review-rehearsal = 预检不需要复核
@@ -172,7 +172,7 @@ error-user-self = 管理员不能停用自己，可由另一位管理员停用
 error-user-last-admin = 这是最后一位在用的管理员：请先新建或启用另一位管理员
 error-device-key = 不是 P-256 公钥：{ $problem }
 error-device-exists = 该密钥已登记
-error-seat-tag = 无法签发座位标签：{ $problem }
+error-seat-tag = 无法签发坐席标签：{ $problem }
 
 ## 身份证号码（从不写出号码本身）。
 error-id-number-length = 身份证号码有 { $found } 位，应为 18 位（旧证为 15 位）
@@ -184,7 +184,7 @@ error-id-number-legacy = 15 位旧身份证号码没有校验码，无法核验
 
 ## 证据。
 error-missing-file-by-client = `item.missing_file` 只由 `hecha check` 为文件夹中缺少的文件填写；请改为上传文件内容
-error-evidence-seat-tag = 该座位标签不是本服务器为这次核查签发的
+error-evidence-seat-tag = 该坐席标签不是本服务器为这次核查签发的
 error-evidence-blob-missing = 请先上传文件内容（`sha256` { $sha256 }），再提交该证据
 error-evidence-blob-size = 证据声明的大小为 { $said } 字节，已存储的文件为 { $stored } 字节
 error-evidence-photo-too-large = 超过 { $limit } 字节的照片无法读取

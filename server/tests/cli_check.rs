@@ -194,7 +194,8 @@ fn unreadable_input_exits_2_with_a_clear_message() {
 
     let out = hecha(&["check", "examples/suzhou", "--profile", "atlantis"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("atlantis"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("没有名为 atlantis 的内置规则配置"), "{err}");
 
     let out = hecha(&["check"]);
     assert_eq!(out.status.code(), Some(2));

@@ -543,6 +543,36 @@ fn operator_profiles_are_validated() {
 
     assert!(RuleProfile::builtin("atlantis").is_err());
     assert!(RuleProfile::from_toml("not = [toml").is_err());
+
+    // Each reason reads in both languages, naming what to change.
+    let no_photo = base.replace("[photo]", "[fotos]");
+    for (bad, zh, en) in [
+        (typo.as_str(), "的参数有误", "has bad parameters"),
+        (
+            dropped.as_str(),
+            "不认识规则 room.upz",
+            "unknown rule room.upz",
+        ),
+        (cut.as_str(), "缺少规则", "rules missing"),
+        ("not = [toml", "不是有效的 TOML", "not valid TOML"),
+        (no_photo.as_str(), "", ""),
+    ] {
+        let err = RuleProfile::from_toml(bad).unwrap_err();
+        let said = err.message();
+        assert!(said.is_known(), "{err}");
+        let text = said.text();
+        assert!(text.zh.contains(zh) && text.en.contains(en), "{text:?}");
+    }
+    let said = RuleProfile::builtin("atlantis")
+        .unwrap_err()
+        .message()
+        .text();
+    assert!(
+        said.zh.contains("没有名为 atlantis 的内置规则配置"),
+        "{}",
+        said.zh
+    );
+    assert!(said.zh.contains("jiangsu-suzhou"), "{}", said.zh);
 }
 
 #[test]

@@ -26,13 +26,16 @@ pub fn set_lang(lang: Lang) {
     let _ = LANG.set(lang);
 }
 
-/// A failed command's error for a person: a folder's in this run's language, any other as
-/// its chain says.
+/// A failed command's error for a person: a folder's or a profile's in this run's language,
+/// any other as its chain says.
 pub fn describe(e: &anyhow::Error) -> String {
-    match e.downcast_ref::<hecha_core::rehearsal::RehearsalError>() {
-        Some(folder) => folder.message().render(lang()),
-        None => format!("{e:#}"),
+    if let Some(folder) = e.downcast_ref::<hecha_core::rehearsal::RehearsalError>() {
+        return folder.message().render(lang());
     }
+    if let Some(profile) = e.downcast_ref::<hecha_core::rules::ProfileError>() {
+        return profile.message().render(lang());
+    }
+    format!("{e:#}")
 }
 
 /// The language a person reads this run's output in (Chinese unless chosen otherwise).

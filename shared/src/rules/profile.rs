@@ -80,6 +80,71 @@ pub enum ProfileError {
     PhotoParamsInRule { profile: String, keys: String },
 }
 
+impl ProfileError {
+    /// Why the profile cannot be used, for the person who wrote it (`Display` gives the
+    /// English, for logs).
+    pub fn message(&self) -> crate::i18n::Message {
+        use crate::msg;
+        match self {
+            ProfileError::UnknownProfile(id) => msg!(
+                "profile-unknown",
+                id = id,
+                known = BUILTIN_PROFILES
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>()
+            ),
+            ProfileError::Toml(e) => msg!("profile-not-toml", problem = e.to_string()),
+            ProfileError::UnknownRule { profile, rule } => {
+                msg!("profile-unknown-rule", profile = profile, rule = rule)
+            }
+            ProfileError::DuplicateRule { profile, rule } => {
+                msg!("profile-duplicate-rule", profile = profile, rule = rule)
+            }
+            ProfileError::MissingRules { profile, missing } => {
+                msg!("profile-missing-rules", profile = profile, rules = missing)
+            }
+            ProfileError::BadParams {
+                profile,
+                rule,
+                reason,
+            } => msg!(
+                "profile-bad-parameters",
+                profile = profile,
+                rule = rule,
+                problem = reason
+            ),
+            ProfileError::NoCitation { profile, rule } => {
+                msg!("profile-no-citation", profile = profile, rule = rule)
+            }
+            ProfileError::SeedsListed { profile, rule } => {
+                msg!("profile-seeds-listed", profile = profile, rule = rule)
+            }
+            ProfileError::UnknownSource { profile, rule, key } => msg!(
+                "profile-unknown-source",
+                profile = profile,
+                rule = rule,
+                source = key
+            ),
+            ProfileError::EmptyCitation { profile, rule, key } => msg!(
+                "profile-empty-citation",
+                profile = profile,
+                rule = rule,
+                source = key
+            ),
+            ProfileError::NoPhotoParams { profile } => {
+                msg!("profile-no-photo-table", profile = profile)
+            }
+            ProfileError::NoSealRequirements { profile } => {
+                msg!("profile-no-seal-table", profile = profile)
+            }
+            ProfileError::PhotoParamsInRule { profile, keys } => {
+                msg!("profile-photo-keys-in-rule", profile = profile, keys = keys)
+            }
+        }
+    }
+}
+
 /// The keys of `[photo]`, which profiles recorded before it existed set in the parameters
 /// of `site.real_address`.
 const PHOTO_KEYS: [&str; 2] = ["max_gps_camera_skew_s", "editing_software"];

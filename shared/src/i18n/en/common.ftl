@@ -22,3 +22,17 @@ recheck-as-of-the-day = Counted again as of the visit's day: { $rules }.
 # Sources: the documents the rules rest on.
 source-heading = Sources
 source-unlisted = unlisted source file { $file }
+# Why a rule profile cannot be used.
+profile-unknown = No built-in rule profile is named { $id } (known: { $known })
+profile-not-toml = The rule profile is not valid TOML: { $problem }
+profile-unknown-rule = Rule profile { $profile }: unknown rule { $rule }
+profile-duplicate-rule = Rule profile { $profile }: rule { $rule } appears twice
+profile-missing-rules = Rule profile { $profile }: rules missing: { $rules } (list every rule, with `applies = false` where it does not apply)
+profile-bad-parameters = Rule profile { $profile }: rule { $rule } has bad parameters: { $problem }
+profile-no-citation = Rule profile { $profile }: rule { $rule } cites no source: quote the sentence it rests on (`[[rule.cite]]` with `source`, `quote`, `en`)
+profile-seeds-listed = Rule profile { $profile }: rule { $rule } lists seed files (`seeds = [...]`), the layout before citations: quote the sentences instead (`[[rule.cite]]`), each source named once in `[sources]`
+profile-unknown-source = Rule profile { $profile }: rule { $rule } cites source { $source }, which `[sources]` does not name
+profile-empty-citation = Rule profile { $profile }: rule { $rule } cites source { $source } with an empty quote or English rendering
+profile-no-photo-table = Rule profile { $profile }: no `[photo]` table: every profile sets `max_gps_camera_skew_s`, `editing_software` and `backing_photo_outside` there (the phone, the server's intake and the report assess every photo with them)
+profile-no-seal-table = Rule profile { $profile }: no `[seal]` table: every profile sets `sign_offs` there (who signs before an official seal, e.g. `["inspector", "company_representative"]`)
+profile-photo-keys-in-rule = Rule profile { $profile }: rule `site.real_address` sets { $keys }: photo parameters belong in the profile's `[photo]` table

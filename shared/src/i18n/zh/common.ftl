@@ -22,3 +22,17 @@ recheck-as-of-the-day = 按正式核查当天的日期重新计算：{ $rules }�
 # 依据：规则所依据的来源文件。
 source-heading = 依据
 source-unlisted = 未登记的依据文件 { $file }
+# 规则配置无法使用的原因。
+profile-unknown = 没有名为 { $id } 的内置规则配置（可用：{ $known }）
+profile-not-toml = 规则配置不是有效的 TOML：{ $problem }
+profile-unknown-rule = 规则配置 { $profile }：不认识规则 { $rule }
+profile-duplicate-rule = 规则配置 { $profile }：规则 { $rule } 出现了两次
+profile-missing-rules = 规则配置 { $profile }：缺少规则 { $rules }（每条规则都要列出，不适用的写 `applies = false`）
+profile-bad-parameters = 规则配置 { $profile }：规则 { $rule } 的参数有误：{ $problem }
+profile-no-citation = 规则配置 { $profile }：规则 { $rule } 没有引用依据，请摘录其所依据的原文（`[[rule.cite]]` 的 `source`、`quote`、`en`）
+profile-seeds-listed = 规则配置 { $profile }：规则 { $rule } 仍按旧格式列出依据文件（`seeds = [...]`），请改为摘录原文（`[[rule.cite]]`），每个来源在 `[sources]` 中登记一次
+profile-unknown-source = 规则配置 { $profile }：规则 { $rule } 引用的来源 { $source } 未在 `[sources]` 中登记
+profile-empty-citation = 规则配置 { $profile }：规则 { $rule } 对来源 { $source } 的摘录或英文译文为空
+profile-no-photo-table = 规则配置 { $profile }：缺少 `[photo]` 表；每个配置都要在其中设定 `max_gps_camera_skew_s`、`editing_software` 和 `backing_photo_outside`（手机、服务器收件和报告都按它判断每张照片）
+profile-no-seal-table = 规则配置 { $profile }：缺少 `[seal]` 表；每个配置都要在其中设定 `sign_offs`（正式封存前须签字的人，如 `["inspector", "company_representative"]`）
+profile-photo-keys-in-rule = 规则配置 { $profile }：规则 `site.real_address` 设定了 { $keys }；照片参数应写在配置的 `[photo]` 表中

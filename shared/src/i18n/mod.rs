@@ -563,47 +563,52 @@ mod tests {
         }
     }
 
+    /// Every Rust file below these folders (relative to this crate) with its text, but
+    /// this one (whose tests name ids on purpose).
+    fn rust_sources(dirs: &[&str]) -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack: Vec<_> = dirs.iter().map(|d| root.join(d)).collect();
+        let mut out = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("i18n/mod.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        out
+    }
+
     #[test]
     fn every_message_id_in_the_code_is_in_the_catalogue() {
         let known = catalogue(Lang::Zh);
         let prefixes: BTreeSet<&str> = known.keys().filter_map(|id| id.split('-').next()).collect();
         let literal = regex::Regex::new(r#""([a-z]+(?:-[a-z0-9]+)+)""#).unwrap();
         let mut seen = 0;
+        let mut server_ids = 0;
         // The core, and the crates that speak through it: the `hecha` command, the server's
         // errors, the phone core.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![
-            root.join("src"),
-            root.join("../server/src"),
-            root.join("../mobile-bindings/src"),
-        ];
-        let mut server_ids = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
+        for (path, source) in rust_sources(&["src", "../server/src", "../mobile-bindings/src"]) {
+            for c in literal.captures_iter(&source) {
+                let id = &c[1];
+                if !prefixes.contains(id.split('-').next().unwrap()) {
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") || path.ends_with("i18n/mod.rs") {
-                    continue;
+                seen += 1;
+                if id.starts_with("error-") {
+                    server_ids += 1;
                 }
-                let source = std::fs::read_to_string(&path).unwrap();
-                for c in literal.captures_iter(&source) {
-                    let id = &c[1];
-                    if !prefixes.contains(id.split('-').next().unwrap()) {
-                        continue;
-                    }
-                    seen += 1;
-                    if id.starts_with("error-") {
-                        server_ids += 1;
-                    }
-                    assert!(
-                        known.contains_key(id),
-                        "{}: {id} is not in the catalogue",
-                        path.display()
-                    );
-                }
+                assert!(
+                    known.contains_key(id),
+                    "{}: {id} is not in the catalogue",
+                    path.display()
+                );
             }
         }
         assert!(seen > 150, "only {seen} message ids found in the code");
@@ -656,35 +661,22 @@ mod tests {
         // The server's errors are built far from their words: an argument misnamed would
         // render `{$name}` to a client. Checked for every `msg!` call of an `error-` id.
         let known = catalogue(Lang::En);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![root.join("src"), root.join("../server/src")];
         let mut checked = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
+        for (path, source) in rust_sources(&["src", "../server/src"]) {
+            for (id, names) in msg_calls(&source) {
+                if !id.starts_with("error-") {
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") {
-                    continue;
-                }
-                let source = std::fs::read_to_string(&path).unwrap();
-                for (id, names) in msg_calls(&source) {
-                    if !id.starts_with("error-") {
-                        continue;
-                    }
-                    let Some(vars) = known.get(&id) else {
-                        continue; // reported by the test above
-                    };
-                    checked += 1;
-                    assert_eq!(
-                        &names,
-                        vars,
-                        "{}: msg!(\"{id}\") is given {names:?}, its words use {vars:?}",
-                        path.display()
-                    );
-                }
+                let Some(vars) = known.get(&id) else {
+                    continue; // reported by the test above
+                };
+                checked += 1;
+                assert_eq!(
+                    &names,
+                    vars,
+                    "{}: msg!(\"{id}\") is given {names:?}, its words use {vars:?}",
+                    path.display()
+                );
             }
         }
         assert!(checked > 100, "only {checked} error messages checked");

@@ -68,6 +68,11 @@ fn rotate_list_retire_a_keyring() {
             .code(),
         Some(2)
     );
+    // A kid is base64url and one in 64 begins with `-`: it is a kid, not an option.
+    let dashed = hecha(&["key", "retire", "-VXrUfw6xEnbP4oq", "--keyring", s(&ring)]);
+    assert_eq!(dashed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&dashed.stderr);
+    assert!(!err.contains("unexpected argument"), "{err}");
     let retired = hecha(&["key", "retire", &second, "--keyring", s(&ring)]);
     assert_eq!(retired.status.code(), Some(0), "{retired:?}");
     let doc: serde_json::Value =

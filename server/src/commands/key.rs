@@ -48,6 +48,8 @@ pub enum KeyCommand {
     },
     /// Retire the active key: it signs nothing new, and still verifies what it signed.
     Retire {
+        /// A kid is base64url: it may begin with `-`, and is still the kid.
+        #[arg(allow_hyphen_values = true)]
         kid: String,
         #[arg(long)]
         keyring: PathBuf,

@@ -199,6 +199,27 @@ fn unreadable_input_exits_2_with_a_clear_message() {
 
     let out = hecha(&["check"]);
     assert_eq!(out.status.code(), Some(2));
+
+    // What the command was doing when it failed, in the run's language.
+    let args = [
+        "check",
+        "examples/suzhou",
+        "--profile-file",
+        "no/such/profile.toml",
+    ];
+    let out = hecha(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("无法读取规则配置 no/such/profile.toml"),
+        "{err}"
+    );
+    let out = hecha(&[&args[..], &["--lang", "en"]].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read the rule profile no/such/profile.toml"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -23,7 +23,8 @@ impl Drop for Server {
 /// are the defaults), on a free port; waits for the banner and returns the base URL.
 fn serve(dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hecha"));
-    cmd.args(["serve", "--listen", "127.0.0.1:0"])
+    cmd.env("HECHA_LANG", "zh")
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .stderr(Stdio::piped())
@@ -39,8 +40,14 @@ fn serve(dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
         let line = lines.next().expect("serve printed its banner").unwrap();
         banner.push_str(&line);
         banner.push('\n');
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.trim().to_owned();
+        // The first line ends with the address, in either language.
+        if line.starts_with("hecha ")
+            && let Some(url) = line
+                .split_whitespace()
+                .last()
+                .filter(|w| w.starts_with("http://"))
+        {
+            break url.to_owned();
         }
     };
     // Keep draining stderr so the server never blocks on a full pipe; keep what it says.
@@ -119,6 +126,7 @@ fn migrate_admin_serve_export_verify() {
     std::fs::write(d.join("hecha.toml"), "[limits]\nmax_json_bytes = 65536\n").unwrap();
 
     let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .env("HECHA_LANG", "zh")
         .args(["migrate"])
         .current_dir(d)
         .env_remove("DATABASE_URL")
@@ -129,6 +137,7 @@ fn migrate_admin_serve_export_verify() {
 
     let admin = |user: &str| {
         Command::new(env!("CARGO_BIN_EXE_hecha"))
+            .env("HECHA_LANG", "zh")
             .args(["admin", "create", "--username", user])
             .current_dir(d)
             .env_remove("DATABASE_URL")
@@ -287,17 +296,19 @@ fn migrate_admin_serve_export_verify() {
 
     // Nothing for pii-scan to report, the example's SI numbers included.
     let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .env("HECHA_LANG", "zh")
         .args(["pii-scan"])
         .current_dir(d)
         .env_remove("DATABASE_URL")
         .output()
         .unwrap();
     assert_exit(&o, 0);
-    assert!(text(&o).contains("0 places"), "{}", text(&o));
+    assert!(text(&o).contains("0 处含完整身份证号码"), "{}", text(&o));
 
     // The server is gone: export straight from the database and the blob directory.
     let out = d.join("bundle.zip");
     let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .env("HECHA_LANG", "zh")
         .args(["export", &id, "--out", s(&out)])
         .current_dir(d)
         .env_remove("DATABASE_URL")
@@ -320,6 +331,7 @@ fn migrate_admin_serve_export_verify() {
     );
     // An unknown inspection is a usage error, not a crash.
     let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .env("HECHA_LANG", "zh")
         .args(["export", "no-such-id", "--out", s(&d.join("x.zip"))])
         .current_dir(d)
         .env_remove("DATABASE_URL")
@@ -353,6 +365,7 @@ fn secrets_at_rest_are_owner_only() {
     )
     .unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .env("HECHA_LANG", "zh")
         .args(["admin", "create", "--username", "root"])
         .current_dir(d)
         .env_remove("DATABASE_URL")
@@ -402,6 +415,7 @@ fn secrets_at_rest_are_owner_only() {
     // A database the operator created elsewhere, by URL, is created 0600 too.
     let elsewhere = d.join("db").join("other.db");
     let o = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .env("HECHA_LANG", "zh")
         .args(["migrate"])
         .current_dir(d)
         .env(

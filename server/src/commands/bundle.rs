@@ -148,7 +148,8 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
     let info = bag_info_for(&bundle.manifest, &now.format("%Y-%m-%d").to_string())?;
     // Write beside the target and rename: a failed seal leaves no half-written bundle.
     let tmp = args.out.with_extension("zip.partial");
-    let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let file = File::create(&tmp)
+        .with_context(|| words(&msg!("cli-cannot-create", path = tmp.display().to_string())))?;
     let written = write_bundle(BufWriter::new(file), &bundle, &blobs, &info, &mut |n| {
         bar.inc(n)
     });
@@ -216,11 +217,15 @@ pub struct VerifyArgs {
 pub fn read_trust(paths: &[PathBuf]) -> anyhow::Result<TrustAnchors> {
     let mut anchors = TrustAnchors::default();
     for path in paths {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("cannot read trust file {}", path.display()))?;
+        let bytes = std::fs::read(path).with_context(|| {
+            words(&msg!(
+                "cli-cannot-read-trust",
+                path = path.display().to_string()
+            ))
+        })?;
         anchors
             .add_file(&bytes)
-            .with_context(|| format!("trust file {}", path.display()))?;
+            .with_context(|| words(&msg!("cli-trust-file", path = path.display().to_string())))?;
     }
     Ok(anchors)
 }
@@ -232,8 +237,12 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
         anyhow::bail!(words(&msg!("verify-official-needs-trust")));
     }
     let trust = read_trust(&args.trust)?;
-    let file = File::open(&args.bundle)
-        .with_context(|| format!("cannot read {}", args.bundle.display()))?;
+    let file = File::open(&args.bundle).with_context(|| {
+        words(&msg!(
+            "cli-cannot-read",
+            path = args.bundle.display().to_string()
+        ))
+    })?;
     let total = file.metadata()?.len();
     let bar = progress_bar(
         total.saturating_mul(2),
@@ -241,11 +250,14 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     );
     let mut tsa_anchors = TsaTrustAnchors::none();
     for path in &args.tsa_trust {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        tsa_anchors
-            .add(&bytes)
-            .with_context(|| format!("{} is not a certificate", path.display()))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| words(&msg!("cli-cannot-read", path = path.display().to_string())))?;
+        tsa_anchors.add(&bytes).with_context(|| {
+            words(&msg!(
+                "cli-not-a-certificate",
+                path = path.display().to_string()
+            ))
+        })?;
     }
     let options = VerifyOptions {
         trust,
@@ -272,7 +284,16 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
             if args.json {
                 println!(
                     "{}",
-                    serde_json::json!({ "ok": false, "refused": e.to_string() })
+                    serde_json::json!({
+                        "ok": false,
+                        "refused": e.to_string(),
+                        "message": msg!(
+                            "verify-refused",
+                            path = args.bundle.display().to_string(),
+                            reason = e.to_string()
+                        )
+                        .text(),
+                    })
                 );
             } else {
                 say(&msg!(
@@ -419,12 +440,16 @@ pub struct ProveArgs {
 }
 
 pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
-    let file = File::open(&args.bundle)
-        .with_context(|| format!("cannot read {}", args.bundle.display()))?;
+    let file = File::open(&args.bundle).with_context(|| {
+        words(&msg!(
+            "cli-cannot-read",
+            path = args.bundle.display().to_string()
+        ))
+    })?;
     let mut bag = BagZip::open(BufReader::new(file), ReadLimits::default())?;
     let manifest = Manifest::from_json(&bag.read_small(MANIFEST_PATH, 256 << 20)?)?;
     if !manifest.items.iter().any(|i| i.item.id == args.item_id) {
-        bail!("no item {:?} in the bundle", args.item_id);
+        bail!(words(&msg!("cli-no-item", item = &args.item_id)));
     }
     let proof = manifest.prove(&args.item_id)?;
     println!("{}", serde_json::to_string_pretty(&proof)?);
@@ -437,7 +462,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
                 .context("hecha/key-history.json")?;
         let statement = ProofStatement::new(jws, history);
         std::fs::write(out, serde_json::to_string_pretty(&statement)?)
-            .with_context(|| format!("cannot write {}", out.display()))?;
+            .with_context(|| words(&msg!("cli-cannot-write", path = out.display().to_string())))?;
         complain(&msg!(
             "cli-prove-check-with",
             file = out.display().to_string()
@@ -460,12 +485,16 @@ pub struct FindingsArgs {
 /// with the sealed ones. Exit 0 when they equal the sealed findings as data (rule, status,
 /// severity, evidence, measures, sources — not the words), 1 when not.
 pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
-    let file = File::open(&args.bundle)
-        .with_context(|| format!("cannot read {}", args.bundle.display()))?;
+    let file = File::open(&args.bundle).with_context(|| {
+        words(&msg!(
+            "cli-cannot-read",
+            path = args.bundle.display().to_string()
+        ))
+    })?;
     let mut bag = BagZip::open(BufReader::new(file), ReadLimits::default())?;
     let manifest = Manifest::from_json(&bag.read_small(MANIFEST_PATH, 256 << 20)?)?;
     let toml = String::from_utf8(bag.read_small(PROFILE_PATH, 16 << 20)?)
-        .context("hecha/profile.toml is not UTF-8")?;
+        .with_context(|| words(&msg!("cli-not-utf8", path = "hecha/profile.toml")))?;
     let profile = RuleProfile::from_recorded_toml(&toml)?;
     let evidence: Vec<EvidenceItem> = manifest.items.iter().map(|i| i.item.clone()).collect();
     let recomputed = evaluate(&profile, &manifest.inspection, &evidence);

@@ -2,6 +2,7 @@
 //! one JSON document with `--json`. Exit 0 when no finding is fail or missing, 1 otherwise,
 //! 2 when the folder or the profile cannot be read.
 
+use super::words;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -41,8 +42,12 @@ pub fn choose_profile(
     named: &str,
 ) -> anyhow::Result<RuleProfile> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read profile {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            words(&msg!(
+                "cli-cannot-read-profile",
+                path = path.display().to_string()
+            ))
+        })?;
         return Ok(RuleProfile::from_toml(&text)?);
     }
     Ok(RuleProfile::builtin(profile.unwrap_or(named))?)
@@ -57,7 +62,8 @@ pub fn ephemeral_hasher() -> anyhow::Result<PersonHasher> {
 /// A person-hash key made at random and kept nowhere, named `key_id`.
 pub fn random_hasher(key_id: &str) -> anyhow::Result<PersonHasher> {
     let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    getrandom::fill(&mut key)
+        .map_err(|e| anyhow::anyhow!(words(&msg!("cli-no-randomness", problem = e.to_string()))))?;
     Ok(PersonHasher::new(key_id, &key)?)
 }
 

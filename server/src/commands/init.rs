@@ -2,6 +2,8 @@
 //! every piece of evidence the profile asks for (commented, zh + en) and the empty folders
 //! the files go in. Never overwrites an existing `inspection.toml`.
 
+use super::words;
+use hecha_core::msg;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -42,8 +44,12 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
         .and_then(|n| n.to_str())
         .unwrap_or("rehearsal");
     let text = skeleton(&profile, name, chrono::Local::now().date_naive());
-    std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    std::fs::create_dir_all(&args.dir).with_context(|| {
+        words(&msg!(
+            "cli-cannot-create",
+            path = args.dir.display().to_string()
+        ))
+    })?;
     // create_new: an existing description is never replaced, even by a race.
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
@@ -55,14 +61,21 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
             complain(&Message::new("init-exists").arg("file", path.display().to_string()));
             return Ok(EXIT_USAGE);
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot create {}", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                words(&msg!(
+                    "cli-cannot-create",
+                    path = path.display().to_string()
+                ))
+            });
+        }
     };
     file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| words(&msg!("cli-cannot-write", path = path.display().to_string())))?;
     for folder in FOLDERS {
         let dir = args.dir.join(folder);
         std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+            .with_context(|| words(&msg!("cli-cannot-create", path = dir.display().to_string())))?;
     }
     say(&Message::new("init-written").arg("file", path.display().to_string()));
     Ok(0)

@@ -8,6 +8,8 @@
 //! - `retire KID --keyring DIR`: the active key signs nothing from now on.
 //! - `export-history --keyring DIR [--out FILE]`: the key history, the anchor to pin.
 
+use super::words;
+use hecha_core::msg;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -100,8 +102,13 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
                 } else {
                     KeyPurpose::Official
                 };
-                let ring = Keyring::create_for(keyring, purpose, Utc::now())
-                    .with_context(|| format!("cannot create keyring {}", keyring.display()))?;
+                let ring =
+                    Keyring::create_for(keyring, purpose, Utc::now()).with_context(|| {
+                        words(&msg!(
+                            "cli-cannot-create-keyring",
+                            path = keyring.display().to_string()
+                        ))
+                    })?;
                 println!("{}", ring.active_kid().unwrap_or_default());
             }
         }
@@ -145,14 +152,15 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
         KeyCommand::Retire { kid, keyring } => {
             let mut ring = Keyring::open(keyring)?;
             ring.retire(kid, at_next_second())?;
-            println!("retired {kid}");
+            println!("{}", words(&msg!("cli-key-retired", kid = kid.as_str())));
         }
         KeyCommand::ExportHistory { keyring, out } => {
             let ring = Keyring::open(keyring)?;
             let text = serde_json::to_string_pretty(ring.history())?;
             match out {
-                Some(path) => std::fs::write(path, text + "\n")
-                    .with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => std::fs::write(path, text + "\n").with_context(|| {
+                    words(&msg!("cli-cannot-write", path = path.display().to_string()))
+                })?,
                 None => println!("{text}"),
             }
         }

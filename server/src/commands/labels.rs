@@ -3,6 +3,8 @@
 //! (the one `hecha seal` signs the rehearsal with), its QR code, the seat number and the
 //! company.
 
+use super::words;
+use hecha_core::msg;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -31,8 +33,12 @@ pub struct LabelsArgs {
 }
 
 pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
-    let key = Ed25519Key::read_pem_file(&args.key)
-        .with_context(|| format!("cannot read the key {}", args.key.display()))?;
+    let key = Ed25519Key::read_pem_file(&args.key).with_context(|| {
+        words(&msg!(
+            "cli-cannot-read-key",
+            path = args.key.display().to_string()
+        ))
+    })?;
     let rehearsal = load_folder(&args.dir, &ephemeral_hasher()?)?;
     let inspection = &rehearsal.inspection;
     let mut seats: BTreeSet<String> = rehearsal
@@ -52,7 +58,7 @@ pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
         .into_iter()
         .map(|seat| {
             let tag = sign_seat_tag(&key, &inspection.id, &seat)
-                .with_context(|| format!("seat {seat:?}"))?;
+                .with_context(|| words(&msg!("cli-seat", seat = seat.as_str())))?;
             Ok(SeatLabel { seat_id: seat, tag })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -65,7 +71,8 @@ pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
         .out
         .clone()
         .unwrap_or_else(|| args.dir.join("seat-labels.html"));
-    std::fs::write(&out, html).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(&out, html)
+        .with_context(|| words(&msg!("cli-cannot-write", path = out.display().to_string())))?;
     super::say(&hecha_core::msg!(
         "cli-labels-written",
         n = labels.len(),

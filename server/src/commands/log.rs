@@ -87,18 +87,24 @@ fn get_json(url: &str) -> anyhow::Result<serde_json::Value> {
     let mut res = agent
         .get(url)
         .call()
-        .with_context(|| format!("GET {url} failed"))?;
+        .with_context(|| words(&msg!("cli-get-failed", url = url.to_string())))?;
     let status = res.status().as_u16();
     let body = res
         .body_mut()
         .with_config()
         .limit(64 << 20)
         .read_to_string()
-        .with_context(|| format!("GET {url}: reading the reply failed"))?;
+        .with_context(|| words(&msg!("cli-get-reply", url = url.to_string())))?;
     if status != 200 {
-        bail!("GET {url}: HTTP {status}: {body}");
+        bail!(words(&msg!(
+            "cli-get-status",
+            url = url.to_string(),
+            status = status.to_string(),
+            body = body
+        )));
     }
-    serde_json::from_str(&body).with_context(|| format!("GET {url}: not JSON"))
+    serde_json::from_str(&body)
+        .with_context(|| words(&msg!("cli-get-not-json", url = url.to_string())))
 }
 
 fn base(server: &str) -> &str {
@@ -111,31 +117,31 @@ fn anchors(trust: &[PathBuf], server: Option<&str>) -> anyhow::Result<(TrustAnch
         return Ok((super::bundle::read_trust(trust)?, true));
     }
     let Some(server) = server else {
-        bail!("pass --trust HISTORY (the authority's key history) to judge the tree heads");
+        bail!(words(&msg!("cli-log-needs-trust")));
     };
     let url = format!("{}/.well-known/hecha-key-history.json", base(server));
     let history: KeyHistory = serde_json::from_value(get_json(&url)?)
-        .with_context(|| format!("{url} is not a key history"))?;
+        .with_context(|| words(&msg!("cli-not-key-history", url = url.to_string())))?;
     let mut anchors = TrustAnchors::default();
     anchors
         .add_history(history)
-        .with_context(|| format!("the key history of {url}"))?;
+        .with_context(|| words(&msg!("cli-key-history-of", url = url.to_string())))?;
     Ok((anchors, false))
 }
 
 /// The JWS of a tree-head file: the `tree_head_jws` member of a JSON document, or the file
 /// itself.
 fn read_head(path: &Path) -> anyhow::Result<String> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| words(&msg!("cli-cannot-read", path = path.display().to_string())))?;
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
         let v: serde_json::Value = serde_json::from_str(trimmed)
-            .with_context(|| format!("{} is not JSON", path.display()))?;
+            .with_context(|| words(&msg!("cli-not-json", path = path.display().to_string())))?;
         return v["tree_head_jws"]
             .as_str()
             .map(str::to_owned)
-            .with_context(|| format!("{} has no tree_head_jws", path.display()));
+            .with_context(|| words(&msg!("cli-no-tree-head", path = path.display().to_string())));
     }
     Ok(trimmed.to_owned())
 }
@@ -173,8 +179,9 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             let text = serde_json::to_string_pretty(&doc)?;
             match out {
                 Some(path) => {
-                    std::fs::write(path, text + "\n")
-                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    std::fs::write(path, text + "\n").with_context(|| {
+                        words(&msg!("cli-cannot-write", path = path.display().to_string()))
+                    })?;
                     say(&msg!(
                         "cli-log-tree-head",
                         head = describe(&head, &kid, checked, pinned)
@@ -243,10 +250,12 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             } else {
                 let doc = match (server, proof) {
                     (_, Some(path)) => {
-                        let text = std::fs::read_to_string(path)
-                            .with_context(|| format!("cannot read {}", path.display()))?;
-                        serde_json::from_str(&text)
-                            .with_context(|| format!("{} is not JSON", path.display()))?
+                        let text = std::fs::read_to_string(path).with_context(|| {
+                            words(&msg!("cli-cannot-read", path = path.display().to_string()))
+                        })?;
+                        serde_json::from_str(&text).with_context(|| {
+                            words(&msg!("cli-not-json", path = path.display().to_string()))
+                        })?
                     }
                     (Some(server), None) => get_json(&format!(
                         "{}/api/v1/log/consistency?first={}&second={}",
@@ -254,7 +263,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
                         a.tree_size,
                         b.tree_size
                     ))?,
-                    (None, None) => bail!("pass --server URL or --proof FILE"),
+                    (None, None) => bail!(words(&msg!("cli-log-needs-source"))),
                 };
                 if doc["first"].as_u64() != Some(a.tree_size)
                     || doc["second"].as_u64() != Some(b.tree_size)
@@ -266,7 +275,8 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
                     ));
                     return Ok(EXIT_PROBLEMS);
                 }
-                serde_json::from_value(doc["proof"].clone()).context("the proof's nodes")?
+                serde_json::from_value(doc["proof"].clone())
+                    .with_context(|| words(&msg!("cli-proof-nodes")))?
             };
             let checked = (|| {
                 let path = parse_path("proof", &nodes)?;
@@ -316,7 +326,7 @@ fn fetch_head(server: &str, trust: &[PathBuf]) -> anyhow::Result<Option<Fetched>
     let doc = get_json(&url)?;
     let jws = doc["tree_head_jws"]
         .as_str()
-        .with_context(|| format!("{url}: no tree_head_jws"))?;
+        .with_context(|| words(&msg!("cli-no-tree-head", path = url.to_string())))?;
     match anchors.verify_tree_head(jws) {
         Ok((head, kid, checked)) => Ok(Some(Fetched {
             doc,
@@ -360,8 +370,8 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
             base(server),
             entries.len()
         ))?;
-        let got: Vec<LogEntry> =
-            serde_json::from_value(page["entries"].clone()).context("the log's entries")?;
+        let got: Vec<LogEntry> = serde_json::from_value(page["entries"].clone())
+            .with_context(|| words(&msg!("cli-log-entries")))?;
         if got.is_empty() {
             say(&msg!(
                 "cli-log-short",
@@ -391,8 +401,8 @@ fn audit(server: &str, trust: &[PathBuf]) -> anyhow::Result<u8> {
     // (beyond the tolerance replicas racing may cause) or after the head was backdated or
     // postdated.
     let tolerance = chrono::Duration::seconds(hecha_core::bundle::verify::TIME_TOLERANCE_S);
-    let head_time =
-        chrono::DateTime::parse_from_rfc3339(&head.timestamp).context("the head's timestamp")?;
+    let head_time = chrono::DateTime::parse_from_rfc3339(&head.timestamp)
+        .with_context(|| words(&msg!("cli-head-timestamp")))?;
     let mut problems = Vec::new();
     let mut latest: Option<(usize, chrono::DateTime<chrono::FixedOffset>)> = None;
     let (mut seals, mut histories) = (0, 0);

@@ -10,6 +10,8 @@
 //! the whole image instead of the pipeline, to show what the pipeline adds;
 //! `HECHA_QR_PIPELINE=rqrr@1300,rxing@full,zoom` (any list [`Stage::parse_list`] accepts)
 //! runs another stage order, for experiments.
+use super::words;
+use hecha_core::msg;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -73,10 +75,13 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
                 stage: None,
             },
         };
-        serde_json::to_writer(&mut out, &line).context("writing to stdout")?;
-        out.write_all(b"\n").context("writing to stdout")?;
+        serde_json::to_writer(&mut out, &line)
+            .with_context(|| words(&msg!("cli-writing-stdout")))?;
+        out.write_all(b"\n")
+            .with_context(|| words(&msg!("cli-writing-stdout")))?;
         // Flushed per file so a long batch can be followed live.
-        out.flush().context("writing to stdout")?;
+        out.flush()
+            .with_context(|| words(&msg!("cli-writing-stdout")))?;
     }
     Ok(0)
 }

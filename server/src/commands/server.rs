@@ -1,6 +1,8 @@
 //! `hecha serve`, `hecha migrate`, `hecha admin`, `hecha export`, `hecha gc`: the server
 //! and its operations from the command line.
 
+use super::words;
+use hecha_core::msg;
 use std::io::{BufRead, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -61,8 +63,12 @@ fn system<F: std::future::Future<Output = anyhow::Result<u8>>>(f: F) -> anyhow::
 pub fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
     let settings = args.config.load(args.listen.clone())?;
     system(async move {
-        let listener = TcpListener::bind(&settings.listen)
-            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let listener = TcpListener::bind(&settings.listen).with_context(|| {
+            words(&msg!(
+                "cli-cannot-listen",
+                address = settings.listen.to_string()
+            ))
+        })?;
         let addr = listener.local_addr()?;
         let state = startup::prepare(settings).await?;
         let admins = user::Entity::find()
@@ -71,18 +77,39 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
             .await?
             .len();
         let s = &state.settings;
-        eprintln!(
-            "hecha {} listening on http://{addr}",
-            env!("CARGO_PKG_VERSION")
-        );
-        eprintln!("  data directory  {}", s.data_dir.display());
-        eprintln!("  database        {}", startup::redact(&s.database_url()));
-        eprintln!("  blob store      {}", state.store.describe());
-        eprintln!("  API             http://{addr}/api/v1  (OpenAPI: /api/v1/openapi.json)");
-        eprintln!("  health          http://{addr}/healthz  /readyz  /metrics");
+        // The address ends the first line (scripts and tests read it from there).
+        let addr = addr.to_string();
+        for line in [
+            msg!(
+                "cli-serve-listening",
+                program = "hecha",
+                version = env!("CARGO_PKG_VERSION"),
+                url = format!("http://{addr}")
+            ),
+            msg!(
+                "cli-serve-data-dir",
+                path = s.data_dir.display().to_string()
+            ),
+            msg!(
+                "cli-serve-database",
+                url = startup::redact(&s.database_url()).to_string()
+            ),
+            msg!("cli-serve-blob-store", store = state.store.describe()),
+            msg!(
+                "cli-serve-api",
+                api = format!("http://{addr}/api/v1"),
+                openapi = "/api/v1/openapi.json"
+            ),
+            msg!(
+                "cli-serve-health",
+                health = format!("http://{addr}/healthz  /readyz  /metrics")
+            ),
+        ] {
+            eprintln!("{}", words(&line));
+        }
         if admins == 0 {
             eprintln!();
-            eprintln!("No admin yet. Create the first one with:");
+            eprintln!("{}", words(&msg!("cli-serve-no-admin")));
             eprintln!("  hecha admin create --username admin{}", data_dir_flag(s));
         }
         tracing::info!(%addr, "listening");
@@ -107,17 +134,26 @@ pub fn migrate(args: &ConfigArgs) -> anyhow::Result<u8> {
     let settings = args.load(None)?;
     system(async move {
         hecha_server::private_fs::secure_data_dir(&settings).with_context(|| {
-            format!(
-                "cannot create or protect the data directory {}",
-                settings.data_dir.display()
-            )
+            words(&msg!(
+                "cli-data-dir",
+                path = settings.data_dir.display().to_string()
+            ))
         })?;
         let url = settings.database_url();
-        let db = hecha_server::db::connect(&url)
-            .await
-            .with_context(|| format!("cannot open {}", startup::redact(&url)))?;
+        let db = hecha_server::db::connect(&url).await.with_context(|| {
+            words(&msg!(
+                "cli-cannot-open",
+                what = startup::redact(&url).to_string()
+            ))
+        })?;
         hecha_server::db::migrate(&db).await?;
-        eprintln!("migrations applied to {}", startup::redact(&url));
+        eprintln!(
+            "{}",
+            words(&msg!(
+                "cli-migrated",
+                url = startup::redact(&url).to_string()
+            ))
+        );
         Ok(0)
     })
 }
@@ -223,11 +259,21 @@ pub fn export(args: &ExportArgs, lang: Lang) -> anyhow::Result<u8> {
             .one(&state.db)
             .await?
         else {
-            eprintln!("hecha: no inspection {id}");
+            eprintln!(
+                "hecha: {}",
+                words(&msg!("cli-no-inspection", id = id.as_str()))
+            );
             return Ok(crate::EXIT_USAGE);
         };
         if row.status != hecha_server::db::entities::InspectionStatus::Sealed {
-            eprintln!("hecha: inspection {id} is not sealed ({})", row.status);
+            eprintln!(
+                "hecha: {}",
+                words(&msg!(
+                    "cli-not-sealed",
+                    id = id.as_str(),
+                    status = row.status.to_string()
+                ))
+            );
             return Ok(crate::EXIT_PROBLEMS);
         }
         let (mut file, len) = hecha_server::service::sealing::export(&state, &row)
@@ -236,8 +282,9 @@ pub fn export(args: &ExportArgs, lang: Lang) -> anyhow::Result<u8> {
         let bar = super::bundle::progress_bar(len, "export");
         let tmp = out.with_extension("zip.partial");
         let result = (|| -> anyhow::Result<()> {
-            let mut dest = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            let mut dest = std::fs::File::create(&tmp).with_context(|| {
+                words(&msg!("cli-cannot-create", path = tmp.display().to_string()))
+            })?;
             std::io::copy(&mut file, &mut bar.wrap_write(&mut dest))?;
             dest.sync_all()?;
             std::fs::rename(&tmp, &out)?;
@@ -248,7 +295,14 @@ pub fn export(args: &ExportArgs, lang: Lang) -> anyhow::Result<u8> {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
-        eprintln!("wrote {} ({len} bytes)", out.display());
+        eprintln!(
+            "{}",
+            words(&msg!(
+                "cli-wrote",
+                path = out.display().to_string(),
+                bytes = len
+            ))
+        );
         Ok(0)
     })
 }
@@ -275,10 +329,13 @@ pub fn gc(args: &GcArgs) -> anyhow::Result<u8> {
         let report = hecha_server::service::gc::run(&state, Duration::hours(grace), dry).await?;
         if dry {
             for key in &report.orphan_keys {
-                println!("would delete {key}");
+                println!("{}", words(&msg!("cli-would-delete", key = key.as_str())));
             }
             for id in &report.expired_uploads {
-                println!("would drop upload {id}");
+                println!(
+                    "{}",
+                    words(&msg!("cli-would-drop-upload", id = id.as_str()))
+                );
             }
         }
         println!(
@@ -289,7 +346,7 @@ pub fn gc(args: &GcArgs) -> anyhow::Result<u8> {
             })
         );
         if !report.orphan_keys.is_empty() && dry {
-            bail!("dry run: nothing deleted");
+            bail!(words(&msg!("cli-dry-run")));
         }
         Ok(0)
     })
@@ -318,13 +375,13 @@ pub fn pii_scan(args: &PiiScanArgs) -> anyhow::Result<u8> {
                 println!("{}\t{}", hit.place, hit.field);
             }
             eprintln!(
-                "扫描 {} 行、{} 个封存文档：{} 处含完整身份证号码 / scanned {} rows and {} stored bundle documents: {} places hold a full ID number",
-                report.rows,
-                report.objects,
-                report.hits.len(),
-                report.rows,
-                report.objects,
-                report.hits.len()
+                "{}",
+                words(&msg!(
+                    "cli-pii-scanned",
+                    rows = report.rows,
+                    objects = report.objects,
+                    hits = report.hits.len()
+                ))
             );
         }
         Ok(if report.hits.is_empty() {

@@ -57,3 +57,65 @@ cli-log-audited = AUDITED: { $count ->
    *[other] { $histories } key-history changes
 }) give the signed root; every seal is dated in order
 cli-log-backdated = BACKDATED: { $problem }
+# What a failed command was doing (followed by the cause the lower layer gives).
+cli-cannot-read = cannot read { $path }
+cli-cannot-read-profile = cannot read the rule profile { $path }
+cli-cannot-read-trust = cannot read the trust file { $path }
+cli-trust-file = the trust file { $path } is not valid
+cli-cannot-read-key = cannot read the key { $path }
+cli-cannot-create = cannot create { $path }
+cli-cannot-create-keyring = cannot create the keyring { $path }
+cli-cannot-write = cannot write { $path }
+cli-not-json = { $path } is not JSON
+cli-not-utf8 = { $path } is not UTF-8 text
+cli-not-a-certificate = { $path } is not a certificate
+cli-not-inclusion-proof = { $path } is not an inclusion proof
+cli-not-proof-statement = { $path } is not a proof statement
+cli-no-tree-head = { $path } has no tree head (`tree_head_jws`)
+cli-get-failed = GET { $url } failed
+cli-get-reply = GET { $url }: reading the reply failed
+cli-get-status = GET { $url }: HTTP { $status }: { $body }
+cli-get-not-json = GET { $url }: the reply is not JSON
+cli-log-needs-trust = pass `--trust` with the authority's key history to judge the tree heads
+cli-log-needs-source = pass `--server` with a URL or `--proof` with a file
+cli-not-key-history = { $url } is not a key history
+cli-key-history-of = the key history of { $url } is not valid
+cli-proof-nodes = the proof's nodes are not valid
+cli-log-entries = the log's entries are not valid
+cli-head-timestamp = the tree head's time is not valid
+cli-writing-stdout = writing to standard output failed
+cli-no-item = no item { $item } in the bundle
+cli-no-randomness = no randomness: { $problem }
+cli-seat = seat { $seat }
+cli-cannot-listen = cannot listen on { $address }
+cli-cannot-open = cannot open { $what }
+cli-data-dir = cannot create or protect the data directory { $path }
+cli-dry-run = dry run: nothing deleted
+# The lines `hecha serve`, `migrate`, `export`, `gc` and `key` print for operators.
+cli-serve-listening = { $program } { $version } listening on { $url }
+cli-serve-data-dir = {"  "}data directory  { $path }
+cli-serve-database = {"  "}database        { $url }
+cli-serve-blob-store = {"  "}blob store      { $store }
+cli-serve-api = {"  "}API             { $api }  (OpenAPI: { $openapi })
+cli-serve-health = {"  "}health          { $health }
+cli-serve-no-admin = No admin yet. Create the first one with:
+cli-migrated = migrations applied to { $url }
+cli-no-inspection = no inspection { $id }
+cli-not-sealed = inspection { $id } is not sealed ({ $status })
+cli-wrote = wrote { $path } ({ $bytes ->
+    [one] one byte
+   *[other] { $bytes } bytes
+})
+cli-would-delete = would delete { $key }
+cli-would-drop-upload = would drop upload { $id }
+cli-key-retired = retired { $kid }
+cli-pii-scanned = scanned { $rows ->
+    [one] one row
+   *[other] { $rows } rows
+} and { $objects ->
+    [one] one stored bundle document
+   *[other] { $objects } stored bundle documents
+}: { $hits ->
+    [one] one place holds
+   *[other] { $hits } places hold
+} a full ID number

@@ -53,7 +53,10 @@ fn rotate_list_retire_a_keyring() {
     assert!(doc["keys"][0]["retired"].is_string());
     assert!(doc["keys"][1]["retired"].is_null());
     let table = stdout(&hecha(&["key", "list", "--keyring", s(&ring)]));
-    assert!(table.contains(&second) && table.contains("active"));
+    assert!(
+        table.contains(&second) && table.contains("使用中"),
+        "{table}"
+    );
 
     // Retiring an already retired key or an unknown one is a usage error.
     assert_eq!(

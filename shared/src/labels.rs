@@ -30,6 +30,9 @@ pub struct LabelSheet<'a> {
     pub company: &'a str,
     pub inspection_id: &'a str,
     pub labels: &'a [SeatLabel],
+    /// One language (a server page follows `Accept-Language`, `hecha labels` the run's
+    /// `--lang`), or `None` for both: Chinese, then English beneath.
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,25 +81,52 @@ pub fn tag_qr_png(label: &SeatLabel, module_px: u32) -> Result<Vec<u8>, LabelErr
     Ok(png.into_inner())
 }
 
-fn both(m: &Message) -> (String, String) {
-    (m.render(Lang::Zh), m.render(Lang::En))
+/// A message as the sheet prints it: in its one language, or Chinese with the English
+/// after `sep` (escaped HTML either way).
+fn said(m: &Message, lang: Option<Lang>, sep: &str) -> String {
+    match lang {
+        Some(lang) => escape(&m.render(lang)),
+        None => format!(
+            r#"{}{sep}<span lang="en">{}</span>"#,
+            escape(&m.render(Lang::Zh)),
+            escape(&m.render(Lang::En))
+        ),
+    }
 }
 
 /// The printable sheet.
 pub fn render_label_sheet(sheet: &LabelSheet) -> Result<String, LabelError> {
-    let (title_zh, title_en) = both(&msg!("labels-title"));
-    let (hint_zh, hint_en) = both(&msg!("labels-hint"));
-    let (caption_zh, caption_en) = both(&msg!("labels-seat"));
-    let (footer_zh, footer_en) = both(&msg!(
-        "labels-footer",
-        inspection = sheet.inspection_id,
-        n = sheet.labels.len() as i64
-    ));
+    let lang = sheet.lang;
+    let title = said(&msg!("labels-title"), lang, " ");
+    let hint = said(&msg!("labels-hint"), lang, "<br>");
+    let caption = said(&msg!("labels-seat"), lang, " · ");
+    let footer = said(
+        &msg!(
+            "labels-footer",
+            inspection = sheet.inspection_id,
+            n = sheet.labels.len() as i64
+        ),
+        lang,
+        "<br>",
+    );
+    let html_lang = match lang {
+        Some(Lang::En) => "en",
+        _ => "zh-CN",
+    };
+    // The document's title is text, not markup.
+    let plain_title = match lang {
+        Some(lang) => msg!("labels-title").render(lang),
+        None => format!(
+            "{} {}",
+            msg!("labels-title").render(Lang::Zh),
+            msg!("labels-title").render(Lang::En)
+        ),
+    };
     let mut h = String::new();
     let _ = write!(
         h,
         r#"<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{title} {title_en}</title>
+<html lang="{html_lang}"><head><meta charset="utf-8"><title>{plain_title}</title>
 <style>
 @page {{ size: A4; margin: 8mm 7mm; }}
 * {{ box-sizing: border-box; }}
@@ -114,18 +144,17 @@ header h1 {{ font-size: 12pt; margin: 0; }}
 .hint {{ font-size: 6pt; color: #333; margin-top: 1mm; line-height: 1.2; }}
 @media print {{ header, footer {{ display: none; }} }}
 </style></head><body>
-<header><h1>{title} <span lang="en">{title_en}</span></h1><div>{company}</div></header>
+<header><h1>{title}</h1><div>{company}</div></header>
 <main class="sheet">
 "#,
-        title = escape(&title_zh),
-        title_en = escape(&title_en),
+        plain_title = escape(&plain_title),
         company = escape(sheet.company),
     );
     for label in sheet.labels {
         let png = tag_qr_png(label, LABEL_MODULE_PX)?;
         let _ = writeln!(
             h,
-            r#"<section class="label" data-seat="{seat}"><img alt="{tag}" src="data:image/png;base64,{png}"><div><div class="caption">{caption_zh} · <span lang="en">{caption_en}</span></div><div class="seat{long}">{seat}</div><div class="company">{company}</div><div class="hint">{hint_zh}<br><span lang="en">{hint_en}</span></div></div></section>"#,
+            r#"<section class="label" data-seat="{seat}"><img alt="{tag}" src="data:image/png;base64,{png}"><div><div class="caption">{caption}</div><div class="seat{long}">{seat}</div><div class="company">{company}</div><div class="hint">{hint}</div></div></section>"#,
             seat = escape(&label.seat_id),
             // a long seat number takes a smaller type, so the label keeps its lines
             long = if label.seat_id.chars().count() > 12 {
@@ -135,21 +164,15 @@ header h1 {{ font-size: 12pt; margin: 0; }}
             },
             tag = escape(&label.tag),
             png = base64::engine::general_purpose::STANDARD.encode(png),
-            caption_zh = escape(&caption_zh),
-            caption_en = escape(&caption_en),
             company = escape(sheet.company),
-            hint_zh = escape(&hint_zh),
-            hint_en = escape(&hint_en),
         );
     }
     let _ = write!(
         h,
         r#"</main>
-<footer>{footer_zh}<br><span lang="en">{footer_en}</span></footer>
+<footer>{footer}</footer>
 </body></html>
 "#,
-        footer_zh = escape(&footer_zh),
-        footer_en = escape(&footer_en),
     );
     Ok(h)
 }
@@ -190,6 +213,7 @@ mod tests {
             company: "苏州核查示例科技有限公司 <&>",
             inspection_id: "insp-1",
             labels,
+            lang: None,
         })
         .unwrap()
     }
@@ -235,6 +259,34 @@ mod tests {
             !html.contains("http://") && !html.contains("https://") && !html.contains("src=\"/")
         );
         assert_eq!(sheet_qr_pngs(&html)[0].0, "A<script>");
+    }
+
+    #[test]
+    fn a_sheet_in_one_language_says_nothing_in_the_other() {
+        let labels: Vec<SeatLabel> = (1..=2).map(label).collect();
+        let one = |lang| {
+            render_label_sheet(&LabelSheet {
+                company: "苏州核查示例科技有限公司",
+                inspection_id: "insp-1",
+                labels: &labels,
+                lang: Some(lang),
+            })
+            .unwrap()
+        };
+        let zh = one(Lang::Zh);
+        assert!(
+            zh.contains("共 2 个坐席") && !zh.contains("2 seats"),
+            "{zh}"
+        );
+        assert!(zh.contains("<html lang=\"zh-CN\">") && !zh.contains("lang=\"en\""));
+        let en = one(Lang::En);
+        assert!(
+            en.contains("2 seats") && !en.contains("共 2 个坐席"),
+            "{en}"
+        );
+        assert!(en.contains("<html lang=\"en\">"));
+        // The labels themselves are the same: seat numbers and codes.
+        assert_eq!(sheet_qr_pngs(&zh), sheet_qr_pngs(&en));
     }
 
     #[test]

@@ -125,6 +125,25 @@ fn devices(backend: Backend) {
         html.contains("江苏 公司"),
         "the company's name on the labels"
     );
+    // In Chinese by default; in English when the request prefers it.
+    assert!(
+        html.contains("坐席标签") && !html.contains("Seat labels"),
+        "{html}"
+    );
+    let en = a.inspector.send(
+        "GET",
+        &format!("/api/v1/inspections/{id}/seat-labels"),
+        None,
+        &[("Accept-Language", "en-GB, zh;q=0.5")],
+    );
+    assert_eq!(en.status, 200);
+    assert_eq!(en.header("content-language"), Some("en"));
+    let en = String::from_utf8(en.bytes.clone()).unwrap();
+    assert!(
+        en.contains("Seat labels") && !en.contains("坐席标签"),
+        "{en}"
+    );
+    assert_eq!(hecha_core::labels::sheet_qr_pngs(&en), codes);
     // Another tenant's inspector does not reach it.
     w.b.inspector
         .get(&format!("/api/v1/inspections/{id}/seat-labels"))

@@ -140,10 +140,20 @@ pub async fn seat_labels(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let html = inspection::seat_label_sheet(&state, &caller, &id).await?;
+    // In the language the request prefers, as problem documents are.
+    let lang = crate::api::problem::accepted_language(req.headers());
+    let html = inspection::seat_label_sheet(&state, &caller, &id, lang).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_LANGUAGE,
+            match lang {
+                hecha_core::model::Lang::Zh => "zh-CN",
+                hecha_core::model::Lang::En => "en",
+            },
+        ))
         // The page's own style and its data-URI images, nothing else.
         .insert_header((
             "Content-Security-Policy",

@@ -131,16 +131,25 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
                 let doc = serde_json::json!({"active": active, "keys": keys});
                 println!("{}", serde_json::to_string_pretty(&doc)?);
             } else {
+                let now_active = words(&msg!("cli-key-active"));
                 let mut table = Table::new();
                 table.load_preset(UTF8_FULL_CONDENSED);
-                table.set_header(["kid", "created", "retired", "active"]);
+                table.set_header(
+                    [
+                        "cli-key-col-kid",
+                        "cli-key-col-created",
+                        "cli-key-col-retired",
+                        "cli-key-col-active",
+                    ]
+                    .map(|id| words(&hecha_core::i18n::Message::new(id))),
+                );
                 for k in ring.list() {
                     table.add_row([
                         k.kid.as_str(),
                         k.created.as_str(),
                         k.retired.as_deref().unwrap_or(""),
                         if Some(k.kid.as_str()) == active {
-                            "active"
+                            now_active.as_str()
                         } else {
                             ""
                         },

@@ -66,6 +66,7 @@ pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
         company: &inspection.company.name,
         inspection_id: &inspection.id,
         labels: &labels,
+        lang: Some(super::lang()),
     })?;
     let out = args
         .out

@@ -742,6 +742,7 @@ pub async fn seat_label_sheet(
     state: &AppState,
     caller: &Caller,
     id: &str,
+    lang: hecha_core::model::Lang,
 ) -> ServiceResult<String> {
     let row = load_visible(&state.db, caller, id).await?;
     let tags = issued_tags(&state.db, &row.id).await?;
@@ -749,7 +750,7 @@ pub async fn seat_label_sheet(
         .one(&state.db)
         .await?
         .ok_or_else(|| ServiceError::internal("the inspection's company is missing"))?;
-    crate::service::seat::label_sheet(&company.name, &row.id, &tags)
+    crate::service::seat::label_sheet(&company.name, &row.id, &tags, lang)
 }
 
 /// What an enrolled device takes offline: the inspection, its profile, the seat tags and

@@ -49,12 +49,14 @@ pub fn label_sheet(
     company: &str,
     inspection_id: &str,
     tags: &[seat_tag::Model],
+    lang: hecha_core::model::Lang,
 ) -> ServiceResult<String> {
     let labels: Vec<SeatLabel> = tags.iter().map(label).collect();
     render_label_sheet(&LabelSheet {
         company,
         inspection_id,
         labels: &labels,
+        lang: Some(lang),
     })
     .map_err(ServiceError::internal)
 }

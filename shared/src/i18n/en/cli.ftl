@@ -119,3 +119,8 @@ cli-pii-scanned = scanned { $rows ->
     [one] one place holds
    *[other] { $hits } places hold
 } a full ID number
+cli-key-col-kid = kid
+cli-key-col-created = created
+cli-key-col-retired = retired
+cli-key-col-active = active
+cli-key-active = active

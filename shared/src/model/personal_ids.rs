@@ -42,21 +42,6 @@ pub enum PersonalIdError {
 }
 
 impl PersonalIdError {
-    /// The same message in Chinese.
-    pub fn zh(&self) -> String {
-        match self {
-            PersonalIdError::InIdentifier { field } => {
-                format!(
-                    "{field} 中含有完整的身份证号码；标识符不会被改写，请换一个不含身份证号码的"
-                )
-            }
-            PersonalIdError::Unmaskable { field } => {
-                format!("{field} 中含有一长串数字，遮盖后在该处不再有效")
-            }
-            PersonalIdError::Json(e) => format!("无法按 JSON 读取该文档：{e}"),
-        }
-    }
-
     /// The problem as catalogue data (the field's path is an argument, never the value).
     pub fn message(&self) -> crate::i18n::Message {
         match self {

@@ -28,6 +28,7 @@ use hecha_core::seal::manifest::{Manifest, item_digest};
 use hecha_core::seal::timestamp::TsaTrustAnchors;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::doing;
 use super::{complain, lang, say, words};
 use crate::{EXIT_PROBLEMS, EXIT_USAGE};
 
@@ -148,8 +149,7 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
     let info = bag_info_for(&bundle.manifest, &now.format("%Y-%m-%d").to_string())?;
     // Write beside the target and rename: a failed seal leaves no half-written bundle.
     let tmp = args.out.with_extension("zip.partial");
-    let file = File::create(&tmp)
-        .with_context(|| words(&msg!("cli-cannot-create", path = tmp.display().to_string())))?;
+    let file = File::create(&tmp).with_context(doing("cli-cannot-create", &tmp))?;
     let written = write_bundle(BufWriter::new(file), &bundle, &blobs, &info, &mut |n| {
         bar.inc(n)
     });
@@ -217,15 +217,10 @@ pub struct VerifyArgs {
 pub fn read_trust(paths: &[PathBuf]) -> anyhow::Result<TrustAnchors> {
     let mut anchors = TrustAnchors::default();
     for path in paths {
-        let bytes = std::fs::read(path).with_context(|| {
-            words(&msg!(
-                "cli-cannot-read-trust",
-                path = path.display().to_string()
-            ))
-        })?;
+        let bytes = std::fs::read(path).with_context(doing("cli-cannot-read-trust", path))?;
         anchors
             .add_file(&bytes)
-            .with_context(|| words(&msg!("cli-trust-file", path = path.display().to_string())))?;
+            .with_context(doing("cli-trust-file", path))?;
     }
     Ok(anchors)
 }
@@ -237,12 +232,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
         anyhow::bail!(words(&msg!("verify-official-needs-trust")));
     }
     let trust = read_trust(&args.trust)?;
-    let file = File::open(&args.bundle).with_context(|| {
-        words(&msg!(
-            "cli-cannot-read",
-            path = args.bundle.display().to_string()
-        ))
-    })?;
+    let file = File::open(&args.bundle).with_context(doing("cli-cannot-read", &args.bundle))?;
     let total = file.metadata()?.len();
     let bar = progress_bar(
         total.saturating_mul(2),
@@ -250,14 +240,10 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     );
     let mut tsa_anchors = TsaTrustAnchors::none();
     for path in &args.tsa_trust {
-        let bytes = std::fs::read(path)
-            .with_context(|| words(&msg!("cli-cannot-read", path = path.display().to_string())))?;
-        tsa_anchors.add(&bytes).with_context(|| {
-            words(&msg!(
-                "cli-not-a-certificate",
-                path = path.display().to_string()
-            ))
-        })?;
+        let bytes = std::fs::read(path).with_context(doing("cli-cannot-read", path))?;
+        tsa_anchors
+            .add(&bytes)
+            .with_context(doing("cli-not-a-certificate", path))?;
     }
     let options = VerifyOptions {
         trust,
@@ -440,12 +426,7 @@ pub struct ProveArgs {
 }
 
 pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
-    let file = File::open(&args.bundle).with_context(|| {
-        words(&msg!(
-            "cli-cannot-read",
-            path = args.bundle.display().to_string()
-        ))
-    })?;
+    let file = File::open(&args.bundle).with_context(doing("cli-cannot-read", &args.bundle))?;
     let mut bag = BagZip::open(BufReader::new(file), ReadLimits::default())?;
     let manifest = Manifest::from_json(&bag.read_small(MANIFEST_PATH, 256 << 20)?)?;
     if !manifest.items.iter().any(|i| i.item.id == args.item_id) {
@@ -462,7 +443,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
                 .context("hecha/key-history.json")?;
         let statement = ProofStatement::new(jws, history);
         std::fs::write(out, serde_json::to_string_pretty(&statement)?)
-            .with_context(|| words(&msg!("cli-cannot-write", path = out.display().to_string())))?;
+            .with_context(doing("cli-cannot-write", out))?;
         complain(&msg!(
             "cli-prove-check-with",
             file = out.display().to_string()
@@ -485,12 +466,7 @@ pub struct FindingsArgs {
 /// with the sealed ones. Exit 0 when they equal the sealed findings as data (rule, status,
 /// severity, evidence, measures, sources — not the words), 1 when not.
 pub fn findings(args: &FindingsArgs) -> anyhow::Result<u8> {
-    let file = File::open(&args.bundle).with_context(|| {
-        words(&msg!(
-            "cli-cannot-read",
-            path = args.bundle.display().to_string()
-        ))
-    })?;
+    let file = File::open(&args.bundle).with_context(doing("cli-cannot-read", &args.bundle))?;
     let mut bag = BagZip::open(BufReader::new(file), ReadLimits::default())?;
     let manifest = Manifest::from_json(&bag.read_small(MANIFEST_PATH, 256 << 20)?)?;
     let toml = String::from_utf8(bag.read_small(PROFILE_PATH, 16 << 20)?)

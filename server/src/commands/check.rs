@@ -2,6 +2,7 @@
 //! one JSON document with `--json`. Exit 0 when no finding is fail or missing, 1 otherwise,
 //! 2 when the folder or the profile cannot be read.
 
+use super::doing;
 use super::words;
 use std::path::PathBuf;
 
@@ -42,12 +43,8 @@ pub fn choose_profile(
     named: &str,
 ) -> anyhow::Result<RuleProfile> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).with_context(|| {
-            words(&msg!(
-                "cli-cannot-read-profile",
-                path = path.display().to_string()
-            ))
-        })?;
+        let text =
+            std::fs::read_to_string(path).with_context(doing("cli-cannot-read-profile", path))?;
         return Ok(RuleProfile::from_toml(&text)?);
     }
     Ok(RuleProfile::builtin(profile.unwrap_or(named))?)

@@ -2,8 +2,7 @@
 //! every piece of evidence the profile asks for (commented, zh + en) and the empty folders
 //! the files go in. Never overwrites an existing `inspection.toml`.
 
-use super::words;
-use hecha_core::msg;
+use super::doing;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -44,12 +43,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
         .and_then(|n| n.to_str())
         .unwrap_or("rehearsal");
     let text = skeleton(&profile, name, chrono::Local::now().date_naive());
-    std::fs::create_dir_all(&args.dir).with_context(|| {
-        words(&msg!(
-            "cli-cannot-create",
-            path = args.dir.display().to_string()
-        ))
-    })?;
+    std::fs::create_dir_all(&args.dir).with_context(doing("cli-cannot-create", &args.dir))?;
     // create_new: an existing description is never replaced, even by a race.
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
@@ -62,20 +56,14 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
             return Ok(EXIT_USAGE);
         }
         Err(e) => {
-            return Err(e).with_context(|| {
-                words(&msg!(
-                    "cli-cannot-create",
-                    path = path.display().to_string()
-                ))
-            });
+            return Err(e).with_context(doing("cli-cannot-create", &path));
         }
     };
     file.write_all(text.as_bytes())
-        .with_context(|| words(&msg!("cli-cannot-write", path = path.display().to_string())))?;
+        .with_context(doing("cli-cannot-write", &path))?;
     for folder in FOLDERS {
         let dir = args.dir.join(folder);
-        std::fs::create_dir_all(&dir)
-            .with_context(|| words(&msg!("cli-cannot-create", path = dir.display().to_string())))?;
+        std::fs::create_dir_all(&dir).with_context(doing("cli-cannot-create", &dir))?;
     }
     say(&Message::new("init-written").arg("file", path.display().to_string()));
     Ok(0)

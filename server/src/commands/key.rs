@@ -8,6 +8,7 @@
 //! - `retire KID --keyring DIR`: the active key signs nothing from now on.
 //! - `export-history --keyring DIR [--out FILE]`: the key history, the anchor to pin.
 
+use super::doing;
 use super::words;
 use hecha_core::msg;
 use std::path::PathBuf;
@@ -102,13 +103,8 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
                 } else {
                     KeyPurpose::Official
                 };
-                let ring =
-                    Keyring::create_for(keyring, purpose, Utc::now()).with_context(|| {
-                        words(&msg!(
-                            "cli-cannot-create-keyring",
-                            path = keyring.display().to_string()
-                        ))
-                    })?;
+                let ring = Keyring::create_for(keyring, purpose, Utc::now())
+                    .with_context(doing("cli-cannot-create-keyring", keyring))?;
                 println!("{}", ring.active_kid().unwrap_or_default());
             }
         }
@@ -167,9 +163,8 @@ pub fn run(args: &KeyArgs) -> anyhow::Result<u8> {
             let ring = Keyring::open(keyring)?;
             let text = serde_json::to_string_pretty(ring.history())?;
             match out {
-                Some(path) => std::fs::write(path, text + "\n").with_context(|| {
-                    words(&msg!("cli-cannot-write", path = path.display().to_string()))
-                })?,
+                Some(path) => std::fs::write(path, text + "\n")
+                    .with_context(doing("cli-cannot-write", path))?,
                 None => println!("{text}"),
             }
         }

@@ -3,6 +3,7 @@
 //! (the one `hecha seal` signs the rehearsal with), its QR code, the seat number and the
 //! company.
 
+use super::doing;
 use super::words;
 use hecha_core::msg;
 use std::collections::BTreeSet;
@@ -33,12 +34,8 @@ pub struct LabelsArgs {
 }
 
 pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
-    let key = Ed25519Key::read_pem_file(&args.key).with_context(|| {
-        words(&msg!(
-            "cli-cannot-read-key",
-            path = args.key.display().to_string()
-        ))
-    })?;
+    let key = Ed25519Key::read_pem_file(&args.key)
+        .with_context(doing("cli-cannot-read-key", &args.key))?;
     let rehearsal = load_folder(&args.dir, &ephemeral_hasher()?)?;
     let inspection = &rehearsal.inspection;
     let mut seats: BTreeSet<String> = rehearsal
@@ -72,8 +69,7 @@ pub fn run(args: &LabelsArgs) -> anyhow::Result<u8> {
         .out
         .clone()
         .unwrap_or_else(|| args.dir.join("seat-labels.html"));
-    std::fs::write(&out, html)
-        .with_context(|| words(&msg!("cli-cannot-write", path = out.display().to_string())))?;
+    std::fs::write(&out, html).with_context(doing("cli-cannot-write", &out))?;
     super::say(&hecha_core::msg!(
         "cli-labels-written",
         n = labels.len(),

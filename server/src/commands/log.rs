@@ -24,6 +24,7 @@ use hecha_core::msg;
 use hecha_core::seal::key_history::KeyHistory;
 use hecha_core::seal::log::{TreeHead, parse_path, verify_consistency};
 
+use super::doing;
 use super::{complain, say, words};
 use crate::EXIT_PROBLEMS;
 
@@ -132,16 +133,15 @@ fn anchors(trust: &[PathBuf], server: Option<&str>) -> anyhow::Result<(TrustAnch
 /// The JWS of a tree-head file: the `tree_head_jws` member of a JSON document, or the file
 /// itself.
 fn read_head(path: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| words(&msg!("cli-cannot-read", path = path.display().to_string())))?;
+    let text = std::fs::read_to_string(path).with_context(doing("cli-cannot-read", path))?;
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(trimmed)
-            .with_context(|| words(&msg!("cli-not-json", path = path.display().to_string())))?;
+        let v: serde_json::Value =
+            serde_json::from_str(trimmed).with_context(doing("cli-not-json", path))?;
         return v["tree_head_jws"]
             .as_str()
             .map(str::to_owned)
-            .with_context(|| words(&msg!("cli-no-tree-head", path = path.display().to_string())));
+            .with_context(doing("cli-no-tree-head", path));
     }
     Ok(trimmed.to_owned())
 }
@@ -179,9 +179,8 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             let text = serde_json::to_string_pretty(&doc)?;
             match out {
                 Some(path) => {
-                    std::fs::write(path, text + "\n").with_context(|| {
-                        words(&msg!("cli-cannot-write", path = path.display().to_string()))
-                    })?;
+                    std::fs::write(path, text + "\n")
+                        .with_context(doing("cli-cannot-write", path))?;
                     say(&msg!(
                         "cli-log-tree-head",
                         head = describe(&head, &kid, checked, pinned)
@@ -250,12 +249,9 @@ pub fn run(args: &LogArgs) -> anyhow::Result<u8> {
             } else {
                 let doc = match (server, proof) {
                     (_, Some(path)) => {
-                        let text = std::fs::read_to_string(path).with_context(|| {
-                            words(&msg!("cli-cannot-read", path = path.display().to_string()))
-                        })?;
-                        serde_json::from_str(&text).with_context(|| {
-                            words(&msg!("cli-not-json", path = path.display().to_string()))
-                        })?
+                        let text = std::fs::read_to_string(path)
+                            .with_context(doing("cli-cannot-read", path))?;
+                        serde_json::from_str(&text).with_context(doing("cli-not-json", path))?
                     }
                     (Some(server), None) => get_json(&format!(
                         "{}/api/v1/log/consistency?first={}&second={}",

@@ -38,6 +38,12 @@ pub fn describe(e: &anyhow::Error) -> String {
     format!("{e:#}")
 }
 
+/// What a command was doing with a file, as an error's context: the catalogue message `id`
+/// naming `path`, in this run's language.
+pub fn doing<'a>(id: &'static str, path: &'a std::path::Path) -> impl FnOnce() -> String + 'a {
+    move || words(&Message::new(id).arg("path", path.display().to_string()))
+}
+
 /// The language a person reads this run's output in (Chinese unless chosen otherwise).
 pub fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()

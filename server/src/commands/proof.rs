@@ -4,7 +4,7 @@
 //! without the rest. The root and the tree size come from the signature, never from the
 //! proof. Exit 0 valid, 1 invalid or untrusted, 2 unreadable.
 
-use super::words;
+use super::doing;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -30,30 +30,14 @@ pub struct VerifyProofArgs {
 }
 
 pub fn run(args: &VerifyProofArgs) -> anyhow::Result<u8> {
-    let text = std::fs::read_to_string(&args.proof).with_context(|| {
-        words(&msg!(
-            "cli-cannot-read",
-            path = args.proof.display().to_string()
-        ))
-    })?;
-    let proof: InclusionProof = serde_json::from_str(&text).with_context(|| {
-        words(&msg!(
-            "cli-not-inclusion-proof",
-            path = args.proof.display().to_string()
-        ))
-    })?;
-    let text = std::fs::read_to_string(&args.statement).with_context(|| {
-        words(&msg!(
-            "cli-cannot-read",
-            path = args.statement.display().to_string()
-        ))
-    })?;
-    let statement: ProofStatement = serde_json::from_str(&text).with_context(|| {
-        words(&msg!(
-            "cli-not-proof-statement",
-            path = args.statement.display().to_string()
-        ))
-    })?;
+    let text =
+        std::fs::read_to_string(&args.proof).with_context(doing("cli-cannot-read", &args.proof))?;
+    let proof: InclusionProof =
+        serde_json::from_str(&text).with_context(doing("cli-not-inclusion-proof", &args.proof))?;
+    let text = std::fs::read_to_string(&args.statement)
+        .with_context(doing("cli-cannot-read", &args.statement))?;
+    let statement: ProofStatement = serde_json::from_str(&text)
+        .with_context(doing("cli-not-proof-statement", &args.statement))?;
     let trust = super::bundle::read_trust(&args.trust)?;
     match statement.check(&proof, &trust) {
         Ok(proven) => {

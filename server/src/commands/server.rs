@@ -1,6 +1,7 @@
 //! `hecha serve`, `hecha migrate`, `hecha admin`, `hecha export`, `hecha gc`: the server
 //! and its operations from the command line.
 
+use super::doing;
 use super::words;
 use hecha_core::msg;
 use std::io::{BufRead, Write};
@@ -133,12 +134,8 @@ fn data_dir_flag(s: &Settings) -> String {
 pub fn migrate(args: &ConfigArgs) -> anyhow::Result<u8> {
     let settings = args.load(None)?;
     system(async move {
-        hecha_server::private_fs::secure_data_dir(&settings).with_context(|| {
-            words(&msg!(
-                "cli-data-dir",
-                path = settings.data_dir.display().to_string()
-            ))
-        })?;
+        hecha_server::private_fs::secure_data_dir(&settings)
+            .with_context(doing("cli-data-dir", &settings.data_dir))?;
         let url = settings.database_url();
         let db = hecha_server::db::connect(&url).await.with_context(|| {
             words(&msg!(
@@ -282,9 +279,8 @@ pub fn export(args: &ExportArgs, lang: Lang) -> anyhow::Result<u8> {
         let bar = super::bundle::progress_bar(len, "export");
         let tmp = out.with_extension("zip.partial");
         let result = (|| -> anyhow::Result<()> {
-            let mut dest = std::fs::File::create(&tmp).with_context(|| {
-                words(&msg!("cli-cannot-create", path = tmp.display().to_string()))
-            })?;
+            let mut dest =
+                std::fs::File::create(&tmp).with_context(doing("cli-cannot-create", &tmp))?;
             std::io::copy(&mut file, &mut bar.wrap_write(&mut dest))?;
             dest.sync_all()?;
             std::fs::rename(&tmp, &out)?;

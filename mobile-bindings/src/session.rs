@@ -382,6 +382,9 @@ impl InspectionSession {
                     &msg!("mobile-no-such-profile", detail = e.to_string()),
                 )
             })?;
+            profile
+                .check_scope(&inspection)
+                .map_err(|e| MobileError::invalid("rehearsal.profile", &e.message()))?;
             let outbox = Outbox::open(&PathBuf::from(&dir))?;
             // The device's own key, kept sealed by the vault (a key kept in clear by an
             // earlier version is sealed now and the clear copy removed).

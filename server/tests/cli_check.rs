@@ -183,6 +183,27 @@ fn profile_flag_overrides_the_folder_and_a_file_profile_is_accepted() {
 }
 
 #[test]
+fn a_profile_of_the_other_scope_is_refused_not_mixed_in() {
+    // The Suzhou example is a provincial (地网) license: the national profile would judge
+    // it with 95 numbers and nationwide capital.
+    let out = hecha(&["check", "examples/suzhou", "--profile", "national"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("全网") && err.contains("地网"), "{err}");
+    assert!(out.stdout.is_empty(), "no findings are printed");
+    let out = hecha(&[
+        "--lang",
+        "en",
+        "check",
+        "examples/suzhou",
+        "--profile",
+        "national",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nationwide") && err.contains("provincial"), "{err}");
+}
+
+#[test]
 fn unreadable_input_exits_2_with_a_clear_message() {
     let out = hecha(&["check", "no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));

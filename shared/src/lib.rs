@@ -26,5 +26,11 @@ pub mod seal;
 /// rules it names at best missing. `+rules.4`: a finding that is not a pass ends with what
 /// to do (`rules::remedies`); a seat is named by its label's number, not its tag; insurance
 /// whose last paid month is too long before the inspection does not count
-/// (`staff.si_months` `max_months_since_last_paid`).
-pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.4");
+/// (`staff.si_months` `max_months_since_last_paid`). `+rules.5`: verdicts read anew from
+/// the sources — a property certificate proves ownership only in the company's name, a
+/// lease needs the landlord's certificate and the operating site's address; any third
+/// party's machine room or cloud seats host the system; a new system shows its retention
+/// setting; `staff.si_qualified` (the same people local, specialist and insured long
+/// enough) and `staff.agents` (a renewal counts people, not seats); the articles of
+/// association in Suzhou; decision deadlines in their source's calendar.
+pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.5");

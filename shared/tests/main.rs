@@ -22,5 +22,6 @@ mod seal_docs;
 mod seal_manifest;
 mod si_payloads;
 mod si_privacy;
+mod source_cases;
 mod sources;
 mod timestamp;

@@ -24,6 +24,8 @@ const REQUIREMENTS_RULE_IDS: &[&str] = &[
     "staff.si_months",
     "staff.si_local",
     "staff.si_specialty",
+    "staff.si_qualified",
+    "staff.agents",
     "staff.si_roles",
     "system.caller_id_screening",
     "system.complaint_handling",
@@ -173,7 +175,7 @@ fn office_area_without_a_photo_needs_review() {
 }
 
 #[test]
-fn renewal_needs_three_seats_new_license_five() {
+fn a_new_license_needs_five_seats_a_renewal_counts_people_instead() {
     let ev: Vec<_> = complete_evidence()
         .into_iter()
         .filter(|i| !["dial-4", "dial-5", "eq-4", "eq-5"].contains(&i.id.as_str()))
@@ -183,10 +185,11 @@ fn renewal_needs_three_seats_new_license_five() {
         status_of(&suzhou(), &insp, &ev, "seats.physical_count"),
         FindingStatus::Fail
     );
+    // 000's 至少有3名坐席/客服人員 counts people (staff.agents), not seats.
     insp.application.kind = ApplicationKind::Renewal;
     assert_eq!(
         status_of(&suzhou(), &insp, &ev, "seats.physical_count"),
-        FindingStatus::Pass
+        FindingStatus::NotApplicable
     );
 }
 

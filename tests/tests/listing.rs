@@ -135,6 +135,7 @@ fn operator_profile_keeps_certificate_photos_when_it_says_so() {
     let mut insp =
         hecha_tests::flow::example_inspection("official", hecha_tests::flow::EXAMPLE_USCC);
     insp["profile"] = json!("national-keep");
+    insp["scope"] = json!("nationwide");
     let id =
         w.a.inspector
             .post(
@@ -170,6 +171,18 @@ fn operator_profile_keeps_certificate_photos_when_it_says_so() {
         &json!({"company_id": w.a.company, "inspection": bad}),
     );
     assert_eq!((r.status, r.code()), (422, "profile.unknown"));
+    // A profile of the other scope would judge a provincial (地网) license with 95 numbers
+    // and nationwide capital: refused, naming both.
+    let mut other =
+        hecha_tests::flow::example_inspection("official", hecha_tests::flow::EXAMPLE_USCC);
+    other["profile"] = json!("national-keep");
+    let r = w.a.inspector.post(
+        "/api/v1/inspections",
+        &json!({"company_id": w.a.company, "inspection": other}),
+    );
+    assert_eq!((r.status, r.code()), (422, "inspection.profile"));
+    let detail = r.body["texts"]["detail"]["zh"].as_str().unwrap_or_default();
+    assert!(detail.contains("全网") && detail.contains("地网"), "{}", r.body);
 }
 
 #[test]

@@ -90,6 +90,7 @@ pub fn seal(args: &SealArgs) -> anyhow::Result<u8> {
         args.profile_file.as_ref(),
         &folder.inspection.profile,
     )?;
+    profile.check_scope(&folder.inspection)?;
     let now = Utc::now();
     let at = format_time(now);
     // A folder has no recorded history: the log says what was sealed, item by item.

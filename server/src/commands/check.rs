@@ -72,6 +72,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         args.profile_file.as_ref(),
         &rehearsal.inspection.profile,
     )?;
+    profile.check_scope(&rehearsal.inspection)?;
     let findings = evaluate(&profile, &rehearsal.inspection, &rehearsal.evidence);
     let summary = summarize(&findings);
     // A rehearsal settles nothing the visit gathers or counts again on its own day.

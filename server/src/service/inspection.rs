@@ -471,7 +471,15 @@ pub async fn create(
             msg!("error-inspection-geofence"),
         ));
     }
-    load_profile(&state.settings, &insp.profile)?;
+    // A profile of the other scope would judge with another license's numbers.
+    load_profile(&state.settings, &insp.profile)?
+        .check_scope(&insp)
+        .map_err(|e| {
+            ServiceError::unprocessable(
+                "inspection.profile",
+                msg!("error-profile-invalid", problem = e.message()),
+            )
+        })?;
     if let Some(prev) = &insp.supplement_of {
         let prev = load_visible(&state.db, caller, prev).await?;
         if prev.status != InspectionStatus::Sealed

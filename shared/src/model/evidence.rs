@@ -262,23 +262,33 @@ pub struct AccessLogCheck {
 pub enum RoomKind {
     OwnRoom,
     OwnRack,
-    /// Hosted in a carrier's (电信/移动/联通) IDC: needs a hosting agreement and the IDC license copy.
+    /// Hosted in a third party's machine room — a carrier's (电信/移动/联通) or any IDC
+    /// (the name is the one first recorded): needs the hosting agreement and the machine
+    /// room's IDC/ISP license copy (004).
     CarrierHosted,
+    /// Cloud seats: the system runs in a cloud provider's region (004 Q2: 阿里云上海节点).
+    /// Needs the cloud-service agreement, the region's IDC license copy, and a technical
+    /// plan stating where the data lands and is backed up.
+    Cloud,
     None,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoomOrRackCheck {
     pub room_kind: RoomKind,
-    /// Carrier name when hosted.
+    /// Who hosts, when hosted or in the cloud (a carrier, an IDC, a cloud provider).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrier: Option<String>,
-    /// Evidence id of the hosting agreement document, when hosted.
+    /// Evidence id of the hosting agreement (cloud: the cloud-service agreement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosting_agreement_item: Option<String>,
-    /// Evidence id of the IDC/ISP license copy, when hosted.
+    /// Evidence id of the IDC/ISP license copy, when hosted or in the cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idc_license_item: Option<String>,
+    /// Evidence id of the technical plan stating where the data lands and is backed up
+    /// (cloud).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technical_plan_item: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -318,7 +328,12 @@ pub struct SystemDemoCheck {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordingRetentionCheck {
     /// The oldest recording the system could play back on site.
-    pub oldest_playable_recording_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_playable_recording_on: Option<NaiveDate>,
+    /// The days the system is set to keep recordings, as shown on site (its settings
+    /// screen): what a new system demonstrates before it has 30 days of calls (004).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days_configured: Option<u32>,
 }
 
 /// Operating figures of one calling number (outbound / multi-party scopes, 002).
@@ -379,18 +394,45 @@ pub enum DocumentFacts {
         /// Registered with the housing bureau (房管局备案), required in Suzhou.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         registered_with_housing_bureau: Option<bool>,
+        /// The leased premises' address, as the lease writes it: it must be the operating
+        /// site (经营地址) the inspector visits.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
     },
-    /// 房产证: the company owns the premises.
-    PropertyCertificate,
-    /// Hosting agreement with a carrier IDC.
+    /// 房产证: the premises' owner. In the company's name it proves the company owns the
+    /// site; in another's it is the landlord's certificate, which 000 and 004 require with
+    /// the lease.
+    PropertyCertificate {
+        /// The owner (权利人) the certificate names.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        holder: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<String>,
+    },
+    /// Hosting agreement (托管协议) with a third-party machine room, or the cloud-service
+    /// agreement (云服务协议) for cloud seats (004).
     HostingAgreement {
+        /// Who hosts: a carrier, an IDC or a cloud provider.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         carrier: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         end: Option<NaiveDate>,
     },
-    /// The IDC/ISP license copy of the hosting carrier.
+    /// The IDC/ISP license copy of the machine room or cloud region that hosts the system.
     IdcLicense,
+    /// 技术方案: for cloud seats it states where the data lands and where it is backed up
+    /// (004 Q2: 数据落地上海，备份在苏州).
+    TechnicalPlan {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data_landing: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        backup: Option<String>,
+    },
+    /// 公司章程: its business scope must name the license's category (004: 第二类增值电信业务).
+    ArticlesOfAssociation {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        business_scope: Option<String>,
+    },
     /// 营业执照.
     BusinessLicense {
         #[serde(default, skip_serializing_if = "Option::is_none")]

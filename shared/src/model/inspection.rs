@@ -106,6 +106,16 @@ pub enum Scope {
     Provincial,
 }
 
+impl Scope {
+    /// The scope's name for people (全网（跨地区）/ 地网（省内）).
+    pub fn message(self) -> crate::i18n::Message {
+        crate::i18n::Message::new(match self {
+            Scope::Nationwide => "report-scope-nationwide",
+            Scope::Provincial => "report-scope-provincial",
+        })
+    }
+}
+
 /// New license or renewal: thresholds differ (seats 5 vs 3, recordings of two months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

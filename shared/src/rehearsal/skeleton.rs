@@ -91,11 +91,13 @@ fn names(profile: &RuleProfile, rule: &str, param: &str) -> Vec<String> {
 }
 
 /// The rules an SI scan serves, all of them (the model's default names three).
-pub(super) const STAFF_RULES: [&str; 5] = [
+pub(super) const STAFF_RULES: [&str; 7] = [
     "staff.si_count",
     "staff.si_months",
     "staff.si_local",
     "staff.si_specialty",
+    "staff.si_qualified",
+    "staff.agents",
     "staff.si_roles",
 ];
 
@@ -124,6 +126,19 @@ fn wanted(profile: &RuleProfile, day: NaiveDate) -> Vec<Wanted> {
                 kv("start", &date),
                 kv("end", &date),
                 kv("registered_with_housing_bureau", false),
+                kv("address", quoted("")),
+            ],
+            &["site.lease_term"],
+        ),
+        // In the company's name it proves ownership (then no lease is needed); otherwise
+        // it is the landlord's, which goes with the lease.
+        document(
+            "property-certificate",
+            "property_certificate",
+            &[
+                kv("title", quoted("房产证")),
+                kv("holder", quoted("")),
+                kv("address", quoted("")),
             ],
             &["site.lease_term"],
         ),
@@ -291,7 +306,10 @@ fn wanted(profile: &RuleProfile, day: NaiveDate) -> Vec<Wanted> {
     out.push(checklist(
         "retention",
         "recording_retention",
-        &[kv("oldest_playable_recording_on", &date)],
+        &[
+            kv("retention_days_configured", 0),
+            kv("oldest_playable_recording_on", &date),
+        ],
         &["system.recording_retention"],
     ));
     for function in names(profile, "system.in_out_record_store", "required_functions") {
@@ -308,6 +326,21 @@ fn wanted(profile: &RuleProfile, day: NaiveDate) -> Vec<Wanted> {
         &[kv("business_scope", quoted(""))],
         &["company.business_scope"],
     ));
+    // Copied from the articles, never pre-filled with the words the rule looks for.
+    if profile
+        .rule("company.business_scope")
+        .is_some_and(|r| r.params.contains_key("articles_must_state"))
+    {
+        out.push(document(
+            "articles",
+            "articles_of_association",
+            &[
+                kv("title", quoted("公司章程")),
+                kv("business_scope", quoted("")),
+            ],
+            &["company.business_scope"],
+        ));
+    }
     out.push(document(
         "no-violations",
         "no_violation_declaration",

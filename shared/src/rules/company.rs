@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least, at_most};
 use crate::capture::ids::validate_uscc;
-use crate::model::{DocumentFacts, IcpFiling, Scope};
+use crate::model::{DocumentFacts, FindingStatus, IcpFiling, Scope};
 use crate::msg;
 
 #[derive(Deserialize)]
@@ -70,6 +70,9 @@ pub(crate) struct ScopeParams {
     /// A photo of the business license must back the entered text.
     #[serde(default)]
     pub require_document: bool,
+    /// The articles of association (章程) must state this (004: 第二类增值电信业务).
+    #[serde(default)]
+    pub articles_must_state: Option<String>,
 }
 
 /// company.business_scope: lists 第二类增值电信业务 / 呼叫中心业务.
@@ -102,11 +105,58 @@ pub(crate) fn business_scope(ctx: &Ctx, p: &ScopeParams) -> Outcome {
             words = p.required_any.join(" / ")
         )),
     };
-    out.items(licenses.iter().map(|(i, _)| i.id.as_str()))
+    let out = out
+        .items(licenses.iter().map(|(i, _)| i.id.as_str()))
         .review_unless(
             !p.require_document || !licenses.is_empty(),
             msg!("company-scope-no-document"),
+        );
+    match &p.articles_must_state {
+        Some(words) => articles_state(ctx, out, words),
+        None => out,
+    }
+}
+
+/// The articles of association name the license's category (004: 公司章程…需写“第二类增值电信业务”).
+fn articles_state(ctx: &Ctx, out: Outcome, words: &str) -> Outcome {
+    let articles: Vec<_> = ctx
+        .documents()
+        .into_iter()
+        .filter_map(|(item, d)| match d {
+            DocumentFacts::ArticlesOfAssociation { business_scope } => {
+                Some((item, business_scope.as_deref()))
+            }
+            _ => None,
+        })
+        .collect();
+    let out = out.items(articles.iter().map(|(i, _)| i.id.as_str()));
+    let (status, says) = if articles.is_empty() {
+        (
+            FindingStatus::Missing,
+            msg!("company-articles-missing", words = words),
         )
+    } else if articles
+        .iter()
+        .any(|(_, t)| t.is_some_and(|t| t.contains(words)))
+    {
+        return out.also(msg!("company-articles-ok", words = words));
+    } else if articles.iter().all(|(_, t)| t.is_none()) {
+        (
+            FindingStatus::NeedsReview,
+            msg!("company-articles-unknown", words = words),
+        )
+    } else {
+        (
+            FindingStatus::Fail,
+            msg!("company-articles-lacking", words = words),
+        )
+    };
+    let worse = match (out.status, status) {
+        (FindingStatus::Fail, _) | (_, FindingStatus::Fail) => FindingStatus::Fail,
+        (FindingStatus::Missing, _) | (_, FindingStatus::Missing) => FindingStatus::Missing,
+        _ => FindingStatus::NeedsReview,
+    };
+    out.status(worse).also(says)
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use super::context::Ctx;
 use super::outcome::Outcome;
 use super::{company, conduct, license, remedies, room, seats, site, staff, system};
-use crate::model::{EvidenceItem, Finding, FindingStatus, Inspection};
+use crate::model::{EvidenceItem, Finding, FindingStatus, Inspection, Severity};
 use crate::msg;
 use crate::rules::RuleProfile;
 
@@ -119,6 +119,18 @@ static RULES: &[RuleDef] = &[
         "staff.si_specialty",
         staff::SpecialtyParams,
         staff::si_specialty,
+        Recheck::OnSite
+    ),
+    rule!(
+        "staff.si_qualified",
+        staff::QualifiedParams,
+        staff::si_qualified,
+        Recheck::OnSite
+    ),
+    rule!(
+        "staff.agents",
+        staff::AgentsParams,
+        staff::agents,
         Recheck::OnSite
     ),
     rule!(
@@ -365,7 +377,12 @@ pub struct Summary {
     pub missing: usize,
     pub needs_review: usize,
     pub not_applicable: usize,
-    /// No finding is fail or missing.
+    /// Findings of severity `info` that are not a pass: deadlines the regulator keeps and
+    /// the company does not control. Counted above by their status, and never against
+    /// readiness.
+    #[serde(default)]
+    pub information: usize,
+    /// No finding above severity `info` is fail or missing.
     pub ready: bool,
 }
 
@@ -379,6 +396,7 @@ impl Summary {
             missing = self.missing,
             needs_review = self.needs_review,
             not_applicable = self.not_applicable,
+            information = self.information,
             ready = if self.ready { "yes" } else { "no" },
         )
     }
@@ -391,6 +409,7 @@ impl Summary {
 
 pub fn summarize(findings: &[Finding]) -> Summary {
     let mut s = Summary::default();
+    let mut blocking = 0;
     for f in findings {
         match f.status {
             FindingStatus::Pass => s.pass += 1,
@@ -399,7 +418,16 @@ pub fn summarize(findings: &[Finding]) -> Summary {
             FindingStatus::NeedsReview => s.needs_review += 1,
             FindingStatus::NotApplicable => s.not_applicable += 1,
         }
+        let not_pass = matches!(
+            f.status,
+            FindingStatus::Fail | FindingStatus::Missing | FindingStatus::NeedsReview
+        );
+        if f.severity == Severity::Info {
+            s.information += usize::from(not_pass);
+        } else if matches!(f.status, FindingStatus::Fail | FindingStatus::Missing) {
+            blocking += 1;
+        }
     }
-    s.ready = s.fail == 0 && s.missing == 0;
+    s.ready = blocking == 0;
     s
 }

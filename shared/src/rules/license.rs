@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::context::Ctx;
 use super::outcome::{Outcome, at_least, at_most};
+use crate::i18n::Message;
 use crate::model::{ApplicationKind, LicenseFacts};
 use crate::msg;
 
@@ -157,14 +158,28 @@ pub(crate) fn annual_report(ctx: &Ctx, p: &AnnualParams) -> Outcome {
 pub(crate) struct DeadlineParams {
     /// Inspection within N working days of acceptance (004: 10).
     pub max_working_days_after_acceptance: i64,
-    /// Decision within N days of the application (000: 60).
+    /// Decision within N days (000: 60 days from receipt of the application; 004: 60
+    /// working days from acceptance).
     pub max_days_to_decision: i64,
+    /// How the decision's days are counted: `calendar_days` from the application's filing
+    /// (000) or `working_days` from its acceptance (004).
+    pub decision_days: DecisionDays,
     /// Public holidays that are not working days (the calendar changes every year).
     #[serde(default)]
     pub holidays: Vec<NaiveDate>,
     /// Weekend days that are working days (调休).
     #[serde(default)]
     pub working_weekend_days: Vec<NaiveDate>,
+}
+
+/// The calendar a decision deadline is counted in, and from which day.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum DecisionDays {
+    /// Calendar days from the day the application was filed (000: 收到申請之日60日內).
+    CalendarDays,
+    /// Working days from the day it was accepted (004: 受理后 60 个工作日).
+    WorkingDays,
 }
 
 fn is_working_day(d: NaiveDate, p: &DeadlineParams) -> bool {
@@ -184,7 +199,10 @@ fn working_days_between(from: NaiveDate, to: NaiveDate, p: &DeadlineParams) -> i
 }
 
 /// process.inspection_deadline: inspection within 10 working days of acceptance, decision
-/// within 60 days of application (004, 000).
+/// within 60 days (000: calendar days from the application; 004: working days from
+/// acceptance). These are the regulator's deadlines: the shipped profiles give the rule
+/// severity `info`, so a late visit is said, and never makes the company "not ready"
+/// (`Summary::information`).
 pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
     let app = &ctx.inspection.application;
     let Some(accepted) = app.accepted_on else {
@@ -208,8 +226,19 @@ pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
         at_most(p.max_working_days_after_acceptance),
         None,
     );
-    if let (Some(filed), Some(decided)) = (app.filed_on, app.decided_on) {
-        let days = (decided - filed).num_days();
+    let counted = match p.decision_days {
+        DecisionDays::CalendarDays => app
+            .filed_on
+            .zip(app.decided_on)
+            .map(|(filed, decided)| ((decided - filed).num_days(), "process-calendar-days")),
+        DecisionDays::WorkingDays => app.accepted_on.zip(app.decided_on).map(|(from, decided)| {
+            (
+                working_days_between(from, decided, p),
+                "process-working-days",
+            )
+        }),
+    };
+    if let Some((days, unit)) = counted {
         out = out.measure(
             "days_to_decision",
             days,
@@ -221,7 +250,8 @@ pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
                 "process-decision-late",
                 days = days,
                 max = p.max_days_to_decision,
-                over = days - p.max_days_to_decision
+                over = days - p.max_days_to_decision,
+                unit = Message::new(unit)
             ));
         }
     }
@@ -237,6 +267,7 @@ mod tests {
         let p = DeadlineParams {
             max_working_days_after_acceptance: 10,
             max_days_to_decision: 60,
+            decision_days: DecisionDays::WorkingDays,
             holidays: vec!["2026-10-01".parse().unwrap()],
             working_weekend_days: vec!["2026-10-10".parse().unwrap()],
         };

@@ -78,6 +78,14 @@ pub enum ProfileError {
         "rule profile {profile}: rule site.real_address sets {keys}: photo parameters belong in the profile's [photo] table"
     )]
     PhotoParamsInRule { profile: String, keys: String },
+    #[error(
+        "rule profile {profile} is written for a {profile_scope:?} license, the inspection is for a {inspection_scope:?} one: its numbers, months and places are another license's; choose a profile of the inspection's scope"
+    )]
+    ScopeMismatch {
+        profile: String,
+        profile_scope: Scope,
+        inspection_scope: Scope,
+    },
 }
 
 impl ProfileError {
@@ -95,6 +103,16 @@ impl ProfileError {
                     .collect::<Vec<_>>()
             ),
             ProfileError::Toml(e) => msg!("profile-not-toml", problem = e.to_string()),
+            ProfileError::ScopeMismatch {
+                profile,
+                profile_scope,
+                inspection_scope,
+            } => msg!(
+                "profile-scope-mismatch",
+                profile = profile,
+                profile_scope = profile_scope.message(),
+                inspection_scope = inspection_scope.message()
+            ),
             ProfileError::UnknownRule { profile, rule } => {
                 msg!("profile-unknown-rule", profile = profile, rule = rule)
             }
@@ -228,6 +246,21 @@ pub struct RuleProfile {
 
 impl RuleProfile {
     /// A built-in profile by id.
+    /// Whether this profile may judge `inspection`: a profile written for one scope (全网 or
+    /// 地网) applies another's numbers — 95 or 96, the months of insurance, the capital, the
+    /// province — so it is refused for an inspection of the other scope. A profile that
+    /// declares no scope applies to both (an operator's own may).
+    pub fn check_scope(&self, inspection: &crate::model::Inspection) -> Result<(), ProfileError> {
+        match self.scope {
+            Some(scope) if scope != inspection.scope => Err(ProfileError::ScopeMismatch {
+                profile: self.id.clone(),
+                profile_scope: scope,
+                inspection_scope: inspection.scope,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     pub fn builtin(id: &str) -> Result<Self, ProfileError> {
         let (_, toml) = BUILTIN_PROFILES
             .iter()
@@ -255,7 +288,12 @@ impl RuleProfile {
     /// before `backing_photo_outside` reads it as [`BACKING_BEFORE_ITS_KEY`]: a bundle
     /// sealed then is read as it was judged. A rule recorded before citations names its seed
     /// files (`seeds = [...]`) instead of quoting them; its findings record those files, as
-    /// they did. The source stays byte for byte what was recorded.
+    /// they did. A recorded profile may lack rules this engine added since, and its
+    /// parameters are not checked against today's rules: it is read, and each rule whose
+    /// parameters this engine reads otherwise says so in its finding (`rule-bad-parameters`),
+    /// so a bundle sealed by an earlier engine verifies with a note that its verdicts are
+    /// that engine's, never as a broken profile. The source stays byte for byte what was
+    /// recorded.
     pub fn from_recorded_toml(source: &str) -> Result<Self, ProfileError> {
         let mut table: toml::Table = toml::from_str(source)?;
         if !table.contains_key("photo") {
@@ -318,7 +356,10 @@ impl RuleProfile {
                 });
             }
             self.validate_citations(rule, layout)?;
-            if rule.applies {
+            // A recorded profile is read as it was judged: parameters this engine reads
+            // otherwise make its findings differ (the rule says why: rule-bad-parameters),
+            // which the verifier reports as another engine's verdicts, not as a broken file.
+            if rule.applies && layout == Layout::Today {
                 (def.validate)(&rule.params).map_err(|reason| ProfileError::BadParams {
                     profile: self.id.clone(),
                     rule: rule.id.clone(),
@@ -327,7 +368,8 @@ impl RuleProfile {
             }
         }
         let missing: Vec<&str> = super::rule_ids().filter(|id| !seen.contains(id)).collect();
-        if !missing.is_empty() {
+        // A profile recorded before a rule existed lacks it: it was judged without it.
+        if !missing.is_empty() && layout == Layout::Today {
             return Err(ProfileError::MissingRules {
                 profile: self.id.clone(),
                 missing: missing.join(", "),

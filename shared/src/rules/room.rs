@@ -15,16 +15,23 @@ fn photo_backed(out: Outcome, ctx: &Ctx, rule: &str, required: bool) -> Outcome 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RoomParams {
-    /// Hosting in a carrier data center is accepted (with agreement and IDC license).
-    pub allow_carrier_hosting: bool,
-    /// Carriers whose data centers are accepted (substring of the carrier name).
+    /// Hosting in a third party's machine room — a carrier's or any IDC — is accepted, with
+    /// the hosting agreement and the machine room's IDC/ISP license copy (004).
+    pub allow_hosting: bool,
+    /// Cloud seats are accepted, with the cloud-service agreement and the region's IDC
+    /// license copy (004 Q2).
+    pub allow_cloud: bool,
+    /// Cloud seats: the technical plan states where the data lands and where it is backed
+    /// up (004 Q2: 在技术方案里写清“数据落地上海，备份在苏州”).
     #[serde(default)]
-    pub carriers: Vec<String>,
+    pub require_data_locations: bool,
     #[serde(default)]
     pub require_photo: bool,
 }
 
-/// room.room_or_rack: an independent machine room or rack, or carrier hosting (004).
+/// room.room_or_rack: an independent machine room or rack; or a third party's machine room
+/// (carrier or IDC) with the hosting agreement and its IDC/ISP license; or cloud seats with
+/// the cloud-service agreement, the region's license and the data's locations (004).
 pub(crate) fn room_or_rack(ctx: &Ctx, p: &RoomParams) -> Outcome {
     let checks = ctx.checklists(|c| match c {
         Checklist::RoomOrRack(r) => Some(r),
@@ -33,6 +40,30 @@ pub(crate) fn room_or_rack(ctx: &Ctx, p: &RoomParams) -> Outcome {
     let Some((item, room)) = checks.last() else {
         return Outcome::missing(msg!("room-missing"));
     };
+    let doc = |id: &Option<String>| -> Option<&DocumentFacts> {
+        let id = id.as_deref()?;
+        ctx.documents()
+            .into_iter()
+            .find(|(i, _)| i.id == id)
+            .map(|(_, d)| d)
+    };
+    let hosted_papers = |problems: &mut Vec<crate::i18n::Message>| {
+        if !matches!(
+            doc(&room.hosting_agreement_item),
+            Some(DocumentFacts::HostingAgreement { .. })
+        ) {
+            problems.push(msg!("room-hosting-no-agreement"));
+        }
+        if !matches!(doc(&room.idc_license_item), Some(DocumentFacts::IdcLicense)) {
+            problems.push(msg!("room-hosting-no-license"));
+        }
+    };
+    let host = room.carrier.as_deref().unwrap_or("");
+    let papers = room
+        .hosting_agreement_item
+        .iter()
+        .chain(room.idc_license_item.iter())
+        .chain(room.technical_plan_item.iter());
     let out = match room.room_kind {
         RoomKind::OwnRoom | RoomKind::OwnRack => {
             let says = if room.room_kind == RoomKind::OwnRoom {
@@ -48,44 +79,63 @@ pub(crate) fn room_or_rack(ctx: &Ctx, p: &RoomParams) -> Outcome {
             )
         }
         RoomKind::None => Outcome::fail(msg!("room-none")),
-        RoomKind::CarrierHosted if !p.allow_carrier_hosting => {
+        RoomKind::CarrierHosted if !p.allow_hosting => {
             Outcome::fail(msg!("room-hosting-not-accepted"))
         }
+        RoomKind::Cloud if !p.allow_cloud => Outcome::fail(msg!("room-cloud-not-accepted")),
         RoomKind::CarrierHosted => {
-            let carrier = room.carrier.as_deref().unwrap_or("");
-            let carrier_ok =
-                p.carriers.is_empty() || p.carriers.iter().any(|c| carrier.contains(c.as_str()));
-            let doc_is = |id: &Option<String>, want: fn(&DocumentFacts) -> bool| {
-                id.as_deref()
-                    .and_then(|id| ctx.documents().into_iter().find(|(i, _)| i.id == id))
-                    .is_some_and(|(_, d)| want(d))
-            };
-            let agreement = doc_is(&room.hosting_agreement_item, |d| {
-                matches!(d, DocumentFacts::HostingAgreement { .. })
-            });
-            let license = doc_is(&room.idc_license_item, |d| {
-                matches!(d, DocumentFacts::IdcLicense)
-            });
-            let mut missing = Vec::new();
-            if !carrier_ok {
-                missing.push(msg!("room-hosting-not-carrier", carrier = carrier));
-            }
-            if !agreement {
-                missing.push(msg!("room-hosting-no-agreement"));
-            }
-            if !license {
-                missing.push(msg!("room-hosting-no-license"));
-            }
-            let out = if missing.is_empty() {
-                Outcome::pass(msg!("room-hosting-ok", carrier = carrier))
+            let mut problems = Vec::new();
+            hosted_papers(&mut problems);
+            if problems.is_empty() {
+                Outcome::pass(msg!("room-hosting-ok", carrier = host))
             } else {
-                Outcome::fail(msg!("room-hosting-incomplete", problems = missing))
+                Outcome::fail(msg!("room-hosting-incomplete", problems = problems))
+            }
+            .items(papers)
+        }
+        RoomKind::Cloud => {
+            let mut problems = Vec::new();
+            hosted_papers(&mut problems);
+            let plan = match doc(&room.technical_plan_item) {
+                Some(DocumentFacts::TechnicalPlan {
+                    data_landing,
+                    backup,
+                }) => Some((data_landing.as_deref(), backup.as_deref())),
+                _ => None,
             };
-            out.items(
-                room.hosting_agreement_item
-                    .iter()
-                    .chain(room.idc_license_item.iter()),
-            )
+            fn stated(s: Option<&str>) -> Option<&str> {
+                s.map(str::trim).filter(|s| !s.is_empty())
+            }
+            let (landing, backup) = match plan {
+                Some((l, b)) => (stated(l), stated(b)),
+                None => (None, None),
+            };
+            if p.require_data_locations {
+                if plan.is_none() {
+                    problems.push(msg!("room-cloud-no-plan"));
+                } else {
+                    if landing.is_none() {
+                        problems.push(msg!("room-cloud-no-landing"));
+                    }
+                    if backup.is_none() {
+                        problems.push(msg!("room-cloud-no-backup"));
+                    }
+                }
+            }
+            if problems.is_empty() {
+                Outcome::pass(match (landing, backup) {
+                    (Some(l), Some(b)) => msg!(
+                        "room-cloud-ok-located",
+                        provider = host,
+                        landing = l,
+                        backup = b
+                    ),
+                    _ => msg!("room-cloud-ok", provider = host),
+                })
+            } else {
+                Outcome::fail(msg!("room-cloud-incomplete", problems = problems))
+            }
+            .items(papers)
         }
     };
     out.items([item.id.as_str()])

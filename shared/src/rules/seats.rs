@@ -16,15 +16,21 @@ use crate::seal::seat::seat_number;
 pub(crate) struct CountParams {
     /// Physical seats opened for a new license (004).
     pub min_seats_new: usize,
-    /// Agents for a renewal (000).
-    pub min_seats_renewal: usize,
+    /// Seats for a renewal. Unset in the shipped profiles: 000's 至少有3名坐席/客服人員 counts
+    /// people (`staff.agents`), and no source gives a number of seats for a renewal.
+    #[serde(default)]
+    pub min_seats_renewal: Option<usize>,
 }
 
-/// seats.physical_count: at least N distinct physical seats (new: 5, renewal: 3).
+/// seats.physical_count: at least N distinct physical seats for a new license (004: 5); a
+/// renewal counts seats only when the profile sets a number for it.
 pub(crate) fn physical_count(ctx: &Ctx, p: &CountParams) -> Outcome {
     let min = match ctx.inspection.application.kind {
         ApplicationKind::New => p.min_seats_new,
-        ApplicationKind::Renewal => p.min_seats_renewal,
+        ApplicationKind::Renewal => match p.min_seats_renewal {
+            Some(min) => min,
+            None => return Outcome::not_applicable(msg!("seats-count-renewal-people")),
+        },
     };
     let tags = ctx.seat_tags();
     let ids = ctx

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::context::Ctx;
+use super::context::{Ctx, normalize};
 use super::outcome::{Outcome, at_least};
 use super::photos::{JudgedPhoto, judge_photo, photo_backed, remedies};
 use crate::i18n::Message;
@@ -66,6 +66,10 @@ pub(crate) struct LeaseParams {
     /// Suzhou: the lease must be registered with the housing bureau (房管局备案).
     #[serde(default)]
     pub require_housing_registration: bool,
+    /// A lease comes with the landlord's property certificate (000: 房產證復印件+租賃協議;
+    /// 004: 房東房產證).
+    #[serde(default)]
+    pub require_landlord_certificate: bool,
 }
 
 /// Whole months from `start` to `end` (a lease 2026-01-01..2026-12-31 is 12 months).
@@ -79,14 +83,101 @@ fn lease_months(start: NaiveDate, end: NaiveDate) -> i64 {
     months
 }
 
-/// site.lease_term: lease ≥ 1 year covering the inspection; Suzhou: registered (004, 000).
+/// An address reduced to what names the place: no spaces or punctuation, ASCII digits, so
+/// that 星湖街３２８号 and "星湖街 328 号" compare equal.
+fn address_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// Whether a document's address names the operating site: one contains the other once
+/// reduced (a lease often omits the province, or adds the building and floor). `None` when
+/// either is not written down.
+fn names_the_site(doc_address: Option<&str>, site: &str) -> Option<bool> {
+    let (a, b) = (address_key(doc_address?), address_key(site));
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    Some(a.contains(&b) || b.contains(&a))
+}
+
+/// Who a property certificate names: the company (it owns the site), another (the
+/// landlord), or nobody written down.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holder {
+    Company,
+    Other,
+    Unstated,
+}
+
+fn holder_of(ctx: &Ctx, holder: Option<&str>) -> Holder {
+    match holder.map(normalize) {
+        None => Holder::Unstated,
+        Some(h) if h.is_empty() => Holder::Unstated,
+        Some(h) if h == normalize(&ctx.inspection.company.name) => Holder::Company,
+        Some(_) => Holder::Other,
+    }
+}
+
+/// The address check of a lease or certificate against the operating site, as a reason and
+/// a status when it does not hold.
+fn address_problem(
+    what: &str,
+    address: Option<&str>,
+    ctx: &Ctx,
+) -> Option<(FindingStatus, Message)> {
+    let site = ctx.inspection.site.address.as_str();
+    match names_the_site(address, site) {
+        Some(true) => None,
+        Some(false) => Some((
+            FindingStatus::Fail,
+            msg!(
+                "site-lease-elsewhere",
+                what = Message::new(what),
+                address = address.unwrap_or_default(),
+                site = site
+            ),
+        )),
+        None => Some((
+            FindingStatus::NeedsReview,
+            msg!("site-lease-address-unknown", what = Message::new(what)),
+        )),
+    }
+}
+
+/// site.lease_term: the company owns the operating site (a property certificate in its
+/// name), or leases it: a lease ≥ 1 year covering the inspection, for the operating site,
+/// with the landlord's property certificate; in Suzhou registered with the housing bureau
+/// (000, 004).
 pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
     let docs = ctx.documents();
-    if let Some((item, _)) = docs
+    let certificates: Vec<_> = docs
         .iter()
-        .find(|(_, d)| matches!(d, DocumentFacts::PropertyCertificate))
+        .filter_map(|(item, d)| match d {
+            DocumentFacts::PropertyCertificate { holder, address } => Some((
+                *item,
+                holder_of(ctx, holder.as_deref()),
+                holder.as_deref(),
+                address.as_deref(),
+            )),
+            _ => None,
+        })
+        .collect();
+    // Owned: a certificate in the company's name for the operating site.
+    if let Some(&(item, _, _, address)) = certificates
+        .iter()
+        .find(|(_, h, _, _)| *h == Holder::Company)
     {
-        return Outcome::pass(msg!("site-lease-owned")).items([item.id.as_str()]);
+        let out = Outcome::pass(msg!("site-lease-owned")).items([item.id.as_str()]);
+        return match address_problem("site-doc-property-certificate", address, ctx) {
+            None => out,
+            Some((status, says)) => out.status(status).also(says),
+        };
     }
     let leases: Vec<_> = docs
         .iter()
@@ -95,7 +186,14 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
                 start,
                 end,
                 registered_with_housing_bureau,
-            } => Some((*item, *start, *end, *registered_with_housing_bureau)),
+                address,
+            } => Some((
+                *item,
+                *start,
+                *end,
+                *registered_with_housing_bureau,
+                address.as_deref(),
+            )),
             _ => None,
         })
         .collect();
@@ -103,10 +201,21 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
     // The lease in force on the as-of day, the longest if several.
     let current = leases
         .iter()
-        .filter(|(_, s, e, _)| *s <= today && today <= *e)
-        .max_by_key(|(_, s, e, _)| lease_months(*s, *e));
-    let Some(&(item, start, end, registered)) = current.or(leases.first()) else {
-        return Outcome::missing(msg!("site-lease-missing"));
+        .filter(|(_, s, e, _, _)| *s <= today && today <= *e)
+        .max_by_key(|(_, s, e, _, _)| lease_months(*s, *e));
+    let Some(&(item, start, end, registered, address)) = current.or(leases.first()) else {
+        // A certificate in another's name is no proof the company may use the site.
+        return match certificates.first() {
+            Some(&(item, Holder::Other, Some(holder), _)) => Outcome::missing(msg!(
+                "site-lease-certificate-not-company",
+                holder = holder,
+                company = &ctx.inspection.company.name
+            ))
+            .items([item.id.as_str()]),
+            Some(&(item, _, _, _)) => Outcome::review(msg!("site-lease-holder-unknown"))
+                .items([item.id.as_str()]),
+            None => Outcome::missing(msg!("site-lease-missing")),
+        };
     };
     let months = lease_months(start, end);
     let threshold = at_least(format!("{} months", p.min_term_months));
@@ -136,25 +245,65 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
             msg!("site-lease-ok", months = months, start = start, end = end),
         )
     };
-    let out = Outcome::pass(says)
+    let mut out = Outcome::pass(says)
         .items([item.id.as_str()])
         .measure("lease_months", months, threshold, Some(&item.id))
         .measure("lease_end", end, None, Some(&item.id));
-    if !status_ok {
-        return out.status(FindingStatus::Fail);
+    // Every further problem is added; the worst decides (fail > missing > needs_review).
+    let mut worst = if status_ok {
+        FindingStatus::Pass
+    } else {
+        FindingStatus::Fail
+    };
+    let mut add = |out: Outcome, status: FindingStatus, says: Message| {
+        worst = worse(worst, status);
+        out.also(says)
+    };
+    if let Some((status, says)) = address_problem("site-doc-lease", address, ctx) {
+        out = add(out, status, says);
     }
-    if !p.require_housing_registration {
-        return out;
+    if p.require_housing_registration {
+        out = match registered {
+            Some(true) => out.also(msg!("site-lease-registered")),
+            Some(false) => add(out, FindingStatus::Fail, msg!("site-lease-unregistered")),
+            None => add(
+                out,
+                FindingStatus::NeedsReview,
+                msg!("site-lease-registration-unknown"),
+            ),
+        };
     }
-    match registered {
-        Some(true) => out.also(msg!("site-lease-registered")),
-        Some(false) => out
-            .status(FindingStatus::Fail)
-            .also(msg!("site-lease-unregistered")),
-        None => out
-            .status(FindingStatus::NeedsReview)
-            .also(msg!("site-lease-registration-unknown")),
+    if p.require_landlord_certificate {
+        // The landlord's certificate: any certificate not in the company's name (one that
+        // names nobody is taken for it, and said so).
+        out = match certificates.iter().find(|(_, h, _, _)| *h != Holder::Company) {
+            Some(&(cert, Holder::Other, Some(holder), _)) => out
+                .items([cert.id.as_str()])
+                .also(msg!("site-lease-landlord-certificate", holder = holder)),
+            Some(&(cert, _, _, _)) => add(
+                out.items([cert.id.as_str()]),
+                FindingStatus::NeedsReview,
+                msg!("site-lease-holder-unknown"),
+            ),
+            None => add(
+                out,
+                FindingStatus::Missing,
+                msg!("site-lease-no-landlord-certificate"),
+            ),
+        };
     }
+    out.status(worst)
+}
+
+/// The more serious of two statuses: fail, then missing, then needs_review, then pass.
+fn worse(a: FindingStatus, b: FindingStatus) -> FindingStatus {
+    let rank = |s| match s {
+        FindingStatus::Fail => 3,
+        FindingStatus::Missing => 2,
+        FindingStatus::NeedsReview => 1,
+        _ => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
 }
 
 #[derive(Deserialize)]

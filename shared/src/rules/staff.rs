@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::context::{Ctx, Person};
 use super::outcome::{Outcome, at_least};
 use crate::i18n::Message;
-use crate::model::{FindingStatus, StaffRole};
+use crate::model::{ApplicationKind, FindingStatus, StaffRole};
 use crate::msg;
 
 /// Whether one person satisfies a rule.
@@ -118,28 +118,38 @@ pub(crate) struct MonthsParams {
 /// staff.si_months: each counted person has paid at least N consecutive months.
 pub(crate) fn si_months(ctx: &Ctx, p: &MonthsParams) -> Outcome {
     let out = count_persons(ctx, p.min_staff, "staff-subject-months", |person| {
-        if let Some(lapsed) = lapsed(ctx, person, p) {
-            return Class::No(lapsed);
-        }
-        match person.months_paid() {
-            Some(m) if m >= p.min_months => Class::Yes,
-            Some(m) => Class::No(msg!(
-                "staff-person-months-paid",
-                who = person.label(),
-                months = m,
-                min = p.min_months,
-                short = p.min_months - m
-            )),
-            None => Class::Unknown(msg!("staff-person-months-unknown", who = person.label())),
-        }
+        months_class(ctx, person, p.min_months, p.max_months_since_last_paid)
     });
     out.measure("min_months", p.min_months, None, None)
 }
 
+/// Whether a person has paid `min_months` and is still insured.
+fn months_class(
+    ctx: &Ctx,
+    person: &Person,
+    min_months: u32,
+    max_months_since_last_paid: Option<u32>,
+) -> Class {
+    if let Some(lapsed) = lapsed(ctx, person, max_months_since_last_paid) {
+        return Class::No(lapsed);
+    }
+    match person.months_paid() {
+        Some(m) if m >= min_months => Class::Yes,
+        Some(m) => Class::No(msg!(
+            "staff-person-months-paid",
+            who = person.label(),
+            months = m,
+            min = min_months,
+            short = min_months - m
+        )),
+        None => Class::Unknown(msg!("staff-person-months-unknown", who = person.label())),
+    }
+}
+
 /// Why a person's insurance no longer runs as of the inspection: the last month paid is
 /// more than `max_months_since_last_paid` months before the inspection's month.
-fn lapsed(ctx: &Ctx, person: &Person, p: &MonthsParams) -> Option<Message> {
-    let max = p.max_months_since_last_paid?;
+fn lapsed(ctx: &Ctx, person: &Person, max: Option<u32>) -> Option<Message> {
+    let max = max?;
     let (year, month) = person.last_month_paid()?;
     let as_of = ctx.inspection.as_of();
     let gap = (i64::from(as_of.year()) * 12 + i64::from(as_of.month()))
@@ -165,38 +175,47 @@ pub(crate) struct LocalParams {
     pub local_places: Vec<String>,
 }
 
+/// The places that count as local: the profile's, else the site's city, else its province.
+fn local_places(ctx: &Ctx, configured: &[String]) -> Vec<String> {
+    let site = &ctx.inspection.site;
+    if !configured.is_empty() {
+        return configured.to_vec();
+    }
+    site.city
+        .iter()
+        .chain(site.province.iter())
+        .take(1)
+        .cloned()
+        .collect()
+}
+
+/// Whether a person's certificate shows one of the local places.
+fn local_class(person: &Person, places: &[String]) -> Class {
+    let seen = person.insured_places();
+    if seen.is_empty() {
+        Class::Unknown(msg!("staff-person-place-unknown", who = person.label()))
+    } else if seen
+        .iter()
+        .any(|s| places.iter().any(|l| s.contains(l.as_str())))
+    {
+        Class::Yes
+    } else {
+        Class::No(msg!(
+            "staff-person-insured-in",
+            who = person.label(),
+            places = seen.join("/")
+        ))
+    }
+}
+
 /// staff.si_local: insured locally, shown by the QR scanned on site (004).
 pub(crate) fn si_local(ctx: &Ctx, p: &LocalParams) -> Outcome {
-    let site = &ctx.inspection.site;
-    let places: Vec<String> = if !p.local_places.is_empty() {
-        p.local_places.clone()
-    } else {
-        site.city
-            .iter()
-            .chain(site.province.iter())
-            .take(1)
-            .cloned()
-            .collect()
-    };
+    let places = local_places(ctx, &p.local_places);
     if places.is_empty() {
         return Outcome::review(msg!("staff-local-unconfigured"));
     }
     count_persons(ctx, p.min_staff, "staff-subject-local", |person| {
-        let seen = person.insured_places();
-        if seen.is_empty() {
-            Class::Unknown(msg!("staff-person-place-unknown", who = person.label()))
-        } else if seen
-            .iter()
-            .any(|s| places.iter().any(|l| s.contains(l.as_str())))
-        {
-            Class::Yes
-        } else {
-            Class::No(msg!(
-                "staff-person-insured-in",
-                who = person.label(),
-                places = seen.join("/")
-            ))
-        }
+        local_class(person, &places)
     })
     .measure("local_places", places.join("|"), None, None)
 }
@@ -219,15 +238,7 @@ pub(crate) fn si_specialty(ctx: &Ctx, p: &SpecialtyParams) -> Outcome {
             ctx,
             p.min_related_staff,
             "staff-subject-specialty",
-            |person| match person.specialty_related() {
-                Some(true) => Class::Yes,
-                Some(false) => {
-                    Class::No(msg!("staff-person-specialty-other", who = person.label()))
-                }
-                None => {
-                    Class::Unknown(msg!("staff-person-specialty-unknown", who = person.label()))
-                }
-            },
+            specialty_class,
         )
     } else {
         Outcome::pending()
@@ -271,6 +282,91 @@ pub(crate) fn si_specialty(ctx: &Ctx, p: &SpecialtyParams) -> Outcome {
     // The worse of the two parts decides.
     out.status = worst(out.status, ok);
     out
+}
+
+/// Whether a person's specialty is computer/telecom related.
+fn specialty_class(person: &Person) -> Class {
+    match person.specialty_related() {
+        Some(true) => Class::Yes,
+        Some(false) => Class::No(msg!("staff-person-specialty-other", who = person.label())),
+        None => Class::Unknown(msg!("staff-person-specialty-unknown", who = person.label())),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct QualifiedParams {
+    /// Persons who each meet every condition below (004: 3).
+    pub min_staff: usize,
+    /// Consecutive months paid, and still insured (as in `staff.si_months`).
+    pub min_months: u32,
+    #[serde(default)]
+    pub max_months_since_last_paid: Option<u32>,
+    /// Insured at one of these places (as in `staff.si_local`; empty: the site's city, else
+    /// its province).
+    #[serde(default)]
+    pub local_places: Vec<String>,
+    /// Of a computer/telecom specialty.
+    pub require_specialty: bool,
+}
+
+/// staff.si_qualified: the same N persons are each local, of a related specialty and
+/// insured long enough (004: 至少 3 名计算机/通信相关专业员工在苏州本地连续交社保 1 个月) — not
+/// three locals, three specialists and three long-insured who may be different people.
+pub(crate) fn si_qualified(ctx: &Ctx, p: &QualifiedParams) -> Outcome {
+    let places = local_places(ctx, &p.local_places);
+    if places.is_empty() {
+        return Outcome::review(msg!("staff-local-unconfigured"));
+    }
+    count_persons(ctx, p.min_staff, "staff-subject-qualified", |person| {
+        let mut classes = vec![
+            local_class(person, &places),
+            months_class(ctx, person, p.min_months, p.max_months_since_last_paid),
+        ];
+        if p.require_specialty {
+            classes.push(specialty_class(person));
+        }
+        // One reason a person does not count is enough to say; else what is unknown.
+        let mut unknown = None;
+        for class in classes {
+            match class {
+                Class::No(why) => return Class::No(why),
+                Class::Unknown(why) => {
+                    unknown.get_or_insert(why);
+                }
+                Class::Yes => {}
+            }
+        }
+        unknown.map_or(Class::Yes, Class::Unknown)
+    })
+    .measure("min_months", p.min_months, None, None)
+    .measure("local_places", places.join("|"), None, None)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AgentsParams {
+    /// Agents or customer-service staff a renewal needs (000: 至少有3名坐席/客服人員).
+    pub min_agents_renewal: usize,
+}
+
+/// staff.agents: a renewal has at least N agents or customer-service staff — people, not
+/// seat positions (000), counted among the insured staff by the role their scan records.
+/// A new license counts its physical seats instead (`seats.physical_count`, 004).
+pub(crate) fn agents(ctx: &Ctx, p: &AgentsParams) -> Outcome {
+    if ctx.inspection.application.kind != ApplicationKind::Renewal {
+        return Outcome::not_applicable(msg!("staff-agents-new-license"));
+    }
+    count_persons(ctx, p.min_agents_renewal, "staff-subject-agents", |person| {
+        let roles = person.roles();
+        if roles.contains(&StaffRole::Agent) || roles.contains(&StaffRole::CustomerServiceLead) {
+            Class::Yes
+        } else if roles.is_empty() {
+            Class::Unknown(msg!("staff-person-role-unknown", who = person.label()))
+        } else {
+            Class::No(msg!("staff-person-not-agent", who = person.label()))
+        }
+    })
 }
 
 /// The more serious of two statuses (fail > needs_review > pass).

@@ -4,7 +4,7 @@ use chrono::Months;
 use serde::Deserialize;
 
 use super::context::Ctx;
-use super::outcome::Outcome;
+use super::outcome::{Outcome, at_least};
 use crate::i18n::Message;
 use crate::model::{ApplicationKind, Checklist, SystemDemoCheck, SystemFunction};
 use crate::msg;
@@ -84,57 +84,99 @@ pub(crate) fn complaint_handling(ctx: &Ctx, p: &DemoParams) -> Outcome {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RetentionParams {
-    /// Recordings kept at least this many days (004: 30).
+    /// A new license: the system keeps recordings at least this many days (004: 30), shown
+    /// by its setting on site or by a recording that old.
     pub min_days: i64,
-    /// Renewal: recordings of the last N months are provided (000: 2).
+    /// Renewal: the recordings of the last N months are provided (000: 2).
     pub renewal_months: u32,
 }
 
-/// system.recording_retention: recordings kept ≥ 30 days; renewals provide 2 months.
+/// system.recording_retention. A new license: the system keeps recordings ≥ 30 days (004:
+/// 话务录音保存 30 天 is a function, demonstrated) — its retention setting shown on site, or
+/// a recording already that old; a system installed for the application has no month-old
+/// calls, and is not failed for it. A renewal: the recordings of the last 2 months (000).
 pub(crate) fn recording_retention(ctx: &Ctx, p: &RetentionParams) -> Outcome {
     let checks = ctx.checklists(|c| match c {
         Checklist::RecordingRetention(r) => Some(r),
         _ => None,
     });
-    let Some((item, oldest)) = checks
-        .iter()
-        .map(|(i, r)| (*i, r.oldest_playable_recording_on))
-        .min_by_key(|(_, d)| *d)
-    else {
+    if checks.is_empty() {
         return Outcome::missing(msg!("system-retention-missing"));
-    };
+    }
+    let ids = checks.iter().map(|(i, _)| i.id.as_str());
+    let oldest = checks
+        .iter()
+        .filter_map(|(i, r)| r.oldest_playable_recording_on.map(|d| (*i, d)))
+        .min_by_key(|(_, d)| *d);
+    let configured = checks
+        .iter()
+        .filter_map(|(i, r)| r.retention_days_configured.map(|d| (*i, d)))
+        .max_by_key(|(_, d)| *d);
     let today = ctx.today();
-    let days_kept = (today - oldest).num_days();
-    let renewal = ctx.inspection.application.kind == ApplicationKind::Renewal;
-    let required_since = if renewal {
-        today
+    // The oldest recording, with the days it goes back.
+    let oldest = oldest.map(|(item, on)| (item, on, (today - on).num_days()));
+    if ctx.inspection.application.kind == ApplicationKind::Renewal {
+        let since = today
             .checked_sub_months(Months::new(p.renewal_months))
-            .unwrap_or(today)
-    } else {
-        today - chrono::Duration::days(p.min_days)
-    };
-    let required_days = (today - required_since).num_days().max(p.min_days);
-    let out = if days_kept >= required_days {
-        Outcome::pass(msg!(
-            "system-retention-ok",
-            oldest = oldest,
-            days = days_kept
+            .unwrap_or(today);
+        let required = (today - since).num_days();
+        let Some((item, on, days)) = oldest else {
+            return Outcome::missing(msg!(
+                "system-retention-renewal-missing",
+                months = p.renewal_months
+            ))
+            .items(ids);
+        };
+        return recordings_as_old(on, days, required)
+            .items(ids)
+            .measure("days_kept", days, at_least(required), Some(&item.id));
+    }
+    match (configured, oldest) {
+        (Some((item, days)), _) if i64::from(days) >= p.min_days => Outcome::pass(msg!(
+            "system-retention-configured-ok",
+            days = days,
+            min = p.min_days
         ))
+        .items(ids)
+        .measure("days_configured", days, at_least(p.min_days), Some(&item.id)),
+        (_, Some((item, on, days))) if days >= p.min_days => {
+            recordings_as_old(on, days, p.min_days)
+                .items(ids)
+                .measure("days_kept", days, at_least(p.min_days), Some(&item.id))
+        }
+        (Some((item, days)), _) => Outcome::fail(msg!(
+            "system-retention-configured-short",
+            days = days,
+            min = p.min_days,
+            short = p.min_days - i64::from(days)
+        ))
+        .items(ids)
+        .measure("days_configured", days, at_least(p.min_days), Some(&item.id)),
+        (None, Some((item, on, days))) => Outcome::review(msg!(
+            "system-retention-setting-unknown",
+            oldest = on,
+            days = days,
+            min = p.min_days
+        ))
+        .items(ids)
+        .measure("days_kept", days, at_least(p.min_days), Some(&item.id)),
+        (None, None) => Outcome::missing(msg!("system-retention-missing")).items(ids),
+    }
+}
+
+/// The oldest playable recording against the days it must go back.
+fn recordings_as_old(oldest: chrono::NaiveDate, days: i64, required: i64) -> Outcome {
+    if days >= required {
+        Outcome::pass(msg!("system-retention-ok", oldest = oldest, days = days))
     } else {
         Outcome::fail(msg!(
             "system-retention-short",
             oldest = oldest,
-            days = days_kept,
-            min = required_days,
-            short = required_days - days_kept
+            days = days,
+            min = required,
+            short = required - days
         ))
-    };
-    out.items([item.id.as_str()]).measure(
-        "days_kept",
-        days_kept,
-        Some(format!(">= {required_days}")),
-        Some(&item.id),
-    )
+    }
 }
 
 #[derive(Deserialize)]

@@ -20,6 +20,8 @@ pub fn day(s: &str) -> NaiveDate {
 
 pub const USCC: &str = "91320594MA1XY2E40D";
 pub const COMPANY: &str = "苏州核查示例科技有限公司";
+/// The landlord named on the property certificate that goes with the lease.
+pub const LANDLORD: &str = "苏州星湖置业有限公司";
 /// The operating site, WGS-84 (苏州工业园区).
 pub const SITE_LAT: &str = "31.3178";
 pub const SITE_LON: &str = "120.7265";
@@ -255,6 +257,15 @@ pub fn complete_evidence() -> Vec<EvidenceItem> {
                 start: day("2026-06-01"),
                 end: day("2028-05-31"),
                 registered_with_housing_bureau: Some(true),
+                address: Some("苏州工业园区星湖街328号".into()),
+            },
+        ),
+        document(
+            "d-landlord",
+            &["site.lease_term"],
+            DocumentFacts::PropertyCertificate {
+                holder: Some(LANDLORD.into()),
+                address: Some("江苏省苏州市苏州工业园区星湖街 328 号".into()),
             },
         ),
         checklist(
@@ -265,6 +276,7 @@ pub fn complete_evidence() -> Vec<EvidenceItem> {
                 carrier: None,
                 hosting_agreement_item: None,
                 idc_license_item: None,
+                technical_plan_item: None,
             }),
         ),
         photo("p-rack", &["room.room_or_rack"]),
@@ -321,7 +333,8 @@ pub fn complete_evidence() -> Vec<EvidenceItem> {
             "c-retention",
             &["system.recording_retention"],
             Checklist::RecordingRetention(RecordingRetentionCheck {
-                oldest_playable_recording_on: day("2026-09-01"),
+                oldest_playable_recording_on: Some(day("2026-09-01")),
+                retention_days_configured: Some(90),
             }),
         ),
         demo(
@@ -348,6 +361,13 @@ pub fn complete_evidence() -> Vec<EvidenceItem> {
             "d-license",
             &["company.business_scope"],
             DocumentFacts::BusinessLicense {
+                business_scope: Some("第二类增值电信业务中的呼叫中心业务".into()),
+            },
+        ),
+        document(
+            "d-articles",
+            &["company.business_scope"],
+            DocumentFacts::ArticlesOfAssociation {
                 business_scope: Some("第二类增值电信业务中的呼叫中心业务".into()),
             },
         ),

@@ -6,8 +6,12 @@ status-fail = fail
 status-missing = missing
 status-needs-review = needs review
 status-not-applicable = not applicable
-summary = pass { $pass }, fail { $fail }, missing { $missing }, needs review { $needs_review }, not applicable { $not_applicable }. { $ready ->
-    [yes] Ready: nothing fails, nothing is missing.
+summary = pass { $pass }, fail { $fail }, missing { $missing }, needs review { $needs_review }, not applicable { $not_applicable }. { $information ->
+    [0] {""}
+    [one] One of them is for information only (a deadline the regulator keeps, which the company does not control) and does not count against readiness.{" "}
+   *[other] { $information } of them are for information only (deadlines the regulator keeps, which the company does not control) and do not count against readiness.{" "}
+}{ $ready ->
+    [yes] Ready: no rule that counts fails or lacks evidence.
    *[no] Not ready: some findings fail or lack evidence.
 }
 rule-not-applied = This profile does not apply the rule.
@@ -36,3 +40,4 @@ profile-empty-citation = Rule profile { $profile }: rule { $rule } cites source 
 profile-no-photo-table = Rule profile { $profile }: no `[photo]` table: every profile sets `max_gps_camera_skew_s`, `editing_software` and `backing_photo_outside` there (the phone, the server's intake and the report assess every photo with them)
 profile-no-seal-table = Rule profile { $profile }: no `[seal]` table: every profile sets `sign_offs` there (who signs before an official seal, e.g. `["inspector", "company_representative"]`)
 profile-photo-keys-in-rule = Rule profile { $profile }: rule `site.real_address` sets { $keys }: photo parameters belong in the profile's `[photo]` table
+profile-scope-mismatch = Rule profile { $profile } is written for a { $profile_scope } license; this inspection is { $inspection_scope }: its number prefix, months of insurance, capital and province are another license's and cannot be mixed. Choose a profile for the inspection's scope.

@@ -22,9 +22,11 @@ license-annual-missing = { $n ->
    *[other] { $n } annual reports were
 } not filed in months { $first }–{ $last }: { $years }.
 process-acceptance-missing = The acceptance date was not entered.
-process-inspection-late = Inspected on working day { $days } after acceptance, { $over } past the { $max } allowed.
+process-inspection-late = Inspected on working day { $days } after acceptance, { $over } past the { $max } allowed. This is the regulator's deadline, for information.
 process-inspection-ok = Inspected on working day { $days } after acceptance.
-process-decision-late = The decision came { $days } days after the application, { $over } past the { $max } allowed.
+process-decision-late = The decision came after { $days } { $unit }, { $over } past the { $max } allowed. This is the regulator's deadline, for information.
+process-calendar-days = calendar days (from receipt of the application)
+process-working-days = working days (from acceptance)
 # What to do: one sentence per kind of problem.
 license-do-enter-license = Enter the current license's issue and expiry dates.
 license-do-renew-now = File the renewal as soon as possible.

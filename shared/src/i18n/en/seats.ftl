@@ -8,6 +8,7 @@ seats-count-short = Only { $n ->
     [one] one physical seat
    *[other] { $n } physical seats
 } identified, { $short } short of the required { $min }.
+seats-count-renewal-people = A renewal counts agents and customer-service staff (the agents rule), not seat positions.
 seats-seat = { $seat }: { $why }
 seats-dial-wrong-number = dialed { $number }, which is not a { $prefix } number
 seats-dial-not-connected = not connected

@@ -10,6 +10,11 @@ staff-subject-insured = Staff insured by the company
 staff-subject-months = Staff with enough consecutive months paid
 staff-subject-local = Staff insured locally
 staff-subject-specialty = Staff with a computer/telecom specialty
+staff-subject-qualified = Staff who are each insured locally, of a computer/telecom specialty and insured long enough
+staff-subject-agents = Agents or customer-service staff
+staff-agents-new-license = A new license counts physical seats (the seat-count rule); agents and customer-service staff are counted for a renewal.
+staff-person-role-unknown = { $who }: no role was noted at the scan
+staff-person-not-agent = { $who }: not an agent or customer-service role
 staff-count = { $what }: { $n } (at least { $min } required{ $short ->
     [0] {""}
    *[other] , { $short } short
@@ -58,6 +63,8 @@ staff-do-lead-experience = The technical lead must have at least { $min ->
 staff-do-insure-lead = Have the company pay the technical lead's social insurance, and mark their role when scanning.
 staff-do-lead-years = Enter the technical lead's years in telecom and bring proof of their work history.
 staff-do-insure-roles = Have the company pay the social insurance of the leads named, and mark their roles when scanning.
+staff-do-note-role = Note each person's role (agent, customer service, lead…) at the scan.
+staff-do-more-agents = Have agents or customer-service staff scanned to be counted, or take on more of them.
 staff-person-lapsed = { $who }: last month paid { $last }, { $gap ->
     [one] one month
    *[other] { $gap } months

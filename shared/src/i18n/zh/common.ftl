@@ -6,8 +6,11 @@ status-fail = 不通过
 status-missing = 缺少证据
 status-needs-review = 需人工复核
 status-not-applicable = 不适用
-summary = 通过 { $pass }，不通过 { $fail }，缺少证据 { $missing }，需复核 { $needs_review }，不适用 { $not_applicable }。{ $ready ->
-    [yes] 已就绪：无不通过、无缺项。
+summary = 通过 { $pass }，不通过 { $fail }，缺少证据 { $missing }，需复核 { $needs_review }，不适用 { $not_applicable }。{ $information ->
+    [0] {""}
+   *[other] 其中 { $information } 项仅供参考（主管部门的时限，企业无法左右），不影响是否就绪。
+}{ $ready ->
+    [yes] 已就绪：计入就绪的规则无不通过、无缺项。
    *[no] 尚未就绪：有不通过或缺项。
 }
 rule-not-applied = 本配置不适用此规则。
@@ -36,3 +39,4 @@ profile-empty-citation = 规则配置 { $profile }：规则 { $rule } 对来源 
 profile-no-photo-table = 规则配置 { $profile }：缺少 `[photo]` 表；每个配置都要在其中设定 `max_gps_camera_skew_s`、`editing_software` 和 `backing_photo_outside`（手机、服务器收件和报告都按它判断每张照片）
 profile-no-seal-table = 规则配置 { $profile }：缺少 `[seal]` 表；每个配置都要在其中设定 `sign_offs`（正式封存前须签字的人，如 `["inspector", "company_representative"]`）
 profile-photo-keys-in-rule = 规则配置 { $profile }：规则 `site.real_address` 设定了 { $keys }；照片参数应写在配置的 `[photo]` 表中
+profile-scope-mismatch = 规则配置 { $profile } 适用于{ $profile_scope }许可证，本次核查是{ $inspection_scope }：其号码前缀、社保月数、注册资本和省份都是另一种许可证的，不能混用。请选用与核查范围一致的规则配置。

@@ -10,9 +10,11 @@ license-valid = 许可证有效期至 { $expires }。
 license-annual-ok = 历年年报均按时报送。
 license-annual-missing = 以下 { $n } 个年度未按时（{ $first }–{ $last } 月）报送年报：{ $years }。
 process-acceptance-missing = 未录入受理日期。
-process-inspection-late = 受理后第 { $days } 个工作日才核查，超过规定的 { $max } 个工作日 { $over } 天。
+process-inspection-late = 受理后第 { $days } 个工作日才核查，超过规定的 { $max } 个工作日 { $over } 个工作日。这是主管部门的时限，仅供参考。
 process-inspection-ok = 受理后第 { $days } 个工作日核查。
-process-decision-late = 申请后 { $days } 天才作出决定，超过规定的 { $max } 天 { $over } 天。
+process-decision-late = 过了 { $days } 个{ $unit }才作出决定，超过规定的 { $max } 个{ $unit } { $over } 个。这是主管部门的时限，仅供参考。
+process-calendar-days = 自然日（自收到申请之日起）
+process-working-days = 工作日（自受理之日起）
 # 怎么办：每类问题一句。
 license-do-enter-license = 请录入现有许可证的发证日期和有效期。
 license-do-renew-now = 请尽快提交续期申请。

@@ -2,6 +2,7 @@
 seats-none = 没有识别任何坐席。
 seats-count-ok = 识别出 { $n } 个实体坐席（要求至少 { $min } 个）。
 seats-count-short = 只识别出 { $n } 个实体坐席，比要求的 { $min } 个少 { $short } 个。
+seats-count-renewal-people = 续期核查的是坐席/客服人数（见坐席/客服人员规则），不核查坐席个数。
 seats-seat = { $seat }：{ $why }
 seats-dial-wrong-number = 拨打的号码 { $number } 不是 { $prefix } 号码
 seats-dial-not-connected = 未接通

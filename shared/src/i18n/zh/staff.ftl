@@ -10,6 +10,11 @@ staff-subject-insured = 由本公司缴纳社保的员工
 staff-subject-months = 连续缴费月数达标的员工
 staff-subject-local = 在本地参保的员工
 staff-subject-specialty = 计算机/通信相关专业的员工
+staff-subject-qualified = 同时满足本地参保、计算机/通信相关专业、连续缴费月数达标的员工
+staff-subject-agents = 坐席或客服人员
+staff-agents-new-license = 新申请按实体坐席数计，见坐席数量规则；坐席/客服人数只在续期时核查。
+staff-person-role-unknown = { $who }：扫码时未注明岗位
+staff-person-not-agent = { $who }：岗位不是坐席或客服
 staff-count = { $what }：{ $n } 人（要求至少 { $min } 人{ $short ->
     [0] {""}
    *[other] ，还差 { $short } 人
@@ -49,5 +54,7 @@ staff-do-lead-experience = 请由通信从业满 { $min } 年的人员担任技�
 staff-do-insure-lead = 请为技术负责人在本公司缴纳社保，并在扫码时注明其岗位。
 staff-do-lead-years = 请录入技术负责人的通信从业年限，并带上工作经历证明。
 staff-do-insure-roles = 请为上述负责人在本公司缴纳社保，并在扫码时注明岗位。
+staff-do-note-role = 扫码时请注明每位员工的岗位（坐席、客服、负责人等）。
+staff-do-more-agents = 请由坐席或客服岗位的员工扫码计数，或增配坐席/客服人员。
 staff-person-lapsed = { $who }：最后缴费月份为 { $last }，距核查当月已 { $gap } 个月，超过 { $max } 个月，视为断缴
 staff-do-pay-up = 请补缴社保至核查当月或上月，并在取得许可证前保持不断缴。

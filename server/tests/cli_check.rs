@@ -200,7 +200,10 @@ fn a_profile_of_the_other_scope_is_refused_not_mixed_in() {
         "national",
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("nationwide") && err.contains("provincial"), "{err}");
+    assert!(
+        err.contains("nationwide") && err.contains("provincial"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -16,7 +16,12 @@ fn finding(profile: &RuleProfile, insp: &Inspection, ev: &[EvidenceItem], rule: 
         .unwrap_or_else(|| panic!("no finding for {rule}"))
 }
 
-fn status(profile: &RuleProfile, insp: &Inspection, ev: &[EvidenceItem], rule: &str) -> FindingStatus {
+fn status(
+    profile: &RuleProfile,
+    insp: &Inspection,
+    ev: &[EvidenceItem],
+    rule: &str,
+) -> FindingStatus {
     finding(profile, insp, ev, rule).status
 }
 
@@ -78,10 +83,20 @@ fn a_landlords_certificate_does_not_make_a_short_unregistered_lease_pass() {
         is_site_doc,
         vec![
             certificate("d-cert", Some(LANDLORD)),
-            lease("2026-10-01", "2026-12-31", Some(false), "苏州工业园区星湖街328号"),
+            lease(
+                "2026-10-01",
+                "2026-12-31",
+                Some(false),
+                "苏州工业园区星湖街328号",
+            ),
         ],
     );
-    let f = finding(&profile("jiangsu-suzhou"), &inspection(), &ev, "site.lease_term");
+    let f = finding(
+        &profile("jiangsu-suzhou"),
+        &inspection(),
+        &ev,
+        "site.lease_term",
+    );
     assert_eq!(f.status, FindingStatus::Fail);
     let said = ids(&f);
     assert!(said.contains(&"site-lease-short"), "{said:?}");
@@ -148,13 +163,24 @@ fn a_lease_needs_the_landlords_certificate_everywhere() {
     for p in ["national", "provincial", "jiangsu-suzhou"] {
         let f = finding(&profile(p), &inspection(), &ev, "site.lease_term");
         assert_eq!(f.status, FindingStatus::Missing, "{p}");
-        assert!(ids(&f).contains(&"site-lease-no-landlord-certificate"), "{p}");
-        assert!(ids(&f).contains(&"site-do-bring-landlord-certificate"), "{p}");
+        assert!(
+            ids(&f).contains(&"site-lease-no-landlord-certificate"),
+            "{p}"
+        );
+        assert!(
+            ids(&f).contains(&"site-do-bring-landlord-certificate"),
+            "{p}"
+        );
     }
     // With it, the complete evidence passes in every profile.
     for p in ["national", "provincial", "jiangsu-suzhou"] {
         assert_eq!(
-            status(&profile(p), &inspection(), &complete_evidence(), "site.lease_term"),
+            status(
+                &profile(p),
+                &inspection(),
+                &complete_evidence(),
+                "site.lease_term"
+            ),
             FindingStatus::Pass,
             "{p}"
         );
@@ -166,9 +192,19 @@ fn the_lease_must_be_for_the_operating_site() {
     let ev = docs(
         complete_evidence(),
         |d| matches!(d, DocumentFacts::Lease { .. }),
-        vec![lease("2026-06-01", "2028-05-31", Some(true), "苏州市吴中区东吴北路 99 号")],
+        vec![lease(
+            "2026-06-01",
+            "2028-05-31",
+            Some(true),
+            "苏州市吴中区东吴北路 99 号",
+        )],
     );
-    let f = finding(&profile("jiangsu-suzhou"), &inspection(), &ev, "site.lease_term");
+    let f = finding(
+        &profile("jiangsu-suzhou"),
+        &inspection(),
+        &ev,
+        "site.lease_term",
+    );
     assert_eq!(f.status, FindingStatus::Fail);
     assert!(f.message.zh.contains("东吴北路"), "{}", f.message.zh);
     assert!(f.message.zh.contains("经营地址"), "{}", f.message.zh);
@@ -176,10 +212,20 @@ fn the_lease_must_be_for_the_operating_site() {
     let ev = docs(
         complete_evidence(),
         |d| matches!(d, DocumentFacts::Lease { .. }),
-        vec![lease("2026-06-01", "2028-05-31", Some(true), "苏州工业园区星湖街３２８号")],
+        vec![lease(
+            "2026-06-01",
+            "2028-05-31",
+            Some(true),
+            "苏州工业园区星湖街３２８号",
+        )],
     );
     assert_eq!(
-        status(&profile("jiangsu-suzhou"), &inspection(), &ev, "site.lease_term"),
+        status(
+            &profile("jiangsu-suzhou"),
+            &inspection(),
+            &ev,
+            "site.lease_term"
+        ),
         FindingStatus::Pass
     );
 }
@@ -238,9 +284,18 @@ fn any_third_party_machine_room_with_its_papers_is_accepted() {
     }
     // Without the licence copy it is not.
     let ev: Vec<_> = ev.into_iter().filter(|i| i.id != "d-idc").collect();
-    let f = finding(&profile("jiangsu-suzhou"), &inspection(), &ev, "room.room_or_rack");
+    let f = finding(
+        &profile("jiangsu-suzhou"),
+        &inspection(),
+        &ev,
+        "room.room_or_rack",
+    );
     assert_eq!(f.status, FindingStatus::Fail);
-    assert!(ids(&f).contains(&"room-do-bring-idc-license"), "{:?}", ids(&f));
+    assert!(
+        ids(&f).contains(&"room-do-bring-idc-license"),
+        "{:?}",
+        ids(&f)
+    );
 }
 
 #[test]
@@ -252,20 +307,42 @@ fn cloud_seats_pass_with_the_agreement_the_licence_and_the_datas_locations() {
         "阿里云华东2（上海）",
         vec![plan(Some("上海"), Some("苏州"))],
     );
-    let f = finding(&profile("jiangsu-suzhou"), &inspection(), &ev, "room.room_or_rack");
+    let f = finding(
+        &profile("jiangsu-suzhou"),
+        &inspection(),
+        &ev,
+        "room.room_or_rack",
+    );
     assert_eq!(f.status, FindingStatus::Pass, "{}", f.message.zh);
     assert!(f.message.zh.contains("上海") && f.message.zh.contains("苏州"));
     // The plan states no backup: fails, saying what is missing.
     let ev = hosted(RoomKind::Cloud, "阿里云", vec![plan(Some("上海"), None)]);
-    let f = finding(&profile("jiangsu-suzhou"), &inspection(), &ev, "room.room_or_rack");
+    let f = finding(
+        &profile("jiangsu-suzhou"),
+        &inspection(),
+        &ev,
+        "room.room_or_rack",
+    );
     assert_eq!(f.status, FindingStatus::Fail);
-    assert!(ids(&f).contains(&"room-do-bring-technical-plan"), "{:?}", ids(&f));
+    assert!(
+        ids(&f).contains(&"room-do-bring-technical-plan"),
+        "{:?}",
+        ids(&f)
+    );
     let said = &f.says[0];
-    assert!(format!("{said:?}").contains("room-cloud-no-backup"), "{said:?}");
+    assert!(
+        format!("{said:?}").contains("room-cloud-no-backup"),
+        "{said:?}"
+    );
     // No plan at all: fails too.
     let ev = hosted(RoomKind::Cloud, "阿里云", vec![]);
     assert_eq!(
-        status(&profile("jiangsu-suzhou"), &inspection(), &ev, "room.room_or_rack"),
+        status(
+            &profile("jiangsu-suzhou"),
+            &inspection(),
+            &ev,
+            "room.room_or_rack"
+        ),
         FindingStatus::Fail
     );
 }
@@ -334,7 +411,15 @@ fn a_renewal_needs_the_recordings_of_the_last_two_months_whatever_the_setting() 
 // ---- The same three people (004: 至少 3 名计算机/通信相关专业员工在苏州本地连续交社保 1 个月) ----
 
 fn person(n: u32, place: &str, related: bool) -> EvidenceItem {
-    let mut item = si_scan(&format!("si-{n}"), n, COMPANY, Some(USCC), place, Some(6), &[]);
+    let mut item = si_scan(
+        &format!("si-{n}"),
+        n,
+        COMPANY,
+        Some(USCC),
+        place,
+        Some(6),
+        &[],
+    );
     if let EvidenceBody::SiScan(s) = &mut item.body {
         s.specialty_related = Some(related);
         s.specialty = Some(if related { "通信工程" } else { "会计学" }.into());
@@ -359,7 +444,10 @@ fn in_suzhou_three_locals_and_three_specialists_must_be_the_same_three() {
     let suzhou = profile("jiangsu-suzhou");
     let insp = inspection();
     // Counted one condition at a time, each is met …
-    assert_eq!(status(&suzhou, &insp, &ev, "staff.si_local"), FindingStatus::Pass);
+    assert_eq!(
+        status(&suzhou, &insp, &ev, "staff.si_local"),
+        FindingStatus::Pass
+    );
     // … but by different people.
     let f = finding(&suzhou, &insp, &ev, "staff.si_qualified");
     assert_eq!(f.status, FindingStatus::Fail, "{}", f.message.zh);
@@ -400,7 +488,10 @@ fn a_renewal_counts_agents_not_seats() {
         .filter(|i| !matches!(i.body, EvidenceBody::SiScan(_)))
         .chain((1..=3).map(|n| si_person(n, &[StaffRole::Agent])))
         .collect();
-    assert_eq!(status(&suzhou, &insp, &ev, "staff.agents"), FindingStatus::Pass);
+    assert_eq!(
+        status(&suzhou, &insp, &ev, "staff.agents"),
+        FindingStatus::Pass
+    );
     // A new license counts its seats instead.
     assert_eq!(
         status(&suzhou, &inspection(), &ev, "staff.agents"),
@@ -466,18 +557,33 @@ fn in_suzhou_the_articles_of_association_must_state_class_two() {
     };
     let suzhou = profile("jiangsu-suzhou");
     let insp = inspection();
-    let f = finding(&suzhou, &insp, &articles(Some("增值电信业务")), "company.business_scope");
+    let f = finding(
+        &suzhou,
+        &insp,
+        &articles(Some("增值电信业务")),
+        "company.business_scope",
+    );
     assert_eq!(f.status, FindingStatus::Fail);
     assert!(ids(&f).contains(&"company-do-amend-articles"));
     let f = finding(&suzhou, &insp, &articles(None), "company.business_scope");
     assert_eq!(f.status, FindingStatus::Missing);
     assert_eq!(
-        status(&suzhou, &insp, &articles(Some("第二类增值电信业务中的呼叫中心业务")), "company.business_scope"),
+        status(
+            &suzhou,
+            &insp,
+            &articles(Some("第二类增值电信业务中的呼叫中心业务")),
+            "company.business_scope"
+        ),
         FindingStatus::Pass
     );
     // Outside Suzhou the articles are not read.
     assert_eq!(
-        status(&profile("provincial"), &insp, &articles(None), "company.business_scope"),
+        status(
+            &profile("provincial"),
+            &insp,
+            &articles(None),
+            "company.business_scope"
+        ),
         FindingStatus::Pass
     );
 }
@@ -524,7 +630,11 @@ fn a_late_visit_is_information_and_the_company_stays_ready() {
     let summary = summarize(&findings);
     assert_eq!(summary.information, 1);
     assert!(summary.ready, "{:?}", summary);
-    assert!(summary.text().zh.contains("仅供参考"), "{}", summary.text().zh);
+    assert!(
+        summary.text().zh.contains("仅供参考"),
+        "{}",
+        summary.text().zh
+    );
     // A failure the company owns still makes it not ready.
     let ev: Vec<_> = complete_evidence()
         .into_iter()
@@ -542,11 +652,33 @@ fn each_profile_counts_the_decision_deadline_in_its_sources_calendar() {
     insp.application.filed_on = Some(day("2026-09-01"));
     insp.application.accepted_on = Some(day("2026-09-04"));
     insp.application.decided_on = Some(day("2026-11-13"));
-    let national = finding(&profile("provincial"), &insp, &complete_evidence(), "process.inspection_deadline");
-    assert!(ids(&national).contains(&"process-decision-late"), "{:?}", ids(&national));
-    assert!(national.message.zh.contains("自然日"), "{}", national.message.zh);
-    let suzhou = finding(&profile("jiangsu-suzhou"), &insp, &complete_evidence(), "process.inspection_deadline");
-    assert!(!ids(&suzhou).contains(&"process-decision-late"), "{:?}", ids(&suzhou));
+    let national = finding(
+        &profile("provincial"),
+        &insp,
+        &complete_evidence(),
+        "process.inspection_deadline",
+    );
+    assert!(
+        ids(&national).contains(&"process-decision-late"),
+        "{:?}",
+        ids(&national)
+    );
+    assert!(
+        national.message.zh.contains("自然日"),
+        "{}",
+        national.message.zh
+    );
+    let suzhou = finding(
+        &profile("jiangsu-suzhou"),
+        &insp,
+        &complete_evidence(),
+        "process.inspection_deadline",
+    );
+    assert!(
+        !ids(&suzhou).contains(&"process-decision-late"),
+        "{:?}",
+        ids(&suzhou)
+    );
     let days = suzhou
         .measures
         .iter()

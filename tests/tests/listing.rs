@@ -182,7 +182,11 @@ fn operator_profile_keeps_certificate_photos_when_it_says_so() {
     );
     assert_eq!((r.status, r.code()), (422, "inspection.profile"));
     let detail = r.body["texts"]["detail"]["zh"].as_str().unwrap_or_default();
-    assert!(detail.contains("全网") && detail.contains("地网"), "{}", r.body);
+    assert!(
+        detail.contains("全网") && detail.contains("地网"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]

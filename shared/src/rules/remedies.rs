@@ -51,7 +51,10 @@ static REMEDIES: &[Remedy] = &[
     r("site-lease-elsewhere", "site-do-lease-for-site"),
     r("site-lease-address-unknown", "site-do-enter-lease-address"),
     r("site-lease-certificate-not-company", "site-do-bring-lease"),
-    r("site-lease-holder-unknown", "site-do-enter-certificate-holder"),
+    r(
+        "site-lease-holder-unknown",
+        "site-do-enter-certificate-holder",
+    ),
     r(
         "site-lease-no-landlord-certificate",
         "site-do-bring-landlord-certificate",

@@ -212,8 +212,9 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
                 company = &ctx.inspection.company.name
             ))
             .items([item.id.as_str()]),
-            Some(&(item, _, _, _)) => Outcome::review(msg!("site-lease-holder-unknown"))
-                .items([item.id.as_str()]),
+            Some(&(item, _, _, _)) => {
+                Outcome::review(msg!("site-lease-holder-unknown")).items([item.id.as_str()])
+            }
             None => Outcome::missing(msg!("site-lease-missing")),
         };
     };
@@ -276,7 +277,10 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
     if p.require_landlord_certificate {
         // The landlord's certificate: any certificate not in the company's name (one that
         // names nobody is taken for it, and said so).
-        out = match certificates.iter().find(|(_, h, _, _)| *h != Holder::Company) {
+        out = match certificates
+            .iter()
+            .find(|(_, h, _, _)| *h != Holder::Company)
+        {
             Some(&(cert, Holder::Other, Some(holder), _)) => out
                 .items([cert.id.as_str()])
                 .also(msg!("site-lease-landlord-certificate", holder = holder)),

@@ -357,16 +357,22 @@ pub(crate) fn agents(ctx: &Ctx, p: &AgentsParams) -> Outcome {
     if ctx.inspection.application.kind != ApplicationKind::Renewal {
         return Outcome::not_applicable(msg!("staff-agents-new-license"));
     }
-    count_persons(ctx, p.min_agents_renewal, "staff-subject-agents", |person| {
-        let roles = person.roles();
-        if roles.contains(&StaffRole::Agent) || roles.contains(&StaffRole::CustomerServiceLead) {
-            Class::Yes
-        } else if roles.is_empty() {
-            Class::Unknown(msg!("staff-person-role-unknown", who = person.label()))
-        } else {
-            Class::No(msg!("staff-person-not-agent", who = person.label()))
-        }
-    })
+    count_persons(
+        ctx,
+        p.min_agents_renewal,
+        "staff-subject-agents",
+        |person| {
+            let roles = person.roles();
+            if roles.contains(&StaffRole::Agent) || roles.contains(&StaffRole::CustomerServiceLead)
+            {
+                Class::Yes
+            } else if roles.is_empty() {
+                Class::Unknown(msg!("staff-person-role-unknown", who = person.label()))
+            } else {
+                Class::No(msg!("staff-person-not-agent", who = person.label()))
+            }
+        },
+    )
 }
 
 /// The more serious of two statuses (fail > needs_review > pass).

@@ -127,9 +127,12 @@ pub(crate) fn recording_retention(ctx: &Ctx, p: &RetentionParams) -> Outcome {
             ))
             .items(ids);
         };
-        return recordings_as_old(on, days, required)
-            .items(ids)
-            .measure("days_kept", days, at_least(required), Some(&item.id));
+        return recordings_as_old(on, days, required).items(ids).measure(
+            "days_kept",
+            days,
+            at_least(required),
+            Some(&item.id),
+        );
     }
     match (configured, oldest) {
         (Some((item, days)), _) if i64::from(days) >= p.min_days => Outcome::pass(msg!(
@@ -138,12 +141,17 @@ pub(crate) fn recording_retention(ctx: &Ctx, p: &RetentionParams) -> Outcome {
             min = p.min_days
         ))
         .items(ids)
-        .measure("days_configured", days, at_least(p.min_days), Some(&item.id)),
-        (_, Some((item, on, days))) if days >= p.min_days => {
-            recordings_as_old(on, days, p.min_days)
-                .items(ids)
-                .measure("days_kept", days, at_least(p.min_days), Some(&item.id))
-        }
+        .measure(
+            "days_configured",
+            days,
+            at_least(p.min_days),
+            Some(&item.id),
+        ),
+        (_, Some((item, on, days))) if days >= p.min_days => recordings_as_old(
+            on, days, p.min_days,
+        )
+        .items(ids)
+        .measure("days_kept", days, at_least(p.min_days), Some(&item.id)),
         (Some((item, days)), _) => Outcome::fail(msg!(
             "system-retention-configured-short",
             days = days,
@@ -151,7 +159,12 @@ pub(crate) fn recording_retention(ctx: &Ctx, p: &RetentionParams) -> Outcome {
             short = p.min_days - i64::from(days)
         ))
         .items(ids)
-        .measure("days_configured", days, at_least(p.min_days), Some(&item.id)),
+        .measure(
+            "days_configured",
+            days,
+            at_least(p.min_days),
+            Some(&item.id),
+        ),
         (None, Some((item, on, days))) => Outcome::review(msg!(
             "system-retention-setting-unknown",
             oldest = on,

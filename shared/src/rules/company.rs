@@ -170,10 +170,10 @@ pub(crate) struct IcpParams {
 /// click-to-dial (004).
 pub(crate) fn icp_filing(ctx: &Ctx, p: &IcpParams) -> Outcome {
     match &ctx.inspection.company.icp_filing {
-        IcpFiling::Filed { number } if number.contains(p.number_marker.as_str()) => {
+        IcpFiling::Filed { number, .. } if number.contains(p.number_marker.as_str()) => {
             Outcome::pass(msg!("company-icp-ok", number = number))
         }
-        IcpFiling::Filed { number } => Outcome::review(msg!(
+        IcpFiling::Filed { number, .. } => Outcome::review(msg!(
             "company-icp-malformed",
             number = number,
             marker = &p.number_marker

@@ -40,6 +40,8 @@ pub fn inspection() -> Inspection {
             business_scope: "第二类增值电信业务中的呼叫中心业务".into(),
             icp_filing: IcpFiling::Filed {
                 number: "苏ICP备2026000001号".into(),
+                access_provider: Some("中国电信股份有限公司苏州分公司".into()),
+                access_provider_province: Some("江苏".into()),
             },
         },
         scope: Scope::Provincial,

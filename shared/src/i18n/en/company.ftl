@@ -36,3 +36,7 @@ company-do-sign-declaration = Sign the declaration of no violations in the last 
 company-do-check-icp = Check the ICP filing number in the MIIT filing system.
 company-do-file-icp = File for ICP first, through the access provider.
 company-do-province = The application must come from a company registered in { $province }.
+# The names of the agreements with a carrier.
+agreement-number-access = number-access agreement
+agreement-trunk = trunk-line agreement
+agreement-cloud-call-center = cloud call-center agreement

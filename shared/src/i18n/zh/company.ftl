@@ -36,3 +36,7 @@ company-do-sign-declaration = 请签署近三年无违法违规承诺书，并�
 company-do-check-icp = 请在工信部备案系统中核对 ICP 备案号。
 company-do-file-icp = 请先通过接入服务商办理 ICP 备案。
 company-do-province = 须由注册地在{ $province }的公司申请。
+# 与运营商签署的协议的名称。
+agreement-number-access = 码号接入协议
+agreement-trunk = 中继线协议
+agreement-cloud-call-center = 云呼叫中心合作协议

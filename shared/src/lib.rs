@@ -26,5 +26,8 @@ pub mod seal;
 /// rules it names at best missing. `+rules.4`: a finding that is not a pass ends with what
 /// to do (`rules::remedies`); a seat is named by its label's number, not its tag; insurance
 /// whose last paid month is too long before the inspection does not count
-/// (`staff.si_months` `max_months_since_last_paid`).
-pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.4");
+/// (`staff.si_months` `max_months_since_last_paid`). `+rules.5`: the carrier and client
+/// agreements, the bad-record list and the annual inspection records of a renewal (000),
+/// Suzhou's ICP access provider and policies (004, 003), foreign control in a pilot area of
+/// 002 needs review.
+pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.5");

@@ -580,6 +580,44 @@ fn foreign_control_in_a_pilot_area_of_002_needs_review_and_never_passes() {
 }
 
 #[test]
+fn the_docs_say_which_items_of_002_the_call_center_profiles_leave_out() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/rules.md")).unwrap();
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seeds/002_a5a8f4f4d60a08a7.txt"
+    ))
+    .unwrap();
+    let section = doc
+        .split("## What the call-center profiles leave out, and why")
+        .nth(1)
+        .expect("docs/rules.md has the section");
+    // Each item is quoted from 002 as written.
+    for quote in [
+        "團隊中至少2名持有PMP或CCNA認證",
+        "通過ISO27001信息安全管理體系認證",
+        "提供第三方平臺壓力測試報告(并發(fā)處理能力≥1000路)",
+        "電銷人員需人臉識別綁定工號",
+        "部署AI動態(tài)監(jiān)測系統(tǒng),實時分析通話內(nèi)容,自動攔截高風險話術(shù)",
+        "投訴率超0.5%的企業(yè)將被停業(yè)整頓",
+    ] {
+        assert!(seed.contains(quote), "002 does not say {quote}");
+        assert!(
+            section.contains(quote),
+            "the section does not quote {quote}"
+        );
+    }
+    for id in PROFILES {
+        assert!(
+            profile(id)
+                .source()
+                .contains("What the call-center profiles leave out, and why"),
+            "{id}"
+        );
+    }
+}
+
+#[test]
 fn a_skeleton_asks_for_the_agreements_records_and_policies() {
     let day = day("2026-11-23");
     let suzhou = hecha_core::rehearsal::skeleton::skeleton(&profile("jiangsu-suzhou"), "r", day);

@@ -327,7 +327,8 @@ impl RuleProfile {
             }
         }
         let missing: Vec<&str> = super::rule_ids().filter(|id| !seen.contains(id)).collect();
-        if !missing.is_empty() {
+        // A profile recorded before a rule existed judged without it, and still does.
+        if !missing.is_empty() && layout == Layout::Today {
             return Err(ProfileError::MissingRules {
                 profile: self.id.clone(),
                 missing: missing.join(", "),

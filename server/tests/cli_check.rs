@@ -69,6 +69,10 @@ fn gaps_example_fails_with_reasons_and_exit_code_1() {
         ("staff.si_count", "needs_review"),
         ("company.icp_filing", "fail"),
         ("system.caller_id_screening", "missing"),
+        // The agency signed the trunk agreement in its own name (004: 甲方必须是你公司); a
+        // policy on paper only (003: 管理制度落实情况).
+        ("company.carrier_agreements", "fail"),
+        ("company.policies", "fail"),
     ] {
         assert_eq!(status(&doc, rule), want, "{rule}");
     }

@@ -32,5 +32,8 @@ pub mod seal;
 /// party's machine room or cloud seats host the system; a new system shows its retention
 /// setting; `staff.si_qualified` (the same people local, specialist and insured long
 /// enough) and `staff.agents` (a renewal counts people, not seats); the articles of
-/// association in Suzhou; decision deadlines in their source's calendar.
+/// association in Suzhou; decision deadlines in their source's calendar; and the carrier and client
+/// agreements, the bad-record list and the annual inspection records of a renewal (000),
+/// Suzhou's ICP access provider and policies (004, 003), foreign control in a pilot area of
+/// 002 needs review.
 pub const ENGINE_VERSION: &str = concat!("hecha-core/", env!("CARGO_PKG_VERSION"), "+rules.5");

@@ -17,6 +17,7 @@ mod qr_robustness;
 mod rehearsal;
 mod report;
 mod rules;
+mod rules_sources_cases;
 mod schema;
 mod seal_docs;
 mod seal_manifest;

@@ -202,11 +202,14 @@ fn a_profile_recorded_before_citations_loads_and_judges_as_today() {
         for f in &then {
             assert_eq!(f.seeds, old.rule(&f.rule_id).unwrap().seeds, "{id}");
         }
+        // It judges the rules it lists, not those added since (+rules.5).
+        assert_eq!(then.len(), old.rules.len(), "{id}");
         // The citations changed no verdict, and every finding records the same files —
         // but the rules whose sources were read anew since: staff.si_months (+rules.4:
         // nationwide three months from 000 and 003, Suzhou one month from 004), and the
         // rules corrected in +rules.5 (the lease with the landlord's certificate, hosting,
-        // retention, scope, seats, deadlines), whose parameters changed; the rules added
+        // retention, scope, seats, deadlines, the ICP access provider), whose parameters
+        // changed; the rules added
         // since (staff.si_qualified, staff.agents) the old profile does not have.
         let corrected = [
             "staff.si_months",
@@ -216,6 +219,7 @@ fn a_profile_recorded_before_citations_loads_and_judges_as_today() {
             "system.recording_retention",
             "company.business_scope",
             "process.inspection_deadline",
+            "company.icp_filing",
         ];
         let today = RuleProfile::builtin(id).unwrap();
         let today = evaluate(&today, &r.inspection, &r.evidence);

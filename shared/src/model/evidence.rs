@@ -443,9 +443,100 @@ pub enum DocumentFacts {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signed_on: Option<NaiveDate>,
     },
-    /// Trunk line / cloud call-center agreement with a carrier.
+    /// Trunk line / cloud call-center agreement with a carrier, as recorded before
+    /// [`DocumentFacts::CarrierAgreement`]: read as a trunk agreement whose party A, carrier
+    /// and end are not stated.
     TrunkAgreement,
+    /// An agreement signed with a carrier (基础运营商): 码号接入协议, 中继线协议 (000) or
+    /// 云呼叫中心合作协议 (004), whose party A (甲方) must be the company (004).
+    CarrierAgreement {
+        agreement: CarrierAgreementKind,
+        /// 甲方, as written in the agreement.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        party_a: Option<String>,
+        /// The carrier that signed it (e.g. 中国电信苏州分公司).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        carrier: Option<String>,
+        /// Last day in force, when the agreement has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        end: Option<NaiveDate>,
+    },
+    /// A service agreement signed with a client (与客户签署的服务协议, 000's renewal list).
+    ClientServiceAgreement {
+        /// The client, as written in the agreement.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client: Option<String>,
+        /// Last day in force, when the agreement has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        end: Option<NaiveDate>,
+    },
+    /// The record of one year's annual inspection (年检记录, 000; 004: the annual report
+    /// filed online and the provincial administration's check).
+    AnnualInspectionRecord {
+        /// The year the annual inspection took place (its report filed that January–March).
+        year: i32,
+        /// Passed (合格); `false`: not passed (不合格, 003).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        passed: Option<bool>,
+    },
+    /// A query of the telecom bad-record list (通信不良名单, 000): a screenshot of the result.
+    BadRecordListQuery {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checked_on: Option<NaiveDate>,
+        /// Whether the company is on the list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        listed: Option<bool>,
+        /// Where it was checked (e.g. 电信业务市场综合管理信息系统).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        checked_in: Option<String>,
+    },
+    /// A management policy or plan (制度, 预案) seen on site (004, 003).
+    Policy {
+        /// Its name as written, e.g. 用户信息保护制度.
+        name: String,
+        /// Whether it is seen in practice on site (003: 管理制度落实情况), not only on paper.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seen_in_practice: Option<bool>,
+    },
+    /// The decision of a national security review (国家安全审查), which 002 asks of a
+    /// foreign-controlled company in a pilot area.
+    SecurityReview {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        passed: Option<bool>,
+    },
     Other,
+}
+
+/// Which agreement with a carrier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierAgreementKind {
+    /// 码号接入协议: the 95/96 number's access (000, renewals).
+    NumberAccess,
+    /// 中继线协议 (000, 004).
+    Trunk,
+    /// 云呼叫中心合作协议 (004: instead of a trunk agreement).
+    CloudCallCenter,
+}
+
+impl CarrierAgreementKind {
+    /// The name as written in a profile (`trunk`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CarrierAgreementKind::NumberAccess => "number_access",
+            CarrierAgreementKind::Trunk => "trunk",
+            CarrierAgreementKind::CloudCallCenter => "cloud_call_center",
+        }
+    }
+
+    /// The agreement's name, as catalogue data (中继线协议 …).
+    pub fn message(self) -> crate::i18n::Message {
+        crate::i18n::Message::new(match self {
+            CarrierAgreementKind::NumberAccess => "agreement-number-access",
+            CarrierAgreementKind::Trunk => "agreement-trunk",
+            CarrierAgreementKind::CloudCallCenter => "agreement-cloud-call-center",
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

@@ -88,8 +88,17 @@ pub struct Company {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case", deny_unknown_fields)]
 pub enum IcpFiling {
-    /// Filed, with the filing number (e.g. 苏ICP备2024000001号).
-    Filed { number: String },
+    /// Filed, with the filing number (e.g. 苏ICP备2024000001号) and the access provider
+    /// (接入商) it was filed through, which Suzhou wants inside Jiangsu (004).
+    Filed {
+        number: String,
+        /// The access provider's name (e.g. 中国电信股份有限公司苏州分公司).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access_provider: Option<String>,
+        /// The province the access provider is in (e.g. 江苏).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        access_provider_province: Option<String>,
+    },
     /// Not needed: no voice verification codes or click-to-dial on the website or app.
     NotNeeded,
     /// Needed but not yet filed.

@@ -7,10 +7,10 @@
 //! How many photos, seats and persons are asked for comes from the profile's parameters, so
 //! an operator's profile gets its own skeleton.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::i18n::{Message, render_all};
-use crate::model::{Lang, Scope};
+use crate::model::{CarrierAgreementKind, Lang, Scope};
 use crate::rules::{RuleProfile, RuleSpec};
 
 /// One evidence item to record: the rules it serves (in the profile's names) and its keys.
@@ -369,6 +369,94 @@ fn wanted(profile: &RuleProfile, day: NaiveDate) -> Vec<Wanted> {
             "conduct.user_consent",
         ],
     ));
+    out.extend(agreements_records_policies(profile, day));
+    out
+}
+
+/// The documents of the renewal list (000), Suzhou's agreements and policies (004) and a
+/// pilot area's security review (002), in the profile's numbers and names.
+fn agreements_records_policies(profile: &RuleProfile, day: NaiveDate) -> Vec<Wanted> {
+    let date = quoted(&day.to_string());
+    let mut out = Vec::new();
+    // The first agreement a new license may bring, then every one a renewal needs.
+    let mut agreements: Vec<String> = names(profile, "company.carrier_agreements", "new_one_of")
+        .into_iter()
+        .take(1)
+        .collect();
+    for kind in names(profile, "company.carrier_agreements", "renewal_all_of") {
+        if !agreements.contains(&kind) {
+            agreements.push(kind);
+        }
+    }
+    for kind in agreements {
+        let Ok(parsed) = toml::Value::from(kind.as_str()).try_into::<CarrierAgreementKind>() else {
+            continue;
+        };
+        out.push(document(
+            &format!("carrier-{}", kind.replace('_', "-")),
+            "carrier_agreement",
+            &[
+                kv("title", quoted(&parsed.message().render(Lang::Zh))),
+                kv("agreement", quoted(&kind)),
+                kv("party_a", quoted("")),
+                kv("carrier", quoted("")),
+                kv("end", &date),
+            ],
+            &["company.carrier_agreements"],
+        ));
+    }
+    out.push(document(
+        "client-agreement-1",
+        "client_service_agreement",
+        &[
+            kv("title", quoted("客户服务协议")),
+            kv("client", quoted("")),
+            kv("end", &date),
+        ],
+        &["company.client_agreements"],
+    ));
+    // Left as written, the query says "listed": it fails until the real result is entered.
+    out.push(document(
+        "bad-record-list",
+        "bad_record_list_query",
+        &[
+            kv("title", quoted("通信不良名单查询结果")),
+            kv("checked_on", &date),
+            kv("listed", true),
+            kv("checked_in", quoted("")),
+        ],
+        &["company.not_on_bad_record_list"],
+    ));
+    for (n, policy) in names(profile, "company.policies", "required")
+        .iter()
+        .enumerate()
+    {
+        let name = policy.split('/').next().unwrap_or(policy);
+        out.push(document(
+            &format!("policy-{}", n + 1),
+            "policy",
+            &[kv("name", quoted(name)), kv("seen_in_practice", false)],
+            &["company.policies"],
+        ));
+    }
+    let years = count(profile, "license.annual_inspection_records", "years").unwrap_or(0);
+    let years = i32::try_from(years).unwrap_or(0);
+    for year in (day.year() - years)..day.year() {
+        out.push(document(
+            &format!("annual-inspection-{year}"),
+            "annual_inspection_record",
+            &[kv("year", year), kv("passed", false)],
+            &["license.annual_inspection_records"],
+        ));
+    }
+    if !names(profile, "company.foreign_ownership", "pilot_zones").is_empty() {
+        out.push(document(
+            "security-review",
+            "security_review",
+            &[kv("title", quoted("国家安全审查决定")), kv("passed", false)],
+            &["company.foreign_ownership"],
+        ));
+    }
     out
 }
 

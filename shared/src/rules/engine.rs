@@ -206,6 +206,30 @@ static RULES: &[RuleDef] = &[
         Recheck::No
     ),
     rule!(
+        "company.carrier_agreements",
+        company::CarrierParams,
+        company::carrier_agreements,
+        Recheck::AsOfTheDay
+    ),
+    rule!(
+        "company.client_agreements",
+        company::ClientParams,
+        company::client_agreements,
+        Recheck::AsOfTheDay
+    ),
+    rule!(
+        "company.not_on_bad_record_list",
+        company::BadRecordParams,
+        company::not_on_bad_record_list,
+        Recheck::AsOfTheDay
+    ),
+    rule!(
+        "company.policies",
+        company::PoliciesParams,
+        company::policies,
+        Recheck::OnSite
+    ),
+    rule!(
         "license.renewal_window",
         license::RenewalParams,
         license::renewal_window,
@@ -227,6 +251,12 @@ static RULES: &[RuleDef] = &[
         "process.inspection_deadline",
         license::DeadlineParams,
         license::inspection_deadline,
+        Recheck::AsOfTheDay
+    ),
+    rule!(
+        "license.annual_inspection_records",
+        license::InspectionRecordsParams,
+        license::annual_inspection_records,
         Recheck::AsOfTheDay
     ),
     rule!(

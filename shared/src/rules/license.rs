@@ -4,9 +4,9 @@ use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Deserialize;
 
 use super::context::Ctx;
-use super::outcome::{Outcome, at_least, at_most};
+use super::outcome::{Outcome, at_least, at_most, graver};
 use crate::i18n::Message;
-use crate::model::{ApplicationKind, LicenseFacts};
+use crate::model::{ApplicationKind, DocumentFacts, FindingStatus, LicenseFacts};
 use crate::msg;
 
 /// The current license of a renewal; for a new application the rule does not apply, and a
@@ -256,6 +256,103 @@ pub(crate) fn inspection_deadline(ctx: &Ctx, p: &DeadlineParams) -> Outcome {
         }
     }
     out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InspectionRecordsParams {
+    /// The records of the last N years (000: 近五年的年检记录).
+    pub years: u32,
+    /// A year's annual inspection is done by the end of this month (002, 004: January–March,
+    /// so 3); the current year is asked for once it is over.
+    pub due_by_month: u32,
+}
+
+/// license.annual_inspection_records: a renewal hands in the record of each year's annual
+/// inspection (年检) of the last N years since the license was issued (000), none failed
+/// (003: 年检不合格 may cost the license).
+pub(crate) fn annual_inspection_records(ctx: &Ctx, p: &InspectionRecordsParams) -> Outcome {
+    let license = match current_license(ctx) {
+        Ok(l) => l,
+        Err(outcome) => return outcome,
+    };
+    let today = ctx.today();
+    let done = |year: i32| {
+        NaiveDate::from_ymd_opt(year, p.due_by_month, 1)
+            .and_then(|d| d.checked_add_months(Months::new(1)))
+            .is_some_and(|end| end <= today)
+    };
+    let mut due: Vec<i32> = ((license.issued_on.year() + 1)..=today.year())
+        .filter(|y| done(*y))
+        .collect();
+    let keep = usize::try_from(p.years).unwrap_or(usize::MAX);
+    due.drain(..due.len().saturating_sub(keep));
+    let records: Vec<_> = ctx
+        .documents()
+        .into_iter()
+        .filter_map(|(item, d)| match d {
+            DocumentFacts::AnnualInspectionRecord { year, passed } => Some((item, *year, *passed)),
+            _ => None,
+        })
+        .collect();
+    let (mut failed, mut missing, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    for year in &due {
+        let of_year: Vec<_> = records.iter().filter(|(_, y, _)| y == year).collect();
+        if of_year.iter().any(|(_, _, passed)| *passed == Some(false)) {
+            failed.push(*year);
+        } else if of_year.is_empty() {
+            missing.push(*year);
+        } else if !of_year.iter().any(|(_, _, passed)| *passed == Some(true)) {
+            unknown.push(*year);
+        }
+    }
+    // Years as written, not as numbers a language might group (2,026).
+    let named = |years: &[i32]| years.iter().map(i32::to_string).collect::<Vec<_>>();
+    let mut out = Outcome::pending();
+    let problems = [
+        (
+            &failed,
+            FindingStatus::Fail,
+            msg!("license-records-failed", years = named(&failed)),
+        ),
+        (
+            &missing,
+            FindingStatus::Missing,
+            msg!(
+                "license-records-missing",
+                n = missing.len(),
+                years = named(&missing)
+            ),
+        ),
+        (
+            &unknown,
+            FindingStatus::NeedsReview,
+            msg!("license-records-result-unknown", years = named(&unknown)),
+        ),
+    ];
+    for (years, status, says) in problems {
+        if !years.is_empty() {
+            out.status = graver(out.status, status);
+            out.says.push(says);
+        }
+    }
+    if out.status == FindingStatus::Pass {
+        out.says.push(match (due.first(), due.last()) {
+            (Some(first), Some(last)) => msg!(
+                "license-records-ok",
+                first = first.to_string(),
+                last = last.to_string()
+            ),
+            _ => msg!("license-records-none-due"),
+        });
+    }
+    out.items(records.iter().map(|(i, ..)| i.id.as_str()))
+        .measure(
+            "years_without_passed_record",
+            failed.len() + missing.len() + unknown.len(),
+            at_most(0),
+            None,
+        )
 }
 
 #[cfg(test)]

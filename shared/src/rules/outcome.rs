@@ -128,3 +128,16 @@ pub(crate) fn at_least(v: impl std::fmt::Display) -> Option<String> {
 pub(crate) fn at_most(v: impl std::fmt::Display) -> Option<String> {
     Some(format!("<= {v}"))
 }
+
+/// The graver of two verdicts: fail, then missing, then needs_review, then pass (and
+/// not_applicable, which says nothing).
+pub(crate) fn graver(a: FindingStatus, b: FindingStatus) -> FindingStatus {
+    let rank = |s| match s {
+        FindingStatus::Fail => 4,
+        FindingStatus::Missing => 3,
+        FindingStatus::NeedsReview => 2,
+        FindingStatus::Pass => 1,
+        FindingStatus::NotApplicable => 0,
+    };
+    if rank(b) > rank(a) { b } else { a }
+}

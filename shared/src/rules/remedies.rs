@@ -192,6 +192,76 @@ static REMEDIES: &[Remedy] = &[
     r("conduct-missing", "conduct-do-enter-figures"),
     r("conduct-not-entered", "conduct-do-enter-figures"),
     r("conduct-out-of-bounds", "conduct-do-fix-numbers"),
+    // The renewal list's agreements, records and list (000), Suzhou's ICP provider and
+    // policies (004), the pilot areas of 002.
+    r("company-foreign-not-pilot-zone", "company-do-shareholding"),
+    r(
+        "company-foreign-pilot-zone",
+        "company-do-confirm-pilot-zone",
+    ),
+    r(
+        "company-foreign-pilot-reviewed",
+        "company-do-confirm-pilot-zone",
+    ),
+    r(
+        "company-foreign-pilot-review-failed",
+        "company-do-shareholding",
+    ),
+    with(
+        "company-icp-provider-other",
+        "company-do-icp-provider",
+        &["want"],
+    ),
+    with(
+        "company-icp-provider-unknown",
+        "company-do-enter-icp-provider",
+        &["want"],
+    ),
+    r(
+        "company-carrier-missing",
+        "company-do-bring-carrier-agreements",
+    ),
+    r(
+        "company-carrier-missing-any",
+        "company-do-bring-carrier-agreements",
+    ),
+    r(
+        "company-carrier-ended",
+        "company-do-renew-carrier-agreement",
+    ),
+    r("company-carrier-party-other", "company-do-carrier-party-a"),
+    r("company-carrier-party-unknown", "company-do-enter-party-a"),
+    r(
+        "company-client-missing",
+        "company-do-bring-client-agreements",
+    ),
+    r("company-client-short", "company-do-bring-client-agreements"),
+    r("company-client-ended", "company-do-bring-client-agreements"),
+    r("company-client-own", "company-do-bring-client-agreements"),
+    r("company-client-unknown", "company-do-enter-client"),
+    r("company-bad-record-missing", "company-do-query-bad-record"),
+    r("company-bad-record-unknown", "company-do-query-bad-record"),
+    r("company-bad-record-stale", "company-do-query-bad-record"),
+    r("company-bad-record-undated", "company-do-query-bad-record"),
+    r("company-bad-record-listed", "company-do-leave-bad-record"),
+    r("company-policies-missing", "company-do-bring-policies"),
+    r("company-policies-on-paper", "company-do-practise-policies"),
+    r(
+        "company-policies-practice-unknown",
+        "company-do-practise-policies",
+    ),
+    r(
+        "license-records-failed",
+        "license-do-rectify-annual-inspection",
+    ),
+    r(
+        "license-records-missing",
+        "license-do-bring-inspection-records",
+    ),
+    r(
+        "license-records-result-unknown",
+        "license-do-bring-inspection-records",
+    ),
 ];
 
 /// Adds what to do to an outcome that is not a pass: one remedy for each kind of problem

@@ -42,6 +42,8 @@ pub fn inspection() -> Inspection {
             business_scope: "第二类增值电信业务中的呼叫中心业务".into(),
             icp_filing: IcpFiling::Filed {
                 number: "苏ICP备2026000001号".into(),
+                access_provider: Some("中国电信股份有限公司苏州分公司".into()),
+                access_provider_province: Some("江苏".into()),
             },
         },
         scope: Scope::Provincial,
@@ -386,6 +388,83 @@ pub fn complete_evidence() -> Vec<EvidenceItem> {
             "96123456",
         ));
         ev.push(seat_equipment(&format!("eq-{s}"), &format!("SEAT-{s:02}")));
+    }
+    ev.extend(agreements_and_policies());
+    ev
+}
+
+/// A carrier agreement of one kind with the company as party A, in force.
+pub fn carrier_agreement(id: &str, kind: CarrierAgreementKind) -> EvidenceItem {
+    document(
+        id,
+        &["company.carrier_agreements"],
+        DocumentFacts::CarrierAgreement {
+            agreement: kind,
+            party_a: Some(COMPANY.into()),
+            carrier: Some("中国电信股份有限公司苏州分公司".into()),
+            end: Some(day("2027-12-31")),
+        },
+    )
+}
+
+/// A policy seen on site and carried out.
+pub fn policy(id: &str, name: &str) -> EvidenceItem {
+    document(
+        id,
+        &["company.policies"],
+        DocumentFacts::Policy {
+            name: name.into(),
+            seen_in_practice: Some(true),
+        },
+    )
+}
+
+/// What a new license in Suzhou hands in besides (004): a trunk agreement in the company's
+/// name, and the information-security policies in practice (004, 003).
+pub fn agreements_and_policies() -> Vec<EvidenceItem> {
+    vec![
+        carrier_agreement("d-trunk", CarrierAgreementKind::Trunk),
+        policy("d-policy-1", "信息安全责任制"),
+        policy("d-policy-2", "信息内容管理制度"),
+        policy("d-policy-3", "《用户信息保护制度》"),
+        policy("d-policy-4", "网络与信息安全应急预案"),
+        policy("d-policy-5", "垃圾电话处置预案"),
+    ]
+}
+
+/// What a renewal hands in besides (000): the number-access agreement, a client's service
+/// agreement, a recent query of the bad-record list, and the annual inspection records of
+/// `years`, each passed.
+pub fn renewal_documents(years: &[i32]) -> Vec<EvidenceItem> {
+    let mut ev = vec![
+        carrier_agreement("d-number-access", CarrierAgreementKind::NumberAccess),
+        document(
+            "d-client",
+            &["company.client_agreements"],
+            DocumentFacts::ClientServiceAgreement {
+                client: Some("苏州某银行股份有限公司".into()),
+                end: Some(day("2027-06-30")),
+            },
+        ),
+        document(
+            "d-bad-record",
+            &["company.not_on_bad_record_list"],
+            DocumentFacts::BadRecordListQuery {
+                checked_on: Some(day("2026-11-02")),
+                listed: Some(false),
+                checked_in: Some("电信业务市场综合管理信息系统".into()),
+            },
+        ),
+    ];
+    for year in years {
+        ev.push(document(
+            &format!("d-annual-{year}"),
+            &["license.annual_inspection_records"],
+            DocumentFacts::AnnualInspectionRecord {
+                year: *year,
+                passed: Some(true),
+            },
+        ));
     }
     ev
 }

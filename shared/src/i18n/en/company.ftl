@@ -43,3 +43,59 @@ company-do-sign-declaration = Sign the declaration of no violations in the last 
 company-do-check-icp = Check the ICP filing number in the MIIT filing system.
 company-do-file-icp = File for ICP first, through the access provider.
 company-do-province = The application must come from a company registered in { $province }.
+# The agreements, lists and policies of the renewal list (000) and of Suzhou (004); the pilot areas of 002.
+company-renewal-only = A new application: this is asked of a renewal only.
+agreement-number-access = number-access agreement
+agreement-trunk = trunk-line agreement
+agreement-cloud-call-center = cloud call-center agreement
+company-carrier-none-asked = This profile asks for no carrier agreement in this case.
+company-carrier-missing = No { $agreement } with a carrier is on file.
+company-carrier-missing-any = None of these agreements with a carrier is on file: { $agreements }.
+company-carrier-ended = The { $agreement } ({ $item }) ended on { $end }.
+company-carrier-party-other = The { $agreement } ({ $item }) names { $party } as party A, not the company.
+company-carrier-party-unknown = The { $agreement } ({ $item }) does not say who party A is.
+company-carrier-ok = The { $agreement } ({ $item }) is in force with the company as party A.
+company-client-ok = { $n ->
+    [one] One service agreement
+   *[other] { $n } service agreements
+} with clients in force (at least { $min } needed).
+company-client-missing = No service agreement with a client is on file.
+company-client-unknown = The client is not stated in: { $items }.
+company-client-short = { $n ->
+    [one] Only one service agreement
+   *[other] { $n } service agreements
+} with clients in force; at least { $min } are needed.
+company-client-ended = The agreement { $item } ended on { $end }.
+company-client-own = The agreement { $item } names the company itself as the client: serving only one's own customers is no call-center business.
+company-bad-record-missing = No query of the telecom bad-record list is on file.
+company-bad-record-listed = The query { $item } ({ $place }) shows the company on the telecom bad-record list.
+company-bad-record-clear = The query { $item } ({ $place }) shows the company is not on the telecom bad-record list.
+company-bad-record-unknown = The query { $item } does not say whether the company is on the list.
+company-bad-record-stale = The query was made on { $on }, { $days } days ago; at most { $max } are accepted.
+company-bad-record-undated = The query { $item } has no date.
+company-policies-none-asked = This profile names no policy to see on site.
+company-policies-ok = Seen on site and in practice: { $names }.
+company-policies-missing = Not seen on site: { $names }.
+company-policies-on-paper = On paper but not carried out: { $names }.
+company-policies-practice-unknown = Not stated whether they are carried out: { $names }.
+company-foreign-not-pilot-zone = The exception 002 gives pilot areas ({ $zones }) does not apply: the company is not registered in one.
+company-foreign-pilot-zone = Registered in { $zone }, a pilot area where 002 (a guide for another license) allows foreign control after a national security review: whether that covers call-center business is for the approving authority to say, and no review decision is on file.
+company-foreign-pilot-reviewed = Registered in { $zone }, a pilot area where 002 (a guide for another license) allows foreign control after a national security review; the review was passed, but whether the opening covers call-center business is for the approving authority to say.
+company-foreign-pilot-review-failed = Registered in { $zone }, a pilot area, but the national security review was not passed.
+company-icp-provider-ok = Filed through { $provider }, in { $province }.
+company-icp-provider-other = The access provider { $provider } is in { $province }, not in { $want }.
+company-icp-provider-unknown = The access provider's province is not stated; it must be in { $want }.
+# What to do.
+company-do-confirm-pilot-zone = Ask the approving authority whether the pilot opening covers call-center business, and bring the national security review decision.
+company-do-icp-provider = Move the ICP filing to an access provider in { $want }.
+company-do-enter-icp-provider = Enter the ICP filing's access provider and its province (it must be in { $want }).
+company-do-bring-carrier-agreements = Bring the agreements signed with the carrier, with the company as party A.
+company-do-renew-carrier-agreement = Renew the agreement with the carrier, or bring the one now in force.
+company-do-carrier-party-a = Sign the agreement with the carrier in the company's own name, as party A.
+company-do-enter-party-a = Enter party A as the agreement names it.
+company-do-bring-client-agreements = Bring the service agreements in force signed with your clients (third parties, not the company itself).
+company-do-enter-client = Enter the client each agreement names.
+company-do-query-bad-record = Query the telecom bad-record list now and keep a screenshot of the result with its date.
+company-do-leave-bad-record = A company on the bad-record list must be taken off it (after the rectification the authority requires) before it renews.
+company-do-bring-policies = Bring these policies to the site, approved and issued.
+company-do-practise-policies = Show on site how each policy is carried out (its records, training or drills).

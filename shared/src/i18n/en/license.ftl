@@ -33,3 +33,15 @@ license-do-renew-now = File the renewal as soon as possible.
 license-do-apply-anew = The license has expired: apply as for a new license.
 license-do-check-dates = Check the issue and expiry dates against the original license.
 license-do-file-annual-reports = File the annual reports of the missing years.
+# The annual inspection records of a renewal (000).
+license-records-ok = The annual inspection records of { $first } to { $last } are on file, each passed.
+license-records-none-due = No annual inspection was due yet since the license was issued.
+license-records-failed = The annual inspection was not passed in: { $years }.
+license-records-missing = { $n ->
+    [one] The record of one year's annual inspection is
+   *[other] The records of { $n } years' annual inspections are
+} not on file: { $years }.
+license-records-result-unknown = The record does not say whether the annual inspection was passed: { $years }.
+# What to do.
+license-do-rectify-annual-inspection = Rectify what the failed annual inspection named and bring the authority's acceptance of it.
+license-do-bring-inspection-records = Bring the record of each year's annual inspection (a screenshot from the telecom business management system) with its result.

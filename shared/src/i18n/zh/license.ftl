@@ -21,3 +21,12 @@ license-do-renew-now = 请尽快提交续期申请。
 license-do-apply-anew = 许可证已过期，须按新申请办理。
 license-do-check-dates = 请对照许可证原件核对发证日期和有效期。
 license-do-file-annual-reports = 请补报所缺年度的年报。
+# 续期的年检记录（000）。
+license-records-ok = { $first } 至 { $last } 年的年检记录齐全，均为合格。
+license-records-none-due = 发证以来尚无到期的年检。
+license-records-failed = 以下年度年检不合格：{ $years }。
+license-records-missing = 缺少 { $n } 个年度的年检记录：{ $years }。
+license-records-result-unknown = 以下年度的年检记录未写明是否合格：{ $years }。
+# 怎么办。
+license-do-rectify-annual-inspection = 请按不合格年检指出的问题整改，并带上管理机关的整改验收结论。
+license-do-bring-inspection-records = 请带上每年的年检记录（电信业务市场综合管理信息系统的截图）及其结论。

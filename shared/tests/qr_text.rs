@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use hecha_core::capture::pii::PersonHasher;
 use hecha_core::capture::qr::{QrLimits, TextEncoding, decode_qr};
+use hecha_core::model::SiPayloadFormat;
+use hecha_core::rehearsal::record_from_photo;
 use image::GrayImage;
 use qrcode::bits::Bits;
 use qrcode::{EcLevel, QrCode, Version};
@@ -411,4 +414,40 @@ fn the_ambiguity_is_real() {
     let bytes = sjis("こんにちは、テストです");
     let (text, _, bad) = encoding_rs::GB18030.decode(&bytes);
     assert!(!bad && text != "こんにちは、テストです", "{text}");
+}
+
+fn hasher() -> PersonHasher {
+    PersonHasher::new("test-2026", b"hecha-test-key-0123456789abcdef").unwrap()
+}
+
+/// A certificate whose issuer wrote GBK without ECI: the guess is right, the record is
+/// read and says the charset was guessed.
+#[test]
+fn a_gbk_certificate_photo_is_a_record_that_says_its_charset_was_guessed() {
+    let payload =
+        "姓名：张伟\n公民身份号码：320102199001011232\n参保地：苏州工业园区\n缴费月数：12";
+    let img = render(&encode(&[Seg::Byte(gbk(payload))]));
+    let r = record_from_photo(&photo(&img, RENDER_MODULE, 7), &hasher());
+    assert_eq!(r.format, SiPayloadFormat::Lines, "{r:?}");
+    assert_eq!(r.name.as_deref(), Some("张伟"));
+    assert_eq!(r.months_paid, Some(12));
+    assert_eq!(r.charset_guessed.as_deref(), Some("GB18030"));
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+}
+
+/// A code whose text is a guess and no known layout is for a person to review, saying so.
+#[test]
+fn a_guessed_unrecognised_payload_is_no_persons_record() {
+    let img = render(&encode(&[Seg::Byte(sjis("こんにちは、テストです"))]));
+    let r = record_from_photo(&png(&img), &hasher());
+    assert_eq!(r.format, SiPayloadFormat::Unknown);
+    assert_eq!((r.name, r.id_masked, r.id_hash), (None, None, None));
+    assert_eq!(r.charset_guessed.as_deref(), Some("Shift_JIS"));
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.contains("guessed character set (Shift_JIS)")),
+        "{:?}",
+        r.problems
+    );
 }

@@ -83,7 +83,9 @@
 //! above — also when just one candidate decodes, as nothing in the symbol says it is
 //! right — and for a payload whose segments could not be told apart: rqrr's decoder (the
 //! fallback for grids rxing cannot decode) drops the ECI and the modes, so its non-ASCII
-//! text is always a guess.
+//! text is always a guess. The SI parser keeps the guess on the record
+//! ([`crate::capture::si::parse_si_decoded`]), and a guessed payload that no layout
+//! recognises is for a person to review, never a person's record.
 
 mod binarize;
 mod contain;

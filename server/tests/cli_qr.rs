@@ -39,6 +39,7 @@ fn two_fixtures_and_a_broken_file() {
     assert!(lines[0]["error"].is_null());
     assert!(lines[0]["ms"].is_u64());
     assert!(lines[1]["texts"].as_array().unwrap().is_empty());
+    assert!(lines[1]["encodings"].as_array().unwrap().is_empty());
     assert!(lines[1]["error"].as_str().unwrap().contains("truncated"));
     assert!(
         lines[2]["error"]
@@ -55,4 +56,34 @@ fn no_files_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Each text comes with how it was read: the charsets, and the one hecha guessed when the
+/// code left it open (null when the code defined it).
+#[test]
+fn each_text_says_how_it_was_read() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tests/fixtures/qrtext");
+    let out = Command::new(env!("CARGO_BIN_EXE_hecha"))
+        .arg("qr")
+        .arg(dir.join("kanji.png"))
+        .arg(dir.join("byte_gbk_name_zhangwei.png"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["texts"], serde_json::json!(["山田太郎"]));
+    assert_eq!(
+        lines[0]["encodings"],
+        serde_json::json!([{"charsets": ["Shift_JIS"], "guessed": null}])
+    );
+    assert_eq!(lines[1]["texts"], serde_json::json!(["张伟"]));
+    assert_eq!(
+        lines[1]["encodings"],
+        serde_json::json!([{"charsets": ["GB18030"], "guessed": "GB18030"}])
+    );
 }

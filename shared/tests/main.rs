@@ -14,6 +14,7 @@ mod photo_backing;
 mod profile_photo;
 mod qr_fixtures;
 mod qr_robustness;
+mod qr_text;
 mod rehearsal;
 mod report;
 mod rules;

@@ -154,12 +154,14 @@ fn gb18030_and_utf8_payloads() {
     let text = "姓名：张三\n公民身份号码：320102199001011234\n参保地：苏州工业园区\n缴费月数：12";
     let (gb, _, _) = encoding_rs::GB18030.encode(text);
     assert!(std::str::from_utf8(&gb).is_err());
-    for payload in [gb.as_ref(), text.as_bytes()] {
+    // GBK without ECI is a guess (a right one), and says so; UTF-8 is not.
+    for (payload, guessed) in [(gb.as_ref(), Some("GB18030")), (text.as_bytes(), None)] {
         let scan = decode_qr(&qr_png(payload), &limits()).unwrap();
         assert_eq!(scan.texts, vec![text.to_owned()]);
+        assert_eq!(scan.encodings[0].guessed.as_deref(), guessed);
     }
     assert_eq!(
-        payload_text(b"https://x.example/?a=1"),
+        payload_text(b"https://x.example/?a=1").text,
         "https://x.example/?a=1"
     );
 }
@@ -194,14 +196,17 @@ fn two_codes_in_one_image_are_both_returned_sorted() {
 }
 
 /// ECI is honoured: an ISO-8859-5 payload marked with ECI 7 (written by segno, see
-/// tools/certgen/fixtures.py) comes back as Cyrillic. rqrr alone drops the designator,
-/// and the bytes, not being UTF-8, would be read as GB18030.
+/// tools/certgen/fixtures.py) comes back as Cyrillic, not a guess. rqrr alone drops the
+/// designator: its bytes, not being UTF-8, are a guess, and said to be one.
 #[test]
 fn eci_designator_is_honoured() {
     let scan = decode_qr(&read("eci_iso8859_5.png"), &limits()).unwrap();
     assert_eq!(scan.texts, vec!["Привет, ЕЦИ".to_owned()]);
+    assert_eq!(scan.encodings[0].charsets, ["ISO-8859-5"]);
+    assert_eq!(scan.encodings[0].guessed, None);
     let plain = decode_qr_plain(&read("eci_iso8859_5.png"), &limits()).unwrap();
     assert_ne!(plain.texts, scan.texts);
+    assert!(plain.encodings[0].guessed.is_some());
     for (name, text) in [
         (
             "eci_gb18030.png",

@@ -108,3 +108,44 @@ fn a_report_judged_by_a_profile_recorded_before_citations_names_its_sources_by_t
     let area = hecha_core::rules::finding_sources(&findings[0], Some(&today));
     assert!(html.contains(&area[1].line(Lang::Zh)), "{:?}", area[1]);
 }
+
+/// A record whose QR text was read in a guessed charset says so under the name.
+#[test]
+fn a_guessed_charset_is_shown_with_the_record() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/suzhou");
+    let hasher = PersonHasher::new("test", &[7u8; 32]).unwrap();
+    let mut r = load_folder(&dir, &hasher).unwrap();
+    let profile = RuleProfile::builtin(&r.inspection.profile).unwrap();
+    let render = |evidence: &[hecha_core::model::EvidenceItem]| {
+        let findings = evaluate(&profile, &r.inspection, evidence);
+        render_report(&ReportInput {
+            inspection: &r.inspection,
+            evidence,
+            findings: &findings,
+            profile_id: &profile.id,
+            profile_sha256: &profile.sha256(),
+            engine_version: hecha_core::ENGINE_VERSION,
+            manifest_sha256: None,
+            sealed_at: None,
+            thumbnails: &BTreeMap::new(),
+            photo_params: &profile.photo,
+        })
+    };
+    let note = "二维码文字的字符集系推测：GB18030";
+    assert!(!render(&r.evidence).contains(note));
+    let scan = r
+        .evidence
+        .iter_mut()
+        .find_map(|i| match &mut i.body {
+            hecha_core::model::EvidenceBody::SiScan(s) => Some(s),
+            _ => None,
+        })
+        .unwrap();
+    scan.record.charset_guessed = Some("GB18030".into());
+    let html = render(&r.evidence);
+    assert!(html.contains(note), "zh");
+    assert!(
+        html.contains("QR text in a guessed character set: GB18030"),
+        "en"
+    );
+}

@@ -339,6 +339,38 @@ fn unknown_qr_format_needs_review_rather_than_failing() {
     );
 }
 
+/// The QR decoder guessed the payload's charset and no layout recognised the text: the
+/// right code may have been misread, and the finding says so, for a person to review.
+#[test]
+fn unreadable_guessed_qr_text_needs_review_saying_the_charset_was_guessed() {
+    let mut ev = complete_evidence();
+    for i in &mut ev {
+        if let EvidenceBody::SiScan(s) = &mut i.body
+            && i.id == "si-3"
+        {
+            s.record = SiRecord {
+                format: SiPayloadFormat::Unknown,
+                raw_masked: Some("ﾕﾅﾎｰ".into()),
+                charset_guessed: Some("Shift_JIS".into()),
+                ..SiRecord::default()
+            };
+        }
+    }
+    let f = evaluate(&suzhou(), &inspection(), &ev);
+    let count = finding(&f, "staff.si_count");
+    assert_eq!(count.status, FindingStatus::NeedsReview);
+    assert!(
+        count.message.en.contains("only guessed (Shift_JIS)"),
+        "{}",
+        count.message.en
+    );
+    assert!(
+        count.message.zh.contains("字符集系推测（Shift_JIS）"),
+        "{}",
+        count.message.zh
+    );
+}
+
 #[test]
 fn expired_extinguisher_fails_as_of_the_window_end_not_today() {
     let mut ev = complete_evidence();

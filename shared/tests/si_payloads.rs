@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use hecha_core::capture::pii::PersonHasher;
-use hecha_core::capture::si::parse_si_payload;
+use hecha_core::capture::si::{parse_si_decoded, parse_si_payload};
 use hecha_core::model::{SiPayloadFormat, SiRecord};
 
 /// Every full ID number used in the fixtures: none may survive into a record.
@@ -378,5 +378,45 @@ fn the_briefs_example_url() {
         !serde_json::to_string(&r)
             .unwrap()
             .contains("320102199001011234")
+    );
+}
+
+/// Text the QR decoder read in a guessed charset (GBK bytes without ECI read as Shift_JIS
+/// would give this): no layout recognises it, so it stays for a person to review, saying
+/// why, and is never taken for someone's record.
+#[test]
+fn guessed_unrecognised_text_needs_review() {
+    let misread = "ﾐﾕﾃ�ｺ ﾕﾅﾎｰ\n320102199001011232";
+    let r = parse_si_decoded(misread, Some("Shift_JIS"), Some(&hasher()));
+    assert_eq!(r.format, SiPayloadFormat::Unknown);
+    assert_eq!((&r.name, &r.id_masked, &r.id_hash), (&None, &None, &None));
+    assert_eq!(r.charset_guessed, s("Shift_JIS"));
+    assert_eq!(
+        r.problems,
+        [
+            "QR text in a guessed character set (Shift_JIS) and no known layout: it may be misread; check the certificate itself"
+        ]
+    );
+    assert!(!r.raw_masked.unwrap().contains("320102199001011232"));
+}
+
+/// A guessed text that parses was read right where it matters (its labels); the record is
+/// kept, and keeps the guess.
+#[test]
+fn guessed_text_that_parses_keeps_the_guess() {
+    let r = parse_si_decoded(&fixture("lines_fullwidth.txt"), Some("GB18030"), None);
+    assert_eq!(r.format, SiPayloadFormat::Lines);
+    assert_eq!(r.charset_guessed, s("GB18030"));
+    let plain = parse_si_payload(&fixture("lines_fullwidth.txt"), None);
+    assert_eq!(
+        r,
+        SiRecord {
+            charset_guessed: s("GB18030"),
+            ..plain.clone()
+        }
+    );
+    assert_eq!(
+        parse_si_decoded(&fixture("lines_fullwidth.txt"), None, None),
+        plain
     );
 }

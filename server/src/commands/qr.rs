@@ -1,5 +1,9 @@
 //! `hecha qr FILE...`: decode every QR code in each photo, one JSON line per file:
-//! `{"file": "...", "texts": [...], "ms": 123, "error": null}`.
+//! `{"file": "...", "texts": [...], "encodings": [...], "ms": 123, "error": null}`.
+//! `encodings[i]` says how `texts[i]` was read: `{"charsets": ["GB18030"], "guessed":
+//! "GB18030"}` — the character sets used and, when the code left its bytes' charset open
+//! (byte mode without ECI, not UTF-8), the one hecha guessed (`null` when the code defined
+//! it). A guessed text may be the right code turned into the wrong characters.
 //!
 //! Exit code: 0 when every file was processed — per-file problems (unreadable, no code,
 //! unsupported format) are reported in that file's `error` field, not by the exit code,
@@ -17,13 +21,17 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use hecha_core::capture::qr::{QrLimits, Stage, decode_qr, decode_qr_plain, decode_qr_stages};
+use hecha_core::capture::qr::{
+    QrLimits, Stage, TextEncoding, decode_qr, decode_qr_plain, decode_qr_stages,
+};
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Line<'a> {
     file: &'a str,
     texts: Vec<String>,
+    /// How each text was read, in the order of `texts`.
+    encodings: Vec<TextEncoding>,
     ms: u64,
     error: Option<String>,
     /// Which stage decoded the code(s); for diagnostics.
@@ -63,6 +71,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
             Ok(scan) => Line {
                 file: &name,
                 texts: scan.texts,
+                encodings: scan.encodings,
                 ms,
                 error: None,
                 stage: Some(scan.stage),
@@ -70,6 +79,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
             Err(e) => Line {
                 file: &name,
                 texts: Vec::new(),
+                encodings: Vec::new(),
                 ms,
                 error: Some(e),
                 stage: None,

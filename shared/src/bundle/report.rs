@@ -13,7 +13,8 @@ use chrono::{DateTime, FixedOffset};
 use crate::capture::photo::{PhotoParams, assess_photo};
 use crate::i18n::Message;
 use crate::model::{
-    EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Lang, Mode, Scope, SignerRole,
+    EvidenceBody, EvidenceItem, Finding, FindingStatus, Inspection, Lang, Mode, Scope, SiRecord,
+    SignerRole,
 };
 use crate::msg;
 use crate::rules::{RuleProfile, finding_sources, summarize};
@@ -365,7 +366,7 @@ fn si_records(h: &mut String, input: &ReportInput) {
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(id),
-            esc(r.name.as_deref().unwrap_or("—")),
+            name_cell(r),
             esc(r.id_masked.as_deref().unwrap_or("—")),
             esc(r.insured_place.as_deref().unwrap_or("—")),
             r.months_paid
@@ -384,6 +385,19 @@ fn si_records(h: &mut String, input: &ReportInput) {
         );
     }
     h.push_str("</table>");
+}
+
+/// The name, and under it the charset the QR decoder guessed for the payload, if it did:
+/// whoever reads the record should know that its text may be misread.
+fn name_cell(r: &SiRecord) -> String {
+    let name = esc(r.name.as_deref().unwrap_or("—"));
+    match &r.charset_guessed {
+        Some(cs) => format!(
+            "{name}<br>{}",
+            say(&msg!("report-si-charset-guessed", charset = cs.as_str()))
+        ),
+        None => name,
+    }
 }
 
 /// A rehearsal's rules the official visit checks again on its own day.

@@ -9,6 +9,10 @@
 //! through [`mask_id_like`] last.
 //!
 //! The parser never fails and never panics: what it cannot read becomes a `problems` entry.
+//!
+//! Text that hecha's QR decoder read in a guessed character set goes through
+//! [`parse_si_decoded`], which keeps the guess on the record and leaves an unrecognised
+//! guessed payload to a person.
 
 mod json;
 mod lines;
@@ -304,6 +308,32 @@ pub fn parse_si_payload(text: &str, hasher: Option<&PersonHasher>) -> SiRecord {
         return build(SiPayloadFormat::Lines, pre, found, hasher);
     }
     unknown(text, pre.problems)
+}
+
+/// Parses the text of a QR code that hecha decoded ([`crate::capture::qr`]), given the
+/// charset the decoder guessed for it (`guessed`, from [`TextEncoding::guessed`]; `None`
+/// when the code defined its charset). A guessed text may be the right code turned into
+/// the wrong characters, so the record keeps the guess (`charset_guessed`), and one that no
+/// layout recognises is said to be so: it stays `Unknown` — only a person can read it —
+/// never taken for a person's record. A guessed text that parses is kept: its labels or
+/// keys were read right, so were its values, most likely; the guess stays on the record.
+///
+/// [`TextEncoding::guessed`]: crate::capture::qr::TextEncoding::guessed
+pub fn parse_si_decoded(
+    text: &str,
+    guessed: Option<&str>,
+    hasher: Option<&PersonHasher>,
+) -> SiRecord {
+    let mut record = parse_si_payload(text, hasher);
+    if let Some(charset) = guessed {
+        if record.format == SiPayloadFormat::Unknown {
+            record.problems.push(format!(
+                "QR text in a guessed character set ({charset}) and no known layout: it may be misread; check the certificate itself"
+            ));
+        }
+        record.charset_guessed = Some(charset.to_owned());
+    }
+    record
 }
 
 /// Cuts `text` to [`MAX_PAYLOAD_BYTES`] on a character boundary. A digit run at the cut is

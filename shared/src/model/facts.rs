@@ -215,4 +215,9 @@ pub struct SiRecord {
     /// What the parser could not make sense of (never containing personal data).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// The character set the QR decoder guessed for the payload's bytes (the code did not
+    /// define it: byte mode without ECI, not UTF-8), e.g. `GB18030`: the text may not be
+    /// what the issuer wrote. Absent when the code defined it, and for scanner text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset_guessed: Option<String>,
 }

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::capture::exif::{ExifError, read_exif};
 use crate::capture::pii::{PersonHasher, contains_full_id};
 use crate::capture::qr::{QrLimits, decode_qr};
-use crate::capture::si::parse_si_payload;
+use crate::capture::si::{parse_si_decoded, parse_si_payload};
 use crate::i18n::Message;
 use crate::model::Lang;
 use crate::model::input::check;
@@ -446,9 +446,8 @@ pub fn record_from_photo(bytes: &[u8], hasher: &PersonHasher) -> SiRecord {
     match decode_qr(bytes, &QrLimits::default()) {
         Ok(scan) => {
             let records: Vec<SiRecord> = scan
-                .texts
-                .iter()
-                .map(|t| parse_si_payload(t, Some(hasher)))
+                .decoded()
+                .map(|(t, e)| parse_si_decoded(t, e.guessed.as_deref(), Some(hasher)))
                 .collect();
             let first_known = records
                 .iter()

@@ -161,6 +161,15 @@ impl<'a> Person<'a> {
             .all(|s| s.record.format == SiPayloadFormat::Unknown)
     }
 
+    /// The charset the QR decoder guessed for a scan whose payload no layout recognised:
+    /// its text may be the right code misread, not an unknown format.
+    pub fn charset_guessed(&self) -> Option<&'a str> {
+        self.scans
+            .iter()
+            .filter(|s| s.record.format == SiPayloadFormat::Unknown)
+            .find_map(|s| s.record.charset_guessed.as_deref())
+    }
+
     /// Some scan's ID number failed its check digit.
     pub fn id_invalid(&self) -> bool {
         self.scans.iter().any(|s| s.record.id_valid == Some(false))

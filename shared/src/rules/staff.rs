@@ -21,7 +21,14 @@ enum Class {
 /// The common base: the company pays this person's insurance, and the record is readable.
 fn insured_by_company(ctx: &Ctx, person: &Person) -> Class {
     if person.unreadable() {
-        return Class::Unknown(msg!("staff-person-unreadable", who = person.label()));
+        return Class::Unknown(match person.charset_guessed() {
+            Some(charset) => msg!(
+                "staff-person-charset-guessed",
+                who = person.label(),
+                charset = charset
+            ),
+            None => msg!("staff-person-unreadable", who = person.label()),
+        });
     }
     if person.id_invalid() {
         return Class::No(msg!("staff-person-id-invalid", who = person.label()));

@@ -35,25 +35,68 @@
 //! panic hook keeps such contained panics off stderr.
 //!
 //! ## Text encoding (what was decided, precisely)
-//! Every grid either decoder samples is decoded by rxing's bit-stream decoder (rqrr's own
-//! decoder, which parses the ECI designator and throws it away, is only the fallback).
-//! With an ECI designator the text follows the designated charset (ECI is honoured:
-//! UTF-8, GB18030, ISO-8859-x, …). Without one, the payload bytes are read as UTF-8 when
-//! they are valid UTF-8 (what every modern generator writes), otherwise as GB18030 (the
-//! superset of GBK/GB2312 that Chinese government systems emit without ECI) — not
-//! ZXing's Shift_JIS / ISO-8859-1 guess. Pure ASCII is the same in both. A Latin-1
-//! payload without ECI (the standard's default) with bytes ≥ 0x80 would be misread as
-//! GB18030, and so would a Kanji-mode segment without ECI; no certificate issuer is
-//! known to write either.
+//! The text follows the symbol, as ISO/IEC 18004 and GB/T 18284 define it; a decoder that
+//! returns the wrong text is worse than one that returns none, so where the symbol does
+//! not define the charset hecha guesses and says so. Every grid is decoded by rxing, and
+//! its text is read segment by segment ([`rx`]: the error-corrected data codewords walked
+//! with rxing's per-mode decoders; [`text`] turns the segments into text):
+//!
+//! - **Numeric and alphanumeric** segments are ASCII (`US-ASCII`).
+//! - **Kanji mode** is JIS X 0208 by definition: its byte pairs are read as `Shift_JIS`,
+//!   whatever ECI is in force.
+//! - **Hanzi mode** (GB/T 18284, subset 1) is GB 2312 (read with GB18030, its superset;
+//!   reported as `GB2312`). Other subsets are refused.
+//! - **Byte mode under an ECI** follows the designated charset (UTF-8, GB18030 — ECI 29 and
+//!   32 —, ISO-8859-x, Shift_JIS, …); bytes that are invalid in it come out as U+FFFD.
+//!   An ECI that rxing does not know leaves the bytes open, as if there were none.
+//! - **Byte mode without an ECI**: all such segments of a symbol together are UTF-8 when
+//!   every one is valid UTF-8 (what modern generators write; pure ASCII included) — not a
+//!   guess. Otherwise hecha **guesses** one charset for them all among GB18030, Shift_JIS
+//!   and ISO-8859-1 (ZXing's `StringUtils.guessEncoding` chooses between the last two;
+//!   GB18030 is added), never a fixed fallback:
+//!   - a candidate that cannot be right is out: bytes invalid or unmapped in it (strict
+//!     decoding, encoding_rs), a private-use character (both map their user-defined areas
+//!     there), and ZXing's rules: ISO-8859-1 has no C1 byte 0x80–0x9F; Shift_JIS has no
+//!     0x80 or 0xA0, no lead byte above 0xEF, trail bytes 0x40–0xFC but 0x7F;
+//!   - each remaining one is scored by the characters it makes, summed: GB18030 +2 for a
+//!     common hanzi (GB 2312 level 1), +1 for a level-2 hanzi or a GB 2312 symbol or
+//!     full-width form, −1 for a character outside GB 2312 (GBK/GB18030 extensions),
+//!     −2 for a four-byte sequence or the lone 0x80; Shift_JIS +2 for hiragana and
+//!     katakana, +1 for a level-1 kanji or a JIS X 0208 symbol or full-width form, 0 for a
+//!     level-2 kanji or half-width katakana, −1 for NEC/IBM extensions; ISO-8859-1 +1 for
+//!     an accented letter next to an ASCII letter, 0 for one among other high bytes, −1
+//!     for the other high characters (0xA0–0xBF, ×, ÷: ZXing's "isoHighOther"); ASCII 0;
+//!   - the highest score wins, a tie in the order GB18030, Shift_JIS, ISO-8859-1 (hecha
+//!     reads Chinese certificates); when none is left, GB18030 with U+FFFD for the
+//!     undecodable bytes.
+//!
+//!   Why it works: GB 2312 text never has a byte 0x81–0x9F, where every kana and level-1
+//!   kanji of Shift_JIS begins, so read as Shift_JIS it is half-width katakana and level-2
+//!   kanji (0) at best; Japanese text read as GBK is extension-area characters (−1). So
+//!   short Chinese names in GBK bytes (张伟, 李娜: valid Shift_JIS too) come out GB18030
+//!   and Japanese with kana or common kanji comes out Shift_JIS. Half-width-katakana-only
+//!   Japanese that is also valid GB 2312 is read as Chinese: an ambiguity in the bytes,
+//!   resolved for the country hecha works in.
+//!
+//! The reading is reported with the text ([`QrScan::encodings`], `encodings` in `hecha
+//! qr`): the charsets used, and `guessed`, the charset hecha chose, only for the guess
+//! above — also when just one candidate decodes, as nothing in the symbol says it is
+//! right — and for a payload whose segments could not be told apart: rqrr's decoder (the
+//! fallback for grids rxing cannot decode) drops the ECI and the modes, so its non-ASCII
+//! text is always a guess. The SI parser keeps the guess on the record
+//! ([`crate::capture::si::parse_si_decoded`]), and a guessed payload that no layout
+//! recognises is for a person to review, never a person's record.
 
 mod binarize;
 mod contain;
 mod load;
 mod rx;
+mod text;
 
 pub use contain::{contained, contained_panics};
+pub use text::{QrText, TextEncoding, payload_text};
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use image::GrayImage;
@@ -86,6 +129,10 @@ pub struct QrScan {
     /// Every distinct decoded text, sorted (so the order does not depend on which stage
     /// happened to find which code).
     pub texts: Vec<String>,
+    /// How each text was read, in the order of `texts`: its character sets, and the one
+    /// hecha guessed when the code leaves its bytes' charset open (module docs, "Text
+    /// encoding").
+    pub encodings: Vec<TextEncoding>,
     /// The stage(s) that found them, `+`-joined, e.g. `fast` or `adaptive@2000+zoom`;
     /// for diagnostics and the benchmark only.
     pub stage: String,
@@ -198,14 +245,30 @@ pub fn decode_qr_stages(
 pub fn decode_qr_plain(bytes: &[u8], limits: &QrLimits) -> Result<QrScan, QrError> {
     let img = load::load_grey(bytes, limits)?;
     let found = rqrr_only(&img);
-    let texts: BTreeSet<String> = found.texts.into_iter().collect();
+    let mut texts = BTreeMap::new();
+    for t in found.texts {
+        text::keep(&mut texts, t);
+    }
     if texts.is_empty() {
         return Err(QrError::NotFound);
     }
-    Ok(QrScan {
-        texts: texts.into_iter().collect(),
-        stage: "plain".to_owned(),
-    })
+    Ok(QrScan::new(texts, "plain".to_owned()))
+}
+
+impl QrScan {
+    fn new(texts: BTreeMap<String, TextEncoding>, stage: String) -> Self {
+        let (texts, encodings) = texts.into_iter().unzip();
+        QrScan {
+            texts,
+            encodings,
+            stage,
+        }
+    }
+
+    /// Each text with how it was read.
+    pub fn decoded(&self) -> impl Iterator<Item = (&str, &TextEncoding)> {
+        self.texts.iter().map(String::as_str).zip(&self.encodings)
+    }
 }
 
 /// A code's bounding box, in the coordinates of the image it was found in (scaled to
@@ -214,7 +277,7 @@ type Region = (i64, i64, i64, i64);
 
 #[derive(Default)]
 struct Attempt {
-    texts: Vec<String>,
+    texts: Vec<QrText>,
     /// Where the texts were read (so that the same code, located-but-unread at another
     /// scale, is not chased further).
     read: Vec<Region>,
@@ -225,7 +288,7 @@ struct Attempt {
 struct Pipeline {
     start: Instant,
     budget: Duration,
-    texts: BTreeSet<String>,
+    texts: BTreeMap<String, TextEncoding>,
     stages: Vec<String>,
     read: Vec<Region>,
     unread: Vec<Region>,
@@ -239,7 +302,7 @@ impl Pipeline {
         Pipeline {
             start,
             budget,
-            texts: BTreeSet::new(),
+            texts: BTreeMap::new(),
             stages: Vec::new(),
             read: Vec::new(),
             unread: Vec::new(),
@@ -265,7 +328,7 @@ impl Pipeline {
         let up = |(x0, y0, x1, y1): Region| (x0 * s, y0 * s, x1 * s, y1 * s);
         let mut new = false;
         for t in attempt.texts {
-            new |= self.texts.insert(t);
+            new |= text::keep(&mut self.texts, t);
         }
         if new {
             self.stages.push(stage.to_owned());
@@ -355,10 +418,8 @@ impl Pipeline {
                 QrError::NotFound
             });
         }
-        Ok(QrScan {
-            texts: self.texts.into_iter().collect(),
-            stage: self.stages.join("+"),
-        })
+        let stage = self.stages.join("+");
+        Ok(QrScan::new(self.texts, stage))
     }
 
     /// Retries located-but-unread codes on full-resolution crops, upscaled when small.
@@ -430,7 +491,8 @@ fn overlap(a: &Region, b: &Region) -> bool {
 /// does not export the buffer trait a generic function would have to name.
 ///
 /// Each grid rqrr samples is first decoded by rxing's bit-stream decoder, which honours
-/// ECI; rqrr's own decoder (which drops the ECI designator) is the fallback.
+/// ECI; rqrr's own decoder (which drops the ECI designator and the modes) is the
+/// fallback, its text read as [`text::unstructured`].
 macro_rules! detect_decode {
     ($prepared:expr) => {
         detect_decode!($prepared, true)
@@ -449,7 +511,9 @@ macro_rules! detect_decode {
             let text = by_rxing.or_else(|| {
                 let mut raw = Vec::new();
                 // A fresh buffer per grid: decode_to may have written half a payload.
-                grid.decode_to(&mut raw).ok().map(|_| payload_text(&raw))
+                grid.decode_to(&mut raw)
+                    .ok()
+                    .map(|_| text::unstructured(&raw))
             });
             match text {
                 Some(t) => {
@@ -515,27 +579,9 @@ fn bounds_rect(b: &[rqrr::Point; 4]) -> Region {
     )
 }
 
-/// Payload bytes → text: UTF-8 when valid, else GB18030 (see the module docs for why).
-pub fn payload_text(raw: &[u8]) -> String {
-    match std::str::from_utf8(raw) {
-        Ok(s) => s.to_owned(),
-        Err(_) => encoding_rs::GB18030
-            .decode_without_bom_handling(raw)
-            .0
-            .into_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn gb18030_payload() {
-        let (bytes, _, _) = encoding_rs::GB18030.encode("姓名：张三");
-        assert_eq!(payload_text(&bytes), "姓名：张三");
-        assert_eq!(payload_text("参保地".as_bytes()), "参保地");
-    }
 
     #[test]
     fn contained_panic_is_a_failed_attempt() {

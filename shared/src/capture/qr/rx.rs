@@ -4,14 +4,27 @@
 //!
 //! It also decodes grids that rqrr sampled ([`decode_modules`]): rxing's bit-stream
 //! decoder honours ECI, rqrr's throws the designator away.
+//!
+//! rxing's decoder result keeps the payload bytes but not which mode or ECI each came
+//! from, so the text is read from the segments ([`segments`]): the error-corrected data
+//! codewords walked segment by segment with rxing's own per-mode decoders.
 
 use rxing::common::cpp_essentials::ConcentricPattern;
-use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
-use rxing::qrcode::cpp_port::decoder::Decode;
+use rxing::common::{
+    AIFlag, BitMatrix, BitSource, CharacterSet, DetectorRXingResult, ECIStringBuilder,
+    HybridBinarizer,
+};
+use rxing::qrcode::common::{Mode, VersionRef};
+use rxing::qrcode::cpp_port::decoder::{
+    CorrectErrors, Decode, DecodeAlphanumericSegment, DecodeByteSegment, DecodeHanziSegment,
+    DecodeKanjiSegment, DecodeNumericSegment, IsEndOfStream, ParseECIValue,
+};
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
+use rxing::qrcode::decoder::{BitMatrixParser, DataBlock};
 use rxing::{Binarizer, Luma8Source};
 
-use super::{Attempt, Region, payload_text};
+use super::text::{self, QrText, Segment};
+use super::{Attempt, Region};
 
 /// rxing's own local-average binarizer (ZXing's `HybridBinarizer`: 8×8 blocks, 5×5 block
 /// neighbourhood — what zxing-cpp uses by default) on a greyscale raster, then detection.
@@ -69,7 +82,7 @@ fn detect(m: &BitMatrix) -> Attempt {
 
 /// Decodes a sampled module grid (one bool per module, `true` = dark) with rxing's
 /// decoder; `None` when it does not decode.
-pub(super) fn decode_modules(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<String> {
+pub(super) fn decode_modules(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<QrText> {
     let n = u32::try_from(size).ok()?;
     let mut m = BitMatrix::with_single_dimension(n).ok()?;
     for y in 0..size {
@@ -82,19 +95,122 @@ pub(super) fn decode_modules(size: usize, dark: impl Fn(usize, usize) -> bool) -
     decode_matrix(&m)
 }
 
-fn decode_matrix(m: &BitMatrix) -> Option<String> {
+fn decode_matrix(m: &BitMatrix) -> Option<QrText> {
     let r = Decode(m).ok()?;
     if !r.isValid() {
         return None;
     }
-    // rxing turns ECI segments into text by their designated charset; without any ECI
-    // the payload bytes get hecha's rule (UTF-8 if valid, else GB18030) rather than
-    // ZXing's Shift_JIS / ISO-8859-1 guess.
-    Some(if r.content().has_eci {
-        r.text()
-    } else {
-        payload_text(r.content().bytes())
+    // The segments must hold exactly the bytes rxing decoded; a grid they cannot be
+    // walked for (a model-1 code) is read without them, as a guess.
+    Some(match segments(m) {
+        Some(segs) if segs.iter().flat_map(Segment::bytes).eq(r.content().bytes()) => {
+            text::read(&segs)
+        }
+        _ => text::unstructured(r.content().bytes()),
     })
+}
+
+/// The data segments of a grid, each with the mode and ECI that define its charset
+/// (ISO/IEC 18004:2015 §7.4; Hanzi mode: GB/T 18284-2000), as zxing-cpp's
+/// `DecodeBitStream` walks them. `None` when the grid or its bit stream does not read.
+fn segments(m: &BitMatrix) -> Option<Vec<Segment>> {
+    let (data, version) = data_codewords(m)?;
+    let mut bits = BitSource::new(&data);
+    let mode_bits = usize::from(Mode::get_codec_mode_bits_length(version));
+    // The ECI in force: it applies to every byte segment after it.
+    let mut eci: Option<CharacterSet> = None;
+    let mut ai = AIFlag::None;
+    let mut out = Vec::new();
+    while !IsEndOfStream(&mut bits, version).ok()? {
+        let mode = Mode::CodecModeForBits(bits.readBits(mode_bits).ok()?, None).ok()?;
+        let mut part = ECIStringBuilder::default();
+        // In GS1 and AIM modes an alphanumeric '%' stands for FNC1.
+        part.symbology.aiFlag = ai;
+        match mode {
+            Mode::FNC1_FIRST_POSITION => ai = AIFlag::GS1,
+            Mode::FNC1_SECOND_POSITION => {
+                // The application indicator: "00"–"99", or a letter (value − 100).
+                let indicator = bits.readBits(8).ok()?;
+                let shown = match indicator {
+                    0..100 => format!("{indicator:02}"),
+                    165..=190 | 197..=222 => char::from_u32(indicator - 100)?.to_string(),
+                    _ => return None,
+                };
+                out.push(Segment::Ascii(shown.into_bytes()));
+                ai = AIFlag::AIM;
+            }
+            // Position, count and parity of a structured-append sequence: no text.
+            Mode::STRUCTURED_APPEND => {
+                bits.readBits(16).ok()?;
+            }
+            Mode::ECI => eci = Some(CharacterSet::from(ParseECIValue(&mut bits).ok()?)),
+            Mode::HANZI => {
+                // GB/T 18284: a subset indicator follows the mode; 1 = GB 2312.
+                if bits.readBits(4).ok()? != 1 {
+                    return None;
+                }
+                let count = bits
+                    .readBits(mode.CharacterCountBits(version) as usize)
+                    .ok()?;
+                DecodeHanziSegment(&mut bits, count, &mut part).ok()?;
+                out.push(Segment::Hanzi(part.bytes().to_vec()));
+            }
+            Mode::NUMERIC | Mode::ALPHANUMERIC | Mode::BYTE | Mode::KANJI => {
+                let count = bits
+                    .readBits(mode.CharacterCountBits(version) as usize)
+                    .ok()?;
+                let decode = match mode {
+                    Mode::NUMERIC => DecodeNumericSegment,
+                    Mode::ALPHANUMERIC => DecodeAlphanumericSegment,
+                    Mode::BYTE => DecodeByteSegment,
+                    _ => DecodeKanjiSegment,
+                };
+                decode(&mut bits, count, &mut part).ok()?;
+                let bytes = part.bytes().to_vec();
+                out.push(match (mode, eci) {
+                    (Mode::NUMERIC | Mode::ALPHANUMERIC, _) => Segment::Ascii(bytes),
+                    (Mode::KANJI, _) => Segment::Kanji(bytes),
+                    (_, None | Some(CharacterSet::Unknown)) => Segment::Open(bytes),
+                    (_, Some(cs)) => Segment::Declared(cs, bytes),
+                });
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The error-corrected data codewords of a grid and its version, read as ZXing's decoder
+/// reads them (format and version information, unmasking, blocks, Reed–Solomon), mirrored
+/// as a second try. rxing's own `Decode` does the same but keeps the codewords to itself.
+fn data_codewords(m: &BitMatrix) -> Option<(Vec<u8>, VersionRef)> {
+    let mut parser = BitMatrixParser::new(m.clone()).ok()?;
+    if let Some(found) = corrected(&mut parser) {
+        return Some(found);
+    }
+    parser.remask().ok()?;
+    parser.setMirror(true);
+    parser.readVersion().ok()?;
+    parser.readFormatInformation().ok()?;
+    parser.mirror();
+    corrected(&mut parser)
+}
+
+fn corrected(parser: &mut BitMatrixParser) -> Option<(Vec<u8>, VersionRef)> {
+    let version = parser.readVersion().ok()?;
+    let level = parser
+        .readFormatInformation()
+        .ok()?
+        .getErrorCorrectionLevel();
+    let codewords = parser.readCodewords().ok()?;
+    let mut data = Vec::new();
+    for block in DataBlock::getDataBlocks(&codewords, version, level).ok()? {
+        let mut words = block.getCodewords().to_vec();
+        let n = block.getNumDataCodewords();
+        CorrectErrors(&mut words, n).ok()?;
+        data.extend_from_slice(words.get(..n as usize)?);
+    }
+    Some((data, version))
 }
 
 fn points_rect(points: &[rxing::Point]) -> Region {

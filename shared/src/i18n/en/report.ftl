@@ -28,6 +28,7 @@ report-taken = Taken
 report-geofence-inside = { $distance } m from the site (radius { $radius } m), inside
 report-geofence-outside = { $distance } m from the site (radius { $radius } m), OUTSIDE
 report-si-records = Social-insurance records (masked)
+report-si-charset-guessed = (QR text in a guessed character set: { $charset })
 report-col-item = Item
 report-col-name = Name
 report-col-id = ID (masked)

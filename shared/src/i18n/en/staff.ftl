@@ -23,6 +23,7 @@ staff-counted = Counted: { $names }.
 staff-not-counted = Not counted: { $reasons }.
 staff-to-review = To review: { $reasons }.
 staff-person-unreadable = { $who }: QR format not recognised
+staff-person-charset-guessed = { $who }: QR text not recognised, and its character set was only guessed ({ $charset }): it may be misread
 staff-person-id-invalid = { $who }: ID number fails its check digit
 staff-person-other-employer = { $who }: insured by another employer
 staff-person-employer-unknown = { $who }: employer not shown

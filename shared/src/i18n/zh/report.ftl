@@ -28,6 +28,7 @@ report-taken = 拍摄时间
 report-geofence-inside = 距经营地址 { $distance } 米（半径 { $radius } 米），在范围内 ✓
 report-geofence-outside = 距经营地址 { $distance } 米（半径 { $radius } 米），超出范围 ✗
 report-si-records = 社保记录（已脱敏）
+report-si-charset-guessed = （二维码文字的字符集系推测：{ $charset }）
 report-col-item = 证据
 report-col-name = 姓名
 report-col-id = 身份证号（已脱敏）

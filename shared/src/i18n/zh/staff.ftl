@@ -23,6 +23,7 @@ staff-counted = 计入：{ $names }。
 staff-not-counted = 不计入：{ $reasons }。
 staff-to-review = 需复核：{ $reasons }。
 staff-person-unreadable = { $who }：二维码格式无法识别
+staff-person-charset-guessed = { $who }：二维码文字无法识别，且其字符集系推测（{ $charset }），可能读错
 staff-person-id-invalid = { $who }：身份证号校验位不符
 staff-person-other-employer = { $who }：由其他单位参保
 staff-person-employer-unknown = { $who }：未显示参保单位

@@ -103,6 +103,20 @@ pub(crate) fn validity(ctx: &Ctx, p: &ValidityParams) -> Outcome {
     )
 }
 
+/// The years since the license was issued whose annual window, ending with `last_month`,
+/// is over by `today` (a year's window that has not closed yet is not due).
+fn years_due(
+    license: &LicenseFacts,
+    today: NaiveDate,
+    last_month: u32,
+) -> impl Iterator<Item = i32> {
+    ((license.issued_on.year() + 1)..=today.year()).filter(move |year| {
+        NaiveDate::from_ymd_opt(*year, last_month, 1)
+            .and_then(|d| d.checked_add_months(Months::new(1)))
+            .is_some_and(|end| end <= today)
+    })
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AnnualParams {
@@ -119,15 +133,7 @@ pub(crate) fn annual_report(ctx: &Ctx, p: &AnnualParams) -> Outcome {
     };
     let today = ctx.today();
     let mut missing_years = Vec::new();
-    for year in (license.issued_on.year() + 1)..=today.year() {
-        let Some(due_end) = NaiveDate::from_ymd_opt(year, p.last_month, 1)
-            .and_then(|d| d.checked_add_months(Months::new(1)))
-        else {
-            continue;
-        };
-        if due_end > today {
-            continue; // this year's window has not closed yet
-        }
+    for year in years_due(license, today, p.last_month) {
         let filed = license
             .annual_reports_filed_on
             .iter()
@@ -276,15 +282,7 @@ pub(crate) fn annual_inspection_records(ctx: &Ctx, p: &InspectionRecordsParams) 
         Ok(l) => l,
         Err(outcome) => return outcome,
     };
-    let today = ctx.today();
-    let done = |year: i32| {
-        NaiveDate::from_ymd_opt(year, p.due_by_month, 1)
-            .and_then(|d| d.checked_add_months(Months::new(1)))
-            .is_some_and(|end| end <= today)
-    };
-    let mut due: Vec<i32> = ((license.issued_on.year() + 1)..=today.year())
-        .filter(|y| done(*y))
-        .collect();
+    let mut due: Vec<i32> = years_due(license, ctx.today(), p.due_by_month).collect();
     let keep = usize::try_from(p.years).unwrap_or(usize::MAX);
     due.drain(..due.len().saturating_sub(keep));
     let records: Vec<_> = ctx

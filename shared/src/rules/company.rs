@@ -156,12 +156,8 @@ fn articles_state(ctx: &Ctx, out: Outcome, words: &str) -> Outcome {
             msg!("company-articles-lacking", words = words),
         )
     };
-    let worse = match (out.status, status) {
-        (FindingStatus::Fail, _) | (_, FindingStatus::Fail) => FindingStatus::Fail,
-        (FindingStatus::Missing, _) | (_, FindingStatus::Missing) => FindingStatus::Missing,
-        _ => FindingStatus::NeedsReview,
-    };
-    out.status(worse).also(says)
+    let status = graver(out.status, status);
+    out.status(status).also(says)
 }
 
 #[derive(Deserialize)]

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::context::{Ctx, normalize};
-use super::outcome::{Outcome, at_least};
+use super::outcome::{Outcome, at_least, graver};
 use super::photos::{JudgedPhoto, judge_photo, photo_backed, remedies};
 use crate::i18n::Message;
 use crate::model::{Checklist, DocumentFacts, EvidenceBody, FindingStatus};
@@ -257,7 +257,7 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
         FindingStatus::Fail
     };
     let mut add = |out: Outcome, status: FindingStatus, says: Message| {
-        worst = worse(worst, status);
+        worst = graver(worst, status);
         out.also(says)
     };
     if let Some((status, says)) = address_problem("site-doc-lease", address, ctx) {
@@ -297,17 +297,6 @@ pub(crate) fn lease_term(ctx: &Ctx, p: &LeaseParams) -> Outcome {
         };
     }
     out.status(worst)
-}
-
-/// The more serious of two statuses: fail, then missing, then needs_review, then pass.
-fn worse(a: FindingStatus, b: FindingStatus) -> FindingStatus {
-    let rank = |s| match s {
-        FindingStatus::Fail => 3,
-        FindingStatus::Missing => 2,
-        FindingStatus::NeedsReview => 1,
-        _ => 0,
-    };
-    if rank(b) > rank(a) { b } else { a }
 }
 
 #[derive(Deserialize)]

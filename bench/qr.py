@@ -74,7 +74,7 @@ def bands_of(a):
     if a.get("module_px") is not None:
         out["module size"] = next(label for edge, label in MODULE_EDGES if a["module_px"] < edge)
     mp = a["megapixels"]
-    out["megapixels"] = "≤ 2 MP" if mp < 2.5 else "3–5 MP" if mp < 5.5 else "8 MP" if mp < 10 else "12 MP"
+    out["megapixels"] = "≤ 2 MP" if mp < 2.5 else "3 MP" if mp < 4 else "5 MP" if mp < 6.5 else "8 MP" if mp < 10 else "12 MP"
     if a["blur"] == "none":
         out["blur"] = "none"
     else:
@@ -100,7 +100,7 @@ def run_hecha(binary, files, plain, stages=None):
     for line in out.decode("utf-8").splitlines():
         j = json.loads(line)
         name = os.path.basename(j["file"])
-        res[name] = (j["texts"], j["ms"])
+        res[name] = (j["texts"], j["ms"], j.get("unread"))
         stages[name] = j.get("stage") or j.get("error")
     return res, wall, stages
 
@@ -197,6 +197,11 @@ def bench_corpus(args, corpus, tools, names, short):
     for t in tools:
         res0, _, stages = runs[t][0]
         res = {f: (res0[f][0], min(r[0][f][1] for r in runs[t])) for f in res0}
+        missed = [f for f, tx in truth.items() if tx and sorted(res0[f][0]) != tx]
+        if missed and len(res0[missed[0]]) > 2 and res0[missed[0]][2] is not None:
+            located = sum(1 for f in missed if res0[f][2])
+            print(f"{t if isinstance(t, str) else t[1]}: {len(missed)} missed, {located} of them located "
+                  f"but not read, {len(missed) - located} not located", file=sys.stderr)
         wall = min(r[1] for r in runs[t])
         name = names[t] if isinstance(t, str) else t[1]
         rows.append((t, name, res, wall))
@@ -259,7 +264,7 @@ def band_tables(truth, attrs, rows, short):
 
 
 def band_order(label):
-    order = ["1.2–1.6", "1.6–2 px", "1.2–2", "2–3", "3–5", "5–8", "≤ 2", "3–5 MP", "8 MP", "12 MP", "none",
+    order = ["1.2–1.6", "1.6–2 px", "1.2–2", "2–3", "3–5 px", "5–8", "≤ 2", "3 MP", "5 MP", "8 MP", "12 MP", "none",
              "gauss σ <", "gauss σ ≥", "defocus r <", "defocus r ≥", "motion len <", "motion len ≥"]
     return next((i for i, o in enumerate(order) if label.startswith(o)), len(order)), label
 

@@ -11,6 +11,7 @@ use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
 use rxing::{Binarizer, Luma8Source};
 
+use super::grid::Located;
 use super::{Attempt, Region, payload_text};
 
 /// rxing's own local-average binarizer (ZXing's `HybridBinarizer`: 8×8 blocks, 5×5 block
@@ -47,6 +48,7 @@ pub(super) fn bits(w: u32, h: u32, bits: &[bool]) -> Attempt {
 fn detect(m: &BitMatrix) -> Attempt {
     let mut out = Attempt::default();
     let mut patterns = FindFinderPatterns(m, true, 0);
+    let all = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used: Vec<ConcentricPattern> = Vec::new();
     for set in sets {
@@ -61,9 +63,19 @@ fn detect(m: &BitMatrix) -> Attempt {
                 used.extend([set.bl, set.tl, set.tr]);
                 out.texts.push(text);
             }
-            None => out.unread.push(points_rect(sampled.getPoints())),
+            None => {
+                out.unread.push(points_rect(sampled.getPoints()));
+                if let Some(l) = located(sampled.getPoints(), sampled.getBits().width()) {
+                    out.located.push(l);
+                }
+            }
         }
     }
+    out.finders = all
+        .iter()
+        .filter(|p| !used.contains(p))
+        .map(|p| (p.p.x, p.p.y, p.size as f32))
+        .collect();
     out
 }
 
@@ -94,6 +106,18 @@ fn decode_matrix(m: &BitMatrix) -> Option<String> {
         r.text()
     } else {
         payload_text(r.content().bytes())
+    })
+}
+
+/// The sampler's corners ([tl, tr, bl, br], pixel-centre convention) as a [`Located`].
+fn located(points: &[rxing::Point], dim: u32) -> Option<Located> {
+    let p = |i: usize| points.get(i).map(|q| (q.x - 0.5, q.y - 0.5));
+    Some(Located {
+        tl: p(0)?,
+        tr: p(1)?,
+        bl: p(2)?,
+        br: p(3)?,
+        dim,
     })
 }
 

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""QR decode benchmark: hecha qr (pipeline and plain rqrr), zxing-cpp, zbarimg, on one
-certgen corpus. Called by bench/run; see bench/README.md.
+"""QR decode benchmark: hecha qr (pipeline and plain rqrr), zxing-cpp, zbarimg, on one or
+more generated corpora, with a breakdown per band. Called by bench/run; see bench/README.md.
 
-    python3 bench/qr.py --bin target/release/hecha [--corpus bench/corpus] [--count 200] [--seed 42]
+    python3 bench/qr.py --bin target/release/hecha [--corpus DIR]... [--count 400] [--seed 17]
 
 Decoded % counts photos that have a QR code and whose full set of texts matches
-truth.json exactly; "false" counts photos without a code for which a tool reported one.
-All tools' payload bytes are read with the same rule as hecha (UTF-8 if valid, else
-GB18030) so that the comparison is about finding codes, not about charset guessing.
+truth.json exactly. False positives, as issue 17 defines them: a text for a photo without
+a code ("on negatives"), or a text other than the code's on a photo with one ("wrong
+text"). zxing-cpp's and zbarimg's payload bytes are read as UTF-8 if valid, else GB18030
+(the generated payloads are UTF-8 or ASCII, so charset is not what is measured); hecha's
+texts are compared as it prints them.
+
+A corpus directory that has a bands.json (certgen.py --profile bands, screen.py) gets a
+table per band attribute (module size, megapixels, blur, payload kind, surface): per band
+the photos with a code and each tool's decoded %.
 """
 import argparse
 import datetime
@@ -27,23 +33,58 @@ def text_of(raw: bytes) -> str:
         return raw.decode("gb18030", errors="replace")
 
 
-def ensure_corpus(corpus, count, seed):
+def ensure_corpus(corpus, count, seed, jobs):
+    """Generates a missing corpus: corpus-bands* with certgen.py --profile bands,
+    corpus-screen* with screen.py, anything else with certgen.py's legacy mixed sizes."""
     if os.path.exists(os.path.join(corpus, "truth.json")):
         return
-    print(f"generating corpus: {count} photos, seed {seed} ...", file=sys.stderr, flush=True)
-    subprocess.run([sys.executable, os.path.join(ROOT, "tools/certgen/certgen.py"), "--out", corpus,
-                    "--count", str(count), "--seed", str(seed), "--sizes", "mixed"], check=True,
-                   stdout=subprocess.DEVNULL)
+    base = os.path.basename(os.path.normpath(corpus))
+    gen = os.path.join(ROOT, "tools/certgen")
+    if base.startswith("corpus-bands"):
+        cmd = [os.path.join(gen, "certgen.py"), "--profile", "bands", "--jobs", str(jobs)]
+    elif base.startswith("corpus-screen"):
+        cmd = [os.path.join(gen, "screen.py"), "--jobs", str(jobs)]
+    else:
+        cmd = [os.path.join(gen, "certgen.py"), "--sizes", "mixed"]
+    print(f"generating {corpus}: {count} photos, seed {seed} ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, *cmd, "--out", corpus, "--count", str(count), "--seed", str(seed)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def score(truth, results):
-    """results: {file: (texts, ms)} → (decoded %, false positives, mean ms)."""
+    """results: {file: (texts, ms)} → figures for one tool on one set of photos."""
     pos = [f for f, t in truth.items() if t]
     neg = [f for f, t in truth.items() if not t]
     ok = sum(1 for f in pos if sorted(results[f][0]) == truth[f])
-    fp = sum(1 for f in neg if results[f][0])
-    mean = sum(ms for _, ms in results.values()) / len(results)
-    return 100.0 * ok / max(1, len(pos)), fp, mean, ok, len(pos), len(neg)
+    fp_neg = sum(1 for f in neg if results[f][0])
+    wrong = sum(1 for f in pos if any(t not in truth[f] for t in results[f][0]))
+    mean = sum(results[f][1] for f in truth) / max(1, len(truth))
+    return {"decoded_pct": 100.0 * ok / max(1, len(pos)), "decoded": ok, "positives": len(pos),
+            "negatives": len(neg), "fp_negatives": fp_neg, "wrong_text": wrong, "mean_ms": mean}
+
+
+# Band edges; module sizes and blur strengths as tools/certgen/camera.py draws them.
+MODULE_EDGES = [(1.6, "1.2–1.6 px"), (2.0, "1.6–2 px"), (3.0, "2–3 px"), (5.0, "3–5 px"), (1e9, "5–8 px")]
+BLUR_SPLIT = {"gauss": 1.0, "defocus": 1.8, "motion": 3.75}
+
+
+def bands_of(a):
+    """A photo's attributes (bands.json) → {attribute: band label}."""
+    out = {}
+    if a.get("module_px") is not None:
+        out["module size"] = next(label for edge, label in MODULE_EDGES if a["module_px"] < edge)
+    mp = a["megapixels"]
+    out["megapixels"] = "≤ 2 MP" if mp < 2.5 else "3 MP" if mp < 4 else "5 MP" if mp < 6.5 else "8 MP" if mp < 10 else "12 MP"
+    if a["blur"] == "none":
+        out["blur"] = "none"
+    else:
+        split = BLUR_SPLIT[a["blur"]]
+        unit = "σ" if a["blur"] == "gauss" else "r" if a["blur"] == "defocus" else "len"
+        out["blur"] = f"{a['blur']} {unit} {'<' if a['blur_px'] < split else '≥'} {split} px"
+    out["payload"] = a["payload"]
+    if "surface" in a:
+        out["surface"] = a["surface"]
+    return out
 
 
 def run_hecha(binary, files, plain, stages=None):
@@ -59,7 +100,7 @@ def run_hecha(binary, files, plain, stages=None):
     for line in out.decode("utf-8").splitlines():
         j = json.loads(line)
         name = os.path.basename(j["file"])
-        res[name] = (j["texts"], j["ms"])
+        res[name] = (j["texts"], j["ms"], j.get("unread"))
         stages[name] = j.get("stage") or j.get("error")
     return res, wall, stages
 
@@ -95,29 +136,44 @@ def run_zbar(files):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/hecha"))
-    ap.add_argument("--corpus", default=os.path.join(ROOT, "bench/corpus"))
-    ap.add_argument("--count", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--corpus", action="append", default=[],
+                    help="corpus directory (repeatable); default bench/corpus-bands and bench/corpus-screen")
+    ap.add_argument("--count", type=int, default=400, help="photos per corpus, when one is generated")
+    ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--jobs", type=int, default=2, help="processes that render a missing corpus")
     ap.add_argument("--only", default="hecha,plain,zxing-cpp,zbarimg")
     ap.add_argument("--json", help="also write the figures here")
     ap.add_argument("--rounds", type=int, default=1,
                     help="run every tool this many times, alternating; per photo the fastest time counts")
     ap.add_argument("--stages", action="append", default=[],
                     help="also run hecha qr with HECHA_QR_PIPELINE=STAGES (repeatable; experiments)")
+    ap.add_argument("--no-bands", action="store_true", help="overall table only")
     args = ap.parse_args()
-    ensure_corpus(args.corpus, args.count, args.seed)
-    with open(os.path.join(args.corpus, "truth.json"), encoding="utf-8") as fh:
-        truth = json.load(fh)
-    files = [os.path.join(args.corpus, f) for f in sorted(truth)]
-    sizes = {}
-    from PIL import Image
-    for f in files:
-        with Image.open(f) as im:
-            sizes[im.size[0] * im.size[1]] = sizes.get(im.size[0] * im.size[1], 0) + 1
+    corpora = args.corpus or [os.path.join(ROOT, "bench/corpus-bands"), os.path.join(ROOT, "bench/corpus-screen")]
     only = args.only.split(",")
     tools = [t for t in ["hecha", "plain", "zxing-cpp", "zbarimg"] if t in only] + [("stages", st) for st in args.stages]
     names = {"hecha": "hecha qr (pipeline)", "plain": "hecha qr, plain rqrr",
              "zxing-cpp": "zxing-cpp (Python, PIL load)", "zbarimg": "zbarimg (process per file)"}
+    short = {"hecha": "hecha", "plain": "rqrr", "zxing-cpp": "zxing-cpp", "zbarimg": "zbar"}
+    out = []
+    print(f"machine: {os.cpu_count()} cores; {datetime.date.today().isoformat()}; "
+          f"rounds: {args.rounds} (per-photo minimum time)")
+    for corpus in corpora:
+        out.append(bench_corpus(args, corpus, tools, names, short))
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(out, fh, indent=1, ensure_ascii=False)
+
+
+def bench_corpus(args, corpus, tools, names, short):
+    ensure_corpus(corpus, args.count, args.seed, args.jobs)
+    with open(os.path.join(corpus, "truth.json"), encoding="utf-8") as fh:
+        truth = json.load(fh)
+    attrs = {}
+    if os.path.exists(os.path.join(corpus, "bands.json")):
+        with open(os.path.join(corpus, "bands.json"), encoding="utf-8") as fh:
+            attrs = json.load(fh)
+    files = [os.path.join(corpus, f) for f in sorted(truth)]
 
     def run_tool(tool):
         if tool == "hecha":
@@ -141,32 +197,76 @@ def main():
     for t in tools:
         res0, _, stages = runs[t][0]
         res = {f: (res0[f][0], min(r[0][f][1] for r in runs[t])) for f in res0}
+        missed = [f for f, tx in truth.items() if tx and sorted(res0[f][0]) != tx]
+        if missed and len(res0[missed[0]]) > 2 and res0[missed[0]][2] is not None:
+            located = sum(1 for f in missed if res0[f][2])
+            print(f"{t if isinstance(t, str) else t[1]}: {len(missed)} missed, {located} of them located "
+                  f"but not read, {len(missed) - located} not located", file=sys.stderr)
         wall = min(r[1] for r in runs[t])
         name = names[t] if isinstance(t, str) else t[1]
-        rows.append((name, res, wall))
+        rows.append((t, name, res, wall))
         if stages:
             by_stage = {}
             for s in stages.values():
-                key = (s or "").split("+")[0].split(":")[0]
+                key = (s or "").split("+")[-1].split(":")[0]
                 by_stage[key] = by_stage.get(key, 0) + 1
-            print(f"{name} stages:", json.dumps(by_stage, ensure_ascii=False), file=sys.stderr)
+            print(f"{name} last stage:", json.dumps(by_stage, ensure_ascii=False), file=sys.stderr)
 
-    print(f"\ncorpus: {len(files)} photos, {sum(1 for t in truth.values() if t)} with a code, "
-          f"seed {args.seed}; pixel counts: {dict(sorted(sizes.items()))}")
-    print(f"machine: {os.cpu_count()} cores; {datetime.date.today().isoformat()}; "
-          f"rounds: {args.rounds} (per-photo minimum time)\n")
-    print(f"| {'tool':<30} | decoded % | false + | mean ms/image | wall ms/image |")
-    print(f"|{'-' * 32}|-----------|---------|---------------|---------------|")
-    out = []
-    for name, res, wall in rows:
-        pct, fp, mean, ok, npos, nneg = score(truth, res)
-        print(f"| {name[:30]:<30} | {pct:8.1f}% | {fp:>3}/{nneg:<3} | {mean:13.0f} | {wall:13.0f} |")
-        out.append({"tool": name, "decoded_pct": pct, "decoded": ok, "positives": npos, "false_pos": fp,
-                    "mean_ms": mean, "wall_ms_per_image": wall,
-                    "missed": sorted(f for f, t in truth.items() if t and sorted(res[f][0]) != t)})
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(out, fh, indent=1)
+    npos = sum(1 for t in truth.values() if t)
+    mps = {}
+    for a in attrs.values():
+        mps[a["megapixels"]] = mps.get(a["megapixels"], 0) + 1
+    print(f"\n### {os.path.basename(os.path.normpath(corpus))}: {len(files)} photos, {npos} with a code, "
+          f"{len(files) - npos} without" + (f"; megapixels: {dict(sorted(mps.items()))}" if mps else "") + "\n")
+    print("| tool | decoded % | false + on negatives | wrong text | mean ms/image | wall ms/image |")
+    print("|---|---|---|---|---|---|")
+    figures = {"corpus": corpus, "tools": []}
+    for t, name, res, wall in rows:
+        sc = score(truth, res)
+        print(f"| {name} | {sc['decoded_pct']:.1f} % ({sc['decoded']}/{sc['positives']}) | "
+              f"{sc['fp_negatives']}/{sc['negatives']} | {sc['wrong_text']} | {sc['mean_ms']:.0f} | {wall:.0f} |")
+        figures["tools"].append({"tool": name, **sc, "wall_ms_per_image": wall,
+                                 "missed": sorted(f for f, tx in truth.items() if tx and sorted(res[f][0]) != tx)})
+    if attrs and not args.no_bands:
+        figures["bands"] = band_tables(truth, attrs, rows, short)
+    return figures
+
+
+def band_tables(truth, attrs, rows, short):
+    """One table per band attribute: photos with a code in the band, each tool's decoded %."""
+    labelled = {f: bands_of(attrs[f]) for f in truth if f in attrs}
+    keys = []
+    for b in labelled.values():
+        keys += [k for k in b if k not in keys]
+    cols = [short.get(t, t[1] if isinstance(t, tuple) else t) for t, *_ in rows]
+    out = {}
+    for key in keys:
+        groups = {}
+        for f, b in labelled.items():
+            if truth[f] and key in b:
+                groups.setdefault(b[key], []).append(f)
+        if key == "module size":
+            small = [f for lab in ("1.2–1.6 px", "1.6–2 px") for f in groups.get(lab, [])]
+            groups["1.2–2 px (both)"] = small
+        print(f"\n| {key} | photos | " + " | ".join(f"{c} %" for c in cols) + " | ms " + cols[0] + " | ms " +
+              (cols[2] if len(cols) > 2 else cols[-1]) + " |")
+        print("|---|---|" + "---|" * len(cols) + "---|---|")
+        out[key] = {}
+        for label in sorted(groups, key=band_order):
+            fs = groups[label]
+            sub = {f: truth[f] for f in fs}
+            pcts = [score(sub, {f: res[f] for f in fs}) for _, _, res, _ in rows]
+            zi = 2 if len(rows) > 2 else len(rows) - 1
+            print(f"| {label} | {len(fs)} | " + " | ".join(f"{p['decoded_pct']:.0f}" for p in pcts) +
+                  f" | {pcts[0]['mean_ms']:.0f} | {pcts[zi]['mean_ms']:.0f} |")
+            out[key][label] = {c: p for c, p in zip(cols, pcts)}
+    return out
+
+
+def band_order(label):
+    order = ["1.2–1.6", "1.6–2 px", "1.2–2", "2–3", "3–5 px", "5–8", "≤ 2", "3 MP", "5 MP", "8 MP", "12 MP", "none",
+             "gauss σ <", "gauss σ ≥", "defocus r <", "defocus r ≥", "motion len <", "motion len ≥"]
+    return next((i for i, o in enumerate(order) if label.startswith(o)), len(order)), label
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use hecha_core::capture::qr::{QrError, QrLimits, decode_qr, decode_qr_plain, payload_text};
+use hecha_core::capture::qr::{
+    QrError, QrLimits, Stage, decode_qr, decode_qr_plain, decode_qr_stages, payload_text,
+};
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/qr")
@@ -216,5 +218,51 @@ fn eci_designator_is_honoured() {
     ] {
         let scan = decode_qr(&read(name), &limits()).unwrap();
         assert_eq!(scan.texts, vec![text.to_owned()], "{name}");
+    }
+}
+
+/// Codes of 1.2–2 px modules under blur (crops of the bands corpus, see
+/// tools/certgen/fixtures.py `--tiny`): the pipeline before issue 17 (whole-image rxing,
+/// zoom, rxing on the local-mean binarization) read none of them; grid resampling,
+/// sharpening and finder crops do, and exactly.
+const TINY: &[&str] = &[
+    "tiny_0330.jpg", // 1.58 px modules, Gaussian σ 0.59 px, version 7 (grid resampling)
+    "tiny_0050.jpg", // 1.61 px, Gaussian σ 0.49 px, version 7 (grid resampling)
+    "tiny_0275.jpg", // 1.74 px, Gaussian σ 0.78 px, version 2 (finder crop)
+];
+
+/// A fake code (see [`a_fake_code_yields_nothing`]).
+const TINY_NEGATIVE: &str = "tiny_0082.jpg";
+
+/// The stage list that was the default before issue 17.
+const OLD_STAGES: &str = "rxing@2000,rxing@full,zoom,rxing-adaptive@full,zoom";
+
+#[test]
+fn small_blurred_codes_are_read_by_the_new_stages_only() {
+    let truth: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&read("truth.json")).unwrap();
+    let old = Stage::parse_list(OLD_STAGES).unwrap();
+    for name in TINY {
+        let bytes = read(name);
+        let expected = &truth[*name];
+        assert!(!expected.is_empty(), "{name}");
+        let before = decode_qr_stages(&bytes, &limits(), &old);
+        assert!(
+            matches!(before, Err(QrError::NotFound)),
+            "{name}: the old pipeline read it: {before:?}"
+        );
+        let scan = decode_qr(&bytes, &limits()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(&scan.texts, expected, "{name}");
+    }
+}
+
+/// A located "code" whose format and data are noise (finder, timing and random modules,
+/// blurred at 1.5 px modules): the second-chance stages try hard on it and must find
+/// nothing.
+#[test]
+fn a_fake_code_yields_nothing() {
+    match decode_qr(&read(TINY_NEGATIVE), &limits()) {
+        Err(QrError::NotFound) => {}
+        other => panic!("{other:?}"),
     }
 }

@@ -16,10 +16,14 @@ import os
 import random
 import subprocess
 
+import cv2
 import numpy as np
 import piexif
 import qrcode
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+import camera
+import corpus
 
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何林罗高"
 GIVEN = ["三", "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞"]
@@ -78,13 +82,19 @@ def qr_matrix(text, enc, rng):
     return np.array(q.get_matrix(), dtype=bool)
 
 
-def find_font():
+def find_font(prefer=("wqy-microhei", "wqy-zenhei", "DroidSansFallback")):
+    """A CJK font file: the first of `prefer` that is installed (bench/run installs
+    wqy-microhei), else the first one fontconfig lists, else none (Latin labels)."""
     try:
         out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10).stdout
         files = sorted(line.split(":")[0].strip() for line in out.splitlines() if line.strip())
-        return files[0] if files else None
     except (OSError, subprocess.SubprocessError):
         return None
+    for name in prefer:
+        for f in files:
+            if name in os.path.basename(f):
+                return f
+    return files[0] if files else None
 
 
 FONT_FILE = find_font()
@@ -232,18 +242,148 @@ def exif_bytes(rng, orientation):
     })
 
 
+# --- --profile bands: the small- and blurred-code benchmark corpus -----------------------
+
+# Frame sizes (megapixels band: 12, 8, 5, 3, 2).
+BAND_FRAMES = [(4000, 3000), (3264, 2448), (2592, 1944), (2048, 1536), (1600, 1200)]
+BAND_FRAME_WEIGHTS = [35, 15, 15, 15, 20]
+
+
+def banded_payload(rng):
+    """(kind, text), always UTF-8 or ASCII: charset is not what this corpus measures."""
+    name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+    place, area = rng.choice(PLACES)
+    pid = id_number(rng, area)
+    emp = rng.choice(EMPLOYERS)
+    months = rng.randint(1, 36)
+    kind = rng.choice(["si-text", "url", "json", "short"])
+    if kind == "si-text":
+        text = (f"姓名：{name}\n公民身份号码：{pid}\n参保地：{place}\n缴费月数：{months}\n"
+                f"单位名称：{emp}\n打印日期：2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+    elif kind == "url":
+        token = "".join(rng.choice("0123456789abcdef") for _ in range(rng.choice([16, 32])))
+        text = (f"https://si.example.gov.cn/verify?cert={rng.randint(10**11, 10**12 - 1)}"
+                f"&area={area}&sign={token}")
+    elif kind == "json":
+        text = json.dumps({"name": name, "id": pid, "place": place, "months": months,
+                           "serial": f"SI{rng.randint(10**9, 10**10 - 1)}"},
+                          ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = f"SI-{area}-{rng.randint(10**7, 10**8 - 1)}"
+    return kind, text
+
+
+def banded_page(rng, pw, ph, code, cx, cy, quiet):
+    """A certificate page (title, table, footer, stamp ring) with `code` (an L image) at
+    (cx, cy) inside a white quiet zone of `quiet` px."""
+    page = Image.new("L", (pw, ph), rng.randint(232, 252))
+    d = ImageDraw.Draw(page)
+    ink = rng.randint(10, 50)
+    d.text((pw // 2, int(ph * 0.07)), t("社会保险参保缴费证明", "SOCIAL INSURANCE CERTIFICATE"),
+           fill=ink, font=font(max(8, pw // 18)), anchor="mm")
+    f = font(max(6, pw // 45))
+    x0, x1 = int(pw * 0.08), int(pw * 0.92)
+    y = int(ph * 0.13)
+    rows = rng.randint(8, 14)
+    rh = int(ph * 0.035)
+    labels = ["姓名", "公民身份号码", "参保险种", "参保地", "缴费起止", "缴费月数", "单位名称", "缴费基数"]
+    lw = max(1, pw // 600)
+    for r in range(rows + 1):
+        d.line([(x0, y + r * rh), (x1, y + r * rh)], fill=ink, width=lw)
+        if r < rows:
+            d.text((x0 + 6, y + r * rh + rh // 5), t(labels[r % len(labels)], f"field {r}"), fill=ink, font=f)
+            d.text((x0 + (x1 - x0) // 3, y + r * rh + rh // 5),
+                   t(rng.choice(PLACES)[0], "x" * rng.randint(4, 14)), fill=ink, font=f)
+    for xx in (x0, x0 + (x1 - x0) // 3 - 4, x1):
+        d.line([(xx, y), (xx, y + rows * rh)], fill=ink, width=lw)
+    d.text((x0, int(ph * 0.93)), t("本证明可通过扫描二维码验证真伪", "scan the QR code to verify"), fill=ink, font=f)
+    sx, sy, rr = int(pw * rng.uniform(0.55, 0.8)), int(ph * rng.uniform(0.7, 0.85)), pw // 9
+    d.ellipse([sx - rr, sy - rr, sx + rr, sy + rr], outline=rng.randint(90, 140), width=max(2, pw // 150))
+    side = code.size[0]
+    d.rectangle([cx - quiet, cy - quiet, cx + side + quiet, cy + side + quiet], fill=250)
+    page.paste(code, (cx, cy))
+    return page
+
+
+def banded_photo(rng):
+    """One photo of the bands corpus → (jpeg, texts, attrs). The draw order is fixed; a
+    change here changes every photo of the corpus (record it in docs/benchmarks.md)."""
+    w, h = rng.choices(BAND_FRAMES, weights=BAND_FRAME_WEIGHTS)[0]
+    negative = rng.random() < 0.08
+    mod = camera.draw_module_px(rng)
+    if negative:
+        kind, text = "none", None
+        m = camera.fake_qr(rng) if rng.random() < 0.6 else None
+    else:
+        kind, text = banded_payload(rng)
+        m = camera.qr_matrix(text.encode("utf-8"), rng)
+    n = m.shape[0] if m is not None else 33
+    code_px = max(n, int(round(n * mod)))
+    code = Image.fromarray(camera.code_image(m, mod, dark=rng.randint(10, 50))) if m is not None \
+        else Image.new("L", (code_px, code_px), 250)
+    quiet = int(4 * mod) + 1
+    # The code is 8-30 % of the page width, as printed (more when the frame cannot hold
+    # a larger page): small modules mean a page far from the phone.
+    pw = int(min(code_px / rng.uniform(0.08, 0.3), 0.7 * max(w, h)))
+    pw = max(pw, int(code_px * 1.3) + 2 * quiet)
+    ph = int(pw * 1.414)
+    slot = rng.choice(["bottom-left", "bottom-right", "top-right"])
+    cx = quiet + int(pw * 0.05) if slot == "bottom-left" else pw - code_px - quiet - int(pw * 0.05)
+    cy = int(ph * 0.04) + quiet if slot == "top-right" else ph - code_px - quiet - int(ph * 0.1)
+    cy = max(quiet, cy)
+    page = banded_page(rng, pw, ph, code, cx, cy, quiet)
+    angle = rng.uniform(-30, 30) + (180 if rng.random() < 0.15 else 0)
+    focus = (cx + code_px / 2, cy + code_px / 2)
+    for _ in range(20):
+        H = camera.page_to_photo(rng, pw, ph, w, h, angle, focus)
+        measured, corners = camera.measured_module_px(H, cx, cy, code_px, n)
+        if camera.inside(corners, w, h, 4 * measured + 4):
+            break
+    warped = cv2.warpPerspective(np.asarray(page), H, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), H, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+    bg = desk(rng, w, h)
+    a = mask.astype(np.float32)[:, :, None] / 255.0
+    img = bg * (1 - a) + warped.astype(np.float32)[:, :, None] * np.float32([1.0, 0.99, 0.96]) * a
+    # Light: a gradient across the frame and, half the time, a soft shadow.
+    yy, xx = np.mgrid[0:h:8, 0:w:8].astype(np.float32)
+    ga = rng.uniform(0, 2 * math.pi)
+    light = 1.0 - rng.uniform(0.1, 0.45) * ((xx / w - 0.5) * math.cos(ga) + (yy / h - 0.5) * math.sin(ga) + 0.5)
+    if rng.random() < 0.5:
+        sx, sy, sr = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(0.15, 0.4) * w
+        light *= 1.0 - rng.uniform(0.15, 0.4) * np.exp(-(((xx - sx) ** 2 + (yy - sy) ** 2) / (2 * sr * sr)))
+    light = cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR)
+    img *= light[:, :, None]
+    img, blur = camera.optics(img, rng)
+    img = camera.sharpen(img, rng.uniform(0, 0.6))
+    img += np.random.default_rng(rng.randint(0, 2**31)).normal(0, rng.uniform(1.5, 6), img.shape).astype(np.float32)
+    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
+    jpeg, orientation = camera.to_jpeg(out, rng, rng.randint(70, 95))
+    attrs = {"module_px": round(measured, 3) if text else None, "megapixels": round(w * h / 1e6, 1),
+             **blur, "payload": kind, "modules": n if text else None, "orientation": orientation,
+             "negative": "fake-qr" if negative and m is not None else ("page" if negative else None),
+             "quad": [[round(a), round(b)] for a, b in corners]}
+    return jpeg, [text] if text else [], attrs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sizes", choices=["mixed", "12mp", "small"], default="mixed")
+    ap.add_argument("--profile", choices=["legacy", "bands"], default="legacy",
+                    help="bands: the small/blurred-code corpus (module 1.2-8 px, measured blur, "
+                         "bands.json; --sizes and --negatives do not apply)")
+    ap.add_argument("--jobs", type=int, default=1, help="processes (bands profile)")
     ap.add_argument("--negatives", type=float, default=0.05, help="share of photos without a QR code")
     ap.add_argument("--prefix", default="cert")
     ap.add_argument("--start", type=int, default=0,
                     help="first index to render (photo i depends only on seed and i, so a larger corpus "
                          "can extend a smaller one: --start 60 --count 200)")
     args = ap.parse_args()
+    if args.profile == "bands":
+        corpus.write_corpus(args.out, banded_photo, args.seed, args.count, args.start, args.prefix, args.jobs)
+        return
     os.makedirs(args.out, exist_ok=True)
     truth_path = os.path.join(args.out, "truth.json")
     truth = {}

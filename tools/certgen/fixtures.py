@@ -2,6 +2,7 @@
 """Regenerate shared/tests/fixtures/qr/ (small: the whole set stays under 4 MB).
 
     python3 tools/certgen/fixtures.py shared/tests/fixtures/qr
+    python3 tools/certgen/fixtures.py shared/tests/fixtures/qr --tiny 12,34   # only the tiny_* crops
 
 Photos come from certgen.py (fixed seeds); the broken files are made from them here.
 """
@@ -43,12 +44,46 @@ def eci_fixtures(out):
         json.dump(truth, fh, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+# Small, blurred codes (issue 17): photos of the bands corpus (certgen.py --profile bands
+# --seed 17) at 1.2-2 px modules with blur, cropped around the code so that each file stays
+# small. Chosen among those the pipeline before the grid/finders stages did not read; the
+# indices are in shared/tests/qr_fixtures.rs.
+
+
+def tiny_fixtures(out, indices, seed=17, margin=160):
+    import json
+    import random
+    sys.path.insert(0, HERE)
+    import certgen
+    from PIL import Image
+    truth_path = os.path.join(out, "truth.json")
+    truth = json.load(open(truth_path, encoding="utf-8")) if os.path.exists(truth_path) else {}
+    for i in indices:
+        jpeg, texts, attrs = certgen.banded_photo(random.Random(f"{seed}:{i}"))
+        if attrs["orientation"] != 1:
+            raise SystemExit(f"photo {i}: stored rotated, pick another")
+        im = Image.open(io.BytesIO(jpeg))
+        xs = [p[0] for p in attrs["quad"]]
+        ys = [p[1] for p in attrs["quad"]]
+        box = (max(0, min(xs) - margin), max(0, min(ys) - margin),
+               min(im.width, max(xs) + margin), min(im.height, max(ys) + margin))
+        name = f"tiny_{i:04d}.jpg"
+        im.crop(box).save(os.path.join(out, name), "JPEG", quality=92)
+        truth[name] = sorted(texts)
+        print(name, attrs)
+    with open(truth_path, "w", encoding="utf-8") as fh:
+        json.dump(truth, fh, ensure_ascii=False, indent=1, sort_keys=True)
+
+
 def png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
 def main():
     out = sys.argv[1]
+    if len(sys.argv) > 2 and sys.argv[2] == "--tiny":
+        tiny_fixtures(out, [int(i) for i in sys.argv[3].split(",")])
+        return
     os.makedirs(out, exist_ok=True)
     gen(out, 2, 7001, "12mp", "big")
     gen(out, 7, 7002, "small", "small")

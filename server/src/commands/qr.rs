@@ -13,7 +13,8 @@
 //! `HECHA_QR_PIPELINE=plain` (undocumented in `--help`, for `bench/run`) runs rqrr alone on
 //! the whole image instead of the pipeline, to show what the pipeline adds;
 //! `HECHA_QR_PIPELINE=rqrr@1300,rxing@full,zoom` (any list [`Stage::parse_list`] accepts)
-//! runs another stage order, for experiments.
+//! runs another stage order, for experiments; its lines also carry `unread`, how many
+//! located codes stayed unread (bench/qr.py tells "located, not read" from "not located").
 use super::words;
 use hecha_core::msg;
 use std::io::Write;
@@ -22,7 +23,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use hecha_core::capture::qr::{
-    QrLimits, Stage, TextEncoding, decode_qr, decode_qr_plain, decode_qr_stages,
+    QrLimits, Stage, TextEncoding, decode_qr, decode_qr_plain, decode_qr_traced,
 };
 use serde::Serialize;
 
@@ -37,6 +38,9 @@ struct Line<'a> {
     /// Which stage decoded the code(s); for diagnostics.
     #[serde(skip_serializing_if = "Option::is_none")]
     stage: Option<String>,
+    /// With a stage list in `HECHA_QR_PIPELINE`: located codes that stayed unread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unread: Option<usize>,
 }
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
@@ -55,12 +59,17 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
     let mut out = stdout.lock();
     for file in files {
         let start = Instant::now();
+        let mut unread = None;
         let result = std::fs::read(file)
             .map_err(|e| format!("cannot read file: {e}"))
             .and_then(|bytes| {
                 let r = match &stages {
                     _ if plain => decode_qr_plain(&bytes, &limits),
-                    Some(stages) => decode_qr_stages(&bytes, &limits, stages),
+                    Some(stages) => {
+                        let (r, trace) = decode_qr_traced(&bytes, &limits, stages);
+                        unread = Some(trace.unread);
+                        r
+                    }
                     None => decode_qr(&bytes, &limits),
                 };
                 r.map_err(|e| e.to_string())
@@ -75,6 +84,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
                 ms,
                 error: None,
                 stage: Some(scan.stage),
+                unread,
             },
             Err(e) => Line {
                 file: &name,
@@ -83,6 +93,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
                 ms,
                 error: Some(e),
                 stage: None,
+                unread,
             },
         };
         serde_json::to_writer(&mut out, &line)

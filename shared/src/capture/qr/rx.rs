@@ -23,6 +23,7 @@ use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatter
 use rxing::qrcode::decoder::{BitMatrixParser, DataBlock};
 use rxing::{Binarizer, Luma8Source};
 
+use super::grid::Located;
 use super::text::{self, QrText, Segment};
 use super::{Attempt, Region};
 
@@ -60,6 +61,7 @@ pub(super) fn bits(w: u32, h: u32, bits: &[bool]) -> Attempt {
 fn detect(m: &BitMatrix) -> Attempt {
     let mut out = Attempt::default();
     let mut patterns = FindFinderPatterns(m, true, 0);
+    let all = patterns.clone();
     let sets = GenerateFinderPatternSets(&mut patterns);
     let mut used: Vec<ConcentricPattern> = Vec::new();
     for set in sets {
@@ -74,9 +76,19 @@ fn detect(m: &BitMatrix) -> Attempt {
                 used.extend([set.bl, set.tl, set.tr]);
                 out.texts.push(text);
             }
-            None => out.unread.push(points_rect(sampled.getPoints())),
+            None => {
+                out.unread.push(points_rect(sampled.getPoints()));
+                if let Some(l) = located(sampled.getPoints(), sampled.getBits().width()) {
+                    out.located.push(l);
+                }
+            }
         }
     }
+    out.finders = all
+        .iter()
+        .filter(|p| !used.contains(p))
+        .map(|p| (p.p.x, p.p.y, p.size as f32))
+        .collect();
     out
 }
 
@@ -211,6 +223,18 @@ fn corrected(parser: &mut BitMatrixParser) -> Option<(Vec<u8>, VersionRef)> {
         data.extend_from_slice(words.get(..n as usize)?);
     }
     Some((data, version))
+}
+
+/// The sampler's corners ([tl, tr, bl, br], pixel-centre convention) as a [`Located`].
+fn located(points: &[rxing::Point], dim: u32) -> Option<Located> {
+    let p = |i: usize| points.get(i).map(|q| (q.x - 0.5, q.y - 0.5));
+    Some(Located {
+        tl: p(0)?,
+        tr: p(1)?,
+        bl: p(2)?,
+        br: p(3)?,
+        dim,
+    })
 }
 
 fn points_rect(points: &[rxing::Point]) -> Region {

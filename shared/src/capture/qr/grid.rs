@@ -204,8 +204,9 @@ fn template(dim: u32) -> Vec<Option<bool>> {
     let pos = alignment_positions(dim);
     for &ay in &pos {
         for &ax in &pos {
-            let over_finder =
-                (ax < 9 && ay < 9) || (ax > n - 10 && ay < 9) || (ax < 9 && ay > n - 10);
+            // Beside a finder: near an edge on both axes, except the bottom-right corner.
+            let edge = |a: i32| a < 9 || a > n - 10;
+            let over_finder = edge(ax) && edge(ay) && (ax < 9 || ay < 9);
             if over_finder {
                 continue;
             }

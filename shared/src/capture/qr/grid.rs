@@ -32,25 +32,22 @@ pub(super) struct Located {
 
 impl Located {
     pub(super) fn scaled(self, f: f32) -> Located {
-        let s = |(x, y): (f32, f32)| (x * f, y * f);
-        Located {
-            tl: s(self.tl),
-            tr: s(self.tr),
-            bl: s(self.bl),
-            br: s(self.br),
-            dim: self.dim,
-        }
+        self.corners_mapped(|(x, y)| (x * f, y * f))
     }
 
     /// The same code in an image that is this one cropped at (x0, y0) and scaled by `f`,
     /// mapped back: `p / f + (x0, y0)`.
     pub(super) fn uncropped(self, f: f32, x0: f32, y0: f32) -> Located {
-        let s = |(x, y): (f32, f32)| (x / f + x0, y / f + y0);
+        self.corners_mapped(|(x, y)| (x / f + x0, y / f + y0))
+    }
+
+    /// The four corners moved by `to`, the version kept.
+    fn corners_mapped(self, to: impl Fn((f32, f32)) -> (f32, f32)) -> Located {
         Located {
-            tl: s(self.tl),
-            tr: s(self.tr),
-            bl: s(self.bl),
-            br: s(self.br),
+            tl: to(self.tl),
+            tr: to(self.tr),
+            bl: to(self.bl),
+            br: to(self.br),
             dim: self.dim,
         }
     }

@@ -18,6 +18,7 @@ the photos with a code and each tool's decoded %.
 import argparse
 import datetime
 import json
+import re
 import os
 import subprocess
 import sys
@@ -100,7 +101,7 @@ def run_hecha(binary, files, plain, stages=None):
     for line in out.decode("utf-8").splitlines():
         j = json.loads(line)
         name = os.path.basename(j["file"])
-        res[name] = (j["texts"], j["ms"], j.get("unread"))
+        res[name] = (j["texts"], j["ms"], j.get("unread"), j.get("times"))
         stages[name] = j.get("stage") or j.get("error")
     return res, wall, stages
 
@@ -165,6 +166,22 @@ def main():
             json.dump(out, fh, indent=1, ensure_ascii=False)
 
 
+def stage_costs(res):
+    """`hecha qr` lines with `times` (a stage list run) → {stage: (ms per photo, photos)}.
+    A stage's size is dropped (`rxing@1632` and `rxing@2000` are the same step of the list
+    on photos of other sizes); the second run of a step is `grid#2`, and so on."""
+    total, runs = {}, {}
+    for r in res.values():
+        seen = {}
+        for t in (r[3] if len(r) > 3 and r[3] else []):
+            base = re.sub(r"@\d+", "", t["stage"])
+            seen[base] = seen.get(base, 0) + 1
+            key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+            total[key] = total.get(key, 0.0) + t["ms"]
+            runs[key] = runs.get(key, 0) + 1
+    return {k: (total[k] / max(1, len(res)), runs[k]) for k in total}
+
+
 def bench_corpus(args, corpus, tools, names, short):
     ensure_corpus(corpus, args.count, args.seed, args.jobs)
     with open(os.path.join(corpus, "truth.json"), encoding="utf-8") as fh:
@@ -211,6 +228,10 @@ def bench_corpus(args, corpus, tools, names, short):
                 key = (s or "").split("+")[-1].split(":")[0]
                 by_stage[key] = by_stage.get(key, 0) + 1
             print(f"{name} last stage:", json.dumps(by_stage, ensure_ascii=False), file=sys.stderr)
+        costs = stage_costs(res0)
+        if costs:
+            print(f"{name} stage costs, ms per photo over all {len(res0)} (photos it ran on): "
+                  + ", ".join(f"{k} {ms:.1f} ({n})" for k, (ms, n) in costs.items()), file=sys.stderr)
 
     npos = sum(1 for t in truth.values() if t)
     mps = {}

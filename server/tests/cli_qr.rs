@@ -87,3 +87,33 @@ fn each_text_says_how_it_was_read() {
         serde_json::json!([{"charsets": ["GB18030"], "guessed": "GB18030"}])
     );
 }
+
+#[test]
+fn a_stage_list_reports_each_stages_time_and_the_default_does_not() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tests/fixtures/qr");
+    let run = |pipeline: Option<&str>| -> serde_json::Value {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hecha"));
+        cmd.arg("qr").arg(dir.join("small_0000.jpg"));
+        match pipeline {
+            Some(p) => cmd.env("HECHA_QR_PIPELINE", p),
+            None => cmd.env_remove("HECHA_QR_PIPELINE"),
+        };
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let line = run(Some("rqrr@300,rxing@full"));
+    assert_eq!(line["texts"].as_array().unwrap().len(), 1, "{line}");
+    let times = line["times"].as_array().unwrap();
+    let names: Vec<&str> = times.iter().map(|t| t["stage"].as_str().unwrap()).collect();
+    // Loading, then the stages in order until the code was read.
+    assert_eq!(names.first(), Some(&"load"), "{line}");
+    assert!(names[1].starts_with("rqrr@"), "{line}");
+    assert!(times.iter().all(|t| t["ms"].as_f64().unwrap() >= 0.0));
+    assert_eq!(line["unread"], 0);
+    let plain = run(None);
+    assert!(
+        plain.get("times").is_none() && plain.get("unread").is_none(),
+        "{plain}"
+    );
+}

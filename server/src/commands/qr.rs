@@ -14,7 +14,9 @@
 //! the whole image instead of the pipeline, to show what the pipeline adds;
 //! `HECHA_QR_PIPELINE=rqrr@1300,rxing@full,zoom` (any list [`Stage::parse_list`] accepts)
 //! runs another stage order, for experiments; its lines also carry `unread`, how many
-//! located codes stayed unread (bench/qr.py tells "located, not read" from "not located").
+//! located codes stayed unread (bench/qr.py tells "located, not read" from "not located"),
+//! and `times`, each stage that ran with its milliseconds (`[{"stage": "load", "ms":
+//! 31.2}, {"stage": "rxing@2000", "ms": 12.9}, ...]`), for the stage cost table.
 use super::words;
 use hecha_core::msg;
 use std::io::Write;
@@ -41,6 +43,16 @@ struct Line<'a> {
     /// With a stage list in `HECHA_QR_PIPELINE`: located codes that stayed unread.
     #[serde(skip_serializing_if = "Option::is_none")]
     unread: Option<usize>,
+    /// With a stage list in `HECHA_QR_PIPELINE`: each stage that ran (`load` first) and
+    /// its time in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    times: Option<Vec<StageTime>>,
+}
+
+#[derive(Serialize)]
+struct StageTime {
+    stage: String,
+    ms: f64,
 }
 
 pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
@@ -60,6 +72,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
     for file in files {
         let start = Instant::now();
         let mut unread = None;
+        let mut times = None;
         let result = std::fs::read(file)
             .map_err(|e| format!("cannot read file: {e}"))
             .and_then(|bytes| {
@@ -68,6 +81,16 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
                     Some(stages) => {
                         let (r, trace) = decode_qr_traced(&bytes, &limits, stages);
                         unread = Some(trace.unread);
+                        times = Some(
+                            trace
+                                .times
+                                .into_iter()
+                                .map(|(stage, d)| StageTime {
+                                    stage,
+                                    ms: d.as_secs_f64() * 1000.0,
+                                })
+                                .collect(),
+                        );
                         r
                     }
                     None => decode_qr(&bytes, &limits),
@@ -85,6 +108,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
                 error: None,
                 stage: Some(scan.stage),
                 unread,
+                times,
             },
             Err(e) => Line {
                 file: &name,
@@ -94,6 +118,7 @@ pub fn run(files: &[PathBuf]) -> anyhow::Result<u8> {
                 error: Some(e),
                 stage: None,
                 unread,
+                times,
             },
         };
         serde_json::to_writer(&mut out, &line)

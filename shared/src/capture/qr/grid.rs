@@ -472,6 +472,37 @@ fn deconvolve(b: &[f64], side: i32, k: &[f64], r: i32, lambda: f64, iters: usize
     x
 }
 
+/// The sizes a located code could have (the detector's estimate or a neighbour: its
+/// finder-distance estimate is off by 4 modules now and then at these sizes), each with
+/// how well the modules the standard fixes separate at the detector's corners, best first.
+fn versions(img: &GrayImage, loc: &Located) -> Vec<(u32, f32)> {
+    let c0 = corners_f64(loc);
+    let mut dims: Vec<(u32, f32)> = [loc.dim as i64 - 4, loc.dim as i64, loc.dim as i64 + 4]
+        .into_iter()
+        .filter(|&d| (21..=177).contains(&d))
+        .map(|d| {
+            let d = d as u32;
+            (d, separation(&Grid::sample(img, c0, d), &template(d)).2)
+        })
+        .collect();
+    dims.sort_by(|a, b| b.1.total_cmp(&a.1));
+    dims
+}
+
+/// Below this [`prospect`] a located "code" is not one: its fixed modules (finder,
+/// separator, timing, alignment patterns, quiet zone) do not separate into dark and light
+/// by two standard deviations at the detector's corners. Every code the grid stage read
+/// on both benchmark corpora started at 2.8 or more; false locations (finder-like blobs of
+/// text and of sharpened noise, grouped in threes) start below 1 and cost up to half a
+/// second each to refine and deblur (docs/benchmarks.md).
+pub(super) const MIN_PROSPECT: f32 = 2.0;
+
+/// How much a located code looks like one before any refinement: the best separation of
+/// its fixed modules over the sizes it could have (0 when none).
+pub(super) fn prospect(img: &GrayImage, loc: &Located) -> f32 {
+    versions(img, loc).first().map_or(0.0, |d| d.1)
+}
+
 /// Candidate module grids (`true` = dark, `dim × dim`) for a located code, cheapest
 /// first; the caller decodes each until one passes the decoder's checks.
 pub(super) fn candidates(
@@ -483,18 +514,8 @@ pub(super) fn candidates(
     if !(0.5..=64.0).contains(&module_px) {
         return;
     }
-    // The version: the detector's estimate or a neighbour (its finder-distance estimate
-    // is off by 4 modules now and then at these sizes).
     let c0 = corners_f64(loc);
-    let mut dims: Vec<(u32, f32)> = [loc.dim as i64 - 4, loc.dim as i64, loc.dim as i64 + 4]
-        .into_iter()
-        .filter(|&d| (21..=177).contains(&d))
-        .map(|d| {
-            let d = d as u32;
-            (d, separation(&Grid::sample(img, c0, d), &template(d)).2)
-        })
-        .collect();
-    dims.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let dims = versions(img, loc);
     for &(dim, _) in dims.iter().take(2) {
         let (c, sep) = refine(img, c0, dim, module_px);
         if sep < 1.0 {
@@ -600,6 +621,59 @@ mod tests {
                 "{q:?} {p:?}"
             );
         }
+    }
+
+    /// A clean synthetic code (the fixed modules from the template, data modules from a
+    /// fixed pseudo-random sequence) at 4 px per module, or the same area of random modules.
+    fn render(dim: u32, code: bool) -> (GrayImage, Located) {
+        let t = template(dim);
+        let (px, margin) = (4u32, 10u32);
+        let side = dim as i32 + 2 * QUIET;
+        let size = side as u32 * px + 2 * margin;
+        let mut img = GrayImage::from_pixel(size, size, image::Luma([225]));
+        let mut seed = 12345u32;
+        let mut coin = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            seed >> 31 == 1
+        };
+        for my in 0..side {
+            for mx in 0..side {
+                let fixed = t[(my * side + mx) as usize];
+                let dark = match fixed {
+                    Some(d) if code => d,
+                    _ => coin(),
+                };
+                if dark {
+                    for y in 0..px {
+                        for x in 0..px {
+                            let (ix, iy) =
+                                (margin + mx as u32 * px + x, margin + my as u32 * px + y);
+                            img.put_pixel(ix, iy, image::Luma([35]));
+                        }
+                    }
+                }
+            }
+        }
+        let o = (margin + QUIET as u32 * px) as f32;
+        let n = (dim * px) as f32;
+        let loc = Located {
+            tl: (o, o),
+            tr: (o + n, o),
+            bl: (o, o + n),
+            br: (o + n, o + n),
+            dim,
+        };
+        (img, loc)
+    }
+
+    #[test]
+    fn a_code_has_a_prospect_and_random_modules_have_none() {
+        let (img, loc) = render(25, true);
+        let p = prospect(&img, &loc);
+        assert!(p >= 2.0 * MIN_PROSPECT, "{p}");
+        let (noise, loc) = render(25, false);
+        let p = prospect(&noise, &loc);
+        assert!(p < MIN_PROSPECT, "{p}");
     }
 
     #[test]

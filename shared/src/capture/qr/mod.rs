@@ -17,27 +17,32 @@
 //!    resampled module by module from the greyscale image, the grid refined against the
 //!    modules the standard fixes, the blur measured on them and undone; every candidate
 //!    grid must pass the decoder's Reed–Solomon check. It runs after each stage that
-//!    locates codes. On the bands corpus: +14 photos (of 42 located-but-unread), no
-//!    measurable growth of the mean time.
-//! 4. **rxing-sharp@full**: rxing after an unsharp mask ([`binarize::sharpen`]): blur fills
+//!    locates codes, most promising location first; a location whose fixed modules do
+//!    not separate into dark and light at all ([`grid::MIN_PROSPECT`]) is no code, is
+//!    dropped, and no longer keeps the pipeline going once something was read. That check
+//!    cut the stage from ~57 to ~8 ms a photo on the bands corpus and lost no read: false
+//!    locations (text, sharpened noise) cost up to half a second each to refine.
+//! 4. **finders**: finder patterns that no code was read around (0.8–3 px modules): the
+//!    region a code could occupy is cut out, upscaled ×3 (×2 from 2 px modules) with
+//!    bicubic (Catmull–Rom) interpolation and searched again; what is located there and
+//!    not read goes to **grid**. Patterns with partners of their size at a code's distance
+//!    come first, cropped around the group; at most [`MAX_FINDER_CROPS`] crops.
+//! 5. **rxing-sharp@full**: rxing after an unsharp mask ([`binarize::sharpen`]): blur fills
 //!    the one-module light ring of a finder pattern at 1.2–2 px modules; sharpening brings
-//!    it back (+12 photos on the bands corpus, in place of `rxing-adaptive@full`, which
-//!    read none there).
-//! 5. **finders**: finder patterns that no code was read around (0.8–3 px modules, at most
-//!    [`MAX_FINDER_CROPS`]): the region a code could occupy is cut out, upscaled ×3 (×2 from
-//!    2 px modules) with bicubic (Catmull–Rom) interpolation and searched again; what is
-//!    located there and not read goes to **grid** (+15 photos).
-//! 6. **zoom**: codes located but still unread are cut from the full-resolution image,
-//!    upscaled and retried (rxing, then rqrr with several thresholds); a last resort.
+//!    it back. It is the dearest stage (sharpened noise is full of finder-like patterns),
+//!    so it comes after the finder crops, which read many of the same photos without it;
+//!    then **grid** and **finders** again on what it found.
 //!
-//! Measured and left out of the default list (still available by name): `rxing-adaptive@full`
-//! (rxing on our local-mean binarization, [`binarize::adaptive`]) read nothing that the
-//! stages above do not, at +47 ms a photo; zoom before sharpening read one photo more at
-//! +12 ms. rqrr used to come first (`rqrr@1300`, a cheap look); on the first benchmark
-//! corpus it read no photo that rxing@2000 does not, cost ~15 ms per photo, and its
-//! located-but-unread false finds kept the pipeline going after rxing had read the code.
-//! rqrr's whole-image stages (`adaptive@2100`) read nothing more either. rqrr is the
-//! second opinion in zoom, its decoder the fallback for every grid it samples.
+//! Measured and left out of the default list (still available by name): **zoom** (codes
+//! located but unread cut out, upscaled and retried with rxing and rqrr at several
+//! thresholds) read 0 photos on the bands corpus and 1 on the screen corpus after the
+//! stages above, at ~40 ms a miss; `rxing-adaptive@full` (rxing on our local-mean
+//! binarization, [`binarize::adaptive`]) read nothing that the stages above do not, at
+//! +47 ms a photo. rqrr used to come first (`rqrr@1300`, a cheap look); on the first
+//! benchmark corpus it read no photo that rxing@2000 does not, cost ~15 ms per photo, and
+//! its located-but-unread false finds kept the pipeline going after rxing had read the
+//! code. rqrr's whole-image stages (`adaptive@2100`) read nothing more either. rqrr's
+//! decoder remains the fallback for every grid it samples (zoom, `rqrr@N`).
 //!
 //! Any stage list can be run with [`decode_qr_stages`] (`HECHA_QR_PIPELINE` for
 //! `hecha qr`); [`decode_qr_plain`] is rqrr alone, the baseline.
@@ -248,18 +253,19 @@ impl Stage {
 
 /// At most this many finder-pattern crops per photo ([`Stage::Finders`]): a page of text
 /// has finder-like blobs, and a photo without a code must not cost seconds.
-const MAX_FINDER_CROPS: usize = 12;
+const MAX_FINDER_CROPS: usize = 4;
 
 /// The default stage order (see the module docs and `docs/benchmarks.md` for why).
 pub const DEFAULT_STAGES: &[Stage] = &[
     Stage::Rxing { side: 2000 },
     Stage::Rxing { side: 0 },
     Stage::Grid,
+    Stage::Finders,
+    Stage::Grid,
     Stage::RxingSharp { side: 0 },
     Stage::Grid,
     Stage::Finders,
     Stage::Grid,
-    Stage::Zoom,
 ];
 
 /// Decodes every QR code in a photo. See the module docs for the stages.
@@ -281,6 +287,8 @@ pub fn decode_qr_stages(
 pub struct QrTrace {
     /// Distinct places where a code was located (a grid sampled) but never read.
     pub unread: usize,
+    /// Each stage that ran, with the time it took (loading the image is `load`).
+    pub times: Vec<(String, Duration)>,
 }
 
 /// [`decode_qr_stages`] that also says how many located codes stayed unread.
@@ -295,6 +303,7 @@ pub fn decode_qr_traced(
         Err(e) => return (Err(e), QrTrace::default()),
     };
     let mut pipeline = Pipeline::new(start, limits.time_budget);
+    pipeline.times.push(("load".to_owned(), start.elapsed()));
     let scan = pipeline.run(&img, stages);
     let read = &pipeline.read;
     let unread = pipeline
@@ -302,7 +311,8 @@ pub fn decode_qr_traced(
         .iter()
         .filter(|u| !read.iter().any(|r| overlap(u, r)))
         .count();
-    (scan, QrTrace { unread })
+    let times = std::mem::take(&mut pipeline.times);
+    (scan, QrTrace { unread, times })
 }
 
 /// rqrr alone on the whole decoded image (its own thresholding, no pyramid): the baseline
@@ -371,6 +381,8 @@ struct Pipeline {
     out_of_time: bool,
     /// Downscaled levels already computed, by factor.
     levels: Vec<(u32, GrayImage)>,
+    /// Each stage run and its time, for [`QrTrace`].
+    times: Vec<(String, Duration)>,
 }
 
 impl Pipeline {
@@ -387,6 +399,7 @@ impl Pipeline {
             finders: Vec::new(),
             out_of_time: false,
             levels: Vec::new(),
+            times: Vec::new(),
         }
     }
 
@@ -478,59 +491,9 @@ impl Pipeline {
                 }
                 ran.push(name.clone());
             }
-            let side = match stage {
-                Stage::Zoom => {
-                    self.zoom(img);
-                    continue;
-                }
-                Stage::Grid => {
-                    self.grid(img);
-                    continue;
-                }
-                Stage::Finders => {
-                    self.finders(img);
-                    continue;
-                }
-                Stage::Rqrr { side }
-                | Stage::Adaptive { side }
-                | Stage::Rxing { side }
-                | Stage::RxingAdaptive { side }
-                | Stage::RxingSharp { side } => side,
-            };
-            let f = self.level(img, side);
-            let level = if f == 1 {
-                img
-            } else {
-                match self.levels.iter().find(|(k, _)| *k == f) {
-                    Some((_, l)) => l,
-                    None => img,
-                }
-            };
-            let (w, h) = level.dimensions();
-            let attempt = match stage {
-                Stage::Rqrr { .. } => rqrr_grey(level),
-                Stage::Rxing { .. } => guarded(|| rx::hybrid(w, h, level.as_raw())),
-                Stage::RxingSharp { .. } => {
-                    let sharp = binarize::sharpen(level, 24);
-                    guarded(|| rx::hybrid(w, h, sharp.as_raw()))
-                }
-                Stage::Adaptive { .. } | Stage::RxingAdaptive { .. } => {
-                    // Window ≈ 1/40 of the image: several modules for any code we can
-                    // read, smaller than the shadows. Full resolution keeps the sensor
-                    // noise, so it gets a larger offset.
-                    let lside = w.max(h);
-                    let r = (lside / 80).max(6);
-                    let offset = if f == 1 && long > 2100 { 10 } else { 6 };
-                    let bits = binarize::adaptive(level, r, offset);
-                    if matches!(stage, Stage::Adaptive { .. }) {
-                        rqrr_bits(w, h, &bits)
-                    } else {
-                        guarded(|| rx::bits(w, h, &bits))
-                    }
-                }
-                Stage::Zoom | Stage::Grid | Stage::Finders => Attempt::default(),
-            };
-            self.record(&name, attempt, f);
+            let t = Instant::now();
+            self.stage(img, stage, &name);
+            self.times.push((name, t.elapsed()));
         }
 
         if self.texts.is_empty() {
@@ -544,41 +507,93 @@ impl Pipeline {
         Ok(QrScan::new(std::mem::take(&mut self.texts), stage))
     }
 
-    /// Finder patterns that no code was read around: a crop around each, upscaled ×2–×3
-    /// (bicubic), searched again; codes located there but not read go to [`Self::grid`].
+    /// Runs one stage (named `name` at this image's size) and records what it found.
+    fn stage(&mut self, img: &GrayImage, stage: Stage, name: &str) {
+        let long = img.width().max(img.height());
+        let side = match stage {
+            Stage::Zoom => {
+                self.zoom(img);
+                return;
+            }
+            Stage::Grid => {
+                self.grid(img);
+                return;
+            }
+            Stage::Finders => {
+                self.finders(img);
+                return;
+            }
+            Stage::Rqrr { side }
+            | Stage::Adaptive { side }
+            | Stage::Rxing { side }
+            | Stage::RxingAdaptive { side }
+            | Stage::RxingSharp { side } => side,
+        };
+        let f = self.level(img, side);
+        let level = if f == 1 {
+            img
+        } else {
+            match self.levels.iter().find(|(k, _)| *k == f) {
+                Some((_, l)) => l,
+                None => img,
+            }
+        };
+        let (w, h) = level.dimensions();
+        let attempt = match stage {
+            Stage::Rqrr { .. } => rqrr_grey(level),
+            Stage::Rxing { .. } => guarded(|| rx::hybrid(w, h, level.as_raw())),
+            Stage::RxingSharp { .. } => {
+                let sharp = binarize::sharpen(level, 24);
+                guarded(|| rx::hybrid(w, h, sharp.as_raw()))
+            }
+            Stage::Adaptive { .. } | Stage::RxingAdaptive { .. } => {
+                // Window ≈ 1/40 of the image: several modules for any code we can
+                // read, smaller than the shadows. Full resolution keeps the sensor
+                // noise, so it gets a larger offset.
+                let lside = w.max(h);
+                let r = (lside / 80).max(6);
+                let offset = if f == 1 && long > 2100 { 10 } else { 6 };
+                let bits = binarize::adaptive(level, r, offset);
+                if matches!(stage, Stage::Adaptive { .. }) {
+                    rqrr_bits(w, h, &bits)
+                } else {
+                    guarded(|| rx::bits(w, h, &bits))
+                }
+            }
+            Stage::Zoom | Stage::Grid | Stage::Finders => Attempt::default(),
+        };
+        self.record(name, attempt, f);
+    }
+
+    /// Finder patterns that no code was read around: a crop around each likely code,
+    /// upscaled ×2–×3 (bicubic), searched again; codes located there but not read go to
+    /// [`Self::grid`]. The crops come from [`finder_crops`], best first, at most
+    /// [`MAX_FINDER_CROPS`].
     fn finders(&mut self, img: &GrayImage) {
         let finders = std::mem::take(&mut self.finders);
-        let mut done: Vec<(f32, f32, f32)> = Vec::new();
-        let mut crops = 0;
-        for (x, y, size) in finders {
-            let ms = size / 7.0;
-            // Larger modules are read by the whole-image stages or not at all.
-            if !(0.8..=3.0).contains(&ms) || crops >= MAX_FINDER_CROPS {
-                continue;
-            }
-            let inside = |r: &Region| {
-                (r.0 as f32) <= x && x <= r.2 as f32 && (r.1 as f32) <= y && y <= r.3 as f32
-            };
-            if self.read.iter().any(inside)
-                || self.located.iter().any(|(l, _)| inside(&l.bounds()))
-                || done.iter().any(|&(cx, cy, half)| {
-                    (cx - x).abs() < half / 2.0 && (cy - y).abs() < half / 2.0
-                })
-            {
+        let inside = |r: &Region, x: f32, y: f32| {
+            (r.0 as f32) <= x && x <= r.2 as f32 && (r.1 as f32) <= y && y <= r.3 as f32
+        };
+        let open: Vec<(f32, f32, f32)> = finders
+            .into_iter()
+            .filter(|&(x, y, _)| {
+                !self.read.iter().any(|r| inside(r, x, y))
+                    && !self.located.iter().any(|(l, _)| inside(&l.bounds(), x, y))
+            })
+            .collect();
+        for c in finder_crops(&open) {
+            // A code read from an earlier crop covers this one's finders.
+            if self.read.iter().any(|r| inside(r, c.x, c.y)) {
                 continue;
             }
             if !self.time_left() {
                 return;
             }
-            crops += 1;
-            // From any of its three finders, a code up to version 10 with its quiet zone.
-            let half = ms * 50.0;
-            done.push((x, y, half));
             let (w, h) = (img.width() as f32, img.height() as f32);
-            let x0 = (x - half).clamp(0.0, w - 1.0).floor();
-            let y0 = (y - half).clamp(0.0, h - 1.0).floor();
-            let x1 = (x + half).clamp(x0 + 1.0, w).ceil();
-            let y1 = (y + half).clamp(y0 + 1.0, h).ceil();
+            let x0 = (c.x - c.half).clamp(0.0, w - 1.0).floor();
+            let y0 = (c.y - c.half).clamp(0.0, h - 1.0).floor();
+            let x1 = (c.x + c.half).clamp(x0 + 1.0, w).ceil();
+            let y1 = (c.y + c.half).clamp(y0 + 1.0, h).ceil();
             let crop = image::imageops::crop_imm(
                 img,
                 x0 as u32,
@@ -587,7 +602,7 @@ impl Pipeline {
                 (y1 - y0) as u32,
             )
             .to_image();
-            let up = if ms < 2.0 { 3 } else { 2 };
+            let up = if c.module_px < 2.0 { 3 } else { 2 };
             let crop = image::imageops::resize(
                 &crop,
                 crop.width() * up,
@@ -627,7 +642,19 @@ impl Pipeline {
     /// Resamples located-but-unread codes module by module from the greyscale image.
     fn grid(&mut self, img: &GrayImage) {
         let located = std::mem::take(&mut self.located);
-        for (loc, _) in located {
+        // Most promising first; what does not look like a code at all is dropped, and no
+        // longer keeps the pipeline going once something was read.
+        let mut ranked: Vec<(f32, grid::Located)> = located
+            .into_iter()
+            .map(|(l, _)| (grid::prospect(img, &l), l))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (prospect, loc) in ranked {
+            if prospect < grid::MIN_PROSPECT {
+                let b = loc.bounds();
+                self.unread.retain(|u| !overlap(u, &b));
+                continue;
+            }
             if !self.time_left() {
                 return;
             }
@@ -712,6 +739,94 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// Where [`Stage::Finders`] looks again: a square around a likely code, in full-resolution
+/// pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FinderCrop {
+    x: f32,
+    y: f32,
+    half: f32,
+    module_px: f32,
+    /// Other finder patterns of the same size at a distance a code's finders could be
+    /// apart (0–2 count; more are capped at 2).
+    partners: usize,
+}
+
+/// Finder patterns (x, y, size in px) → crops, best first, at most [`MAX_FINDER_CROPS`].
+///
+/// A code has three finder patterns of one size, 14–(dim − 7) modules apart (up to ~70 on
+/// the diagonal of a version-10 code; up to 90 are taken, as blur moves the centres); a
+/// page of text has finder-like blobs with no such partner. A pattern with partners is cropped around the group, first; a lone one (its
+/// partners lost to blur) around itself, up to a version-10 code in any direction. Patterns already inside
+/// a chosen crop add no crop of their own. Larger modules (> 3 px) are read by the
+/// whole-image stages or not at all; smaller than 0.8 px, by none.
+fn finder_crops(finders: &[(f32, f32, f32)]) -> Vec<FinderCrop> {
+    let usable: Vec<(f32, f32, f32)> = finders
+        .iter()
+        .copied()
+        .filter(|&(_, _, size)| (0.8..=3.0).contains(&(size / 7.0)))
+        .collect();
+    let mut groups: Vec<FinderCrop> = usable
+        .iter()
+        .map(|&(x, y, size)| {
+            let ms = size / 7.0;
+            let partners: Vec<(f32, f32)> = usable
+                .iter()
+                .filter(|&&(px, py, ps)| {
+                    let d = (px - x).hypot(py - y);
+                    let ratio = ps / size;
+                    (0.7..=1.43).contains(&ratio) && (13.0 * ms..=90.0 * ms).contains(&d)
+                })
+                .map(|&(px, py, _)| (px, py))
+                .collect();
+            let n = partners.len() as f32 + 1.0;
+            let cx = (x + partners.iter().map(|p| p.0).sum::<f32>()) / n;
+            let cy = (y + partners.iter().map(|p| p.1).sum::<f32>()) / n;
+            // Around a lone pattern: a version-10 code (57 modules) from its corner, with
+            // the quiet zone. Around a group, centred between its patterns: its extent,
+            // plus the code's far side.
+            let reach = partners
+                .iter()
+                .map(|&(px, py)| (px - x).hypot(py - y))
+                .fold(0.0f32, f32::max);
+            let half = if partners.is_empty() {
+                50.0 * ms
+            } else {
+                ((x - cx).hypot(y - cy) + reach + 12.0 * ms).max(30.0 * ms)
+            };
+            FinderCrop {
+                x: cx,
+                y: cy,
+                half,
+                module_px: ms,
+                partners: partners.len().min(2),
+            }
+        })
+        .collect();
+    // Most partners first; among equals the smaller modules (the ones the whole-image
+    // stages could not read), then position, for a stable order.
+    groups.sort_by(|a, b| {
+        b.partners
+            .cmp(&a.partners)
+            .then(a.module_px.total_cmp(&b.module_px))
+            .then(a.y.total_cmp(&b.y))
+            .then(a.x.total_cmp(&b.x))
+    });
+    let mut chosen: Vec<FinderCrop> = Vec::new();
+    for g in groups {
+        if chosen.len() >= MAX_FINDER_CROPS {
+            break;
+        }
+        let covered = chosen
+            .iter()
+            .any(|c| (c.x - g.x).abs() < c.half * 0.6 && (c.y - g.y).abs() < c.half * 0.6);
+        if !covered {
+            chosen.push(g);
+        }
+    }
+    chosen
 }
 
 fn overlap(a: &Region, b: &Region) -> bool {
@@ -833,6 +948,58 @@ mod tests {
             ])
         );
         assert_eq!(Stage::parse_list("rqrr@x"), None);
+    }
+
+    #[test]
+    fn finder_crops_put_a_codes_patterns_first_and_cover_it() {
+        // A version-5 code (37 modules) at 1.5 px: finder centres 30 modules = 45 px apart.
+        let size = 7.0 * 1.5;
+        let code = [
+            (1000.0, 1000.0, size),
+            (1045.0, 1000.0, size),
+            (1000.0, 1045.0, size),
+        ];
+        // Lone finder-like blobs elsewhere, of text; one too large and one too small.
+        let mut all: Vec<(f32, f32, f32)> = (0..10)
+            .map(|i| (200.0 + 150.0 * i as f32, 300.0, size))
+            .collect();
+        all.extend([(3000.0, 3000.0, 7.0 * 6.0), (3000.0, 100.0, 7.0 * 0.5)]);
+        all.extend(code);
+        let crops = finder_crops(&all);
+        assert_eq!(crops.len(), MAX_FINDER_CROPS);
+        let first = crops[0];
+        assert_eq!(first.partners, 2);
+        // The whole code (its far corner at 33.5 modules + 4 of quiet zone from the top-left
+        // finder's centre) lies inside the first crop.
+        for (x, y) in [
+            (995.0, 995.0),
+            (1056.0, 1056.0),
+            (1056.0, 995.0),
+            (995.0, 1056.0),
+        ] {
+            assert!(
+                (first.x - x).abs() <= first.half && (first.y - y).abs() <= first.half,
+                "{first:?} misses ({x}, {y})"
+            );
+        }
+        // The code's three patterns make one crop, not three.
+        let near_code = crops
+            .iter()
+            .filter(|c| (c.x - 1020.0).abs() < 60.0 && (c.y - 1020.0).abs() < 60.0)
+            .count();
+        assert_eq!(near_code, 1, "{crops:?}");
+        // Neither the 6 px nor the 0.5 px pattern gets a crop.
+        assert!(crops.iter().all(|c| (0.8..=3.0).contains(&c.module_px)));
+    }
+
+    #[test]
+    fn a_lone_finder_pattern_is_cropped_around_itself() {
+        let crops = finder_crops(&[(500.0, 400.0, 14.0)]);
+        assert_eq!(crops.len(), 1);
+        let c = crops[0];
+        assert_eq!((c.x, c.y, c.partners), (500.0, 400.0, 0));
+        assert!((c.half - 100.0).abs() < 1e-3, "{c:?}");
+        assert!(finder_crops(&[]).is_empty());
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //!    locates codes, most promising location first; a location whose fixed modules do
 //!    not separate into dark and light at all ([`grid::MIN_PROSPECT`]) is no code, is
 //!    dropped, and no longer keeps the pipeline going once something was read. That check
-//!    cut the stage from ~57 to ~8 ms a photo on the bands corpus and lost no read: false
+//!    cut the stage from ~57 to 3–5 ms a photo on the bands corpus and lost no read: false
 //!    locations (text, sharpened noise) cost up to half a second each to refine.
 //! 4. **finders**: finder patterns that no code was read around (0.8–3 px modules): the
 //!    region a code could occupy is cut out, upscaled ×3 (×2 from 2 px modules) with

@@ -191,7 +191,7 @@ pub enum Stage {
     /// rxing's hybrid binarizer after an unsharp mask ([`binarize::sharpen`]): finder
     /// patterns of 1.2–2 px modules that blur has merged into blobs.
     RxingSharp { side: u32 },
-    /// rxing on the whole image upscaled ×2 (bicubic), only when its long side is at most
+    /// rxing on the whole image upscaled ×2 (bilinear), only when its long side is at most
     /// `max` px: small frames whose 1.2–2 px modules the detector's run-length test does
     /// not resolve.
     RxingUp { max: u32 },
